@@ -1,0 +1,44 @@
+package domain
+
+import "time"
+
+// ActorType says who performed an action.
+type ActorType string
+
+// Actor types.
+const (
+	ActorClient    ActorType = "client"
+	ActorUser      ActorType = "user"
+	ActorApplicant ActorType = "applicant"
+	ActorSystem    ActorType = "system"
+)
+
+// Actor is who performed an action.
+type Actor struct {
+	Type ActorType
+	ID   string
+	// Scopes (API clients) or role (users) granted to the actor.
+	Scopes []string
+	Role   string
+}
+
+// String renders the actor as "type:id".
+func (a Actor) String() string { return string(a.Type) + ":" + a.ID }
+
+// SystemActor is the actor of background jobs.
+func SystemActor(job string) Actor { return Actor{Type: ActorSystem, ID: job} }
+
+// AuditEvent is one link of the append-only, hash-chained audit trail.
+type AuditEvent struct {
+	Seq        int64
+	ID         string
+	OccurredAt time.Time
+	Actor      string // "type:id"
+	Action     string // e.g. "customer.created"
+	EntityType string
+	EntityID   string
+	Digest     string // hex SHA-256 of the canonical change, no raw personal data
+	Meta       string // small JSON of non-personal facts (statuses, codes)
+	PrevHash   string
+	Hash       string
+}
