@@ -1,0 +1,234 @@
+package lists
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kyc-platform/kyc/internal/screening"
+)
+
+// ofacFileNames names the four files of an OFAC CSV set.
+type ofacFileNames struct{ prim, alt, add, comments string }
+
+var (
+	ofacSDNNames  = ofacFileNames{"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"}
+	ofacConsNames = ofacFileNames{"cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv"}
+)
+
+// parseOFAC reads OFAC's legacy CSV set: no header, "-0-" for null, an
+// optional trailing 0x1A byte.
+func parseOFAC(source string, files []File, names ofacFileNames) ([]screening.Entity, error) {
+	byName := map[string]File{}
+	for _, f := range files {
+		b := baseName(f.Name)
+		switch b {
+		case names.prim, names.alt, names.add, names.comments:
+			if _, dup := byName[b]; dup {
+				return nil, fmt.Errorf("%s: file given twice", f.Name)
+			}
+			byName[b] = f
+		default:
+			return nil, fmt.Errorf("%s: not a file of %s (want %s, %s, %s, %s)", f.Name, source, names.prim, names.alt, names.add, names.comments)
+		}
+	}
+	prim, ok := byName[names.prim]
+	if !ok {
+		return nil, fmt.Errorf("%s: %s is missing", source, names.prim)
+	}
+	var ents []screening.Entity
+	idx := map[string]int{}
+	err := readOFACCSV(prim, 12, func(rec []string, line int) error {
+		id := rec[0]
+		if id == "" {
+			return &ParseError{File: prim.Name, Line: line, Msg: "empty entry number"}
+		}
+		if _, dup := idx[id]; dup {
+			return &ParseError{File: prim.Name, Line: line, Msg: "duplicate entry number " + id}
+		}
+		e := screening.Entity{
+			ID:       source + ":" + id,
+			Source:   source,
+			SourceID: id,
+			Topics:   []string{"sanction"},
+			Programs: splitPrograms(rec[3]),
+			Title:    rec[4],
+			Remarks:  rec[11],
+		}
+		if rec[1] == "" {
+			return &ParseError{File: prim.Name, Line: line, Msg: "empty name"}
+		}
+		switch strings.ToLower(rec[2]) {
+		case "individual":
+			e.Type = screening.TypePerson
+			e.Name = reorderName(rec[1])
+		case "vessel":
+			e.Type = screening.TypeVessel
+			e.Name = rec[1]
+			e.Vessel = &screening.Vessel{CallSign: rec[5], VesselType: rec[6], Tonnage: rec[7], GRT: rec[8], Flag: countryOr(rec[9]), Owner: rec[10]}
+			if c := countryCode(rec[9]); c != "" {
+				e.Countries = append(e.Countries, c)
+			}
+		case "aircraft":
+			e.Type = screening.TypeAircraft
+			e.Name = rec[1]
+		case "":
+			e.Type = screening.TypeOrganization
+			e.Name = rec[1]
+		default:
+			return &ParseError{File: prim.Name, Line: line, Msg: fmt.Sprintf("unknown entry type %q", rec[2])}
+		}
+		idx[id] = len(ents)
+		ents = append(ents, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if f, ok := byName[names.comments]; ok {
+		err := readOFACCSV(f, 2, func(rec []string, line int) error {
+			if i, ok := idx[rec[0]]; ok {
+				ents[i].Remarks += rec[1]
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if f, ok := byName[names.alt]; ok {
+		err := readOFACCSV(f, 5, func(rec []string, line int) error {
+			i, ok := idx[rec[0]]
+			if !ok {
+				return &ParseError{File: f.Name, Line: line, Msg: "alias of unknown entry " + rec[0]}
+			}
+			kind := screening.AliasAKA
+			switch strings.ToLower(rec[2]) {
+			case "fka":
+				kind = screening.AliasFKA
+			case "nka":
+				kind = screening.AliasNKA
+			}
+			name := rec[3]
+			if ents[i].Type == screening.TypePerson {
+				name = reorderName(name)
+			}
+			ents[i].Aliases = append(ents[i].Aliases, screening.Alias{Name: name, Kind: kind, Weak: strings.Contains(strings.ToLower(rec[4]), "weak")})
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if f, ok := byName[names.add]; ok {
+		err := readOFACCSV(f, 6, func(rec []string, line int) error {
+			i, ok := idx[rec[0]]
+			if !ok {
+				return &ParseError{File: f.Name, Line: line, Msg: "address of unknown entry " + rec[0]}
+			}
+			if addr := joinNonEmpty(", ", rec[2], rec[3], rec[4]); addr != "" {
+				ents[i].Addresses = append(ents[i].Addresses, addr)
+			}
+			if c := countryCode(rec[4]); c != "" {
+				ents[i].Countries = append(ents[i].Countries, c)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for i := range ents {
+		applyOFACRemarks(&ents[i])
+	}
+	return ents, nil
+}
+
+func countryOr(s string) string {
+	if c := countryCode(s); c != "" {
+		return c
+	}
+	return s
+}
+
+// readOFACCSV reads an OFAC CSV file with a fixed number of columns,
+// mapping "-0-" to "".
+func readOFACCSV(f File, cols int, fn func(rec []string, line int) error) error {
+	data, err := readAll(f)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return &ParseError{File: f.Name, Msg: "empty file"}
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return &ParseError{File: f.Name, Line: pe.Line, Msg: pe.Err.Error()}
+			}
+			return &ParseError{File: f.Name, Line: line, Msg: err.Error()}
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		if len(rec) != cols {
+			return &ParseError{File: f.Name, Line: line, Msg: fmt.Sprintf("want %d columns, got %d", cols, len(rec))}
+		}
+		for k := range rec {
+			v := strings.TrimSpace(rec[k])
+			if v == "-0-" {
+				v = ""
+			}
+			rec[k] = v
+		}
+		if err := fn(rec, line); err != nil {
+			return err
+		}
+	}
+}
+
+// reorderName turns OFAC's "SURNAME, Given Names" into "Given Names SURNAME".
+func reorderName(s string) string {
+	s = strings.TrimSpace(s)
+	i := strings.Index(s, ", ")
+	if i < 0 || strings.Count(s, ",") != 1 {
+		return s
+	}
+	last, first := strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+2:])
+	if first == "" {
+		return last
+	}
+	return first + " " + last
+}
+
+func splitPrograms(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == '[' || r == ']' || r == ';' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
