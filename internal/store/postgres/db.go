@@ -1,0 +1,134 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/kyc-platform/kyc/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrationsFS embed.FS
+
+// Migrations returns the embedded goose migrations of the PostgreSQL schema.
+func Migrations() fs.FS {
+	sub, err := fs.Sub(migrationsFS, "migrations")
+	if err != nil {
+		panic(err) // the embedded directory always exists
+	}
+	return sub
+}
+
+// DB is a PostgreSQL database. It implements store.Store.
+type DB struct {
+	repos
+	db   *sql.DB
+	pool *pgxpool.Pool
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Open connects to the database at url (a postgres:// URL; pgx accepts
+// runtime parameters such as search_path as query parameters). It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse url: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		pool.Close()
+		return nil, fmt.Errorf("postgres: ping: %w", err)
+	}
+	return &DB{repos: newRepos(db), db: db, pool: pool}, nil
+}
+
+// Pool returns the pgx pool behind DB, for
+// riverdatabasesql.NewWithPgxListener(db.DB(), db.Pool()).
+func (d *DB) Pool() *pgxpool.Pool { return d.pool }
+
+// Migrate applies the embedded goose migrations (under a PostgreSQL
+// advisory lock, so that several replicas may start at once) and River's
+// schema, in the schema selected by search_path.
+func (d *DB) Migrate(ctx context.Context) error {
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return fmt.Errorf("postgres: goose locker: %w", err)
+	}
+	p, err := d.goose(goose.WithSessionLocker(locker))
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	m, err := rivermigrate.New(riverdatabasesql.New(d.db), nil)
+	if err != nil {
+		return fmt.Errorf("postgres: river migrator: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("postgres: migrate river: %w", err)
+	}
+	return nil
+}
+
+func (d *DB) goose(opts ...goose.ProviderOption) (*goose.Provider, error) {
+	opts = append(opts, goose.WithDisableGlobalRegistry(true))
+	p, err := goose.NewProvider(goose.DialectPostgres, d.db, Migrations(), opts...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: goose: %w", err)
+	}
+	return p, nil
+}
+
+// MigrationStatus reports the applied goose version and the latest
+// embedded one.
+func (d *DB) MigrationStatus(ctx context.Context) (current, latest int64, err error) {
+	p, err := d.goose()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, latest, err = p.GetVersions(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("postgres: migration status: %w", err)
+	}
+	return current, latest, nil
+}
+
+// InTx runs fn in one READ COMMITTED transaction; rows read with
+// GetForUpdate and the audit head stay locked until it ends.
+func (d *DB) InTx(ctx context.Context, fn func(tx store.Tx) error) error {
+	return inTx(ctx, d.db, fn)
+}
+
+// Dialect returns "postgres".
+func (d *DB) Dialect() string { return "postgres" }
+
+// DB returns the shared database/sql handle, for riverdatabasesql.
+func (d *DB) DB() *sql.DB { return d.db }
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+
+// Close closes the handle and the pool.
+func (d *DB) Close() error {
+	err := d.db.Close()
+	d.pool.Close()
+	return err
+}

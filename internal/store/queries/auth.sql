@@ -1,0 +1,34 @@
+-- API clients, signing keys and idempotency records.
+
+-- name: CreateClient :exec
+INSERT INTO api_clients (id, name, secret_hash, scopes, disabled, created_at)
+VALUES (sqlc.arg(id), sqlc.arg(name), sqlc.arg(secret_hash), sqlc.arg(scopes), sqlc.arg(disabled), sqlc.arg(created_at));
+
+-- name: GetClient :one
+SELECT * FROM api_clients WHERE id = sqlc.arg(id);
+
+-- name: ListClients :many
+SELECT * FROM api_clients ORDER BY created_at, id;
+
+-- name: CreateKey :exec
+INSERT INTO signing_keys (kid, alg, private_key, public_jwk, created_at, retired_at)
+VALUES (sqlc.arg(kid), sqlc.arg(alg), sqlc.arg(private_key), sqlc.arg(public_jwk), sqlc.arg(created_at), sqlc.arg(retired_at));
+
+-- name: ListKeys :many
+SELECT * FROM signing_keys ORDER BY created_at, kid;
+
+-- name: RetireKey :execrows
+UPDATE signing_keys SET retired_at = sqlc.arg(retired_at) WHERE kid = sqlc.arg(kid);
+
+-- name: DeleteKey :execrows
+DELETE FROM signing_keys WHERE kid = sqlc.arg(kid);
+
+-- name: GetIdempotency :one
+SELECT * FROM idempotency_keys WHERE client_id = sqlc.arg(client_id) AND idem_key = sqlc.arg(idem_key);
+
+-- name: PutIdempotency :exec
+INSERT INTO idempotency_keys (client_id, idem_key, request_hash, status, body, created_at)
+VALUES (sqlc.arg(client_id), sqlc.arg(idem_key), sqlc.arg(request_hash), sqlc.arg(status), sqlc.arg(body), sqlc.arg(created_at));
+
+-- name: DeleteIdempotencyBefore :execrows
+DELETE FROM idempotency_keys WHERE created_at < sqlc.arg(before);

@@ -1,0 +1,144 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/kyc-platform/kyc/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrationsFS embed.FS
+
+// Migrations returns the embedded goose migrations of the SQLite schema.
+func Migrations() fs.FS {
+	sub, err := fs.Sub(migrationsFS, "migrations")
+	if err != nil {
+		panic(err) // the embedded directory always exists
+	}
+	return sub
+}
+
+// Options configures Open.
+type Options struct {
+	// Path is the database file; its directory is created if missing.
+	Path string
+}
+
+// DB is a SQLite database. It implements store.Store.
+type DB struct {
+	repos
+	db *sql.DB
+}
+
+var _ store.Store = (*DB)(nil)
+
+// DSN returns the modernc.org/sqlite data source name used for path: WAL,
+// a 5 s busy timeout, foreign keys on and BEGIN IMMEDIATE transactions.
+func DSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(wal)")
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(normal)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at o.Path. It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	if o.Path == "" {
+		return nil, errors.New("sqlite: empty path")
+	}
+	if dir := filepath.Dir(o.Path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("sqlite: create directory: %w", err)
+		}
+	}
+	db, err := sql.Open("sqlite", DSN(o.Path))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
+	}
+	// One connection: SQLite has one writer, River's riversqlite wants it,
+	// and it keeps the pragmas and the WAL snapshot consistent.
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("sqlite: ping %s: %w", o.Path, err)
+	}
+	return &DB{repos: newRepos(db), db: db}, nil
+}
+
+// Migrate applies the embedded goose migrations and River's schema.
+func (d *DB) Migrate(ctx context.Context) error {
+	p, err := d.goose()
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	m, err := rivermigrate.New(riversqlite.New(d.db), nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: river migrator: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("sqlite: migrate river: %w", err)
+	}
+	return nil
+}
+
+func (d *DB) goose() (*goose.Provider, error) {
+	p, err := goose.NewProvider(goose.DialectSQLite3, d.db, Migrations(), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: goose: %w", err)
+	}
+	return p, nil
+}
+
+// MigrationStatus reports the applied goose version and the latest
+// embedded one.
+func (d *DB) MigrationStatus(ctx context.Context) (current, latest int64, err error) {
+	p, err := d.goose()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, latest, err = p.GetVersions(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("sqlite: migration status: %w", err)
+	}
+	return current, latest, nil
+}
+
+// InTx runs fn in one BEGIN IMMEDIATE transaction.
+func (d *DB) InTx(ctx context.Context, fn func(tx store.Tx) error) error {
+	return inTx(ctx, d.db, fn)
+}
+
+// Dialect returns "sqlite".
+func (d *DB) Dialect() string { return "sqlite" }
+
+// DB returns the shared handle (one connection), for riversqlite.
+func (d *DB) DB() *sql.DB { return d.db }
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+
+// Close closes the handle.
+func (d *DB) Close() error { return d.db.Close() }
