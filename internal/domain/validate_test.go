@@ -12,7 +12,12 @@ var testNow = time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
 
 // td3 builds a valid passport MRZ with correct check digits.
 func td3(state, surname, given, number, nat, birth, sex, expiry string) string {
-	pad := func(s string, n int) string { return s + strings.Repeat("<", n-len(s)) }
+	pad := func(s string, n int) string {
+		if len(s) > n {
+			return s[:n]
+		}
+		return s + strings.Repeat("<", n-len(s))
+	}
 	name := strings.ReplaceAll(surname, " ", "<") + "<<" + strings.ReplaceAll(given, " ", "<")
 	l1 := pad("P<"+state+name, 44)
 	num := pad(number, 9)
