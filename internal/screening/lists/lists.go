@@ -196,7 +196,9 @@ func uniq(in []string) []string {
 	return out
 }
 
-func baseName(name string) string { return strings.ToLower(path.Base(strings.ReplaceAll(name, "\\", "/"))) }
+func baseName(name string) string {
+	return strings.ToLower(path.Base(strings.ReplaceAll(name, "\\", "/")))
+}
 
 // DeltaResult lists the entity IDs that differ between two snapshots.
 type DeltaResult struct {
