@@ -23,7 +23,11 @@ const AlgorithmVersion = "kyc-screen/1.0"
 const DefaultLimit = 10
 
 const (
-	minTokenSim   = 0.80 // token pairs below this similarity do not match
+	minTokenSim    = 0.70 // token pairs below this similarity do not match
+	fuzzySteepness = 1.5  // Jaro-Winkler distance is multiplied by this
+	phoneticMinJW  = 0.75 // phonetic key equality counts only above this Jaro-Winkler
+	phoneticSim    = 0.90 // similarity given to phonetically equal tokens
+	skeletonSim    = 0.90 // similarity given to abjad tokens with the same consonant skeleton
 	queryCoverage = 0.6  // weight of the query side in the name score
 	maxCandidates = 256  // names fully scored per query
 	weakPenalty   = 0.9  // multiplier for weak aliases that are not exact
@@ -342,20 +346,23 @@ func tokenSim(q *qTok, qdm1, qdm2 string, v *vocabTok) (float32, uint8) {
 	if ml <= 2 || hasDigit(q.s) || hasDigit(v.s) {
 		return 0, methodNone
 	}
-	s := jaroWinkler(q.s, v.s)
+	jw := jaroWinkler(q.s, v.s)
+	s := 1 - fuzzySteepness*(1-jw)
 	m := methodFuzzy
-	if ml >= 4 && qdm1 != "" && (qdm1 == v.dm1 || qdm1 == v.dm2 || qdm2 == v.dm1) && s < 0.93 {
-		s, m = 0.93, methodPhonetic
+	if ml >= 4 && jw >= phoneticMinJW && qdm1 != "" && (qdm1 == v.dm1 || qdm1 == v.dm2 || qdm2 == v.dm1) && s < phoneticSim {
+		s, m = phoneticSim, methodPhonetic
 	}
-	if q.script == scriptAbjad && s < 0.92 {
+	if q.script == scriptAbjad && s < skeletonSim {
 		qs := skeleton(q.s)
 		vs := skeleton(v.s)
 		if qs == vs || (len(qs) > 3 && qs[0] == 'l' && qs[1:] == vs) {
-			s, m = 0.92, methodSkeleton
+			s, m = skeletonSim, methodSkeleton
 		}
 	}
 	if ml == 3 {
-		s -= 0.08
+		s -= 0.1
+	} else if ml == 4 && m == methodFuzzy {
+		s -= 0.04
 	}
 	if s < minTokenSim {
 		return 0, methodNone
