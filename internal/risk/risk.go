@@ -1,0 +1,567 @@
+// Package risk holds the risk model: a versioned YAML document of factors,
+// points, thresholds, floors and knock-outs (a default ships in the binary,
+// RISK_MODEL.md), and the scoring of a customer with it, explaining every
+// factor that applied.
+package risk
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/kyc-platform/kyc/internal/domain"
+)
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// DefaultYAML returns the text of the default model (for `kyc` to show or
+// export it).
+func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
+
+// Factor kinds.
+const (
+	KindCountry             = "country"
+	KindPEP                 = "pep"
+	KindOccupation          = "occupation"
+	KindIndustry            = "industry"
+	KindCompanyAge          = "company_age"
+	KindOwnershipComplexity = "ownership_complexity"
+	KindNoBeneficialOwner   = "no_beneficial_owner"
+	KindNonFaceToFace       = "non_face_to_face"
+	KindExpectedVolume      = "expected_volume"
+	KindSanctionsMatch      = "sanctions_match"
+)
+
+// Model is a validated risk model. It is immutable and safe for concurrent use.
+type Model struct {
+	doc document
+}
+
+type document struct {
+	Version    string     `yaml:"version"`
+	Thresholds thresholds `yaml:"thresholds"`
+	Factors    []factor   `yaml:"factors"`
+	EURRates   rates      `yaml:"eur_rates"`
+}
+
+type thresholds struct {
+	Medium int `yaml:"medium"`
+	High   int `yaml:"high"`
+}
+
+type factor struct {
+	Name             string   `yaml:"name"`
+	Dimension        string   `yaml:"dimension"`
+	Kind             string   `yaml:"kind"`
+	Points           int      `yaml:"points"`
+	KnockOut         bool     `yaml:"knock_out"`
+	Floor            string   `yaml:"floor"`
+	Explanation      string   `yaml:"explanation"`
+	AsOf             string   `yaml:"as_of"`
+	Source           string   `yaml:"source"`
+	Countries        []string `yaml:"countries"`
+	Groups           []group  `yaml:"groups"`
+	Months           int      `yaml:"months"`
+	MaxLayers        int      `yaml:"max_layers"`
+	ThresholdPercent float64  `yaml:"threshold_percent"`
+	Tiers            []tier   `yaml:"tiers"`
+}
+
+type group struct {
+	Name     string   `yaml:"name"`
+	Keywords []string `yaml:"keywords"`
+	NACE     []string `yaml:"nace"`
+	NAICS    []string `yaml:"naics"`
+}
+
+type tier struct {
+	AboveEUR int64 `yaml:"above_eur"`
+	Points   int   `yaml:"points"`
+}
+
+type rates struct {
+	AsOf   string             `yaml:"as_of"`
+	Source string             `yaml:"source"`
+	Rates  map[string]float64 `yaml:"rates"`
+}
+
+// Default returns the model shipped in the binary (version 2026.1).
+func Default() (*Model, error) { return Load(bytes.NewReader(defaultYAML)) }
+
+// Load reads and validates a model. Unknown keys, unknown factor kinds,
+// invalid country or currency codes, missing dates on country lists and
+// inconsistent thresholds are errors naming the factor at fault.
+func Load(r io.Reader) (*Model, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("risk model: read: %w", err)
+	}
+	var doc document
+	if err := yaml.UnmarshalWithOptions(data, &doc, yaml.Strict()); err != nil {
+		return nil, fmt.Errorf("risk model: %s", yaml.FormatError(err, false, true))
+	}
+	if err := doc.validate(); err != nil {
+		return nil, fmt.Errorf("risk model %q: %w", doc.Version, err)
+	}
+	for i := range doc.Factors {
+		f := &doc.Factors[i]
+		sort.Slice(f.Tiers, func(a, b int) bool { return f.Tiers[a].AboveEUR > f.Tiers[b].AboveEUR })
+		for j := range f.Groups {
+			for k, kw := range f.Groups[j].Keywords {
+				f.Groups[j].Keywords[k] = domain.FoldName(kw)
+			}
+		}
+	}
+	return &Model{doc: doc}, nil
+}
+
+func (d *document) validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if strings.TrimSpace(d.Version) == "" {
+		bad("version is missing")
+	}
+	if d.Thresholds.Medium <= 0 || d.Thresholds.High <= d.Thresholds.Medium {
+		bad("thresholds: need 0 < medium < high, got medium %d, high %d", d.Thresholds.Medium, d.Thresholds.High)
+	}
+	if len(d.Factors) == 0 {
+		bad("no factors")
+	}
+	names := map[string]bool{}
+	for i, f := range d.Factors {
+		where := fmt.Sprintf("factor %d (%q)", i+1, f.Name)
+		if f.Name == "" {
+			bad("%s: name is missing", where)
+		} else if names[f.Name] {
+			bad("%s: duplicate name", where)
+		}
+		names[f.Name] = true
+		if f.Explanation == "" {
+			bad("%s: explanation is missing", where)
+		}
+		if f.Points < 0 || f.Points > 1000 {
+			bad("%s: points must be between 0 and 1000", where)
+		}
+		switch f.Floor {
+		case "", string(domain.RiskLow), string(domain.RiskMedium), string(domain.RiskHigh):
+		default:
+			bad("%s: floor must be low, medium or high, got %q", where, f.Floor)
+		}
+		switch f.Kind {
+		case KindCountry:
+			if len(f.Countries) == 0 {
+				bad("%s: a country factor needs countries", where)
+			}
+			for _, c := range f.Countries {
+				if !domain.ValidCountry(c) {
+					bad("%s: %q is not an ISO 3166-1 alpha-2 code", where, c)
+				}
+			}
+			if f.AsOf == "" {
+				bad("%s: a country list needs the date it is as of (as_of)", where)
+			}
+		case KindOccupation, KindIndustry:
+			if len(f.Groups) == 0 {
+				bad("%s: needs groups", where)
+			}
+			for _, g := range f.Groups {
+				if g.Name == "" {
+					bad("%s: a group has no name", where)
+				}
+				if f.Kind == KindOccupation && len(g.Keywords) == 0 {
+					bad("%s: group %q has no keywords", where, g.Name)
+				}
+				if f.Kind == KindIndustry {
+					if len(g.NACE)+len(g.NAICS) == 0 {
+						bad("%s: group %q has no codes", where, g.Name)
+					}
+					for _, c := range append(slices.Clone(g.NACE), g.NAICS...) {
+						if !domain.ValidIndustryCode(c) {
+							bad("%s: group %q: %q is not a NACE or NAICS code", where, g.Name, c)
+						}
+					}
+				}
+			}
+		case KindCompanyAge:
+			if f.Months <= 0 {
+				bad("%s: months must be positive", where)
+			}
+		case KindOwnershipComplexity:
+			if f.MaxLayers <= 0 {
+				bad("%s: max_layers must be positive", where)
+			}
+		case KindNoBeneficialOwner:
+			if f.ThresholdPercent <= 0 || f.ThresholdPercent > 100 {
+				bad("%s: threshold_percent must be in (0, 100]", where)
+			}
+		case KindExpectedVolume:
+			if len(f.Tiers) == 0 {
+				bad("%s: needs tiers", where)
+			}
+			for _, t := range f.Tiers {
+				if t.AboveEUR < 0 || t.Points < 0 {
+					bad("%s: tiers need a non-negative above_eur and points", where)
+				}
+			}
+			if len(d.EURRates.Rates) == 0 {
+				bad("%s: needs eur_rates", where)
+			}
+		case KindPEP, KindNonFaceToFace, KindSanctionsMatch:
+		default:
+			bad("%s: unknown kind %q", where, f.Kind)
+		}
+		if f.Points == 0 && !f.KnockOut && f.Floor == "" && f.Kind != KindExpectedVolume {
+			bad("%s: has no effect (no points, knock_out or floor)", where)
+		}
+	}
+	if len(d.EURRates.Rates) > 0 && d.EURRates.AsOf == "" {
+		bad("eur_rates: as_of is missing")
+	}
+	for c, r := range d.EURRates.Rates {
+		if !domain.ValidCurrency(c) {
+			bad("eur_rates: %q is not an ISO 4217 code", c)
+		}
+		if r <= 0 || math.IsNaN(r) || math.IsInf(r, 0) {
+			bad("eur_rates: the rate of %s must be positive", c)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Version returns the model's version, recorded with every assessment.
+func (m *Model) Version() string { return m.doc.Version }
+
+// Input is what an assessment looks at.
+type Input struct {
+	Customer *domain.Customer
+	// ConfirmedSanctionsMatch is true when a reviewer confirmed a sanctions
+	// hit as a true match (knock-out).
+	ConfirmedSanctionsMatch bool
+	// ConfirmedPEPMatch is true when a reviewer confirmed a PEP list hit.
+	ConfirmedPEPMatch bool
+	Now               time.Time
+}
+
+// Assess scores a customer. Every factor that applied is listed with its
+// points and an explanation holding no personal data beyond a country or a
+// code. ID is left empty for the caller to assign; CreatedAt is in.Now.
+func (m *Model) Assess(in Input) domain.RiskAssessment {
+	c := in.Customer
+	a := domain.RiskAssessment{CustomerID: c.ID, ModelVersion: m.doc.Version, CreatedAt: in.Now, Factors: []domain.RiskFactor{}}
+	rel := relevantCountries(c)
+	knockOut := false
+	floor := domain.RiskLow
+	for _, f := range m.doc.Factors {
+		rf, ok := m.apply(f, c, rel, in)
+		if !ok {
+			continue
+		}
+		rf.Name = f.Name
+		rf.KnockOut = f.KnockOut
+		rf.Floor = f.Floor
+		a.Factors = append(a.Factors, rf)
+		a.Score += rf.Points
+		knockOut = knockOut || f.KnockOut
+		if f.Floor != "" && rank(domain.RiskRating(f.Floor)) > rank(floor) {
+			floor = domain.RiskRating(f.Floor)
+		}
+	}
+	switch {
+	case knockOut:
+		a.Rating = domain.RiskProhibited
+	case a.Score >= m.doc.Thresholds.High:
+		a.Rating = domain.RiskHigh
+	case a.Score >= m.doc.Thresholds.Medium:
+		a.Rating = domain.RiskMedium
+	default:
+		a.Rating = domain.RiskLow
+	}
+	if !knockOut && rank(floor) > rank(a.Rating) {
+		a.Rating = floor
+	}
+	a.DueDiligence = domain.DueDiligenceFor(a.Rating)
+	return a
+}
+
+func rank(r domain.RiskRating) int {
+	switch r {
+	case domain.RiskMedium:
+		return 1
+	case domain.RiskHigh:
+		return 2
+	case domain.RiskProhibited:
+		return 3
+	}
+	return 0
+}
+
+type relevant struct {
+	role, code string
+}
+
+// relevantCountries lists the countries the geography factors look at,
+// in order of precedence (RISK_MODEL.md footnote 1).
+func relevantCountries(c *domain.Customer) []relevant {
+	var out []relevant
+	add := func(role, code string) {
+		if code != "" {
+			out = append(out, relevant{role, code})
+		}
+	}
+	if p := c.Data.Individual; p != nil {
+		add("Nationality", p.Nationality)
+		if p.Address != nil {
+			add("Residence country", p.Address.Country)
+		}
+	}
+	if b := c.Data.Business; b != nil {
+		add("Incorporation country", b.IncorporationCountry)
+		if b.Address != nil {
+			add("Registered address country", b.Address.Country)
+		}
+		for _, rp := range b.RelatedPersons {
+			if !isBeneficialOwner(rp) {
+				continue
+			}
+			add("Beneficial owner's nationality", rp.Nationality)
+			if rp.Address != nil {
+				add("Beneficial owner's residence country", rp.Address.Country)
+			}
+		}
+	}
+	return out
+}
+
+func isBeneficialOwner(rp domain.RelatedPerson) bool {
+	return slices.Contains(rp.Roles, domain.RoleUBO) || rp.OwnershipPercent >= domain.UBOThreshold
+}
+
+func explain(f factor, detail string) string {
+	return strings.ReplaceAll(f.Explanation, "{detail}", detail)
+}
+
+func countryLabel(code string) string {
+	if n := domain.CountryName(code); n != "" {
+		return n + " (" + code + ")"
+	}
+	return code
+}
+
+// apply evaluates one factor.
+func (m *Model) apply(f factor, c *domain.Customer, rel []relevant, in Input) (domain.RiskFactor, bool) {
+	ind, biz := c.Data.Individual, c.Data.Business
+	switch f.Kind {
+	case KindCountry:
+		var hits []relevant
+		for _, r := range rel {
+			if slices.Contains(f.Countries, r.code) && !slices.ContainsFunc(hits, func(h relevant) bool { return h.role == r.role && h.code == r.code }) {
+				hits = append(hits, r)
+			}
+		}
+		if len(hits) == 0 {
+			return domain.RiskFactor{}, false
+		}
+		first := hits[0]
+		text := strings.NewReplacer("{role}", first.role, "{country}", countryLabel(first.code)).Replace(f.Explanation)
+		if len(hits) > 1 {
+			var also []string
+			for _, h := range hits[1:] {
+				also = append(also, h.role+" "+h.code)
+			}
+			text += " (also: " + strings.Join(also, ", ") + "; counted once)"
+		}
+		return domain.RiskFactor{Value: first.code, Points: f.Points, Explanation: text + " [list as of " + f.AsOf + "]"}, true
+	case KindPEP:
+		var why []string
+		if ind != nil && ind.PEPDeclared {
+			why = append(why, "declared by the customer")
+		}
+		if biz != nil {
+			for i, rp := range biz.RelatedPersons {
+				if rp.PEPDeclared {
+					why = append(why, fmt.Sprintf("declared for related person %d", i+1))
+				}
+			}
+		}
+		if in.ConfirmedPEPMatch {
+			why = append(why, "PEP list match confirmed")
+		}
+		if len(why) == 0 {
+			return domain.RiskFactor{}, false
+		}
+		value := "declared"
+		if in.ConfirmedPEPMatch {
+			value = "confirmed match"
+		}
+		return domain.RiskFactor{Value: value, Points: f.Points, Explanation: explain(f, strings.Join(why, "; "))}, true
+	case KindOccupation:
+		if ind == nil || ind.Occupation == "" {
+			return domain.RiskFactor{}, false
+		}
+		occ := " " + domain.FoldName(ind.Occupation) + " "
+		for _, g := range f.Groups {
+			for _, kw := range g.Keywords {
+				if containsWord(occ, kw) {
+					return domain.RiskFactor{Value: g.Name, Points: f.Points, Explanation: explain(f, g.Name)}, true
+				}
+			}
+		}
+	case KindIndustry:
+		if biz == nil || biz.Industry == "" {
+			return domain.RiskFactor{}, false
+		}
+		for _, g := range f.Groups {
+			if industryMatches(biz.Industry, g) {
+				return domain.RiskFactor{Value: biz.Industry, Points: f.Points, Explanation: explain(f, biz.Industry+" ("+g.Name+")")}, true
+			}
+		}
+	case KindCompanyAge:
+		if biz == nil {
+			return domain.RiskFactor{}, false
+		}
+		inc, err := domain.ParseDate(biz.IncorporationDate)
+		if err != nil {
+			return domain.RiskFactor{}, false
+		}
+		y, mo, d := in.Now.Date()
+		today := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+		if inc.After(today) || !inc.AddDate(0, f.Months, 0).After(today) {
+			return domain.RiskFactor{}, false
+		}
+		months := (today.Year()-inc.Year())*12 + int(today.Month()-inc.Month())
+		if today.Day() < inc.Day() {
+			months--
+		}
+		detail := fmt.Sprintf("%d months ago (less than %d)", months, f.Months)
+		return domain.RiskFactor{Value: fmt.Sprintf("%d months", months), Points: f.Points, Explanation: explain(f, detail)}, true
+	case KindOwnershipComplexity:
+		if biz == nil {
+			return domain.RiskFactor{}, false
+		}
+		var why []string
+		if biz.OwnershipLayers > f.MaxLayers {
+			why = append(why, fmt.Sprintf("%d ownership layers (more than %d)", biz.OwnershipLayers, f.MaxLayers))
+		}
+		if biz.NomineeOrBearerShares {
+			why = append(why, "nominee shareholders or bearer shares")
+		}
+		if len(why) == 0 {
+			return domain.RiskFactor{}, false
+		}
+		return domain.RiskFactor{Value: strings.Join(why, "; "), Points: f.Points, Explanation: explain(f, strings.Join(why, "; "))}, true
+	case KindNoBeneficialOwner:
+		if biz == nil || len(biz.RelatedPersons) == 0 {
+			return domain.RiskFactor{}, false
+		}
+		for _, rp := range biz.RelatedPersons {
+			if rp.OwnershipPercent >= f.ThresholdPercent {
+				return domain.RiskFactor{}, false
+			}
+		}
+		return domain.RiskFactor{Value: fmt.Sprintf("no owner >= %g%%", f.ThresholdPercent), Points: f.Points, Explanation: explain(f, "")}, true
+	case KindNonFaceToFace:
+		if c.Data.FaceToFace {
+			return domain.RiskFactor{}, false
+		}
+		return domain.RiskFactor{Value: "non-face-to-face", Points: f.Points, Explanation: explain(f, "")}, true
+	case KindExpectedVolume:
+		var vol *domain.Money
+		if ind != nil {
+			vol = ind.ExpectedMonthlyVolume
+		} else if biz != nil {
+			vol = biz.ExpectedMonthlyVolume
+		}
+		if vol == nil {
+			return domain.RiskFactor{}, false
+		}
+		eur, ok := m.toEUR(*vol)
+		if !ok {
+			return domain.RiskFactor{Value: vol.Currency, Points: 0,
+				Explanation: fmt.Sprintf("The model has no EUR rate for %s; the expected monthly volume was not scored and needs a manual look", vol.Currency)}, true
+		}
+		for _, t := range f.Tiers {
+			if eur > float64(t.AboveEUR) {
+				detail := fmt.Sprintf("%s EUR, above %d EUR", formatEUR(eur), t.AboveEUR)
+				if vol.Currency != "EUR" {
+					detail += fmt.Sprintf(" (converted from %s at the rate of %s)", vol.Currency, m.doc.EURRates.AsOf)
+				}
+				return domain.RiskFactor{Value: formatEUR(eur) + " EUR", Points: t.Points, Explanation: explain(f, detail)}, true
+			}
+		}
+	case KindSanctionsMatch:
+		if in.ConfirmedSanctionsMatch {
+			return domain.RiskFactor{Value: "confirmed", Points: f.Points, Explanation: explain(f, "")}, true
+		}
+	}
+	return domain.RiskFactor{}, false
+}
+
+// toEUR converts an amount in minor units to EUR.
+func (m *Model) toEUR(v domain.Money) (float64, bool) {
+	rate, ok := m.doc.EURRates.Rates[v.Currency]
+	digits, known := domain.CurrencyMinorUnits(v.Currency)
+	if !ok || !known {
+		return 0, false
+	}
+	return float64(v.Amount) / math.Pow10(digits) / rate, true
+}
+
+func formatEUR(x float64) string {
+	s := fmt.Sprintf("%.0f", x)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// containsWord reports whether the folded keyword occurs in text (folded,
+// padded with spaces) at the start of a word: "GOLD" matches "GOLDSMITH"
+// but "ARMS" does not match "FARMS".
+func containsWord(text, kw string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], kw)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		if at == 0 || !isLetter(text[at-1]) {
+			return true
+		}
+		i = at + 1
+	}
+}
+
+func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= 0x80 }
+
+// industryMatches matches a NACE code against the group's NACE classes (the
+// class itself or its sub-classes) and an all-digit code of 3 or more digits
+// against the group's NAICS prefixes.
+func industryMatches(code string, g group) bool {
+	for _, n := range g.NACE {
+		if code == n || strings.HasPrefix(code, n+".") || (len(n) == 2 && strings.HasPrefix(code, n) && len(code) > 2 && code[2] == '.') {
+			return true
+		}
+	}
+	if len(code) >= 3 && !strings.Contains(code, ".") {
+		for _, n := range g.NAICS {
+			if strings.HasPrefix(code, n) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,198 @@
+package risk
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kyc-platform/kyc/internal/domain"
+)
+
+var now = time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+
+func model(t *testing.T) *Model {
+	t.Helper()
+	m, err := Default()
+	if err != nil {
+		t.Fatalf("Default: %v", err)
+	}
+	return m
+}
+
+func person(nat, res string) *domain.Person {
+	return &domain.Person{GivenNames: "Anna", FamilyName: "Muster", BirthDate: "1980-01-01", Nationality: nat,
+		Address: &domain.Address{Line1: "x", City: "y", Country: res}}
+}
+
+func indiv(edit func(p *domain.Person)) *domain.Customer {
+	p := person("DE", "DE")
+	edit(p)
+	return &domain.Customer{ID: "cus_1", Type: domain.CustomerIndividual, Data: domain.CustomerData{Individual: p, FaceToFace: true}}
+}
+
+func biz(edit func(b *domain.Business)) *domain.Customer {
+	b := &domain.Business{LegalName: "Acme", IncorporationCountry: "DE", IncorporationDate: "2010-01-01", Industry: "62.01",
+		Address: &domain.Address{Country: "DE"},
+		RelatedPersons: []domain.RelatedPerson{{Person: *person("DE", "DE"), Roles: []domain.RelatedRole{domain.RoleUBO}, OwnershipPercent: 100}}}
+	edit(b)
+	return &domain.Customer{ID: "cus_2", Type: domain.CustomerBusiness, Data: domain.CustomerData{Business: b, FaceToFace: true}}
+}
+
+func TestDefaultLoads(t *testing.T) {
+	t.Parallel()
+	m := model(t)
+	if m.Version() != "2026.1" {
+		t.Fatalf("version %q", m.Version())
+	}
+	a := m.Assess(Input{Customer: indiv(func(*domain.Person) {}), Now: now})
+	if a.Score != 0 || a.Rating != domain.RiskLow || a.DueDiligence != domain.DDSimplified || len(a.Factors) != 0 || a.ModelVersion != "2026.1" || a.CustomerID != "cus_1" || !a.CreatedAt.Equal(now) {
+		t.Fatalf("baseline: %+v", a)
+	}
+}
+
+func TestFactors(t *testing.T) {
+	t.Parallel()
+	m := model(t)
+	tests := []struct {
+		name     string
+		in       Input
+		factor   string
+		points   int
+		rating   domain.RiskRating
+		contains string
+	}{
+		{"DPRK nationality", Input{Customer: indiv(func(p *domain.Person) { p.Nationality = "KP" })}, "fatf_call_for_action_countermeasures", 0, domain.RiskProhibited, "Nationality North Korea"},
+		{"Iran residence", Input{Customer: indiv(func(p *domain.Person) { p.Address.Country = "IR" })}, "fatf_call_for_action_countermeasures", 0, domain.RiskProhibited, "Residence country Iran (IR)"},
+		{"Myanmar", Input{Customer: indiv(func(p *domain.Person) { p.Nationality = "MM" })}, "fatf_call_for_action_edd", 40, domain.RiskMedium, "enhanced due diligence"},
+		{"Cuba", Input{Customer: indiv(func(p *domain.Person) { p.Nationality = "CU" })}, "comprehensive_sanctions", 40, domain.RiskMedium, "comprehensive sanctions"},
+		{"Syria both lists", Input{Customer: indiv(func(p *domain.Person) { p.Nationality = "SY" })}, "fatf_increased_monitoring", 25, domain.RiskHigh, "increased-monitoring"},
+		{"Monaco", Input{Customer: indiv(func(p *domain.Person) { p.Nationality = "MC" })}, "fatf_increased_monitoring", 25, domain.RiskMedium, "as of 2026-06"},
+		{"BVI incorporation", Input{Customer: biz(func(b *domain.Business) { b.IncorporationCountry = "VG" })}, "fatf_increased_monitoring", 25, domain.RiskMedium, "Incorporation country"},
+		{"UBO nationality Russia", Input{Customer: biz(func(b *domain.Business) { b.RelatedPersons[0].Nationality = "RU" })}, "sectoral_sanctions", 25, domain.RiskMedium, "Beneficial owner's nationality"},
+		{"counted once", Input{Customer: indiv(func(p *domain.Person) { p.Nationality = "BY"; p.Address.Country = "RU" })}, "sectoral_sanctions", 25, domain.RiskMedium, "counted once"},
+		{"PEP declared", Input{Customer: indiv(func(p *domain.Person) { p.PEPDeclared = true })}, "pep", 40, domain.RiskHigh, "declared by the customer"},
+		{"PEP confirmed match", Input{Customer: indiv(func(*domain.Person) {}), ConfirmedPEPMatch: true}, "pep", 40, domain.RiskHigh, "PEP list match confirmed"},
+		{"PEP related person", Input{Customer: biz(func(b *domain.Business) { b.RelatedPersons[0].PEPDeclared = true })}, "pep", 40, domain.RiskHigh, "related person 1"},
+		{"occupation jeweller", Input{Customer: indiv(func(p *domain.Person) { p.Occupation = "Diamond dealer" })}, "occupation", 15, domain.RiskLow, "precious metals"},
+		{"occupation casino", Input{Customer: indiv(func(p *domain.Person) { p.Occupation = "Casino croupier" })}, "occupation", 15, domain.RiskLow, "gambling"},
+		{"industry gambling NACE", Input{Customer: biz(func(b *domain.Business) { b.Industry = "92.00" })}, "industry", 20, domain.RiskMedium, "gambling"},
+		{"industry money services", Input{Customer: biz(func(b *domain.Business) { b.Industry = "64.19" })}, "industry", 20, domain.RiskMedium, "money services"},
+		{"industry NAICS casino", Input{Customer: biz(func(b *domain.Business) { b.Industry = "713210" })}, "industry", 20, domain.RiskMedium, "gambling"},
+		{"young company", Input{Customer: biz(func(b *domain.Business) { b.IncorporationDate = "2026-01-15" })}, "company_age", 10, domain.RiskLow, "5 months ago"},
+		{"ownership layers", Input{Customer: biz(func(b *domain.Business) { b.OwnershipLayers = 3 })}, "ownership_complexity", 15, domain.RiskLow, "3 ownership layers"},
+		{"bearer shares", Input{Customer: biz(func(b *domain.Business) { b.NomineeOrBearerShares = true })}, "ownership_complexity", 15, domain.RiskLow, "bearer shares"},
+		{"no UBO", Input{Customer: biz(func(b *domain.Business) {
+			b.RelatedPersons[0].OwnershipPercent = 10
+			b.RelatedPersons[0].Roles = []domain.RelatedRole{domain.RoleDirector}
+		})}, "no_beneficial_owner", 10, domain.RiskLow, "control persons only"},
+		{"non face to face", Input{Customer: func() *domain.Customer { c := indiv(func(*domain.Person) {}); c.Data.FaceToFace = false; return c }()}, "non_face_to_face", 5, domain.RiskLow, "face-to-face"},
+		{"volume 60k EUR", Input{Customer: indiv(func(p *domain.Person) { p.ExpectedMonthlyVolume = &domain.Money{Amount: 6_000_000, Currency: "EUR"} })}, "expected_volume", 10, domain.RiskLow, "60,000 EUR"},
+		{"volume 300k USD", Input{Customer: indiv(func(p *domain.Person) { p.ExpectedMonthlyVolume = &domain.Money{Amount: 30_000_000_00, Currency: "USD"} })}, "expected_volume", 20, domain.RiskMedium, "converted from USD"},
+		{"volume JPY minor units", Input{Customer: indiv(func(p *domain.Person) { p.ExpectedMonthlyVolume = &domain.Money{Amount: 10_000_000, Currency: "JPY"} })}, "expected_volume", 10, domain.RiskLow, "58,824 EUR"},
+		{"volume unknown rate", Input{Customer: indiv(func(p *domain.Person) { p.ExpectedMonthlyVolume = &domain.Money{Amount: 1, Currency: "KES"} })}, "expected_volume", 0, domain.RiskLow, "no EUR rate"},
+		{"sanctions match", Input{Customer: indiv(func(*domain.Person) {}), ConfirmedSanctionsMatch: true}, "sanctions_match", 0, domain.RiskProhibited, "confirmed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.in.Now = now
+			a := m.Assess(tt.in)
+			var f *domain.RiskFactor
+			for i := range a.Factors {
+				if a.Factors[i].Name == tt.factor {
+					f = &a.Factors[i]
+				}
+			}
+			if f == nil {
+				t.Fatalf("factor %s did not apply: %+v", tt.factor, a.Factors)
+			}
+			if f.Points != tt.points || a.Rating != tt.rating || !strings.Contains(f.Explanation, tt.contains) {
+				t.Fatalf("got %+v rating %s, want %d points, rating %s, explanation with %q", *f, a.Rating, tt.points, tt.rating, tt.contains)
+			}
+			if strings.Contains(f.Explanation, "Anna") || strings.Contains(f.Explanation, "Muster") {
+				t.Errorf("explanation holds a name: %s", f.Explanation)
+			}
+			sum := 0
+			for _, x := range a.Factors {
+				sum += x.Points
+			}
+			if sum != a.Score || a.DueDiligence != domain.DueDiligenceFor(a.Rating) {
+				t.Errorf("score %d vs sum %d, dd %s", a.Score, sum, a.DueDiligence)
+			}
+		})
+	}
+}
+
+func TestNotApplied(t *testing.T) {
+	t.Parallel()
+	m := model(t)
+	for name, c := range map[string]*domain.Customer{
+		"old company":          biz(func(b *domain.Business) { b.IncorporationDate = "2025-07-01" }),
+		"two layers":           biz(func(b *domain.Business) { b.OwnershipLayers = 2 }),
+		"volume exactly 50k":   indiv(func(p *domain.Person) { p.ExpectedMonthlyVolume = &domain.Money{Amount: 5_000_000, Currency: "EUR"} }),
+		"farmer is not arms":   indiv(func(p *domain.Person) { p.Occupation = "Farmer" }),
+		"NAICS public admin":   biz(func(b *domain.Business) { b.Industry = "921110" }),
+		"NACE 64.1 group only": biz(func(b *domain.Business) { b.Industry = "64.1" }),
+	} {
+		if a := m.Assess(Input{Customer: c, Now: now}); len(a.Factors) != 0 {
+			t.Errorf("%s: factors applied: %+v", name, a.Factors)
+		}
+	}
+}
+
+func TestRatingBoundaries(t *testing.T) {
+	t.Parallel()
+	m := model(t)
+	nff := func(c *domain.Customer) *domain.Customer { c.Data.FaceToFace = false; return c }
+	tests := []struct {
+		name   string
+		c      *domain.Customer
+		score  int
+		rating domain.RiskRating
+	}{
+		{"15 low", indiv(func(p *domain.Person) { p.Occupation = "casino" }), 15, domain.RiskLow},
+		{"15 ownership low", biz(func(b *domain.Business) { b.OwnershipLayers = 5 }), 15, domain.RiskLow},
+		{"20 medium", nff(indiv(func(p *domain.Person) { p.Occupation = "casino" })), 20, domain.RiskMedium},
+		{"45 high at the threshold", nff(biz(func(b *domain.Business) {
+			b.IncorporationCountry = "VG" // 25
+			b.OwnershipLayers = 3         // 15
+		})), 45, domain.RiskHigh},
+		{"40 medium", biz(func(b *domain.Business) { b.IncorporationCountry = "VG"; b.OwnershipLayers = 3 }), 40, domain.RiskMedium},
+		{"50 high", indiv(func(p *domain.Person) { p.Nationality = "MC"; p.Occupation = "casino"; p.ExpectedMonthlyVolume = &domain.Money{Amount: 6_000_000, Currency: "EUR"} }), 50, domain.RiskHigh},
+		{"PEP floor", indiv(func(p *domain.Person) { p.PEPDeclared = true }), 40, domain.RiskHigh},
+		{"knock-out beats score", indiv(func(p *domain.Person) { p.Nationality = "KP" }), 0, domain.RiskProhibited},
+	}
+	for _, tt := range tests {
+		a := m.Assess(Input{Customer: tt.c, Now: now})
+		if a.Score != tt.score || a.Rating != tt.rating {
+			t.Errorf("%s: score %d rating %s, want %d %s (%+v)", tt.name, a.Score, a.Rating, tt.score, tt.rating, a.Factors)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	t.Parallel()
+	base := string(DefaultYAML())
+	tests := []struct {
+		name, yaml, msg string
+	}{
+		{"not yaml", "{", "risk model"},
+		{"unknown key", "version: x\ncolour: red\n", "colour"},
+		{"no version", strings.Replace(base, `version: "2026.1"`, `version: ""`, 1), "version is missing"},
+		{"thresholds", strings.Replace(base, "high: 45", "high: 10", 1), "thresholds"},
+		{"bad country", strings.Replace(base, "[KP, IR]", "[KP, XX]", 1), `"XX" is not an ISO 3166-1`},
+		{"no as_of", strings.Replace(base, "    as_of: \"2026-06\"\n    source: \"FATF high-risk jurisdictions subject to a call for action, June 2026 plenary (verify against", "    source: \"(", 1), "as_of"},
+		{"unknown kind", strings.Replace(base, "kind: pep", "kind: horoscope", 1), `unknown kind "horoscope"`},
+		{"bad floor", strings.Replace(base, "floor: high", "floor: extreme", 1), "floor"},
+		{"bad currency", strings.Replace(base, "    USD: 1.15", "    USX: 1.15", 1), `"USX" is not an ISO 4217`},
+		{"bad rate", strings.Replace(base, "    USD: 1.15", "    USD: 0", 1), "rate of USD"},
+		{"duplicate", strings.Replace(base, "name: fatf_call_for_action_edd", "name: fatf_call_for_action_countermeasures", 1), "duplicate"},
+		{"bad industry", strings.Replace(base, `nace: ["92"]`, `nace: ["9x"]`, 1), "not a NACE or NAICS code"},
+	}
+	for _, tt := range tests {
+		_, err := Load(strings.NewReader(tt.yaml))
+		if err == nil || !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.msg)
+		}
+	}
+}
