@@ -28,9 +28,9 @@ const (
 	phoneticMinJW  = 0.75 // phonetic key equality counts only above this Jaro-Winkler
 	phoneticSim    = 0.90 // similarity given to phonetically equal tokens
 	skeletonSim    = 0.90 // similarity given to abjad tokens with the same consonant skeleton
-	queryCoverage = 0.6  // weight of the query side in the name score
-	maxCandidates = 256  // names fully scored per query
-	weakPenalty   = 0.9  // multiplier for weak aliases that are not exact
+	queryCoverage  = 0.6  // weight of the query side in the name score
+	maxCandidates  = 256  // names fully scored per query
+	weakPenalty    = 0.9  // multiplier for weak aliases that are not exact
 )
 
 // Query is one name to screen, with optional evidence.
