@@ -32,7 +32,7 @@ func indiv(edit func(p *domain.Person)) *domain.Customer {
 
 func biz(edit func(b *domain.Business)) *domain.Customer {
 	b := &domain.Business{LegalName: "Acme", IncorporationCountry: "DE", IncorporationDate: "2010-01-01", Industry: "62.01",
-		Address: &domain.Address{Country: "DE"},
+		Address:        &domain.Address{Country: "DE"},
 		RelatedPersons: []domain.RelatedPerson{{Person: *person("DE", "DE"), Roles: []domain.RelatedRole{domain.RoleUBO}, OwnershipPercent: 100}}}
 	edit(b)
 	return &domain.Customer{ID: "cus_2", Type: domain.CustomerBusiness, Data: domain.CustomerData{Business: b, FaceToFace: true}}
@@ -87,7 +87,9 @@ func TestFactors(t *testing.T) {
 		})}, "no_beneficial_owner", 10, domain.RiskLow, "control persons only"},
 		{"non face to face", Input{Customer: func() *domain.Customer { c := indiv(func(*domain.Person) {}); c.Data.FaceToFace = false; return c }()}, "non_face_to_face", 5, domain.RiskLow, "face-to-face"},
 		{"volume 60k EUR", Input{Customer: indiv(func(p *domain.Person) { p.ExpectedMonthlyVolume = &domain.Money{Amount: 6_000_000, Currency: "EUR"} })}, "expected_volume", 10, domain.RiskLow, "60,000 EUR"},
-		{"volume 300k USD", Input{Customer: indiv(func(p *domain.Person) { p.ExpectedMonthlyVolume = &domain.Money{Amount: 30_000_000_00, Currency: "USD"} })}, "expected_volume", 20, domain.RiskMedium, "converted from USD"},
+		{"volume 300k USD", Input{Customer: indiv(func(p *domain.Person) {
+			p.ExpectedMonthlyVolume = &domain.Money{Amount: 30_000_000_00, Currency: "USD"}
+		})}, "expected_volume", 20, domain.RiskMedium, "converted from USD"},
 		{"volume JPY minor units", Input{Customer: indiv(func(p *domain.Person) { p.ExpectedMonthlyVolume = &domain.Money{Amount: 10_000_000, Currency: "JPY"} })}, "expected_volume", 10, domain.RiskLow, "58,824 EUR"},
 		{"volume unknown rate", Input{Customer: indiv(func(p *domain.Person) { p.ExpectedMonthlyVolume = &domain.Money{Amount: 1, Currency: "KES"} })}, "expected_volume", 0, domain.RiskLow, "no EUR rate"},
 		{"sanctions match", Input{Customer: indiv(func(*domain.Person) {}), ConfirmedSanctionsMatch: true}, "sanctions_match", 0, domain.RiskProhibited, "confirmed"},
@@ -158,7 +160,11 @@ func TestRatingBoundaries(t *testing.T) {
 			b.OwnershipLayers = 3         // 15
 		})), 45, domain.RiskHigh},
 		{"40 medium", biz(func(b *domain.Business) { b.IncorporationCountry = "VG"; b.OwnershipLayers = 3 }), 40, domain.RiskMedium},
-		{"50 high", indiv(func(p *domain.Person) { p.Nationality = "MC"; p.Occupation = "casino"; p.ExpectedMonthlyVolume = &domain.Money{Amount: 6_000_000, Currency: "EUR"} }), 50, domain.RiskHigh},
+		{"50 high", indiv(func(p *domain.Person) {
+			p.Nationality = "MC"
+			p.Occupation = "casino"
+			p.ExpectedMonthlyVolume = &domain.Money{Amount: 6_000_000, Currency: "EUR"}
+		}), 50, domain.RiskHigh},
 		{"PEP floor", indiv(func(p *domain.Person) { p.PEPDeclared = true }), 40, domain.RiskHigh},
 		{"knock-out beats score", indiv(func(p *domain.Person) { p.Nationality = "KP" }), 0, domain.RiskProhibited},
 	}
