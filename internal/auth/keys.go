@@ -303,9 +303,15 @@ func publicJWK(pub *ecdsa.PublicKey, kid string) (jwk.Key, error) {
 // refreshIfStale reloads the keys when the cache is older than the cache
 // TTL.
 func (m *KeyManager) refreshIfStale(ctx context.Context) error {
+	now := m.now()
 	m.mu.RLock()
-	stale := m.loadedAt.IsZero() || m.now().Sub(m.loadedAt) >= m.cacheTTL
+	stale := m.loadedAt.IsZero() || now.Sub(m.loadedAt) >= m.cacheTTL
+	// While the store is failing, retry at most once per refresh interval.
+	backoff := !m.loadedAt.IsZero() && now.Sub(m.lastAttempt) < m.refreshInterval
 	m.mu.RUnlock()
+	if stale && backoff {
+		return nil
+	}
 	if !stale {
 		return nil
 	}

@@ -110,7 +110,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (domain.Actor, erro
 	if token == "" {
 		return domain.Actor{}, domain.Errorf(domain.ECodeUnauthorized, msgMissingToken)
 	}
-	if len(token) > maxTokenSize || strings.Count(token, ".") != 2 {
+	if len(token) > maxTokenSize || strings.Count(token, ".") != 2 || !isCompactJWS(token) {
 		return domain.Actor{}, invalid
 	}
 	msg, err := jws.ParseString(token)
@@ -214,4 +214,17 @@ func (v *Verifier) client(ctx context.Context, id string) (store.ClientRecord, b
 		v.mu.Unlock()
 	}
 	return rec, found, nil
+}
+
+// isCompactJWS reports whether s uses only the base64url alphabet and dots,
+// so that decoders' leniency (white space, padding) cannot make two
+// different strings the same token.
+func isCompactJWS(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
