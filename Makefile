@@ -1,0 +1,51 @@
+# kyc — the two commands a new user needs are `make run` and `make test`.
+GO        ?= go
+BIN       := bin/kyc
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X github.com/kyc-platform/kyc/internal/cli.Version=$(VERSION)
+SQLC      := github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+TEST_PG   ?= $(KYC_TEST_POSTGRES_URL)
+
+.PHONY: run build assets test test-short bench bench-api lint generate eval-screening clean
+
+## run: build the assets and the binary, then serve on SQLite in ./kyc-data
+run: build
+	./$(BIN) serve
+
+## build: the single binary in bin/kyc
+build: assets
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/kyc
+
+## assets: front-end assets embedded in the binary (none needed by the API yet)
+assets:
+	@true
+
+## test: every test, on SQLite and (with KYC_TEST_POSTGRES_URL) PostgreSQL
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+
+## test-short: the fast tier (no end-to-end binary test)
+test-short:
+	$(GO) test -short -count=1 ./...
+
+## bench: benchmarks (raw insert ceiling, API throughput, screening)
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3s -timeout 30m ./internal/store/... ./internal/screening/... ./internal/api/...
+
+## eval-screening: screening quality report on the real lists in ../shared
+eval-screening:
+	$(GO) test ./internal/screening/eval -run TestEvaluation -v -count=1
+
+## lint: go vet and staticcheck (pinned)
+lint:
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+## generate: sqlc code for both engines from internal/store/queries
+generate:
+	$(GO) run $(SQLC) generate -f internal/store/sqlc.yaml
+
+clean:
+	rm -rf bin

@@ -1,0 +1,228 @@
+package api
+
+import (
+	"time"
+
+	"github.com/kyc-platform/kyc/internal/domain"
+)
+
+// AddressBody is a postal address.
+type AddressBody struct {
+	Line1      string `json:"line1,omitempty" maxLength:"200"`
+	Line2      string `json:"line2,omitempty" maxLength:"200"`
+	City       string `json:"city,omitempty" maxLength:"100"`
+	PostalCode string `json:"postal_code,omitempty" maxLength:"20"`
+	Region     string `json:"region,omitempty" maxLength:"100"`
+	Country    string `json:"country,omitempty" doc:"ISO 3166-1 alpha-2"`
+}
+
+// MoneyBody is an amount in minor units.
+type MoneyBody struct {
+	Amount   int64  `json:"amount,omitempty" minimum:"0" doc:"Minor units (cents)"`
+	Currency string `json:"currency,omitempty" doc:"ISO 4217"`
+}
+
+// DocumentBody is an identity document.
+type DocumentBody struct {
+	Type           string `json:"type,omitempty" doc:"passport, id_card, driving_licence or residence_permit"`
+	Number         string `json:"number,omitempty" maxLength:"40"`
+	IssuingCountry string `json:"issuing_country,omitempty"`
+	ExpiryDate     string `json:"expiry_date,omitempty" doc:"YYYY-MM-DD"`
+	MRZ            string `json:"mrz,omitempty" maxLength:"100" doc:"Machine-readable zone, lines separated by newlines (ICAO 9303 TD1, TD2 or TD3)"`
+}
+
+// PersonFields are the fields of a natural person.
+type PersonFields struct {
+	GivenNames            string        `json:"given_names,omitempty" maxLength:"200"`
+	FamilyName            string        `json:"family_name,omitempty" maxLength:"200"`
+	BirthDate             string        `json:"birth_date,omitempty" doc:"YYYY-MM-DD"`
+	Nationality           string        `json:"nationality,omitempty" doc:"ISO 3166-1 alpha-2"`
+	Email                 string        `json:"email,omitempty" maxLength:"254"`
+	Phone                 string        `json:"phone,omitempty" maxLength:"20" doc:"E.164"`
+	Address               *AddressBody  `json:"address,omitempty"`
+	Occupation            string        `json:"occupation,omitempty" maxLength:"200"`
+	TaxID                 string        `json:"tax_id,omitempty" maxLength:"40"`
+	PEPDeclared           bool          `json:"pep_declared,omitempty" doc:"The person, or a close family member or associate, holds a prominent public function"`
+	ExpectedMonthlyVolume *MoneyBody    `json:"expected_monthly_volume,omitempty"`
+	SourceOfFunds         string        `json:"source_of_funds,omitempty" maxLength:"2000"`
+	Document              *DocumentBody `json:"document,omitempty"`
+}
+
+// RelatedPersonBody is a UBO, director, signatory or shareholder.
+type RelatedPersonBody struct {
+	Roles            []string `json:"roles,omitempty" maxItems:"4" doc:"ubo, director, signatory, shareholder"`
+	OwnershipPercent float64  `json:"ownership_percent,omitempty" minimum:"0" maximum:"100"`
+	PersonFields
+}
+
+// CustomerFields are the personal data of a customer: the person fields for
+// an individual, the business fields for a business.
+type CustomerFields struct {
+	PersonFields
+	LegalName             string              `json:"legal_name,omitempty" maxLength:"300"`
+	RegistrationNumber    string              `json:"registration_number,omitempty" maxLength:"60"`
+	IncorporationCountry  string              `json:"incorporation_country,omitempty"`
+	IncorporationDate     string              `json:"incorporation_date,omitempty"`
+	LegalForm             string              `json:"legal_form,omitempty" maxLength:"100"`
+	Industry              string              `json:"industry,omitempty" doc:"NACE (e.g. 64.19) or NAICS code"`
+	Website               string              `json:"website,omitempty" maxLength:"300"`
+	OwnershipLayers       int                 `json:"ownership_layers,omitempty" minimum:"0" maximum:"20"`
+	NomineeOrBearerShares bool                `json:"nominee_or_bearer_shares,omitempty"`
+	RelatedPersons        []RelatedPersonBody `json:"related_persons,omitempty" maxItems:"50"`
+	FaceToFace            bool                `json:"face_to_face,omitempty" doc:"Identified face to face or by certified electronic identification"`
+}
+
+// CustomerCreateBody is the body of POST /api/v1/customers.
+type CustomerCreateBody struct {
+	Type        string `json:"type" enum:"individual,business"`
+	ExternalRef string `json:"external_ref,omitempty" maxLength:"100" doc:"Your own reference (no personal data)"`
+	CustomerFields
+}
+
+// Customer is a customer as the API shows it.
+type Customer struct {
+	ID           string     `json:"id"`
+	Type         string     `json:"type"`
+	Status       string     `json:"status"`
+	RiskRating   string     `json:"risk_rating,omitempty"`
+	DueDiligence string     `json:"due_diligence,omitempty"`
+	ExternalRef  string     `json:"external_ref,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	SubmittedAt  *time.Time `json:"submitted_at,omitempty"`
+	DecidedAt    *time.Time `json:"decided_at,omitempty"`
+	NextReviewAt *time.Time `json:"next_review_at,omitempty"`
+	CustomerFields
+}
+
+func addrToDomain(a *AddressBody) *domain.Address {
+	if a == nil {
+		return nil
+	}
+	d := domain.Address(*a)
+	return &d
+}
+
+func addrFromDomain(a *domain.Address) *AddressBody {
+	if a == nil {
+		return nil
+	}
+	b := AddressBody(*a)
+	return &b
+}
+
+func personToDomain(p PersonFields) domain.Person {
+	out := domain.Person{
+		GivenNames: p.GivenNames, FamilyName: p.FamilyName, BirthDate: p.BirthDate, Nationality: p.Nationality,
+		Email: p.Email, Phone: p.Phone, Address: addrToDomain(p.Address), Occupation: p.Occupation, TaxID: p.TaxID,
+		PEPDeclared: p.PEPDeclared, SourceOfFunds: p.SourceOfFunds,
+	}
+	if m := p.ExpectedMonthlyVolume; m != nil {
+		out.ExpectedMonthlyVolume = &domain.Money{Amount: m.Amount, Currency: m.Currency}
+	}
+	if d := p.Document; d != nil {
+		out.Document = &domain.IdentityDocument{Type: domain.DocumentType(d.Type), Number: d.Number, IssuingCountry: d.IssuingCountry, ExpiryDate: d.ExpiryDate, MRZ: d.MRZ}
+	}
+	return out
+}
+
+func personFromDomain(p domain.Person) PersonFields {
+	out := PersonFields{
+		GivenNames: p.GivenNames, FamilyName: p.FamilyName, BirthDate: p.BirthDate, Nationality: p.Nationality,
+		Email: p.Email, Phone: p.Phone, Address: addrFromDomain(p.Address), Occupation: p.Occupation, TaxID: p.TaxID,
+		PEPDeclared: p.PEPDeclared, SourceOfFunds: p.SourceOfFunds,
+	}
+	if m := p.ExpectedMonthlyVolume; m != nil {
+		out.ExpectedMonthlyVolume = &MoneyBody{Amount: m.Amount, Currency: m.Currency}
+	}
+	if d := p.Document; d != nil {
+		out.Document = &DocumentBody{Type: string(d.Type), Number: d.Number, IssuingCountry: d.IssuingCountry, ExpiryDate: d.ExpiryDate, MRZ: d.MRZ}
+	}
+	return out
+}
+
+// fieldsToDomain maps the flat API layout to the domain's customer data.
+// Fields of the other customer type are reported, not silently dropped.
+func fieldsToDomain(t domain.CustomerType, f CustomerFields) (domain.CustomerData, error) {
+	var v domain.Validation
+	d := domain.CustomerData{FaceToFace: f.FaceToFace}
+	switch t {
+	case domain.CustomerIndividual:
+		for name, set := range map[string]bool{
+			"legal_name": f.LegalName != "", "registration_number": f.RegistrationNumber != "",
+			"incorporation_country": f.IncorporationCountry != "", "incorporation_date": f.IncorporationDate != "",
+			"legal_form": f.LegalForm != "", "industry": f.Industry != "", "website": f.Website != "",
+			"related_persons": len(f.RelatedPersons) > 0, "ownership_layers": f.OwnershipLayers != 0,
+			"nominee_or_bearer_shares": f.NomineeOrBearerShares,
+		} {
+			if set {
+				v.Add(name, "This field is for businesses; remove it or use type business.")
+			}
+		}
+		p := personToDomain(f.PersonFields)
+		d.Individual = &p
+	case domain.CustomerBusiness:
+		pf := f.PersonFields
+		for name, set := range map[string]bool{
+			"given_names": pf.GivenNames != "", "family_name": pf.FamilyName != "", "birth_date": pf.BirthDate != "",
+			"nationality": pf.Nationality != "", "occupation": pf.Occupation != "", "document": pf.Document != nil,
+			"pep_declared": pf.PEPDeclared, "tax_id": pf.TaxID != "",
+		} {
+			if set {
+				v.Add(name, "This field is for individuals; give it for a related person instead.")
+			}
+		}
+		b := &domain.Business{
+			LegalName: f.LegalName, RegistrationNumber: f.RegistrationNumber, IncorporationCountry: f.IncorporationCountry,
+			IncorporationDate: f.IncorporationDate, LegalForm: f.LegalForm, Industry: f.Industry, Address: addrToDomain(pf.Address),
+			Website: f.Website, Email: pf.Email, Phone: pf.Phone, SourceOfFunds: pf.SourceOfFunds,
+			OwnershipLayers: f.OwnershipLayers, NomineeOrBearerShares: f.NomineeOrBearerShares,
+			RelatedPersons: []domain.RelatedPerson{},
+		}
+		if m := pf.ExpectedMonthlyVolume; m != nil {
+			b.ExpectedMonthlyVolume = &domain.Money{Amount: m.Amount, Currency: m.Currency}
+		}
+		for _, rp := range f.RelatedPersons {
+			roles := make([]domain.RelatedRole, len(rp.Roles))
+			for i, r := range rp.Roles {
+				roles[i] = domain.RelatedRole(r)
+			}
+			b.RelatedPersons = append(b.RelatedPersons, domain.RelatedPerson{Person: personToDomain(rp.PersonFields), Roles: roles, OwnershipPercent: rp.OwnershipPercent})
+		}
+		d.Business = b
+	}
+	return d, v.Err()
+}
+
+func fieldsFromDomain(d domain.CustomerData) CustomerFields {
+	f := CustomerFields{FaceToFace: d.FaceToFace}
+	if p := d.Individual; p != nil {
+		f.PersonFields = personFromDomain(*p)
+	}
+	if b := d.Business; b != nil {
+		f.LegalName, f.RegistrationNumber, f.IncorporationCountry = b.LegalName, b.RegistrationNumber, b.IncorporationCountry
+		f.IncorporationDate, f.LegalForm, f.Industry, f.Website = b.IncorporationDate, b.LegalForm, b.Industry, b.Website
+		f.OwnershipLayers, f.NomineeOrBearerShares = b.OwnershipLayers, b.NomineeOrBearerShares
+		f.Address, f.Email, f.Phone, f.SourceOfFunds = addrFromDomain(b.Address), b.Email, b.Phone, b.SourceOfFunds
+		if m := b.ExpectedMonthlyVolume; m != nil {
+			f.ExpectedMonthlyVolume = &MoneyBody{Amount: m.Amount, Currency: m.Currency}
+		}
+		for _, rp := range b.RelatedPersons {
+			roles := make([]string, len(rp.Roles))
+			for i, r := range rp.Roles {
+				roles[i] = string(r)
+			}
+			f.RelatedPersons = append(f.RelatedPersons, RelatedPersonBody{Roles: roles, OwnershipPercent: rp.OwnershipPercent, PersonFields: personFromDomain(rp.Person)})
+		}
+	}
+	return f
+}
+
+func customerOut(c *domain.Customer) Customer {
+	return Customer{
+		ID: c.ID, Type: string(c.Type), Status: string(c.Status), RiskRating: string(c.RiskRating),
+		DueDiligence: string(c.DueDiligence), ExternalRef: c.ExternalRef, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		SubmittedAt: c.SubmittedAt, DecidedAt: c.DecidedAt, NextReviewAt: c.NextReviewAt,
+		CustomerFields: fieldsFromDomain(c.Data),
+	}
+}

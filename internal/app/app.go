@@ -1,0 +1,128 @@
+// Package app holds the use cases of kyc: onboarding, checks, decisions,
+// cases, lists and the audit trail. Authorization and audit writes happen
+// here, in the same transaction as the change they guard, so that every
+// transport (API, web, CLI, jobs) and both storage engines share them.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/risk"
+	"github.com/kyc-platform/kyc/internal/store"
+	"github.com/kyc-platform/kyc/internal/verify"
+)
+
+// Crypter encrypts personal data at rest and computes keyed blind indexes.
+// *vault.Vault implements it.
+type Crypter interface {
+	Seal(plaintext, aad []byte) ([]byte, error)
+	Open(ciphertext, aad []byte) ([]byte, error)
+	BlindIndex(kind, value string) string
+}
+
+// Enqueuer schedules background work in the caller's transaction, so that a
+// job exists if and only if the business write commits.
+type Enqueuer interface {
+	EnqueueChecks(ctx context.Context, tx store.Tx, checkIDs []string) error
+}
+
+// Metrics receives business counters; a nil Metrics records nothing.
+type Metrics interface {
+	CheckFinished(checkType, status string)
+	Decision(decision string)
+}
+
+// Policy holds the configurable business settings.
+type Policy struct {
+	// AutoApprove lists ratings that may be approved without a person.
+	AutoApprove map[domain.RiskRating]bool
+	// MinAge is the minimum age of an individual.
+	MinAge int
+	// CaseSLA and HitSLA give the due date of new cases.
+	CaseSLA time.Duration
+	HitSLA  time.Duration
+	// PhoneCheck validates a phone number for a country (injected so that
+	// domain stays free of dependencies).
+	PhoneCheck func(e164, country string) error
+}
+
+// Deps are the collaborators every use case shares.
+type Deps struct {
+	Store    store.Store
+	Crypt    Crypter
+	Enqueue  Enqueuer
+	Identity verify.Provider
+	Risk     *risk.Model
+	Metrics  Metrics
+	Policy   Policy
+	Logger   *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (d *Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (d *Deps) log() *slog.Logger {
+	if d.Logger != nil {
+		return d.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func (d *Deps) validationOptions() domain.ValidationOptions {
+	return domain.ValidationOptions{MinAge: d.Policy.MinAge, Phone: d.Policy.PhoneCheck}
+}
+
+// App bundles the use cases; each is its own type so that no single object
+// grows every method.
+type App struct {
+	Customers *Customers
+	Checks    *Checks
+	Cases     *Cases
+	Screening *Screening
+	Audit     *AuditLog
+	Clients   *Clients
+	Idem      *Idempotency
+}
+
+// New wires the use cases over deps.
+func New(deps Deps) *App {
+	d := &deps
+	audit := &AuditLog{d: d}
+	scr := &Screening{d: d, audit: audit}
+	checks := &Checks{d: d, audit: audit, screening: scr}
+	return &App{
+		Customers: &Customers{d: d, audit: audit},
+		Checks:    checks,
+		Cases:     &Cases{d: d, audit: audit, checks: checks},
+		Screening: scr,
+		Audit:     audit,
+		Clients:   &Clients{d: d, audit: audit},
+		Idem:      &Idempotency{d: d},
+	}
+}
+
+// notFound turns store.ErrNotFound into the domain's not-found error.
+func notFound(err error, what string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return domain.Errorf(domain.ECodeNotFound, "%s not found.", what)
+	}
+	return err
+}
+
+// conflict turns store.ErrConflict into a domain conflict.
+func conflict(err error, msg string) error {
+	if errors.Is(err, store.ErrConflict) {
+		return domain.Errorf(domain.ECodeConflict, "%s", msg)
+	}
+	return err
+}

@@ -1,0 +1,458 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/risk"
+	"github.com/kyc-platform/kyc/internal/store"
+)
+
+// Cases holds the review use cases: list and read cases, decide them (with
+// four-eyes where required) and disposition screening hits.
+type Cases struct {
+	d      *Deps
+	audit  *AuditLog
+	checks *Checks
+}
+
+// ListCasesInput filters a case list.
+type ListCasesInput struct {
+	Kind       string
+	Status     string
+	CustomerID string
+	Assignee   string
+	Cursor     string
+	Limit      int
+}
+
+// List returns a page of cases, newest first, and the next cursor.
+func (s *Cases) List(ctx context.Context, actor domain.Actor, in ListCasesInput) ([]domain.Case, string, error) {
+	if err := Authorize(actor, PermCasesRead); err != nil {
+		return nil, "", err
+	}
+	var v domain.Validation
+	if in.Kind != "" && !domain.CaseKind(in.Kind).Valid() {
+		v.Add("kind", "Unknown kind: use onboarding, screening_hit, periodic_review, list_update or transaction_alert.")
+	}
+	if in.Status != "" && !domain.CaseStatus(in.Status).Valid() {
+		v.Add("status", "Unknown status: use open, pending_second_approval or closed.")
+	}
+	if err := v.Err(); err != nil {
+		return nil, "", err
+	}
+	limit := clampLimit(in.Limit)
+	cs, err := s.d.Store.Cases().List(ctx, store.CaseFilter{
+		Kind: in.Kind, Status: in.Status, CustomerID: in.CustomerID, Assignee: in.Assignee, After: in.Cursor, Limit: limit + 1,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(cs) > limit {
+		cs = cs[:limit]
+		next = cs[limit-1].ID
+	}
+	return cs, next, nil
+}
+
+// Get returns one case.
+func (s *Cases) Get(ctx context.Context, actor domain.Actor, id string) (domain.Case, error) {
+	if err := Authorize(actor, PermCasesRead); err != nil {
+		return domain.Case{}, err
+	}
+	c, err := s.d.Store.Cases().Get(ctx, id)
+	return c, notFound(err, "Case")
+}
+
+// Hits returns the screening hits of a case.
+func (s *Cases) Hits(ctx context.Context, actor domain.Actor, caseID string) ([]domain.ScreeningHit, error) {
+	cs, err := s.Get(ctx, actor, caseID)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.d.Store.Hits().ListByCustomer(ctx, cs.CustomerID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	out := []domain.ScreeningHit{}
+	for _, r := range recs {
+		if r.CaseID != cs.ID {
+			continue
+		}
+		h, err := hitFromRecord(s.d.Crypt, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// Decisions returns the decisions recorded on a case, oldest first.
+func (s *Cases) Decisions(ctx context.Context, actor domain.Actor, caseID string) ([]domain.Decision, error) {
+	if _, err := s.Get(ctx, actor, caseID); err != nil {
+		return nil, err
+	}
+	recs, err := s.d.Store.Cases().ListDecisions(ctx, caseID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	out := make([]domain.Decision, 0, len(recs))
+	for _, r := range recs {
+		reason, err := s.d.Crypt.Open(r.Reason, decisionAAD(r.ID))
+		if err != nil {
+			return nil, fmt.Errorf("decrypt decision %s: %w", r.ID, err)
+		}
+		out = append(out, domain.Decision{ID: r.ID, CaseID: r.CaseID, Decision: domain.DecisionKind(r.Decision), Reason: string(reason), Actor: r.Actor, Stage: r.Stage, CreatedAt: r.CreatedAt})
+	}
+	return out, nil
+}
+
+func decisionAAD(id string) []byte { return []byte("decision:" + id) }
+
+// DecideInput is a reviewer's decision on a case.
+type DecideInput struct {
+	Decision domain.DecisionKind
+	Reason   string
+}
+
+// DecideResult tells what a decision did.
+type DecideResult struct {
+	Case     domain.Case
+	Customer *domain.Customer
+	// AwaitingSecondApproval is true when the decision needs a second,
+	// different approver before it takes effect.
+	AwaitingSecondApproval bool
+}
+
+func validateDecision(in DecideInput) error {
+	var v domain.Validation
+	if !in.Decision.Valid() {
+		v.Add("decision", "Choose approve, reject, request_info or escalate.")
+	}
+	r := strings.TrimSpace(in.Reason)
+	switch {
+	case r == "":
+		v.Add("reason", "Give the reason for the decision.")
+	case utf8.RuneCountInString(r) > 4000:
+		v.Add("reason", "Keep the reason under 4000 characters.")
+	}
+	return v.Err()
+}
+
+// Decide records a decision on a case (PRODUCT.md sections 2 and 6).
+// Approving enhanced due diligence and rejecting a screening hit need a
+// second approver who is a different person (four-eyes): the first decision
+// leaves the case pending_second_approval and changes nothing else.
+func (s *Cases) Decide(ctx context.Context, actor domain.Actor, caseID string, in DecideInput) (DecideResult, error) {
+	if err := Authorize(actor, PermCasesWrite); err != nil {
+		return DecideResult{}, err
+	}
+	if err := validateDecision(in); err != nil {
+		return DecideResult{}, err
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	var res DecideResult
+	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
+		cs, err := tx.Cases().GetForUpdate(ctx, caseID)
+		if err != nil {
+			return notFound(err, "Case")
+		}
+		crec, err := tx.Customers().GetForUpdate(ctx, cs.CustomerID)
+		if err != nil {
+			return err
+		}
+		cust, err := customerFromRecord(s.d.Crypt, crec)
+		if err != nil {
+			return err
+		}
+		now := s.d.now()
+		stage := "final"
+		switch cs.Status {
+		case domain.CaseClosed:
+			return domain.Errorf(domain.ECodeConflict, "The case is closed.")
+		case domain.CasePendingSecondApproval:
+			if in.Decision != domain.DecisionApprove && in.Decision != domain.DecisionReject {
+				return domain.Errorf(domain.ECodeConflict, "The case awaits a second approval: approve or reject only.")
+			}
+			if cs.PendingBy == actor.String() {
+				return domain.Errorf(domain.ECodeForbidden, "Four-eyes: the second approval must come from a different person than the first (%s).", cs.PendingBy)
+			}
+			if err := s.requireApprover(actor, cust); err != nil {
+				return err
+			}
+			stage = "second"
+			if in.Decision != cs.PendingDecision {
+				// The second reviewer disagrees: back to open for a new first decision.
+				cs.Status = domain.CaseOpen
+				cs.PendingDecision, cs.PendingBy, cs.PendingReason, cs.PendingAt = "", "", "", nil
+				if err := s.saveCase(ctx, tx, &cs); err != nil {
+					return err
+				}
+				res.Case, res.Customer = cs, cust
+				return s.recordDecision(ctx, tx, actor, cs, in, "second_disagreed")
+			}
+		default:
+			if in.Decision == domain.DecisionApprove || in.Decision == domain.DecisionReject {
+				needs, err := s.needsSecondApproval(ctx, tx, cs, cust, in.Decision)
+				if err != nil {
+					return err
+				}
+				if in.Decision == domain.DecisionApprove {
+					if err := s.canApprove(ctx, tx, cust); err != nil {
+						return err
+					}
+				}
+				if needs {
+					cs.Status = domain.CasePendingSecondApproval
+					cs.PendingDecision, cs.PendingBy, cs.PendingReason, cs.PendingAt = in.Decision, actor.String(), "", &now
+					if err := s.saveCase(ctx, tx, &cs); err != nil {
+						return err
+					}
+					res.Case, res.Customer, res.AwaitingSecondApproval = cs, cust, true
+					return s.recordDecision(ctx, tx, actor, cs, in, "first")
+				}
+			}
+		}
+		// The decision takes effect.
+		from := cust.Status
+		switch in.Decision {
+		case domain.DecisionApprove:
+			if err := s.canApprove(ctx, tx, cust); err != nil {
+				return err
+			}
+			if err := approveCustomer(cust, now); err != nil {
+				return err
+			}
+			cs.Status, cs.Outcome, cs.ClosedAt = domain.CaseClosed, in.Decision, &now
+		case domain.DecisionReject:
+			if err := cust.Status.Transition(domain.StatusRejected); err != nil {
+				return err
+			}
+			cust.Status, cust.DecidedAt = domain.StatusRejected, &now
+			cs.Status, cs.Outcome, cs.ClosedAt = domain.CaseClosed, in.Decision, &now
+		case domain.DecisionRequestInfo:
+			if err := cust.Status.Transition(domain.StatusInfoRequested); err != nil {
+				return err
+			}
+			cust.Status = domain.StatusInfoRequested
+		case domain.DecisionEscalate:
+			cs.Assignee = ""
+			cs.Reason = strings.TrimSpace("escalated; " + cs.Reason)
+		}
+		cs.PendingDecision, cs.PendingBy, cs.PendingReason, cs.PendingAt = "", "", "", nil
+		if cust.Status != from {
+			cust.UpdatedAt = now
+			if err := writeCustomer(ctx, tx, s.d, cust); err != nil {
+				return err
+			}
+			if err := s.audit.record(ctx, tx, auditEntry{
+				Actor: actor, Action: "customer.status_changed", EntityType: "customer", EntityID: cust.ID,
+				Meta: map[string]string{"from": string(from), "to": string(cust.Status), "case_id": cs.ID},
+			}); err != nil {
+				return err
+			}
+		}
+		if err := s.saveCase(ctx, tx, &cs); err != nil {
+			return err
+		}
+		res.Case, res.Customer = cs, cust
+		return s.recordDecision(ctx, tx, actor, cs, in, stage)
+	})
+	if err == nil && s.d.Metrics != nil {
+		s.d.Metrics.Decision(string(in.Decision))
+	}
+	return res, err
+}
+
+// requireApprover checks that a user giving a second approval of enhanced
+// due diligence is an MLRO (PRODUCT.md section 6). API clients are trusted
+// integrations whose own users are accountable; they need cases:write only.
+func (s *Cases) requireApprover(actor domain.Actor, cust *domain.Customer) error {
+	if actor.Type == domain.ActorUser && cust.DueDiligence == domain.DDEnhanced && actor.Role != RoleMLRO {
+		return domain.Errorf(domain.ECodeForbidden, "Only an MLRO may give the second approval of enhanced due diligence.")
+	}
+	return nil
+}
+
+// needsSecondApproval: approving enhanced due diligence, and rejecting a
+// customer on a screening hit, need four eyes.
+func (s *Cases) needsSecondApproval(ctx context.Context, tx store.Tx, cs domain.Case, cust *domain.Customer, d domain.DecisionKind) (bool, error) {
+	switch d {
+	case domain.DecisionApprove:
+		return cust.DueDiligence == domain.DDEnhanced || cust.RiskRating == domain.RiskHigh, nil
+	case domain.DecisionReject:
+		if cs.Kind == domain.CaseScreeningHit || cs.Kind == domain.CaseListUpdate {
+			return true, nil
+		}
+		hits, err := tx.Hits().ListByCustomer(ctx, cust.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return false, err
+		}
+		for _, h := range hits {
+			if h.CaseID == cs.ID {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// canApprove refuses approval while a hit is open or confirmed, or when the
+// rating is prohibited: a confirmed sanctions match is never approved.
+func (s *Cases) canApprove(ctx context.Context, tx store.Tx, cust *domain.Customer) error {
+	if cust.RiskRating == domain.RiskProhibited {
+		return domain.Errorf(domain.ECodeConflict, "A customer rated prohibited can never be approved.")
+	}
+	if cust.Status != domain.StatusInReview && cust.Status != domain.StatusSubmitted {
+		return domain.Errorf(domain.ECodeConflict, "A customer in status %q cannot be approved.", cust.Status)
+	}
+	hits, err := tx.Hits().ListByCustomer(ctx, cust.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	for _, h := range hits {
+		switch h.Disposition {
+		case string(domain.DispositionOpen):
+			return domain.Errorf(domain.ECodeConflict, "Disposition every screening hit before approving (hit %s is open).", h.ID)
+		case string(domain.DispositionTrueMatch):
+			if !isPEPHit(h) {
+				return domain.Errorf(domain.ECodeConflict, "A confirmed sanctions match can never be approved (hit %s).", h.ID)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Cases) saveCase(ctx context.Context, tx store.Tx, cs *domain.Case) error {
+	cs.Version++
+	cs.UpdatedAt = s.d.now()
+	if err := tx.Cases().Update(ctx, *cs); err != nil {
+		return conflict(err, "The case was changed by someone else; read it again and retry.")
+	}
+	return nil
+}
+
+func (s *Cases) recordDecision(ctx context.Context, tx store.Tx, actor domain.Actor, cs domain.Case, in DecideInput, stage string) error {
+	t := s.d.now()
+	id := domain.NewID("dec", t)
+	reason, err := s.d.Crypt.Seal([]byte(in.Reason), decisionAAD(id))
+	if err != nil {
+		return err
+	}
+	if err := tx.Cases().AddDecision(ctx, store.DecisionRecord{
+		ID: id, CaseID: cs.ID, Decision: string(in.Decision), Reason: reason, Actor: actor.String(), Stage: stage, CreatedAt: t,
+	}); err != nil {
+		return err
+	}
+	return s.audit.record(ctx, tx, auditEntry{
+		Actor: actor, Action: "case.decided", EntityType: "case", EntityID: cs.ID, Change: in,
+		Meta: map[string]string{"decision": string(in.Decision), "stage": stage, "case_status": string(cs.Status), "decision_id": id},
+	})
+}
+
+// DispositionInput is a reviewer's verdict on a screening hit.
+type DispositionInput struct {
+	Disposition domain.Disposition
+	Reason      string
+}
+
+// DispositionHit records whether a hit is a true match or a false positive.
+// A confirmed match re-assesses the customer's risk in the same transaction
+// (a sanctions match is a knock-out to prohibited).
+func (s *Cases) DispositionHit(ctx context.Context, actor domain.Actor, hitID string, in DispositionInput) (domain.ScreeningHit, error) {
+	if err := Authorize(actor, PermCasesWrite); err != nil {
+		return domain.ScreeningHit{}, err
+	}
+	var v domain.Validation
+	if in.Disposition != domain.DispositionTrueMatch && in.Disposition != domain.DispositionFalsePositive {
+		v.Add("disposition", "Choose true_match or false_positive.")
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Reason == "" {
+		v.Add("reason", "Give the reason for the disposition.")
+	} else if utf8.RuneCountInString(in.Reason) > 4000 {
+		v.Add("reason", "Keep the reason under 4000 characters.")
+	}
+	if err := v.Err(); err != nil {
+		return domain.ScreeningHit{}, err
+	}
+	var out domain.ScreeningHit
+	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
+		h, err := tx.Hits().Get(ctx, hitID)
+		if err != nil {
+			return notFound(err, "Screening hit")
+		}
+		if _, err := tx.Customers().GetForUpdate(ctx, h.CustomerID); err != nil {
+			return err
+		}
+		if h.CaseID != "" {
+			cs, err := tx.Cases().Get(ctx, h.CaseID)
+			if err != nil {
+				return err
+			}
+			if cs.Status == domain.CaseClosed {
+				return domain.Errorf(domain.ECodeConflict, "The case of this hit is closed.")
+			}
+		}
+		now := s.d.now()
+		prev := h.Disposition
+		h.Disposition = string(in.Disposition)
+		if h.DispositionReason, err = s.d.Crypt.Seal([]byte(in.Reason), hitAAD(h.ID, "reason")); err != nil {
+			return err
+		}
+		h.DisposedBy, h.DisposedAt = actor.String(), &now
+		if err := tx.Hits().Update(ctx, h); err != nil {
+			return err
+		}
+		if err := s.audit.record(ctx, tx, auditEntry{
+			Actor: actor, Action: "screening_hit.dispositioned", EntityType: "screening_hit", EntityID: h.ID, Change: in,
+			Meta: map[string]string{"from": orDash(prev), "to": h.Disposition, "list": h.List, "source_id": h.SourceID, "customer_id": h.CustomerID},
+		}); err != nil {
+			return err
+		}
+		if in.Disposition == domain.DispositionTrueMatch || prev == string(domain.DispositionTrueMatch) {
+			if err := s.reassess(ctx, tx, h.CustomerID, actor); err != nil {
+				return err
+			}
+		}
+		out, err = hitFromRecord(s.d.Crypt, h)
+		return err
+	})
+	return out, err
+}
+
+// reassess runs the risk model again with the confirmed matches.
+func (s *Cases) reassess(ctx context.Context, tx store.Tx, customerID string, actor domain.Actor) error {
+	crec, err := tx.Customers().Get(ctx, customerID)
+	if err != nil {
+		return err
+	}
+	cust, err := customerFromRecord(s.d.Crypt, crec)
+	if err != nil {
+		return err
+	}
+	sanctions, pep, err := confirmedMatches(ctx, tx, customerID)
+	if err != nil {
+		return err
+	}
+	a := s.d.Risk.Assess(risk.Input{Customer: cust, ConfirmedSanctionsMatch: sanctions, ConfirmedPEPMatch: pep, Now: s.d.now()})
+	return saveAssessment(ctx, tx, s.d, s.audit, customerID, "", a, actor)
+}
+
+// Hit returns one screening hit.
+func (s *Cases) Hit(ctx context.Context, actor domain.Actor, id string) (domain.ScreeningHit, error) {
+	if err := Authorize(actor, PermCasesRead); err != nil {
+		return domain.ScreeningHit{}, err
+	}
+	r, err := s.d.Store.Hits().Get(ctx, id)
+	if err != nil {
+		return domain.ScreeningHit{}, notFound(err, "Screening hit")
+	}
+	return hitFromRecord(s.d.Crypt, r)
+}

@@ -1,0 +1,468 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/risk"
+	"github.com/kyc-platform/kyc/internal/store"
+)
+
+// Checks runs the identity, screening and risk checks (from background
+// jobs) and applies the decision policy once all three are done.
+type Checks struct {
+	d         *Deps
+	audit     *AuditLog
+	screening *Screening
+}
+
+func checkAAD(id string) []byte { return []byte("check:" + id) }
+
+func checkFromRecord(cr Crypter, r store.CheckRecord) (domain.Check, error) {
+	c := domain.Check{
+		ID: r.ID, CustomerID: r.CustomerID, Type: domain.CheckType(r.Type), Status: domain.CheckStatus(r.Status),
+		Provider: r.Provider, Summary: r.Summary, Error: r.Error, Attempts: r.Attempts, Round: r.Round,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, FinishedAt: r.FinishedAt,
+	}
+	if len(r.Details) > 0 {
+		plain, err := cr.Open(r.Details, checkAAD(r.ID))
+		if err != nil {
+			return c, fmt.Errorf("decrypt check %s: %w", r.ID, err)
+		}
+		c.Details = plain
+	}
+	return c, nil
+}
+
+// checkOutcome is what one check produced.
+type checkOutcome struct {
+	Status   domain.CheckStatus
+	Provider string
+	Summary  string
+	Details  any
+	// after runs in the same transaction once the check row is written.
+	after func(tx store.Tx, chk store.CheckRecord) error
+}
+
+// Run executes one pending check. It is idempotent: a check that is already
+// done is left alone, so a retried job never runs twice to completion.
+// attempt is the job's attempt number (for the record).
+func (s *Checks) Run(ctx context.Context, checkID string, attempt int) error {
+	rec, err := s.d.Store.Checks().Get(ctx, checkID)
+	if err != nil {
+		return notFound(err, "Check")
+	}
+	if domain.CheckStatus(rec.Status).Done() {
+		return nil
+	}
+	cust, err := customerFromRecordByID(ctx, s.d, rec.CustomerID)
+	if err != nil {
+		return err
+	}
+	now := s.d.now()
+	var out checkOutcome
+	switch domain.CheckType(rec.Type) {
+	case domain.CheckIdentity:
+		out, err = s.identity(ctx, cust, now)
+	case domain.CheckScreening:
+		out, err = s.screening.screenCustomer(ctx, cust, rec)
+	case domain.CheckRisk:
+		out, err = s.risk(ctx, cust, rec, now)
+	default:
+		err = fmt.Errorf("unknown check type %q", rec.Type)
+	}
+	if err != nil {
+		return err
+	}
+	return s.finish(ctx, rec.ID, attempt, out)
+}
+
+// Fail records that a check could not be completed after its last attempt,
+// with a reason safe to show, and lets the decision policy open a case.
+func (s *Checks) Fail(ctx context.Context, checkID string, attempt int, reason string) error {
+	return s.finish(ctx, checkID, attempt, checkOutcome{Status: domain.CheckError, Summary: "The check could not be completed.", Details: map[string]string{"error": reason}})
+}
+
+func customerFromRecordByID(ctx context.Context, d *Deps, id string) (*domain.Customer, error) {
+	rec, err := d.Store.Customers().Get(ctx, id)
+	if err != nil {
+		return nil, notFound(err, "Customer")
+	}
+	return customerFromRecord(d.Crypt, rec)
+}
+
+func (s *Checks) identity(ctx context.Context, c *domain.Customer, now time.Time) (checkOutcome, error) {
+	if s.d.Identity == nil {
+		return checkOutcome{}, errors.New("no identity provider configured")
+	}
+	res, err := s.d.Identity.Verify(ctx, c, now)
+	if err != nil {
+		return checkOutcome{}, fmt.Errorf("identity provider %s: %w", s.d.Identity.Name(), err)
+	}
+	return checkOutcome{Status: res.Status, Provider: s.d.Identity.Name(), Summary: res.Summary, Details: res.Details}, nil
+}
+
+func (s *Checks) risk(ctx context.Context, c *domain.Customer, rec store.CheckRecord, now time.Time) (checkOutcome, error) {
+	sanctions, pep, err := confirmedMatches(ctx, s.d.Store, c.ID)
+	if err != nil {
+		return checkOutcome{}, err
+	}
+	a := s.d.Risk.Assess(risk.Input{Customer: c, ConfirmedSanctionsMatch: sanctions, ConfirmedPEPMatch: pep, Now: now})
+	status := domain.CheckPassed
+	switch a.Rating {
+	case domain.RiskHigh:
+		status = domain.CheckNeedsReview
+	case domain.RiskProhibited:
+		status = domain.CheckFailed
+	}
+	summary := fmt.Sprintf("Score %d, rating %s, due diligence %s (model %s).", a.Score, a.Rating, orDash(string(a.DueDiligence)), a.ModelVersion)
+	return checkOutcome{
+		Status: status, Provider: "risk-model " + a.ModelVersion, Summary: summary, Details: a,
+		after: func(tx store.Tx, chk store.CheckRecord) error {
+			return saveAssessment(ctx, tx, s.d, s.audit, c.ID, chk.ID, a, domain.SystemActor("risk"))
+		},
+	}, nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// saveAssessment stores an assessment and sets the customer's rating.
+func saveAssessment(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, customerID, checkID string, a domain.RiskAssessment, actor domain.Actor) error {
+	now := d.now()
+	factors, err := json.Marshal(a.Factors)
+	if err != nil {
+		return err
+	}
+	rr := store.RiskRecord{
+		ID: domain.NewID("rsk", now), CustomerID: customerID, CheckID: checkID, Score: a.Score,
+		Rating: string(a.Rating), DueDiligence: string(a.DueDiligence), ModelVersion: a.ModelVersion,
+		Factors: factors, CreatedAt: now,
+	}
+	if err := tx.Checks().SaveRisk(ctx, rr); err != nil {
+		return err
+	}
+	crec, err := tx.Customers().GetForUpdate(ctx, customerID)
+	if err != nil {
+		return err
+	}
+	cust, err := customerFromRecord(d.Crypt, crec)
+	if err != nil {
+		return err
+	}
+	cust.RiskRating, cust.DueDiligence = a.Rating, a.DueDiligence
+	cust.Version++
+	cust.UpdatedAt = now
+	nrec, err := customerToRecord(d.Crypt, cust)
+	if err != nil {
+		return err
+	}
+	if err := tx.Customers().Update(ctx, nrec); err != nil {
+		return err
+	}
+	return audit.record(ctx, tx, auditEntry{
+		Actor: actor, Action: "risk.assessed", EntityType: "customer", EntityID: customerID,
+		Change: a, Meta: map[string]string{"score": fmt.Sprint(a.Score), "rating": string(a.Rating), "model_version": a.ModelVersion},
+	})
+}
+
+// confirmedMatches reports whether the customer has a screening hit
+// confirmed as a true match on a sanctions list, and on a PEP list.
+func confirmedMatches(ctx context.Context, r store.Repos, customerID string) (sanctions, pep bool, err error) {
+	hits, err := r.Hits().ListByCustomer(ctx, customerID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return false, false, err
+	}
+	for _, h := range hits {
+		if h.Disposition != string(domain.DispositionTrueMatch) {
+			continue
+		}
+		if isPEPHit(h) {
+			pep = true
+		} else {
+			sanctions = true
+		}
+	}
+	return sanctions, pep, nil
+}
+
+// isPEPHit reports whether a hit is a PEP-only entity (no sanction topic).
+func isPEPHit(h store.HitRecord) bool {
+	topics := "," + h.Topics + ","
+	return strings.Contains(topics, ",role.pep,") && !strings.Contains(topics, ",sanction")
+}
+
+// finish writes the outcome of a check and, in the same transaction, applies
+// the decision policy when it was the last check of the round.
+func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out checkOutcome) error {
+	var finishedStatus domain.CheckStatus
+	var checkType string
+	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
+		rec, err := tx.Checks().Get(ctx, checkID)
+		if err != nil {
+			return notFound(err, "Check")
+		}
+		// Lock the customer first: checks of one customer finishing at the
+		// same time serialise here, so exactly one of them sees all three
+		// done and applies the policy.
+		crec, err := tx.Customers().GetForUpdate(ctx, rec.CustomerID)
+		if err != nil {
+			return err
+		}
+		rec, err = tx.Checks().Get(ctx, checkID)
+		if err != nil {
+			return err
+		}
+		if domain.CheckStatus(rec.Status).Done() {
+			return nil
+		}
+		now := s.d.now()
+		rec.Status = string(out.Status)
+		rec.Provider = out.Provider
+		rec.Summary = out.Summary
+		rec.Attempts = attempt
+		rec.UpdatedAt = now
+		rec.FinishedAt = &now
+		if out.Status == domain.CheckError {
+			if m, ok := out.Details.(map[string]string); ok {
+				rec.Error = m["error"]
+			}
+		}
+		if out.Details != nil {
+			b, err := json.Marshal(out.Details)
+			if err != nil {
+				return err
+			}
+			if rec.Details, err = s.d.Crypt.Seal(b, checkAAD(rec.ID)); err != nil {
+				return err
+			}
+		}
+		if err := tx.Checks().Update(ctx, rec); err != nil {
+			return err
+		}
+		if out.after != nil {
+			if err := out.after(tx, rec); err != nil {
+				return err
+			}
+		}
+		if err := s.audit.record(ctx, tx, auditEntry{
+			Actor: domain.SystemActor("checks"), Action: "check.completed", EntityType: "check", EntityID: rec.ID,
+			Meta: map[string]string{"customer_id": rec.CustomerID, "type": rec.Type, "status": rec.Status},
+		}); err != nil {
+			return err
+		}
+		finishedStatus, checkType = out.Status, rec.Type
+		_ = crec
+		return s.applyPolicy(ctx, tx, rec.CustomerID)
+	})
+	if err == nil && finishedStatus != "" && s.d.Metrics != nil {
+		s.d.Metrics.CheckFinished(checkType, string(finishedStatus))
+	}
+	return err
+}
+
+// applyPolicy decides what happens once every check of the latest round is
+// done (PRODUCT.md section 2): approve automatically only a configured
+// rating with identity passed, no open hits and nothing prohibited;
+// everything else becomes a case for a person.
+func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string) error {
+	recs, err := tx.Checks().ListByCustomer(ctx, customerID)
+	if err != nil {
+		return err
+	}
+	latest := latestRound(recs)
+	if len(latest) < len(domain.CheckTypes) {
+		return nil
+	}
+	byType := map[string]store.CheckRecord{}
+	for _, r := range latest {
+		if !domain.CheckStatus(r.Status).Done() {
+			return nil
+		}
+		byType[r.Type] = r
+	}
+	crec, err := tx.Customers().GetForUpdate(ctx, customerID)
+	if err != nil {
+		return err
+	}
+	cust, err := customerFromRecord(s.d.Crypt, crec)
+	if err != nil {
+		return err
+	}
+	if cust.Status != domain.StatusSubmitted {
+		return nil // already decided or being reviewed
+	}
+	hits, err := tx.Hits().ListByCheck(ctx, byType[string(domain.CheckScreening)].ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	openHits := 0
+	for _, h := range hits {
+		if h.Disposition != string(domain.DispositionFalsePositive) {
+			openHits++
+		}
+	}
+	identityOK := byType[string(domain.CheckIdentity)].Status == string(domain.CheckPassed)
+	screeningOK := byType[string(domain.CheckScreening)].Status == string(domain.CheckPassed) && openHits == 0
+	riskOK := byType[string(domain.CheckRisk)].Status != string(domain.CheckError)
+	rating := cust.RiskRating
+	now := s.d.now()
+	actor := domain.SystemActor("decision-policy")
+	// A customer with a case still open (a resubmission after a request for
+	// information) goes back to the person working that case.
+	open, err := tx.Cases().OpenForCustomer(ctx, customerID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+
+	if len(open) == 0 && identityOK && screeningOK && riskOK && rating != domain.RiskProhibited && s.d.Policy.AutoApprove[rating] {
+		if err := approveCustomer(cust, now); err != nil {
+			return err
+		}
+		if err := writeCustomer(ctx, tx, s.d, cust); err != nil {
+			return err
+		}
+		if s.d.Metrics != nil {
+			s.d.Metrics.Decision("auto_approve")
+		}
+		return s.audit.record(ctx, tx, auditEntry{
+			Actor: actor, Action: "customer.approved", EntityType: "customer", EntityID: cust.ID,
+			Meta: map[string]string{"from": string(domain.StatusSubmitted), "to": string(cust.Status), "rating": string(rating), "automatic": "true"},
+		})
+	}
+
+	reasons := []string{}
+	if len(open) > 0 {
+		reasons = append(reasons, "resubmitted")
+	}
+	if !identityOK {
+		reasons = append(reasons, "identity "+byType[string(domain.CheckIdentity)].Status)
+	}
+	if openHits > 0 {
+		reasons = append(reasons, fmt.Sprintf("%d screening hit(s)", openHits))
+	} else if !screeningOK {
+		reasons = append(reasons, "screening "+byType[string(domain.CheckScreening)].Status)
+	}
+	if !riskOK {
+		reasons = append(reasons, "risk check error")
+	} else if rating != "" && !s.d.Policy.AutoApprove[rating] {
+		reasons = append(reasons, "risk rating "+string(rating))
+	}
+	kind := domain.CaseOnboarding
+	sla := s.d.Policy.CaseSLA
+	if openHits > 0 {
+		kind, sla = domain.CaseScreeningHit, s.d.Policy.HitSLA
+	}
+	if err := cust.Status.Transition(domain.StatusInReview); err != nil {
+		return err
+	}
+	cust.Status = domain.StatusInReview
+	cust.UpdatedAt = now
+	if err := writeCustomer(ctx, tx, s.d, cust); err != nil {
+		return err
+	}
+	if err := s.audit.record(ctx, tx, auditEntry{
+		Actor: actor, Action: "customer.status_changed", EntityType: "customer", EntityID: cust.ID,
+		Meta: map[string]string{"from": string(domain.StatusSubmitted), "to": string(cust.Status)},
+	}); err != nil {
+		return err
+	}
+	return openOrReuseCase(ctx, tx, s.d, s.audit, cust.ID, kind, sla, strings.Join(reasons, "; "), byType[string(domain.CheckScreening)].ID)
+}
+
+// openOrReuseCase opens a case for the customer unless one is already open
+// (a resubmission after a request for information goes back to its case).
+func openOrReuseCase(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, customerID string, kind domain.CaseKind, sla time.Duration, reason, screeningCheckID string) error {
+	now := d.now()
+	open, err := tx.Cases().OpenForCustomer(ctx, customerID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	var cs domain.Case
+	action := "case.opened"
+	if len(open) > 0 {
+		cs = open[0]
+		if kind == domain.CaseScreeningHit {
+			cs.Kind = kind
+		}
+		cs.Reason = reason
+		cs.Version++
+		cs.UpdatedAt = now
+		if err := tx.Cases().Update(ctx, cs); err != nil {
+			return err
+		}
+		action = "case.reopened"
+	} else {
+		cs = domain.Case{
+			ID: domain.NewID("case", now), CustomerID: customerID, Kind: kind, Status: domain.CaseOpen,
+			Reason: reason, DueAt: now.Add(sla), Version: 1, CreatedAt: now, UpdatedAt: now,
+		}
+		if err := tx.Cases().Create(ctx, cs); err != nil {
+			return err
+		}
+	}
+	if screeningCheckID != "" {
+		hits, err := tx.Hits().ListByCheck(ctx, screeningCheckID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		for _, h := range hits {
+			if h.CaseID == "" {
+				h.CaseID = cs.ID
+				if err := tx.Hits().Update(ctx, h); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return audit.record(ctx, tx, auditEntry{
+		Actor: domain.SystemActor("decision-policy"), Action: action, EntityType: "case", EntityID: cs.ID,
+		Meta: map[string]string{"customer_id": customerID, "kind": string(cs.Kind), "reason": reason},
+	})
+}
+
+// approveCustomer moves a customer to approved and sets the next periodic
+// review by rating (RISK_MODEL.md: high 1 year, medium 2, low 3).
+func approveCustomer(c *domain.Customer, now time.Time) error {
+	if c.RiskRating == domain.RiskProhibited {
+		return domain.Errorf(domain.ECodeConflict, "A customer rated prohibited can never be approved.")
+	}
+	if err := c.Status.Transition(domain.StatusApproved); err != nil {
+		return err
+	}
+	years := 3
+	switch c.RiskRating {
+	case domain.RiskHigh:
+		years = 1
+	case domain.RiskMedium:
+		years = 2
+	}
+	next := now.AddDate(years, 0, 0)
+	c.Status = domain.StatusApproved
+	c.DecidedAt = &now
+	c.NextReviewAt = &next
+	c.UpdatedAt = now
+	return nil
+}
+
+// writeCustomer bumps the version and stores the customer.
+func writeCustomer(ctx context.Context, tx store.Tx, d *Deps, c *domain.Customer) error {
+	c.Version++
+	rec, err := customerToRecord(d.Crypt, c)
+	if err != nil {
+		return err
+	}
+	if err := tx.Customers().Update(ctx, rec); err != nil {
+		return conflict(err, "The customer was changed at the same time; retry.")
+	}
+	return nil
+}

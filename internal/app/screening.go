@@ -1,0 +1,420 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/screening"
+	"github.com/kyc-platform/kyc/internal/screening/lists"
+	"github.com/kyc-platform/kyc/internal/store"
+)
+
+// Screening holds the list snapshots and the in-memory index built from the
+// active ones, and screens names against it.
+type Screening struct {
+	d     *Deps
+	audit *AuditLog
+
+	state    atomic.Pointer[indexState]
+	reloadMu sync.Mutex
+}
+
+// indexState is one immutable generation of the index.
+type indexState struct {
+	index     *screening.Index
+	snapshots []store.SnapshotRecord
+	key       string // ids of the active snapshots, to detect changes
+}
+
+// Sources lists the list sources kyc can import.
+var Sources = []string{"ofac_sdn", "ofac_consolidated", "un", "eu", "uk", "us_csl", "opensanctions"}
+
+func (s *Screening) current() *indexState {
+	if st := s.state.Load(); st != nil {
+		return st
+	}
+	return &indexState{index: screening.NewIndex(nil)}
+}
+
+// Reload rebuilds the index when the set of active snapshots changed (a new
+// import here or on another replica). It is cheap when nothing changed.
+func (s *Screening) Reload(ctx context.Context) (bool, error) {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	snaps, err := s.d.Store.Lists().ActiveSnapshots(ctx)
+	if err != nil {
+		return false, err
+	}
+	sort.Slice(snaps, func(i, j int) bool { return snaps[i].Source < snaps[j].Source })
+	ids := make([]string, len(snaps))
+	for i, sn := range snaps {
+		ids[i] = sn.ID
+	}
+	key := strings.Join(ids, ",")
+	if st := s.state.Load(); st != nil && st.key == key {
+		return false, nil
+	}
+	var entities []screening.Entity
+	for _, sn := range snaps {
+		recs, err := s.d.Store.Lists().Entities(ctx, sn.ID)
+		if err != nil {
+			return false, fmt.Errorf("load snapshot %s: %w", sn.ID, err)
+		}
+		for _, r := range recs {
+			var e screening.Entity
+			if err := json.Unmarshal(r.Data, &e); err != nil {
+				return false, fmt.Errorf("decode entity %s of snapshot %s: %w", r.EntityID, sn.ID, err)
+			}
+			entities = append(entities, e)
+		}
+	}
+	start := time.Now()
+	ix := screening.NewIndex(entities)
+	s.state.Store(&indexState{index: ix, snapshots: snaps, key: key})
+	s.d.log().Info("screening index loaded", "snapshots", len(snaps), "entities", ix.Len(), "build", time.Since(start).Round(time.Millisecond))
+	return true, nil
+}
+
+// Watch reloads the index every interval until ctx ends, so that every
+// replica picks up a new snapshot within seconds.
+func (s *Screening) Watch(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.Reload(ctx); err != nil && ctx.Err() == nil {
+				s.d.log().Warn("screening index reload failed", "err", err)
+			}
+		}
+	}
+}
+
+// ImportResult describes one list import.
+type ImportResult struct {
+	Snapshot  store.SnapshotRecord `json:"snapshot"`
+	Unchanged bool                 `json:"unchanged"`
+	Added     int                  `json:"added"`
+	Changed   int                  `json:"changed"`
+	Removed   int                  `json:"removed"`
+}
+
+// Import parses list files in their official format and stores them as a new
+// active snapshot of the source, atomically. Identical content is a no-op.
+// A damaged file fails the import and leaves the list in use untouched.
+func (s *Screening) Import(ctx context.Context, actor domain.Actor, source string, files []lists.File) (ImportResult, error) {
+	if err := Authorize(actor, PermListsWrite); err != nil {
+		return ImportResult{}, err
+	}
+	if !slices.Contains(Sources, source) {
+		return ImportResult{}, domain.Errorf(domain.ECodeInvalid, "Unknown list source %q; use one of %s.", source, strings.Join(Sources, ", "))
+	}
+	entities, err := lists.Parse(source, files)
+	if err != nil {
+		return ImportResult{}, domain.Errorf(domain.ECodeInvalid, "The %s files could not be imported: %v", source, err)
+	}
+	if len(entities) == 0 {
+		return ImportResult{}, domain.Errorf(domain.ECodeInvalid, "The %s files hold no entities.", source)
+	}
+	return s.store(ctx, actor, source, entities, s.d.now())
+}
+
+// store saves parsed entities as a snapshot and activates it.
+func (s *Screening) store(ctx context.Context, actor domain.Actor, source string, entities []screening.Entity, fetchedAt time.Time) (ImportResult, error) {
+	hashes := make([]string, len(entities))
+	recs := make([]store.ListEntityRecord, len(entities))
+	for i := range entities {
+		e := &entities[i]
+		h := e.ContentHash()
+		data, err := json.Marshal(e)
+		if err != nil {
+			return ImportResult{}, err
+		}
+		recs[i] = store.ListEntityRecord{EntityID: e.ID, ContentHash: h, Data: data}
+		hashes[i] = e.ID + "=" + h
+	}
+	sort.Strings(hashes)
+	sum := sha256.Sum256([]byte(strings.Join(hashes, "\n")))
+	contentHash := hex.EncodeToString(sum[:])
+
+	var res ImportResult
+	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
+		if existing, err := tx.Lists().FindSnapshotByHash(ctx, source, contentHash); err == nil {
+			res.Snapshot, res.Unchanged = existing, true
+			if existing.Active {
+				return nil
+			}
+			return tx.Lists().Activate(ctx, existing.ID)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		// Delta against the active snapshot of the same source.
+		prev := map[string]string{}
+		active, err := tx.Lists().ActiveSnapshots(ctx)
+		if err != nil {
+			return err
+		}
+		for _, a := range active {
+			if a.Source != source {
+				continue
+			}
+			old, err := tx.Lists().Entities(ctx, a.ID)
+			if err != nil {
+				return err
+			}
+			for _, o := range old {
+				prev[o.EntityID] = o.ContentHash
+			}
+		}
+		seen := make(map[string]bool, len(recs))
+		for _, r := range recs {
+			seen[r.EntityID] = true
+			switch h, ok := prev[r.EntityID]; {
+			case !ok:
+				res.Added++
+			case h != r.ContentHash:
+				res.Changed++
+			}
+		}
+		for id := range prev {
+			if !seen[id] {
+				res.Removed++
+			}
+		}
+		now := s.d.now()
+		snap := store.SnapshotRecord{
+			ID: domain.NewID("snap", now), Source: source,
+			Version:     fetchedAt.UTC().Format("2006-01-02T15:04:05Z") + "-" + contentHash[:12],
+			ContentHash: contentHash, EntityCount: len(recs), FetchedAt: fetchedAt, LoadedAt: now,
+		}
+		if err := tx.Lists().CreateSnapshot(ctx, snap); err != nil {
+			return err
+		}
+		for i := range recs {
+			recs[i].SnapshotID = snap.ID
+		}
+		if err := tx.Lists().InsertEntities(ctx, recs); err != nil {
+			return err
+		}
+		if err := tx.Lists().Activate(ctx, snap.ID); err != nil {
+			return err
+		}
+		snap.Active = true
+		res.Snapshot = snap
+		return s.audit.record(ctx, tx, auditEntry{
+			Actor: actor, Action: "list.imported", EntityType: "list_snapshot", EntityID: snap.ID,
+			Meta: map[string]string{
+				"source": source, "content_hash": contentHash, "entities": fmt.Sprint(len(recs)),
+				"added": fmt.Sprint(res.Added), "changed": fmt.Sprint(res.Changed), "removed": fmt.Sprint(res.Removed),
+			},
+		})
+	})
+	if err != nil {
+		return res, err
+	}
+	if _, err := s.Reload(ctx); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// Snapshots returns the active snapshot of each source.
+func (s *Screening) Snapshots(ctx context.Context, actor domain.Actor) ([]store.SnapshotRecord, error) {
+	if err := Authorize(actor, PermListsRead); err != nil {
+		return nil, err
+	}
+	return s.d.Store.Lists().ActiveSnapshots(ctx)
+}
+
+// ScreenResult is an ad-hoc screening outcome with the evidence needed to
+// explain and reproduce it.
+type ScreenResult struct {
+	Matches          []screening.Match `json:"matches"`
+	Threshold        float64           `json:"threshold"`
+	AlgorithmVersion string            `json:"algorithm_version"`
+	Snapshots        []string          `json:"snapshots"`
+}
+
+// Screen screens one name against every active list.
+func (s *Screening) Screen(ctx context.Context, actor domain.Actor, q screening.Query) (ScreenResult, error) {
+	if err := Authorize(actor, PermScreeningRead); err != nil {
+		return ScreenResult{}, err
+	}
+	var v domain.Validation
+	q.Name = strings.TrimSpace(q.Name)
+	if q.Name == "" {
+		v.Add("name", "Enter a name to screen.")
+	} else if len([]rune(q.Name)) > 300 {
+		v.Add("name", "Enter at most 300 characters.")
+	}
+	switch q.Type {
+	case "", screening.EntityType("person"), screening.EntityType("organization"), screening.EntityType("vessel"), screening.EntityType("aircraft"):
+	default:
+		v.Add("type", "Use person, organization, vessel or aircraft.")
+	}
+	if q.Threshold < 0 || q.Threshold > 1 {
+		v.Add("threshold", "Use a threshold between 0 and 1.")
+	}
+	if q.Limit < 0 || q.Limit > 100 {
+		v.Add("limit", "Use a limit between 1 and 100.")
+	}
+	if err := v.Err(); err != nil {
+		return ScreenResult{}, err
+	}
+	st := s.current()
+	if q.Threshold == 0 {
+		q.Threshold = screening.DefaultThreshold
+	}
+	res := ScreenResult{Matches: st.index.Search(q), Threshold: q.Threshold, AlgorithmVersion: screening.AlgorithmVersion}
+	if res.Matches == nil {
+		res.Matches = []screening.Match{}
+	}
+	for _, sn := range st.snapshots {
+		res.Snapshots = append(res.Snapshots, sn.ID)
+	}
+	return res, nil
+}
+
+// screeningQueries lists every name of a customer to screen.
+func screeningQueries(c *domain.Customer) []screening.Query {
+	var qs []screening.Query
+	person := func(p domain.Person) screening.Query {
+		return screening.Query{Name: p.FullName(), Type: screening.EntityType("person"), BirthDate: p.BirthDate, Country: p.Nationality}
+	}
+	if p := c.Data.Individual; p != nil {
+		qs = append(qs, person(*p))
+	}
+	if b := c.Data.Business; b != nil {
+		qs = append(qs, screening.Query{Name: b.LegalName, Type: screening.EntityType("organization"), Country: b.IncorporationCountry})
+		for _, rp := range b.RelatedPersons {
+			qs = append(qs, person(rp.Person))
+		}
+	}
+	return qs
+}
+
+func hitAAD(id, field string) []byte { return []byte("hit:" + id + ":" + field) }
+
+// screenCustomer runs the screening check: every name of the customer and
+// its related persons against the index. A hit that was dispositioned as a
+// false positive for this customer is not raised again unless the list
+// entity changed since.
+func (s *Screening) screenCustomer(ctx context.Context, c *domain.Customer, chk store.CheckRecord) (checkOutcome, error) {
+	st := s.current()
+	type found struct {
+		q screening.Query
+		m screening.Match
+	}
+	var hits []found
+	suppressed := 0
+	for _, q := range screeningQueries(c) {
+		if strings.TrimSpace(q.Name) == "" {
+			continue
+		}
+		q.Threshold = screening.DefaultThreshold
+		for _, m := range st.index.Search(q) {
+			prev, err := s.d.Store.Hits().LatestDisposition(ctx, c.ID, m.List, m.EntityID)
+			if err == nil && prev.Disposition == string(domain.DispositionFalsePositive) && prev.EntityHash == m.EntityHash {
+				suppressed++
+				continue
+			} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return checkOutcome{}, err
+			}
+			hits = append(hits, found{q, m})
+		}
+	}
+	snaps := make([]string, 0, len(st.snapshots))
+	for _, sn := range st.snapshots {
+		snaps = append(snaps, sn.ID)
+	}
+	status := domain.CheckPassed
+	summary := fmt.Sprintf("No match in %d list snapshot(s).", len(snaps))
+	if len(hits) > 0 {
+		status = domain.CheckNeedsReview
+		summary = fmt.Sprintf("%d potential match(es) to review.", len(hits))
+	}
+	if suppressed > 0 {
+		summary += fmt.Sprintf(" %d earlier false positive(s) not raised again.", suppressed)
+	}
+	details := map[string]any{
+		"names_screened": len(screeningQueries(c)), "hits": len(hits), "suppressed": suppressed,
+		"snapshots": snaps, "algorithm_version": screening.AlgorithmVersion, "threshold": screening.DefaultThreshold,
+	}
+	return checkOutcome{
+		Status: status, Provider: "screening " + screening.AlgorithmVersion, Summary: summary, Details: details,
+		after: func(tx store.Tx, rec store.CheckRecord) error {
+			now := s.d.now()
+			for _, h := range hits {
+				id := domain.NewID("hit", now)
+				expl, err := json.Marshal(h.m.Explanation)
+				if err != nil {
+					return err
+				}
+				sealedExpl, err := s.d.Crypt.Seal(expl, hitAAD(id, "explanation"))
+				if err != nil {
+					return err
+				}
+				sealedSubj, err := s.d.Crypt.Seal([]byte(h.q.Name), hitAAD(id, "subject"))
+				if err != nil {
+					return err
+				}
+				if err := tx.Hits().Create(ctx, store.HitRecord{
+					ID: id, CustomerID: c.ID, CheckID: rec.ID, EntityID: h.m.EntityID, List: h.m.List,
+					SourceID: h.m.SourceID, EntityHash: h.m.EntityHash, Name: h.m.Name, MatchedName: h.m.MatchedName,
+					Subject: sealedSubj, Score: h.m.Score, Explanation: sealedExpl, Topics: strings.Join(h.m.Topics, ","),
+					CreatedAt: now,
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}, nil
+}
+
+// hitFromRecord decrypts a stored hit.
+func hitFromRecord(cr Crypter, r store.HitRecord) (domain.ScreeningHit, error) {
+	h := domain.ScreeningHit{
+		ID: r.ID, CustomerID: r.CustomerID, CheckID: r.CheckID, EntityID: r.EntityID, List: r.List,
+		SourceID: r.SourceID, EntityHash: r.EntityHash, Name: r.Name, MatchedName: r.MatchedName,
+		Score: r.Score, Disposition: domain.Disposition(r.Disposition), DisposedBy: r.DisposedBy,
+		DisposedAt: r.DisposedAt, CreatedAt: r.CreatedAt,
+	}
+	if r.Topics != "" {
+		h.Topics = strings.Split(r.Topics, ",")
+	}
+	open := func(b []byte, field string) (string, error) {
+		if len(b) == 0 {
+			return "", nil
+		}
+		p, err := cr.Open(b, hitAAD(r.ID, field))
+		if err != nil {
+			return "", fmt.Errorf("decrypt hit %s %s: %w", r.ID, field, err)
+		}
+		return string(p), nil
+	}
+	var err error
+	if h.Subject, err = open(r.Subject, "subject"); err != nil {
+		return h, err
+	}
+	if h.Explanation, err = open(r.Explanation, "explanation"); err != nil {
+		return h, err
+	}
+	if h.DispositionReason, err = open(r.DispositionReason, "reason"); err != nil {
+		return h, err
+	}
+	return h, nil
+}

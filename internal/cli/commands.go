@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kyc-platform/kyc/internal/config"
+	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/screening"
+	"github.com/kyc-platform/kyc/internal/screening/lists"
+)
+
+func runMigrate(ctx context.Context, e *Env, args []string) error {
+	cfg, _, err := loadConfig(e, "migrate", args, nil)
+	if err != nil {
+		return err
+	}
+	st, _, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cur, _, err := st.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "database migrated to version %d\n", cur)
+	return nil
+}
+
+// withSystem runs fn with a wired system (no job workers) for one command.
+func withSystem(ctx context.Context, e *Env, name string, args []string, bind func(*config.Config, *flag.FlagSet), fn func(sys *system, pos []string) error) error {
+	cfg, pos, err := loadConfig(e, name, args, bind)
+	if err != nil {
+		return err
+	}
+	sys, err := buildSystem(ctx, cfg, e.Stderr, true, 0)
+	if err != nil {
+		return err
+	}
+	defer sys.Close()
+	return fn(sys, pos)
+}
+
+func runClient(ctx context.Context, e *Env, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return usageErr("usage: kyc client create --name NAME --scopes SCOPES [--json]")
+	}
+	var name, scopes string
+	var asJSON bool
+	return withSystem(ctx, e, "client create", args[1:], func(_ *config.Config, fs *flag.FlagSet) {
+		fs.StringVar(&name, "name", "", "client name (required)")
+		fs.StringVar(&scopes, "scopes", "", "comma-separated scopes, or all (required)")
+		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
+	}, func(sys *system, pos []string) error {
+		if len(pos) > 0 {
+			return usageErr("unexpected argument %q", pos[0])
+		}
+		c, err := sys.app.Clients.Create(ctx, operator(), name, scopes)
+		if err != nil {
+			return describe(err)
+		}
+		if asJSON {
+			return printJSON(e.Stdout, c)
+		}
+		fmt.Fprintf(e.Stdout, "client_id:     %s\nclient_secret: %s\nscopes:        %s\n\nThe secret is shown only now: store it safely.\n", c.ClientID, c.ClientSecret, strings.Join(c.Scopes, " "))
+		return nil
+	})
+}
+
+// describe renders a domain error with its field list for a terminal.
+func describe(err error) error {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		msg := de.Message
+		for _, f := range de.Fields {
+			msg += fmt.Sprintf("\n  --%s: %s", f.Location, f.Message)
+		}
+		return &exitError{code: 1, msg: msg}
+	}
+	return err
+}
+
+func runLists(ctx context.Context, e *Env, args []string) error {
+	if len(args) == 0 || args[0] != "import" {
+		return usageErr("usage: kyc lists import --source SOURCE FILE… [--json]")
+	}
+	var source string
+	var asJSON bool
+	return withSystem(ctx, e, "lists import", args[1:], func(_ *config.Config, fs *flag.FlagSet) {
+		fs.StringVar(&source, "source", "", "list source: ofac_sdn, ofac_consolidated, un, eu, uk, us_csl, opensanctions (required)")
+		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
+	}, func(sys *system, pos []string) error {
+		if source == "" || len(pos) == 0 {
+			return usageErr("usage: kyc lists import --source SOURCE FILE…")
+		}
+		var files []lists.File
+		for _, p := range pos {
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			files = append(files, lists.File{Name: filepath.Base(p), R: f})
+		}
+		progress := isTerminal(e.Stderr) && !asJSON
+		if progress {
+			fmt.Fprintf(e.Stderr, "importing %s from %d file(s)…\n", source, len(files))
+		}
+		res, err := sys.app.Screening.Import(ctx, operator(), source, files)
+		if err != nil {
+			return describe(err)
+		}
+		if asJSON {
+			return printJSON(e.Stdout, res)
+		}
+		if res.Unchanged {
+			fmt.Fprintf(e.Stdout, "%s: unchanged (snapshot %s, %d entities)\n", source, res.Snapshot.ID, res.Snapshot.EntityCount)
+			return nil
+		}
+		fmt.Fprintf(e.Stdout, "%s: snapshot %s loaded, %d entities (%d added, %d changed, %d removed), content hash %s\n",
+			source, res.Snapshot.ID, res.Snapshot.EntityCount, res.Added, res.Changed, res.Removed, res.Snapshot.ContentHash[:16])
+		return nil
+	})
+}
+
+func runScreen(ctx context.Context, e *Env, args []string) error {
+	var q screening.Query
+	var typ string
+	var asJSON bool
+	return withSystem(ctx, e, "screen", args, func(_ *config.Config, fs *flag.FlagSet) {
+		fs.StringVar(&q.BirthDate, "birth-date", "", "birth date (YYYY, YYYY-MM or YYYY-MM-DD) as evidence")
+		fs.StringVar(&q.Country, "country", "", "ISO country code as evidence")
+		fs.StringVar(&typ, "type", "", "person, organization, vessel or aircraft")
+		fs.Float64Var(&q.Threshold, "threshold", 0, "minimum score (0: the default threshold)")
+		fs.IntVar(&q.Limit, "limit", 10, "maximum number of matches")
+		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
+	}, func(sys *system, pos []string) error {
+		if len(pos) == 0 {
+			return usageErr("usage: kyc screen NAME [--birth-date D --country C --type T --json]")
+		}
+		q.Name = strings.Join(pos, " ")
+		q.Type = screening.EntityType(typ)
+		res, err := sys.app.Screening.Screen(ctx, operator(), q)
+		if err != nil {
+			return describe(err)
+		}
+		if asJSON {
+			return printJSON(e.Stdout, res)
+		}
+		return printMatches(e.Stdout, res.Matches)
+	})
+}
+
+func printMatches(w io.Writer, ms []screening.Match) error {
+	if len(ms) == 0 {
+		fmt.Fprintln(w, "no matches")
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCORE\tLIST\tSOURCE ID\tNAME\tMATCHED NAME")
+	for _, m := range ms {
+		fmt.Fprintf(tw, "%.3f\t%s\t%s\t%s\t%s\n", m.Score, m.List, m.SourceID, m.Name, m.MatchedName)
+	}
+	return tw.Flush()
+}
+
+func runAudit(ctx context.Context, e *Env, args []string) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return usageErr("usage: kyc audit verify [--json]")
+	}
+	var asJSON bool
+	return withSystem(ctx, e, "audit verify", args[1:], func(_ *config.Config, fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
+	}, func(sys *system, _ []string) error {
+		res, err := sys.app.Audit.Verify(ctx, operator())
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			if err := printJSON(e.Stdout, res); err != nil {
+				return err
+			}
+		} else if res.OK {
+			fmt.Fprintf(e.Stdout, "audit chain OK: %d events, head %s\n", res.Events, res.HeadHash)
+		} else {
+			fmt.Fprintf(e.Stdout, "audit chain BROKEN at event %d (%s): %s\n", res.BrokenAt, joinNonEmpty(" ", res.EventID), res.Reason)
+		}
+		if !res.OK {
+			return &exitError{code: 1}
+		}
+		return nil
+	})
+}
+
+func runKeys(ctx context.Context, e *Env, args []string) error {
+	if len(args) == 0 || args[0] != "rotate" {
+		return usageErr("usage: kyc keys rotate [--json]")
+	}
+	var asJSON bool
+	return withSystem(ctx, e, "keys rotate", args[1:], func(_ *config.Config, fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
+	}, func(sys *system, _ []string) error {
+		kid, err := sys.keys.Rotate(ctx)
+		if err != nil {
+			return err
+		}
+		pruned, err := sys.keys.Prune(ctx)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return printJSON(e.Stdout, map[string]any{"kid": kid, "pruned": pruned})
+		}
+		fmt.Fprintf(e.Stdout, "new signing key %s; old keys stay in the JWKS until their tokens expire (%d expired key(s) removed)\n", kid, pruned)
+		return nil
+	})
+}

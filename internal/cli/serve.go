@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/kyc-platform/kyc/internal/api"
+	"github.com/kyc-platform/kyc/internal/auth"
+	"github.com/kyc-platform/kyc/internal/config"
+	"github.com/kyc-platform/kyc/internal/httpx"
+)
+
+func runServe(ctx context.Context, e *Env, args []string) error {
+	var noWorkers, workersOnly, noMigrate bool
+	cfg, _, err := loadConfig(e, "serve", args, func(c *config.Config, fs *flag.FlagSet) {
+		c.BindServe(fs)
+		fs.BoolVar(&noWorkers, "no-workers", false, "serve the API only; run jobs in other processes (kyc serve --workers-only)")
+		fs.BoolVar(&workersOnly, "workers-only", false, "run background jobs only (plus /healthz, /readyz and /metrics)")
+		fs.BoolVar(&noMigrate, "no-migrate", false, "do not migrate the database on start (fail if it is not current)")
+	})
+	if err != nil {
+		return err
+	}
+	if noWorkers && workersOnly {
+		return usageErr("--no-workers and --workers-only exclude each other")
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	workers := cfg.Workers
+	if noWorkers {
+		workers = 0
+	}
+	sys, err := buildSystem(ctx, cfg, e.Stderr, !noMigrate, workers)
+	if err != nil {
+		return err
+	}
+	defer sys.Close()
+	log := sys.log
+
+	if err := sys.keys.EnsureKey(ctx); err != nil {
+		return fmt.Errorf("token-signing key: %w", err)
+	}
+	issuerURL := cfg.PublicURL()
+	handler := newHandler(sys, issuerURL, !workersOnly)
+
+	if err := sys.runner.Start(ctx); err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
+	watchCtx, cancelWatch := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWatch()
+	go sys.app.Screening.Watch(watchCtx, cfg.ListReloadInterval)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          nil,
+	}
+	mode := "api+workers"
+	switch {
+	case noWorkers:
+		mode = "api"
+	case workersOnly:
+		mode = "workers"
+	}
+	dbKind := "sqlite"
+	if cfg.IsPostgres() {
+		dbKind = "postgres"
+	}
+	log.Info("kyc serving", "addr", ln.Addr().String(), "url", issuerURL, "mode", mode, "database", dbKind, "version", Version)
+	fmt.Fprintf(e.Stderr, "kyc %s listening on http://%s (%s, %s)\n", Version, ln.Addr(), dbKind, mode)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests and jobs", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("HTTP shutdown", "err", err)
+	}
+	cancelWatch()
+	if err := sys.runner.Stop(sctx); err != nil {
+		log.Warn("jobs shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// newHandler builds the HTTP handler of a process: health, metrics, token
+// endpoint, JWKS and the API (apiOn false: a workers-only process).
+func newHandler(sys *system, issuerURL string, apiOn bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		checks := map[string]string{"database": "ok", "migrations": "ok"}
+		status := http.StatusOK
+		if err := sys.store.Ping(ctx); err != nil {
+			checks["database"], status = "unreachable", http.StatusServiceUnavailable
+			sys.log.Warn("readiness: database unreachable", "err", err)
+		} else if cur, latest, err := sys.store.MigrationStatus(ctx); err != nil || cur != latest {
+			checks["migrations"], status = fmt.Sprintf("not current (%d of %d)", cur, latest), http.StatusServiceUnavailable
+		}
+		st := "ready"
+		if status != http.StatusOK {
+			st = "not ready"
+		}
+		writeJSON(w, status, map[string]any{"status": st, "checks": checks})
+	})
+	mux.Handle("GET /metrics", sys.metrics.Handler())
+	if apiOn {
+		issuer := auth.NewIssuer(sys.keys, issuerURL, sys.cfg.Audience)
+		verifier := auth.NewVerifier(sys.keys, sys.store.Clients(), issuerURL, sys.cfg.Audience)
+		mux.Handle("POST /oauth/token", auth.TokenHandler(issuer, sys.store.Clients(), auth.WithLogger(sys.log)))
+		mux.Handle("GET /.well-known/jwks.json", auth.JWKSHandler(sys.keys, sys.log))
+		api.Register(mux, api.Deps{App: sys.app, Auth: verifier, Logger: sys.log, Version: Version, MaxBodyBytes: sys.cfg.MaxBodyBytes})
+	}
+	return httpx.SecureHeaders(httpx.Observe(mux, sys.log, sys.metrics))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

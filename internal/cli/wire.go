@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/auth"
+	"github.com/kyc-platform/kyc/internal/config"
+	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/jobs"
+	"github.com/kyc-platform/kyc/internal/risk"
+	"github.com/kyc-platform/kyc/internal/store"
+	"github.com/kyc-platform/kyc/internal/store/postgres"
+	"github.com/kyc-platform/kyc/internal/store/sqlite"
+	"github.com/kyc-platform/kyc/internal/telemetry"
+	"github.com/kyc-platform/kyc/internal/vault"
+	"github.com/kyc-platform/kyc/internal/verify"
+	"github.com/kyc-platform/kyc/internal/verify/phone"
+)
+
+// migrator is implemented by both stores.
+type migrator interface {
+	Migrate(ctx context.Context) error
+}
+
+// loadConfig reads the environment, then the flags registered by bind.
+func loadConfig(e *Env, name string, args []string, bind func(*config.Config, *flag.FlagSet)) (config.Config, []string, error) {
+	cfg, err := config.FromEnv(e.Getenv)
+	if err != nil {
+		return cfg, nil, &exitError{code: 2, msg: "configuration: " + err.Error()}
+	}
+	fs := newFlagSet(e, name)
+	cfg.Bind(fs)
+	if bind != nil {
+		bind(&cfg, fs)
+	}
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, nil, err
+		}
+		return cfg, nil, &exitError{code: 2}
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, nil, &exitError{code: 2, msg: "configuration: " + err.Error()}
+	}
+	return cfg, pos, nil
+}
+
+// openStore opens the configured database; migrate applies migrations,
+// otherwise the schema must already be current.
+func openStore(ctx context.Context, cfg config.Config, migrate bool) (store.Store, *pgxpool.Pool, error) {
+	var s store.Store
+	var pool *pgxpool.Pool
+	if cfg.IsPostgres() {
+		db, err := postgres.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open PostgreSQL: %w", err)
+		}
+		s, pool = db, db.Pool()
+	} else {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, nil, fmt.Errorf("data directory: %w", err)
+		}
+		db, err := sqlite.Open(ctx, sqlite.Options{Path: cfg.SQLitePath()})
+		if err != nil {
+			return nil, nil, fmt.Errorf("open SQLite %s: %w", cfg.SQLitePath(), err)
+		}
+		s = db
+	}
+	if migrate {
+		if err := s.(migrator).Migrate(ctx); err != nil {
+			s.Close()
+			return nil, nil, fmt.Errorf("migrate: %w", err)
+		}
+	} else {
+		cur, latest, err := s.MigrationStatus(ctx)
+		if err != nil {
+			s.Close()
+			return nil, nil, fmt.Errorf("migration status: %w", err)
+		}
+		if cur != latest {
+			s.Close()
+			return nil, nil, fmt.Errorf("the database schema is at version %d, this kyc needs %d: run kyc migrate", cur, latest)
+		}
+	}
+	return s, pool, nil
+}
+
+// system bundles everything a command may need.
+type system struct {
+	cfg     config.Config
+	store   store.Store
+	pool    *pgxpool.Pool
+	vault   *vault.Vault
+	keys    *auth.KeyManager
+	runner  *jobs.Runner
+	app     *app.App
+	metrics *telemetry.Metrics
+	log     *slog.Logger
+}
+
+func (s *system) Close() {
+	if s.store != nil {
+		s.store.Close()
+	}
+}
+
+// buildSystem wires the use cases. workers is the number of job workers
+// (0: insert-only).
+func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migrate bool, workers int) (*system, error) {
+	log := telemetry.NewLogger(logOut, cfg.LogFormat, cfg.LogLevel)
+	st, pool, err := openStore(ctx, cfg, migrate)
+	if err != nil {
+		return nil, err
+	}
+	sys := &system{cfg: cfg, store: st, pool: pool, log: log, metrics: telemetry.NewMetrics()}
+	fail := func(err error) (*system, error) {
+		sys.Close()
+		return nil, err
+	}
+	if sys.vault, err = vault.LoadOrCreate(cfg.MasterKey, cfg.DataDir); err != nil {
+		return fail(fmt.Errorf("master key: %w", err))
+	}
+	sys.keys = auth.NewKeyManager(st.Keys(), sys.vault, auth.WithTokenTTL(cfg.TokenTTL))
+	model, err := risk.Default()
+	if err != nil {
+		return fail(fmt.Errorf("risk model: %w", err))
+	}
+	sys.runner, err = jobs.New(jobs.Options{
+		Store: st, PGPool: pool, Workers: workers, MaxAttempts: cfg.JobMaxAttempts, Logger: log, Metrics: sys.metrics,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	auto := map[domain.RiskRating]bool{}
+	for _, r := range cfg.AutoApprove {
+		auto[domain.RiskRating(r)] = true
+	}
+	sys.app = app.New(app.Deps{
+		Store:    st,
+		Crypt:    sys.vault,
+		Enqueue:  sys.runner,
+		Identity: verify.NewDocument(verify.DocumentOptions{MinAge: cfg.MinAge}),
+		Risk:     model,
+		Metrics:  sys.metrics,
+		Policy: app.Policy{
+			AutoApprove: auto, MinAge: cfg.MinAge, CaseSLA: cfg.CaseSLA, HitSLA: cfg.HitSLA,
+			PhoneCheck: phone.Validate,
+		},
+		Logger: log,
+	})
+	sys.runner.SetApp(sys.app)
+	if _, err := sys.app.Screening.Reload(ctx); err != nil {
+		return fail(fmt.Errorf("load screening lists: %w", err))
+	}
+	return sys, nil
+}
+
+// operator is the actor of CLI commands run by whoever holds the machine.
+func operator() domain.Actor {
+	u := os.Getenv("USER")
+	if u == "" {
+		u = "operator"
+	}
+	return domain.Actor{Type: domain.ActorSystem, ID: "cli:" + strings.ToLower(u)}
+}

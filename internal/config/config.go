@@ -1,0 +1,242 @@
+// Package config builds the typed configuration of kyc from flags and KYC_*
+// environment variables and validates it at start. There is no global
+// configuration: the cli package builds one Config and passes it down.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration of one kyc process.
+type Config struct {
+	// DataDir holds the SQLite database and the master key file.
+	DataDir string
+	// DatabaseURL is a postgres:// URL or a SQLite file path; empty means
+	// DataDir/kyc.db.
+	DatabaseURL string
+	// Addr is the listen address of kyc serve.
+	Addr string
+	// BaseURL is the public URL of this deployment (access links, token issuer).
+	BaseURL string
+	// MasterKey is the base64 master key; empty means the key file in DataDir.
+	MasterKey string
+	// LogFormat is "text" or "json"; LogLevel is debug, info, warn or error.
+	LogFormat string
+	LogLevel  string
+	// TokenTTL is the lifetime of issued access tokens.
+	TokenTTL time.Duration
+	// Audience is the aud claim of issued tokens.
+	Audience string
+	// AutoApprove lists the ratings that may be approved without a person
+	// (PRODUCT.md section 2: low by default, medium off).
+	AutoApprove []string
+	// MinAge is the minimum age of an individual customer.
+	MinAge int
+	// Workers is the number of concurrent background jobs per process.
+	Workers int
+	// IdentityProvider names the identity verification provider.
+	IdentityProvider string
+	// ListReloadInterval is how often a replica checks for a new list snapshot.
+	ListReloadInterval time.Duration
+	// CaseSLA is the time to decide an onboarding case; hits get HitSLA.
+	CaseSLA time.Duration
+	HitSLA  time.Duration
+	// JobMaxAttempts is how often a failing check job is tried.
+	JobMaxAttempts int
+	// MaxBodyBytes caps JSON request bodies; MaxUploadBytes caps documents.
+	MaxBodyBytes   int64
+	MaxUploadBytes int64
+	// ShutdownTimeout bounds graceful shutdown.
+	ShutdownTimeout time.Duration
+}
+
+// Default returns the configuration used with no flags and no environment.
+func Default() Config {
+	return Config{
+		DataDir:            "./kyc-data",
+		Addr:               "127.0.0.1:8080",
+		LogFormat:          "text",
+		LogLevel:           "info",
+		TokenTTL:           15 * time.Minute,
+		Audience:           "kyc-api",
+		AutoApprove:        []string{"low"},
+		MinAge:             18,
+		Workers:            8,
+		IdentityProvider:   "document",
+		ListReloadInterval: 5 * time.Second,
+		CaseSLA:            5 * 24 * time.Hour,
+		HitSLA:             24 * time.Hour,
+		JobMaxAttempts:     5,
+		MaxBodyBytes:       1 << 20,
+		MaxUploadBytes:     10 << 20,
+		ShutdownTimeout:    30 * time.Second,
+	}
+}
+
+// Bind registers the common flags on fs with defaults taken from c (which
+// should already hold the environment). Flags win over the environment.
+func (c *Config) Bind(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data directory (KYC_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres:// URL or SQLite file path (KYC_DATABASE_URL)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (KYC_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn, error (KYC_LOG_LEVEL)")
+}
+
+// BindServe registers the flags only kyc serve uses.
+func (c *Config) BindServe(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (KYC_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public base URL (KYC_BASE_URL); default http://ADDR")
+	fs.IntVar(&c.Workers, "workers", c.Workers, "concurrent background jobs (KYC_WORKERS)")
+}
+
+// FromEnv returns Default overridden by KYC_* variables read through getenv.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Default()
+	var errs []error
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	dur := func(name string, dst *time.Duration) {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %q is not a duration (e.g. 15m)", name, v))
+				return
+			}
+			*dst = d
+		}
+	}
+	num := func(name string, dst *int) {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %q is not a whole number", name, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	str("KYC_DATA_DIR", &c.DataDir)
+	str("KYC_DATABASE_URL", &c.DatabaseURL)
+	str("KYC_ADDR", &c.Addr)
+	str("KYC_BASE_URL", &c.BaseURL)
+	str("KYC_MASTER_KEY", &c.MasterKey)
+	str("KYC_LOG_FORMAT", &c.LogFormat)
+	str("KYC_LOG_LEVEL", &c.LogLevel)
+	str("KYC_TOKEN_AUDIENCE", &c.Audience)
+	str("KYC_IDENTITY_PROVIDER", &c.IdentityProvider)
+	dur("KYC_TOKEN_TTL", &c.TokenTTL)
+	dur("KYC_LIST_RELOAD_INTERVAL", &c.ListReloadInterval)
+	dur("KYC_CASE_SLA", &c.CaseSLA)
+	dur("KYC_HIT_SLA", &c.HitSLA)
+	dur("KYC_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	num("KYC_MIN_AGE", &c.MinAge)
+	num("KYC_WORKERS", &c.Workers)
+	num("KYC_JOB_MAX_ATTEMPTS", &c.JobMaxAttempts)
+	if v := getenv("KYC_AUTO_APPROVE"); v != "" {
+		c.AutoApprove = splitList(v) // "none" turns automatic approval off
+	}
+	return c, errors.Join(errs...)
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if p = strings.TrimSpace(strings.ToLower(p)); p != "" && p != "none" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// IsPostgres reports whether the database is PostgreSQL.
+func (c Config) IsPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// SQLitePath is the SQLite database file.
+func (c Config) SQLitePath() string {
+	if c.DatabaseURL != "" && !c.IsPostgres() {
+		return strings.TrimPrefix(c.DatabaseURL, "sqlite://")
+	}
+	return filepath.Join(c.DataDir, "kyc.db")
+}
+
+// PublicURL is BaseURL, or http://Addr when unset.
+func (c Config) PublicURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimRight(c.BaseURL, "/")
+	}
+	return "http://" + c.Addr
+}
+
+// Validate checks the whole configuration and names every bad setting.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data directory: must not be empty (KYC_DATA_DIR)"))
+	}
+	if c.DatabaseURL != "" && strings.Contains(c.DatabaseURL, "://") && !c.IsPostgres() && !strings.HasPrefix(c.DatabaseURL, "sqlite://") {
+		errs = append(errs, errors.New("KYC_DATABASE_URL: use a postgres:// URL or a SQLite file path"))
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("KYC_ADDR: %q is not host:port", c.Addr))
+	}
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("KYC_BASE_URL: %q is not an absolute http(s) URL", c.BaseURL))
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("KYC_LOG_FORMAT: %q must be text or json", c.LogFormat))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("KYC_LOG_LEVEL: %q must be debug, info, warn or error", c.LogLevel))
+	}
+	if c.TokenTTL < time.Minute || c.TokenTTL > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("KYC_TOKEN_TTL: %s must be between 1m and 24h", c.TokenTTL))
+	}
+	for _, r := range c.AutoApprove {
+		if r != "low" && r != "medium" {
+			errs = append(errs, fmt.Errorf("KYC_AUTO_APPROVE: %q: only low and medium may be approved automatically", r))
+		}
+	}
+	if c.MinAge < 16 || c.MinAge > 25 {
+		errs = append(errs, fmt.Errorf("KYC_MIN_AGE: %d must be between 16 and 25", c.MinAge))
+	}
+	if c.Workers < 1 || c.Workers > 1000 {
+		errs = append(errs, fmt.Errorf("KYC_WORKERS: %d must be between 1 and 1000", c.Workers))
+	}
+	if c.JobMaxAttempts < 1 || c.JobMaxAttempts > 25 {
+		errs = append(errs, fmt.Errorf("KYC_JOB_MAX_ATTEMPTS: %d must be between 1 and 25", c.JobMaxAttempts))
+	}
+	if c.IdentityProvider != "document" {
+		errs = append(errs, fmt.Errorf("KYC_IDENTITY_PROVIDER: %q is not a known provider (document)", c.IdentityProvider))
+	}
+	if c.ListReloadInterval < time.Second {
+		errs = append(errs, errors.New("KYC_LIST_RELOAD_INTERVAL: must be at least 1s"))
+	}
+	return errors.Join(errs...)
+}
+
+// AutoApproves reports whether a rating may be approved automatically.
+func (c Config) AutoApproves(rating string) bool {
+	for _, r := range c.AutoApprove {
+		if r == rating {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,72 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultIsValid(t *testing.T) {
+	t.Parallel()
+	if err := Default().Validate(); err != nil {
+		t.Fatalf("default config invalid: %v", err)
+	}
+	c := Default()
+	if c.IsPostgres() || c.SQLitePath() != "kyc-data/kyc.db" {
+		t.Fatalf("default database: postgres=%v path=%q", c.IsPostgres(), c.SQLitePath())
+	}
+}
+
+func TestFromEnv(t *testing.T) {
+	t.Parallel()
+	c, err := FromEnv(env(map[string]string{
+		"KYC_DATABASE_URL": "postgres://u@h/db",
+		"KYC_TOKEN_TTL":    "5m",
+		"KYC_AUTO_APPROVE": "low,medium",
+		"KYC_WORKERS":      "3",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.IsPostgres() || c.TokenTTL != 5*time.Minute || !c.AutoApproves("medium") || c.Workers != 3 {
+		t.Fatalf("unexpected config %+v", c)
+	}
+}
+
+func TestFromEnvErrors(t *testing.T) {
+	t.Parallel()
+	_, err := FromEnv(env(map[string]string{"KYC_TOKEN_TTL": "soon", "KYC_WORKERS": "many"}))
+	if err == nil || !strings.Contains(err.Error(), "KYC_TOKEN_TTL") || !strings.Contains(err.Error(), "KYC_WORKERS") {
+		t.Fatalf("want both bad variables named, got %v", err)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		mutate func(*Config)
+		want   string
+	}{
+		{"bad addr", func(c *Config) { c.Addr = "8080" }, "KYC_ADDR"},
+		{"bad base url", func(c *Config) { c.BaseURL = "ftp://x" }, "KYC_BASE_URL"},
+		{"bad log format", func(c *Config) { c.LogFormat = "xml" }, "KYC_LOG_FORMAT"},
+		{"auto approve high", func(c *Config) { c.AutoApprove = []string{"high"} }, "KYC_AUTO_APPROVE"},
+		{"mysql url", func(c *Config) { c.DatabaseURL = "mysql://x" }, "KYC_DATABASE_URL"},
+		{"ttl too long", func(c *Config) { c.TokenTTL = 48 * time.Hour }, "KYC_TOKEN_TTL"},
+		{"provider", func(c *Config) { c.IdentityProvider = "magic" }, "KYC_IDENTITY_PROVIDER"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := Default()
+			tt.mutate(&c)
+			err := c.Validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("want error naming %s, got %v", tt.want, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,212 @@
+// Package httpx holds the HTTP plumbing shared by the API and the web pages:
+// the mapping from domain error codes to statuses and RFC 9457 problem
+// bodies, and middleware for request ids, logging, metrics, panics and
+// security headers. It is the only place that turns a domain.ErrorCode into
+// an HTTP status.
+package httpx
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/kyc-platform/kyc/internal/domain"
+)
+
+// Status maps a domain error code to an HTTP status.
+func Status(code domain.ErrorCode) int {
+	switch code {
+	case domain.ECodeInvalid:
+		return http.StatusUnprocessableEntity
+	case domain.ECodeMalformed:
+		return http.StatusBadRequest
+	case domain.ECodeNotFound:
+		return http.StatusNotFound
+	case domain.ECodeConflict:
+		return http.StatusConflict
+	case domain.ECodeUnauthorized:
+		return http.StatusUnauthorized
+	case domain.ECodeForbidden:
+		return http.StatusForbidden
+	case domain.ECodeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case domain.ECodeUnsupported:
+		return http.StatusUnsupportedMediaType
+	case domain.ECodeRateLimited:
+		return http.StatusTooManyRequests
+	case domain.ECodeUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// Problem converts any error into an RFC 9457 problem. Domain errors keep
+// their safe message and field list; anything else becomes a generic 500
+// whose detail is logged (with the request id), never sent.
+func Problem(ctx context.Context, log *slog.Logger, err error) *huma.ErrorModel {
+	var se huma.StatusError
+	if errors.As(err, &se) {
+		if em, ok := se.(*huma.ErrorModel); ok {
+			return em
+		}
+		return &huma.ErrorModel{Status: se.GetStatus(), Title: http.StatusText(se.GetStatus()), Detail: se.Error()}
+	}
+	code := domain.ErrCode(err)
+	status := Status(code)
+	p := &huma.ErrorModel{Status: status, Title: http.StatusText(status)}
+	if status >= 500 {
+		if log != nil {
+			log.ErrorContext(ctx, "request failed", "request_id", RequestID(ctx), "err", err)
+		}
+		p.Detail = "An internal error occurred. Quote request id " + RequestID(ctx) + " when reporting it."
+		return p
+	}
+	p.Detail = domain.ErrMessage(err)
+	var de *domain.Error
+	if errors.As(err, &de) {
+		for _, f := range de.Fields {
+			loc := f.Location
+			if loc != "" && !hasPrefix(loc, "body.", "path.", "query.", "header.") {
+				loc = "body." + loc
+			}
+			p.Errors = append(p.Errors, &huma.ErrorDetail{Location: loc, Message: f.Message})
+		}
+	}
+	return p
+}
+
+func hasPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if len(s) >= len(p) && s[:len(p)] == p {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteProblem writes a problem+json response for plain net/http handlers.
+func WriteProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	p := Problem(r.Context(), log, err)
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+type ctxKey int
+
+const requestIDKey ctxKey = 1
+
+// RequestID returns the request id of ctx ("" outside a request).
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(requestIDKey).(string)
+	return s
+}
+
+// statusRecorder captures the status code written.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// RequestRecorder receives per-request metrics.
+type RequestRecorder interface {
+	HTTPRequest(route, method string, code int, d time.Duration)
+}
+
+// Observe wraps h with a request id (X-Request-Id, accepted from the caller
+// when it is a short token, else generated), panic recovery, an access log
+// line without query strings or bodies, and metrics by route pattern.
+func Observe(h http.Handler, log *slog.Logger, m RequestRecorder) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if !validRequestID(id) {
+			var b [12]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		r = r.WithContext(ctx)
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				log.ErrorContext(ctx, "panic", "request_id", id, "panic", p, "stack", string(debug.Stack()))
+				if rec.status == 0 {
+					WriteProblem(rec, r, nil, errors.New("panic"))
+				}
+			}
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			d := time.Since(start)
+			if m != nil {
+				m.HTTPRequest(route, r.Method, rec.status, d)
+			}
+			log.LogAttrs(ctx, slog.LevelInfo, "http request",
+				slog.String("request_id", id), slog.String("method", r.Method), slog.String("route", route),
+				slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes), slog.Duration("duration", d))
+		}()
+		h.ServeHTTP(rec, r)
+	})
+}
+
+func validRequestID(s string) bool {
+	if len(s) < 8 || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// SecureHeaders sets conservative security headers on every response.
+func SecureHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if r.TLS != nil {
+			hd.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		h.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,235 @@
+// Package jobs runs kyc's background work on River: the three checks of a
+// submission, and periodic housekeeping. Workers call the app layer, never
+// the store. The same code runs on SQLite (riversqlite) and PostgreSQL
+// (riverdatabasesql, woken by LISTEN/NOTIFY through a pgx pool), and jobs are
+// inserted in the caller's *sql.Tx so they exist if and only if the business
+// change commits.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/store"
+)
+
+// CheckArgs runs one check of a submission.
+type CheckArgs struct {
+	CheckID string `json:"check_id"`
+}
+
+// Kind implements river.JobArgs.
+func (CheckArgs) Kind() string { return "check" }
+
+// PurgeArgs deletes expired idempotency keys.
+type PurgeArgs struct{}
+
+// Kind implements river.JobArgs.
+func (PurgeArgs) Kind() string { return "purge_idempotency_keys" }
+
+// Recorder receives job metrics; *telemetry.Metrics implements it.
+type Recorder interface {
+	Job(kind, outcome string, d time.Duration)
+}
+
+// Options configure the runner.
+type Options struct {
+	Store store.Store
+	// PGPool, on PostgreSQL, lets workers wake on LISTEN/NOTIFY.
+	PGPool *pgxpool.Pool
+	// Workers is the number of concurrent jobs; 0 makes an insert-only
+	// client (kyc serve --no-workers).
+	Workers int
+	// MaxAttempts of a check job before it is recorded as an error.
+	MaxAttempts int
+	Logger      *slog.Logger
+	Metrics     Recorder
+	// FetchPollInterval overrides River's poll interval (tests).
+	FetchPollInterval time.Duration
+}
+
+// Runner owns the River client.
+type Runner struct {
+	client  *river.Client[*sql.Tx]
+	bundle  *bundle
+	working bool
+}
+
+// bundle is filled in by SetApp once the use cases exist (the use cases
+// need the runner to enqueue, the workers need the use cases to work).
+type bundle struct {
+	app     *app.App
+	metrics Recorder
+	log     *slog.Logger
+}
+
+// New builds the River client for the store's engine.
+func New(opts Options) (*Runner, error) {
+	b := &bundle{metrics: opts.Metrics, log: opts.Logger}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &checkWorker{b: b}); err != nil {
+		return nil, err
+	}
+	if err := river.AddWorkerSafely(workers, &purgeWorker{b: b}); err != nil {
+		return nil, err
+	}
+	maxAttempts := opts.MaxAttempts
+	if maxAttempts <= 0 {
+		maxAttempts = 5
+	}
+	cfg := &river.Config{
+		Workers:     workers,
+		MaxAttempts: maxAttempts,
+		Logger:      b.log.With("component", "river"),
+		RetryPolicy: backoff{},
+		JobTimeout:  2 * time.Minute,
+	}
+	if opts.Workers > 0 {
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}}
+		cfg.PeriodicJobs = []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+				return PurgeArgs{}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true}),
+		}
+		if opts.FetchPollInterval > 0 {
+			cfg.FetchPollInterval = opts.FetchPollInterval
+			cfg.FetchCooldown = min(opts.FetchPollInterval, 100*time.Millisecond)
+		}
+	}
+	var client *river.Client[*sql.Tx]
+	var err error
+	switch opts.Store.Dialect() {
+	case "sqlite":
+		client, err = river.NewClient(riversqlite.New(opts.Store.DB()), cfg)
+	case "postgres":
+		drv := riverdatabasesql.New(opts.Store.DB())
+		if opts.PGPool != nil {
+			drv = riverdatabasesql.NewWithPgxListener(opts.Store.DB(), opts.PGPool)
+		}
+		client, err = river.NewClient(drv, cfg)
+	default:
+		return nil, fmt.Errorf("jobs: unknown dialect %q", opts.Store.Dialect())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return &Runner{client: client, bundle: b, working: opts.Workers > 0}, nil
+}
+
+// SetApp hands the use cases to the workers. Call it before Start.
+func (r *Runner) SetApp(a *app.App) { r.bundle.app = a }
+
+// Client exposes the River client (tests, admin tooling).
+func (r *Runner) Client() *river.Client[*sql.Tx] { return r.client }
+
+// EnqueueChecks implements app.Enqueuer: it inserts one job per check in the
+// caller's transaction.
+func (r *Runner) EnqueueChecks(ctx context.Context, tx store.Tx, checkIDs []string) error {
+	params := make([]river.InsertManyParams, len(checkIDs))
+	for i, id := range checkIDs {
+		params[i] = river.InsertManyParams{Args: CheckArgs{CheckID: id}}
+	}
+	_, err := r.client.InsertManyTx(ctx, tx.SQLTx(), params)
+	return err
+}
+
+// Start begins working jobs (no-op for an insert-only runner).
+func (r *Runner) Start(ctx context.Context) error {
+	if !r.working {
+		return nil
+	}
+	if r.bundle.app == nil {
+		return errors.New("jobs: SetApp must be called before Start")
+	}
+	return r.client.Start(ctx)
+}
+
+// Stop waits for running jobs to finish until ctx ends, then cancels them;
+// a cancelled job is retried later by any process (River rescues it).
+func (r *Runner) Stop(ctx context.Context) error {
+	if !r.working {
+		return nil
+	}
+	err := r.client.Stop(ctx)
+	if err != nil && ctx.Err() != nil {
+		hard, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return r.client.StopAndCancel(hard)
+	}
+	return err
+}
+
+// backoff retries quickly at first, then exponentially up to 10 minutes:
+// checks are cheap, and a provider outage should not stall onboarding long.
+type backoff struct{}
+
+func (backoff) NextRetry(job *rivertype.JobRow) time.Time {
+	d := time.Duration(math.Min(float64(time.Second)*math.Pow(2, float64(job.Attempt)), float64(10*time.Minute)))
+	return time.Now().Add(d)
+}
+
+type checkWorker struct {
+	river.WorkerDefaults[CheckArgs]
+	b *bundle
+}
+
+func (w *checkWorker) Work(ctx context.Context, job *river.Job[CheckArgs]) error {
+	start := time.Now()
+	err := w.b.app.Checks.Run(ctx, job.Args.CheckID, job.Attempt)
+	outcome := "ok"
+	if err != nil {
+		outcome = "retry"
+		w.b.log.Warn("check job failed", "check_id", job.Args.CheckID, "attempt", job.Attempt, "max_attempts", job.MaxAttempts, "err", err)
+		if job.Attempt >= job.MaxAttempts {
+			// Last attempt: record the error on the check so that it is
+			// visible in the API and a person looks at it; never lost.
+			outcome = "failed"
+			reason := fmt.Sprintf("Failed after %d attempts: %s", job.Attempt, safeReason(err))
+			if ferr := w.b.app.Checks.Fail(context.WithoutCancel(ctx), job.Args.CheckID, job.Attempt, reason); ferr != nil {
+				w.b.log.Error("recording check error failed", "check_id", job.Args.CheckID, "err", ferr)
+				return errors.Join(err, ferr)
+			}
+		}
+	}
+	if w.b.metrics != nil {
+		w.b.metrics.Job(job.Kind, outcome, time.Since(start))
+	}
+	return err
+}
+
+// safeReason keeps error reasons short; app errors carry no personal data.
+func safeReason(err error) string {
+	s := err.Error()
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+type purgeWorker struct {
+	river.WorkerDefaults[PurgeArgs]
+	b *bundle
+}
+
+func (w *purgeWorker) Work(ctx context.Context, job *river.Job[PurgeArgs]) error {
+	n, err := w.b.app.Idem.Purge(ctx)
+	if err == nil && n > 0 {
+		w.b.log.Info("purged idempotency keys", "count", n)
+	}
+	return err
+}

@@ -1,0 +1,112 @@
+// Package telemetry holds the Prometheus metrics and the structured logger
+// of one kyc process. Its registry is per process (no global state): the
+// composition root creates one and hands it to HTTP, jobs and use cases.
+package telemetry
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics are the process's Prometheus collectors.
+type Metrics struct {
+	Registry     *prometheus.Registry
+	httpRequests *prometheus.CounterVec
+	httpDuration *prometheus.HistogramVec
+	jobs         *prometheus.CounterVec
+	jobDuration  *prometheus.HistogramVec
+	checks       *prometheus.CounterVec
+	decisions    *prometheus.CounterVec
+}
+
+// NewMetrics registers every collector on a fresh registry.
+func NewMetrics() *Metrics {
+	r := prometheus.NewRegistry()
+	m := &Metrics{
+		Registry: r,
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kyc_http_requests_total", Help: "HTTP requests by route pattern, method and status code.",
+		}, []string{"route", "method", "code"}),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "kyc_http_request_duration_seconds", Help: "HTTP request latency by route pattern and method.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"route", "method"}),
+		jobs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kyc_jobs_total", Help: "Background jobs worked, by kind and outcome (ok, retry, failed).",
+		}, []string{"kind", "outcome"}),
+		jobDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "kyc_job_duration_seconds", Help: "Background job run time by kind.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 4, 9),
+		}, []string{"kind"}),
+		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kyc_checks_total", Help: "Checks finished, by type and status.",
+		}, []string{"type", "status"}),
+		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kyc_decisions_total", Help: "Decisions recorded, by decision (auto_approve for the policy).",
+		}, []string{"decision"}),
+	}
+	r.MustRegister(m.httpRequests, m.httpDuration, m.jobs, m.jobDuration, m.checks, m.decisions,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves /metrics.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
+}
+
+// HTTPRequest records one request; route is the mux pattern, never the raw
+// path (which could hold identifiers).
+func (m *Metrics) HTTPRequest(route, method string, code int, d time.Duration) {
+	m.httpRequests.WithLabelValues(route, method, itoa(code)).Inc()
+	m.httpDuration.WithLabelValues(route, method).Observe(d.Seconds())
+}
+
+// Job records one job run.
+func (m *Metrics) Job(kind, outcome string, d time.Duration) {
+	m.jobs.WithLabelValues(kind, outcome).Inc()
+	m.jobDuration.WithLabelValues(kind).Observe(d.Seconds())
+}
+
+// CheckFinished counts a finished check.
+func (m *Metrics) CheckFinished(checkType, status string) {
+	m.checks.WithLabelValues(checkType, status).Inc()
+}
+
+// Decision counts a decision.
+func (m *Metrics) Decision(decision string) { m.decisions.WithLabelValues(decision).Inc() }
+
+func itoa(n int) string {
+	const digits = "0123456789"
+	if n >= 100 && n < 1000 {
+		return string([]byte{digits[n/100], digits[n/10%10], digits[n%10]})
+	}
+	return "other"
+}
+
+// NewLogger builds the process logger: text or JSON on w at the level.
+func NewLogger(w io.Writer, format, level string) *slog.Logger {
+	var lv slog.Level
+	switch strings.ToLower(level) {
+	case "debug":
+		lv = slog.LevelDebug
+	case "warn":
+		lv = slog.LevelWarn
+	case "error":
+		lv = slog.LevelError
+	default:
+		lv = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
