@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -67,7 +68,18 @@ func (d *DB) Pool() *pgxpool.Pool { return d.pool }
 // advisory lock, so that several replicas may start at once) and River's
 // schema, in the schema selected by search_path.
 func (d *DB) Migrate(ctx context.Context) error {
-	locker, err := lock.NewPostgresSessionLocker()
+	// The advisory lock is per schema: migrations of different schemas
+	// (parallel tests, several tenants) do not wait for each other.
+	var schema string
+	if err := d.db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return fmt.Errorf("postgres: current schema: %w", err)
+	}
+	h := fnv.New64a()
+	_, _ = h.Write([]byte("kyc goose " + schema))
+	locker, err := lock.NewPostgresSessionLocker(
+		lock.WithLockID(int64(h.Sum64()>>1)),
+		lock.WithLockTimeout(1, 300), // poll every second, give up after 5 minutes
+	)
 	if err != nil {
 		return fmt.Errorf("postgres: goose locker: %w", err)
 	}

@@ -1,0 +1,114 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/kyc-platform/kyc/internal/store"
+)
+
+func client() store.ClientRecord {
+	return store.ClientRecord{
+		ID: id("cli"), Name: "acme", SecretHash: []byte("argon2id$..."),
+		Scopes: "customers:read customers:write", Disabled: false, CreatedAt: at(0),
+	}
+}
+
+var clientTests = map[string]func(*testing.T, store.Store){
+	"CreateGetList": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		a := client()
+		b := client()
+		b.Name, b.Disabled, b.CreatedAt = "other", true, at(1)
+		must(t, s.Clients().Create(ctx, b))
+		must(t, s.Clients().Create(ctx, a))
+		got, err := s.Clients().Get(ctx, b.ID)
+		must(t, err)
+		equal(t, got, b)
+		list, err := s.Clients().List(ctx)
+		must(t, err)
+		equal(t, list, []store.ClientRecord{a, b})
+		wantErr(t, s.Clients().Create(ctx, a), store.ErrConflict)
+		_, err = s.Clients().Get(ctx, "cli_missing")
+		wantErr(t, err, store.ErrNotFound)
+	},
+}
+
+var keyTests = map[string]func(*testing.T, store.Store){
+	"Lifecycle": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		k1 := store.KeyRecord{KID: "k1", Alg: "EdDSA", Private: []byte("enc-priv"), Public: []byte(`{"kty":"OKP"}`), CreatedAt: at(0)}
+		k2 := store.KeyRecord{KID: "k2", Alg: "ES256", Private: []byte("enc-priv2"), Public: []byte(`{"kty":"EC"}`), CreatedAt: at(1), RetiredAt: ptr(at(2))}
+		must(t, s.Keys().Create(ctx, k2))
+		must(t, s.Keys().Create(ctx, k1))
+		wantErr(t, s.Keys().Create(ctx, k1), store.ErrConflict)
+		list, err := s.Keys().List(ctx)
+		must(t, err)
+		equal(t, list, []store.KeyRecord{k1, k2})
+
+		must(t, s.Keys().Retire(ctx, "k1", at(3)))
+		k1.RetiredAt = ptr(at(3))
+		wantErr(t, s.Keys().Retire(ctx, "missing", at(3)), store.ErrNotFound)
+		must(t, s.Keys().Delete(ctx, "k2"))
+		wantErr(t, s.Keys().Delete(ctx, "k2"), store.ErrNotFound)
+		list, err = s.Keys().List(ctx)
+		must(t, err)
+		equal(t, list, []store.KeyRecord{k1})
+	},
+}
+
+var idempotencyTests = map[string]func(*testing.T, store.Store){
+	"PutGetDelete": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		r := store.IdempotencyRecord{ClientID: "cli_1", Key: "k-1", RequestHash: "rh", Status: 201, Body: []byte("enc-body"), CreatedAt: at(0)}
+		_, err := s.Idempotency().Get(ctx, r.ClientID, r.Key)
+		wantErr(t, err, store.ErrNotFound)
+		must(t, s.Idempotency().Put(ctx, r))
+		got, err := s.Idempotency().Get(ctx, r.ClientID, r.Key)
+		must(t, err)
+		equal(t, got, r)
+		dup := r
+		dup.RequestHash = "other"
+		wantErr(t, s.Idempotency().Put(ctx, dup), store.ErrConflict)
+
+		// Same key, other client: independent.
+		r2 := r
+		r2.ClientID, r2.CreatedAt = "cli_2", at(10)
+		must(t, s.Idempotency().Put(ctx, r2))
+		n, err := s.Idempotency().DeleteBefore(ctx, at(5))
+		must(t, err)
+		if n != 1 {
+			t.Fatalf("DeleteBefore removed %d, want 1", n)
+		}
+		_, err = s.Idempotency().Get(ctx, r.ClientID, r.Key)
+		wantErr(t, err, store.ErrNotFound)
+		_, err = s.Idempotency().Get(ctx, r2.ClientID, r2.Key)
+		must(t, err)
+	},
+}
+
+var documentTests = map[string]func(*testing.T, store.Store){
+	"CreateGetList": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		c := addCustomer(t, s)
+		d1 := store.DocumentRecord{ID: id("doc"), CustomerID: c.ID, Kind: "passport", ContentType: "image/jpeg",
+			Size: 4, SHA256: "abc", Content: []byte{1, 2, 3, 4}, CreatedAt: at(0)}
+		d2 := d1
+		d2.ID, d2.Kind, d2.CreatedAt = id("doc"), "proof_of_address", at(1)
+		must(t, s.Documents().Create(ctx, d2))
+		must(t, s.Documents().Create(ctx, d1))
+		wantErr(t, s.Documents().Create(ctx, d1), store.ErrConflict)
+		got, err := s.Documents().Get(ctx, d1.ID)
+		must(t, err)
+		equal(t, got, d1)
+		_, err = s.Documents().Get(ctx, "doc_missing")
+		wantErr(t, err, store.ErrNotFound)
+		list, err := s.Documents().ListByCustomer(ctx, c.ID)
+		must(t, err)
+		d1.Content, d2.Content = nil, nil
+		equal(t, list, []store.DocumentRecord{d1, d2})
+		if list[0].Content != nil {
+			t.Fatal("ListByCustomer returned content")
+		}
+	},
+}

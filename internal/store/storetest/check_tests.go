@@ -1,0 +1,78 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/kyc-platform/kyc/internal/store"
+)
+
+var checkTests = map[string]func(*testing.T, store.Store){
+	"RoundTripAndUpdate": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		c := addCustomer(t, s)
+		k := check(c.ID)
+		k.FinishedAt, k.Details = nil, nil
+		must(t, s.Checks().Create(ctx, k))
+		got, err := s.Checks().Get(ctx, k.ID)
+		must(t, err)
+		equal(t, got, k)
+
+		k.Status, k.Summary, k.Details, k.Error = "error", "failed", []byte("enc"), "provider down"
+		k.Attempts, k.Round, k.Provider, k.Type = 3, 2, "sandbox", "screening"
+		k.UpdatedAt, k.FinishedAt = at(20), ptr(at(21))
+		must(t, s.Checks().Update(ctx, k))
+		got, err = s.Checks().Get(ctx, k.ID)
+		must(t, err)
+		equal(t, got, k)
+
+		wantErr(t, s.Checks().Create(ctx, k), store.ErrConflict)
+		_, err = s.Checks().Get(ctx, "chk_missing")
+		wantErr(t, err, store.ErrNotFound)
+		k.ID = "chk_missing"
+		wantErr(t, s.Checks().Update(ctx, k), store.ErrNotFound)
+	},
+	"ListByCustomer": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		c := addCustomer(t, s)
+		other := addCustomer(t, s)
+		mk := func(customerID, typ string, round int) store.CheckRecord {
+			k := check(customerID)
+			k.Type, k.Round = typ, round
+			must(t, s.Checks().Create(ctx, k))
+			return k
+		}
+		r1risk := mk(c.ID, "risk", 1)
+		r1id := mk(c.ID, "identity", 1)
+		r2scr := mk(c.ID, "screening", 2)
+		r2id := mk(c.ID, "identity", 2)
+		mk(other.ID, "identity", 1)
+		got, err := s.Checks().ListByCustomer(ctx, c.ID)
+		must(t, err)
+		equal(t, got, []store.CheckRecord{r2id, r2scr, r1id, r1risk})
+		got, err = s.Checks().ListByCustomer(ctx, "cus_missing")
+		must(t, err)
+		if len(got) != 0 {
+			t.Fatalf("got %d checks for a missing customer", len(got))
+		}
+	},
+	"Risk": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		c := addCustomer(t, s)
+		_, err := s.Checks().LatestRisk(ctx, c.ID)
+		wantErr(t, err, store.ErrNotFound)
+		old := store.RiskRecord{
+			ID: id("risk"), CustomerID: c.ID, CheckID: "chk_1", Score: 35, Rating: "medium",
+			DueDiligence: "standard", ModelVersion: "2026.06", Factors: []byte(`[{"name":"pep"}]`),
+			CreatedAt: at(0),
+		}
+		must(t, s.Checks().SaveRisk(ctx, old))
+		newer := old
+		newer.ID, newer.Score, newer.Rating, newer.CreatedAt = id("risk"), 80, "high", at(5)
+		must(t, s.Checks().SaveRisk(ctx, newer))
+		got, err := s.Checks().LatestRisk(ctx, c.ID)
+		must(t, err)
+		equal(t, got, newer)
+		wantErr(t, s.Checks().SaveRisk(ctx, newer), store.ErrConflict)
+	},
+}
