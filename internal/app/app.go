@@ -64,11 +64,14 @@ type Deps struct {
 	Now func() time.Time
 }
 
+// now is the clock, truncated to the microsecond that both databases keep,
+// so that a stored time (and the audit hash over it) round-trips exactly.
 func (d *Deps) now() time.Time {
+	t := time.Now()
 	if d.Now != nil {
-		return d.Now().UTC()
+		t = d.Now()
 	}
-	return time.Now().UTC()
+	return t.UTC().Truncate(time.Microsecond)
 }
 
 func (d *Deps) log() *slog.Logger {

@@ -55,7 +55,7 @@ type clock struct {
 func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.t = c.t.Add(time.Millisecond)
+	c.t = c.t.Add(1234567 * time.Nanosecond) // sub-microsecond part on purpose
 	return c.t
 }
 

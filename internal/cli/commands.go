@@ -41,6 +41,9 @@ func withSystem(ctx context.Context, e *Env, name string, args []string, bind fu
 	if err != nil {
 		return err
 	}
+	if cfg.LogLevel == "info" {
+		cfg.LogLevel = "warn" // one-shot commands print their result, not progress logs
+	}
 	sys, err := buildSystem(ctx, cfg, e.Stderr, true, 0)
 	if err != nil {
 		return err
