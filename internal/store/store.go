@@ -314,14 +314,14 @@ type Idempotency interface {
 
 // SnapshotRecord is one imported version of a list source.
 type SnapshotRecord struct {
-	ID          string
-	Source      string
-	Version     string
-	ContentHash string
-	EntityCount int
-	FetchedAt   time.Time
-	LoadedAt    time.Time
-	Active      bool
+	ID          string    `json:"id"`
+	Source      string    `json:"source"`
+	Version     string    `json:"version"`
+	ContentHash string    `json:"content_hash"`
+	EntityCount int       `json:"entity_count"`
+	FetchedAt   time.Time `json:"fetched_at"`
+	LoadedAt    time.Time `json:"loaded_at"`
+	Active      bool      `json:"active"`
 }
 
 // ListEntityRecord is one list entity of a snapshot; Data is the JSON of
