@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -39,13 +40,21 @@ type DB struct {
 
 var _ store.Store = (*DB)(nil)
 
+// defaultMaxConns is the pool size when the URL has no pool_max_conns.
+const defaultMaxConns = 16
+
 // Open connects to the database at url (a postgres:// URL; pgx accepts
-// runtime parameters such as search_path as query parameters). It does not
-// migrate; call Migrate.
+// runtime parameters such as search_path, and pgxpool settings such as
+// pool_max_conns, as query parameters). It does not migrate; call Migrate.
 func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse url: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgxpool's default (max(4, GOMAXPROCS)) is too small for the API
+		// and River workers sharing one pool.
+		cfg.MaxConns = defaultMaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -1,9 +1,14 @@
 package sqlite_test
 
 import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
 	"testing"
 
 	"github.com/kyc-platform/kyc/internal/store"
+	"github.com/kyc-platform/kyc/internal/store/sqlite"
 	"github.com/kyc-platform/kyc/internal/store/storetest"
 	"github.com/kyc-platform/kyc/internal/store/testdb"
 )
@@ -15,4 +20,77 @@ func TestConformance(t *testing.T) {
 
 func BenchmarkRawInsert(b *testing.B) {
 	storetest.BenchmarkRawInsert(b, func(b *testing.B) store.Store { return testdb.Open(b, testdb.SQLite) })
+}
+
+func TestOpenPragmasAndMigrate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(t.TempDir(), "sub", "kyc.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+
+	for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000"} {
+		var got string
+		if err := db.DB().QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
+		}
+	}
+	if n := db.DB().Stats().MaxOpenConnections; n != 1 {
+		t.Errorf("MaxOpenConnections = %d, want 1", n)
+	}
+
+	cur, latest, err := db.MigrationStatus(ctx)
+	if err != nil || cur != 0 || latest < 1 {
+		t.Fatalf("before Migrate: MigrationStatus = %d, %d, %v; want 0, >= 1, nil", cur, latest, err)
+	}
+	for range 2 { // idempotent
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cur2, latest2, err := db.MigrationStatus(ctx)
+	if err != nil || cur2 != latest || latest2 != latest {
+		t.Fatalf("after Migrate: MigrationStatus = %d, %d, %v; want %d, %d, nil", cur2, latest2, err, latest, latest)
+	}
+}
+
+func TestImmediateTransactions(t *testing.T) {
+	t.Parallel()
+	// A second process (here: a second handle) cannot start a write
+	// transaction while the first holds one: BEGIN IMMEDIATE takes the
+	// write lock at once instead of failing later on upgrade.
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "kyc.db")
+	a, err := sqlite.Open(ctx, sqlite.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	if err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	err = a.InTx(ctx, func(tx store.Tx) error {
+		if _, err := tx.Customers().CountByStatus(ctx); err != nil { // a read only
+			return err
+		}
+		btx, err := b.BeginTx(ctx, nil)
+		if err == nil {
+			_ = btx.Rollback()
+			return errors.New("second writer began while the first transaction was open")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -8,6 +8,12 @@ import (
 )
 
 var checkTests = map[string]func(*testing.T, store.Store){
+	"ForeignKeys": func(t *testing.T, s store.Store) {
+		// Foreign keys are enforced on both engines (SQLite: foreign_keys(1)).
+		if err := s.Checks().Create(context.Background(), check("cus_missing")); err == nil {
+			t.Fatal("check for a missing customer accepted")
+		}
+	},
 	"RoundTripAndUpdate": func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		c := addCustomer(t, s)
