@@ -343,6 +343,12 @@ func tokenSim(q *qTok, qdm1, qdm2 string, v *vocabTok) (float32, uint8) {
 	}
 	lq, lv := len(q.s), len(v.s)
 	ml := min(lq, lv)
+	if q.script == scriptAbjad && lv >= 3 && !hasDigit(v.s) {
+		qs, vs := skeleton(q.s), skeleton(v.s)
+		if len(qs) >= 2 && (qs == vs || (len(qs) > 3 && qs[0] == 'l' && qs[1:] == vs)) {
+			return skeletonSim, methodSkeleton
+		}
+	}
 	if ml <= 2 || hasDigit(q.s) || hasDigit(v.s) {
 		return 0, methodNone
 	}
@@ -351,13 +357,6 @@ func tokenSim(q *qTok, qdm1, qdm2 string, v *vocabTok) (float32, uint8) {
 	m := methodFuzzy
 	if ml >= 4 && jw >= phoneticMinJW && qdm1 != "" && (qdm1 == v.dm1 || qdm1 == v.dm2 || qdm2 == v.dm1) && s < phoneticSim {
 		s, m = phoneticSim, methodPhonetic
-	}
-	if q.script == scriptAbjad && s < skeletonSim {
-		qs := skeleton(q.s)
-		vs := skeleton(v.s)
-		if qs == vs || (len(qs) > 3 && qs[0] == 'l' && qs[1:] == vs) {
-			s, m = skeletonSim, methodSkeleton
-		}
 	}
 	if ml == 3 {
 		s -= 0.1

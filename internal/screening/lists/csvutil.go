@@ -57,8 +57,7 @@ func (h *headerCSV) wrap(err error) error {
 	if errors.As(err, &pe) {
 		return &ParseError{File: h.name, Line: pe.Line, Msg: pe.Err.Error()}
 	}
-	line, _ := h.r.FieldPos(0)
-	return &ParseError{File: h.name, Line: line, Msg: err.Error()}
+	return &ParseError{File: h.name, Msg: err.Error()}
 }
 
 // next returns the next data row, io.EOF at the end. Rows whose column

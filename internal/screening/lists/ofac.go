@@ -172,14 +172,14 @@ func readOFACCSV(f File, cols int, fn func(rec []string, line int) error) error 
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				return &ParseError{File: f.Name, Line: pe.Line, Msg: pe.Err.Error()}
 			}
-			return &ParseError{File: f.Name, Line: line, Msg: err.Error()}
+			return &ParseError{File: f.Name, Msg: err.Error()}
 		}
+		line, _ := r.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}

@@ -31,7 +31,12 @@ func applyOFACRemarks(e *screening.Entity) {
 				e.Countries = append(e.Countries, c)
 			}
 		case strings.HasPrefix(seg, "Gender "):
-			e.Gender = strings.ToLower(seg[7:])
+			switch g := strings.ToLower(seg[7:]); {
+			case strings.HasPrefix(g, "female"):
+				e.Gender = "female"
+			case strings.HasPrefix(g, "male"):
+				e.Gender = "male"
+			}
 		case strings.HasPrefix(seg, "a.k.a. "), strings.HasPrefix(seg, "f.k.a. "), strings.HasPrefix(seg, "n.k.a. "):
 			kind := screening.AliasAKA
 			if seg[0] == 'f' {
