@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/store"
@@ -143,6 +144,49 @@ var auditTests = map[string]func(*testing.T, store.Store){
 			t.Fatalf("got %d events, want %d", len(all), workers*each)
 		}
 		verifyChain(t, all)
+	},
+	"LockHeadBlocksSecondAppender": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		locked := make(chan struct{})
+		release := make(chan struct{})
+		done := make(chan store.AuditHead, 1)
+		var first domain.AuditEvent
+		go func() {
+			<-locked
+			var h store.AuditHead
+			err := s.InTx(ctx, func(tx store.Tx) error {
+				var err error
+				h, err = tx.Audit().LockHead(ctx)
+				if err != nil {
+					return err
+				}
+				return tx.Audit().Append(ctx, event(h, "customer", "cus_2"))
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			done <- h
+		}()
+		must(t, s.InTx(ctx, func(tx store.Tx) error {
+			h, err := tx.Audit().LockHead(ctx)
+			if err != nil {
+				return err
+			}
+			close(locked)
+			select {
+			case <-done:
+				t.Error("second appender read the head while the first held it")
+			case <-time.After(300 * time.Millisecond):
+			}
+			first = event(h, "customer", "cus_1")
+			close(release)
+			return tx.Audit().Append(ctx, first)
+		}))
+		<-release
+		h := <-done
+		if h.Seq != 1 || h.Hash != first.Hash {
+			t.Fatalf("second appender saw head %+v, want seq 1 hash %s", h, first.Hash)
+		}
 	},
 	"RowsEditableForTamperTest": func(t *testing.T, s store.Store) {
 		ctx := context.Background()
