@@ -163,6 +163,16 @@ func (c *captureWriter) Write(b []byte) (int, error) {
 	return c.ResponseWriter.Write(b)
 }
 
+// register adds an operation with the configured body limit: huma's own
+// default (1 MiB) would otherwise apply to JSON bodies, and no limit at all
+// to raw bodies such as the merge patch.
+func register[I, O any](s *server, op huma.Operation, h func(context.Context, *I) (*O, error)) {
+	if op.MaxBodyBytes == 0 {
+		op.MaxBodyBytes = s.MaxBodyBytes
+	}
+	huma.Register(s.api, op, h)
+}
+
 // fail converts an app error into the huma problem response.
 func (s *server) fail(ctx context.Context, err error) error {
 	return httpx.Problem(ctx, s.Logger, err)
@@ -190,7 +200,7 @@ func decodeStrict(b []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var ute *json.UnmarshalTypeError
 		if errors.As(err, &ute) {
-			return &domain.Error{Code: domain.ECodeInvalid, Message: "The request has invalid fields.", Fields: []domain.FieldError{{Location: "body." + ute.Field, Message: "Expected " + ute.Type.String() + "."}}}
+			return &domain.Error{Code: domain.ECodeInvalid, Message: "The request has invalid fields.", Fields: []domain.FieldError{{Location: "body." + jsonPath(ute.Field), Message: "Expected " + ute.Type.String() + "."}}}
 		}
 		msg := err.Error()
 		if strings.HasPrefix(msg, "json: unknown field ") {
@@ -200,4 +210,19 @@ func decodeStrict(b []byte, v any) error {
 		return domain.Errorf(domain.ECodeMalformed, "The body is not valid JSON.")
 	}
 	return nil
+}
+
+// jsonPath drops the Go names of embedded structs (PersonFields) that
+// encoding/json puts in an UnmarshalTypeError's field path, leaving the
+// JSON names the client sent; ours are all lower case.
+func jsonPath(field string) string {
+	parts := strings.Split(field, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if p != "" && p[0] >= 'A' && p[0] <= 'Z' {
+			continue
+		}
+		out = append(out, p)
+	}
+	return strings.Join(out, ".")
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"mime"
 	"net/http"
 	"time"
 
@@ -32,7 +33,7 @@ type idPath struct {
 }
 
 func (s *server) customerRoutes() {
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "create-customer", Method: http.MethodPost, Path: "/api/v1/customers",
 		Summary: "Create a customer", Description: "Creates a draft individual or business. Fields are checked for format now; the full rule set applies at submit. Honours Idempotency-Key.",
 		Tags: []string{"Customers"}, Security: security("customers:write"), DefaultStatus: http.StatusCreated,
@@ -53,7 +54,7 @@ func (s *server) customerRoutes() {
 		return &customerOutput{Body: customerOut(c)}, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "list-customers", Method: http.MethodGet, Path: "/api/v1/customers",
 		Summary: "List customers", Tags: []string{"Customers"}, Security: security("customers:read"),
 		Errors: errs(http.StatusUnprocessableEntity),
@@ -78,7 +79,7 @@ func (s *server) customerRoutes() {
 		return out, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "get-customer", Method: http.MethodGet, Path: "/api/v1/customers/{id}",
 		Summary: "Read a customer", Tags: []string{"Customers"}, Security: security("customers:read"),
 		Errors: errs(http.StatusNotFound),
@@ -90,16 +91,21 @@ func (s *server) customerRoutes() {
 		return &customerOutput{Body: customerOut(c)}, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "patch-customer", Method: http.MethodPatch, Path: "/api/v1/customers/{id}",
 		Summary:     "Edit a customer",
 		Description: "JSON merge patch (RFC 7396) of the customer fields, allowed while the customer is draft or info_requested. `null` removes a field.",
 		Tags:        []string{"Customers"}, Security: security("customers:write"),
 		Errors: errs(http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
-		ID      string `path:"id" maxLength:"64"`
-		RawBody []byte `contentType:"application/merge-patch+json"`
+		ID          string `path:"id" maxLength:"64"`
+		ContentType string `header:"Content-Type" hidden:"true"`
+		RawBody     []byte `contentType:"application/merge-patch+json"`
 	}) (*customerOutput, error) {
+		// huma does not check the media type of a raw body.
+		if mt, _, err := mime.ParseMediaType(in.ContentType); err != nil || (mt != "application/merge-patch+json" && mt != "application/json") {
+			return nil, s.fail(ctx, domain.Errorf(domain.ECodeUnsupported, "Send the patch as application/merge-patch+json (RFC 7396)."))
+		}
 		var patch map[string]any
 		if err := json.Unmarshal(in.RawBody, &patch); err != nil || patch == nil {
 			return nil, s.fail(ctx, domain.Errorf(domain.ECodeMalformed, "The body must be a JSON object (RFC 7396 merge patch)."))
@@ -139,7 +145,7 @@ func (s *server) customerRoutes() {
 		return &customerOutput{Body: customerOut(c)}, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "submit-customer", Method: http.MethodPost, Path: "/api/v1/customers/{id}/submit",
 		Summary:     "Submit a customer for checks",
 		Description: "Validates every rule, moves the customer to submitted and starts the identity, screening and risk checks in the background (202).",
@@ -153,7 +159,7 @@ func (s *server) customerRoutes() {
 		return &customerOutput{Body: customerOut(c)}, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "list-checks", Method: http.MethodGet, Path: "/api/v1/customers/{id}/checks",
 		Summary: "Read the checks of the latest submission", Tags: []string{"Customers"}, Security: security("customers:read"),
 		Errors: errs(http.StatusNotFound),
@@ -185,7 +191,7 @@ func (s *server) customerRoutes() {
 		return out, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "get-risk", Method: http.MethodGet, Path: "/api/v1/customers/{id}/risk",
 		Summary: "Read the latest risk assessment", Tags: []string{"Customers"}, Security: security("customers:read"),
 		Errors: errs(http.StatusNotFound),
@@ -338,7 +344,7 @@ func (s *server) caseDetail(ctx context.Context, c domain.Case) (CaseDetail, err
 }
 
 func (s *server) caseRoutes() {
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "list-cases", Method: http.MethodGet, Path: "/api/v1/cases",
 		Summary: "List cases", Tags: []string{"Cases"}, Security: security("cases:read"),
 		Errors: errs(http.StatusUnprocessableEntity),
@@ -361,7 +367,7 @@ func (s *server) caseRoutes() {
 		return out, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "get-case", Method: http.MethodGet, Path: "/api/v1/cases/{id}",
 		Summary: "Read a case with its screening hits and decisions", Tags: []string{"Cases"}, Security: security("cases:read"),
 		Errors: errs(http.StatusNotFound),
@@ -379,7 +385,7 @@ func (s *server) caseRoutes() {
 		return &struct{ Body CaseDetail }{Body: d}, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "decide-case", Method: http.MethodPost, Path: "/api/v1/cases/{id}/decisions",
 		Summary: "Decide a case",
 		Description: "approve, reject, request_info or escalate, with a required reason. Approving enhanced due diligence and rejecting on a screening hit need a second approver who is a different client or person: " +
@@ -414,7 +420,7 @@ func (s *server) caseRoutes() {
 		}{Status: status, Body: d}, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "disposition-hit", Method: http.MethodPatch, Path: "/api/v1/screening-hits/{id}",
 		Summary: "Disposition a screening hit", Description: "true_match or false_positive with a reason. A false positive is remembered for this customer and list entity and raised again only when the entity's record changes.",
 		Tags: []string{"Cases"}, Security: security("cases:write"),
@@ -458,7 +464,7 @@ type Snapshot struct {
 }
 
 func (s *server) screeningRoutes() {
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "screen", Method: http.MethodPost, Path: "/api/v1/screenings",
 		Summary: "Screen a name against the loaded lists", Tags: []string{"Screening"}, Security: security("screening:read"),
 		Errors: errs(http.StatusUnprocessableEntity),
@@ -473,7 +479,7 @@ func (s *server) screeningRoutes() {
 		return &struct{ Body app.ScreenResult }{Body: res}, nil
 	})
 
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "list-lists", Method: http.MethodGet, Path: "/api/v1/lists",
 		Summary: "Loaded list snapshots, one per source", Tags: []string{"Screening"}, Security: security("lists:read"),
 	}, func(ctx context.Context, _ *struct{}) (*struct{ Body Page[Snapshot] }, error) {
@@ -511,7 +517,7 @@ type AuditEvent struct {
 }
 
 func (s *server) auditRoutes() {
-	huma.Register(s.api, huma.Operation{
+	register(s, huma.Operation{
 		OperationID: "list-audit-events", Method: http.MethodGet, Path: "/api/v1/audit-events",
 		Summary: "The audit trail, oldest first", Tags: []string{"Audit"}, Security: security("audit:read"),
 		Errors: errs(http.StatusUnprocessableEntity),
