@@ -35,6 +35,12 @@ func Migrations() fs.FS {
 type Options struct {
 	// Path is the database file; its directory is created if missing.
 	Path string
+	// Durable sets synchronous=FULL: every commit is fsynced and survives
+	// power loss, at about a fifth of the write throughput. The default,
+	// synchronous=NORMAL in WAL mode, never corrupts the database and loses
+	// nothing when the process crashes, but the last commits may be lost
+	// if the machine loses power.
+	Durable bool
 }
 
 // DB is a SQLite database. It implements store.Store.
@@ -45,14 +51,22 @@ type DB struct {
 
 var _ store.Store = (*DB)(nil)
 
-// DSN returns the modernc.org/sqlite data source name used for path: WAL,
-// a 5 s busy timeout, foreign keys on and BEGIN IMMEDIATE transactions.
-func DSN(path string) string {
+// DSN returns the modernc.org/sqlite data source name Open uses for path
+// (without Durable): WAL, a 5 s busy timeout, foreign keys on, synchronous
+// NORMAL and BEGIN IMMEDIATE transactions. Tools and tests that open the
+// file themselves (say, to tamper with the audit trail) use it.
+func DSN(path string) string { return dsn(path, false) }
+
+func dsn(path string, durable bool) string {
+	sync := "synchronous(normal)"
+	if durable {
+		sync = "synchronous(full)"
+	}
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(wal)")
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(normal)")
+	q.Add("_pragma", sync)
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
 }
@@ -68,7 +82,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 			return nil, fmt.Errorf("sqlite: create directory: %w", err)
 		}
 	}
-	db, err := sql.Open("sqlite", DSN(o.Path))
+	db, err := sql.Open("sqlite", dsn(o.Path, o.Durable))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}

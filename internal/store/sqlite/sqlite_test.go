@@ -31,7 +31,7 @@ func TestOpenPragmasAndMigrate(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = db.Close() })
 
-	for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000"} {
+	for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "synchronous": "1"} {
 		var got string
 		if err := db.DB().QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
 			t.Fatal(err)
@@ -42,6 +42,16 @@ func TestOpenPragmasAndMigrate(t *testing.T) {
 	}
 	if n := db.DB().Stats().MaxOpenConnections; n != 1 {
 		t.Errorf("MaxOpenConnections = %d, want 1", n)
+	}
+
+	durable, err := sqlite.Open(ctx, sqlite.Options{Path: filepath.Join(t.TempDir(), "durable.db"), Durable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = durable.Close() })
+	var sync string
+	if err := durable.DB().QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil || sync != "2" {
+		t.Errorf("Durable: PRAGMA synchronous = %q, %v; want 2 (FULL)", sync, err)
 	}
 
 	cur, latest, err := db.MigrationStatus(ctx)
