@@ -106,9 +106,15 @@ func New(opts Options) (*Runner, error) {
 				return PurgeArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 		}
+		// River fetches at most MaxWorkers jobs per fetch and waits
+		// FetchCooldown between fetches; its 100 ms default caps a process at
+		// ten fetches a second, far below what checks need. SQLite has no
+		// LISTEN/NOTIFY, so it also polls more often.
+		cfg.FetchCooldown = 5 * time.Millisecond
+		cfg.FetchPollInterval = 200 * time.Millisecond
 		if opts.FetchPollInterval > 0 {
 			cfg.FetchPollInterval = opts.FetchPollInterval
-			cfg.FetchCooldown = min(opts.FetchPollInterval, 100*time.Millisecond)
+			cfg.FetchCooldown = min(opts.FetchPollInterval, cfg.FetchCooldown)
 		}
 	}
 	var client *river.Client[*sql.Tx]

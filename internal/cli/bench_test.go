@@ -1,0 +1,174 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kyc-platform/kyc/internal/config"
+	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/store"
+	"github.com/kyc-platform/kyc/internal/store/storetest"
+	"github.com/kyc-platform/kyc/internal/store/testdb"
+)
+
+// BenchmarkOnboarding measures the whole API path of an onboarding on each
+// engine: POST /api/v1/customers then POST …/submit through the real HTTP
+// handler, and the three checks and the decision policy run by River
+// workers, until every check of every customer is done. It reports
+// customers/s (end to end, checks included) and the p50/p99 latency of the
+// create+submit requests, with 1 and 16 concurrent clients; beside it, the
+// raw insert rate of the same engine in the same run, the ceiling.
+//
+//	make bench   (or: go test ./internal/cli -run '^$' -bench Onboarding -benchtime 400x)
+func BenchmarkOnboarding(b *testing.B) {
+	for _, engine := range testdb.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			if engine == "postgres" && os.Getenv(testdb.EnvPostgresURL) == "" {
+				b.Skip("PostgreSQL benchmark needs KYC_TEST_POSTGRES_URL")
+			}
+			b.Run("raw-insert", func(b *testing.B) {
+				storetest.BenchmarkRawInsert(b, func(b *testing.B) store.Store { return testdb.Open(b, engine) })
+			})
+			for _, clients := range []int{1, 16} {
+				b.Run(fmt.Sprintf("api/clients=%d", clients), func(b *testing.B) {
+					benchOnboarding(b, engine, clients)
+				})
+			}
+		})
+	}
+}
+
+func benchOnboarding(b *testing.B, engine string, clients int) {
+	ctx := context.Background()
+	cfg := config.Default()
+	cfg.DataDir = b.TempDir()
+	cfg.LogLevel = "error"
+	cfg.Addr = "127.0.0.1:0"
+	if engine == "postgres" {
+		cfg.DatabaseURL = testdb.PostgresURL(b)
+	}
+	sys, err := buildSystem(ctx, cfg, io.Discard, true, cfg.Workers)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sys.Close()
+	if err := sys.keys.EnsureKey(ctx); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(nil)
+	srv.Config.Handler = newHandler(sys, srv.URL, true)
+	defer srv.Close()
+	if err := sys.runner.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	defer sys.runner.Stop(context.Background())
+
+	cl, err := sys.app.Clients.Create(ctx, domain.Actor{Type: domain.ActorSystem, ID: "bench"}, "bench", "all")
+	if err != nil {
+		b.Fatal(err)
+	}
+	token := benchToken(b, srv.URL, cl.ClientID, cl.ClientSecret)
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	body, _ := json.Marshal(map[string]any{
+		"type": "individual", "given_names": "Anna Maria", "family_name": "Eriksson", "birth_date": "1990-08-12",
+		"nationality": "SE", "email": "anna@example.com", "phone": "+46701234567", "occupation": "Teacher",
+		"source_of_funds": "Salary", "face_to_face": true,
+		"address":                 map[string]any{"line1": "Storgatan 1", "city": "Stockholm", "postal_code": "11122", "country": "SE"},
+		"expected_monthly_volume": map[string]any{"amount": 300000, "currency": "EUR"},
+		"document":                map[string]any{"type": "id_card", "number": "AB1234567", "issuing_country": "SE", "expiry_date": "2031-05-01"},
+	})
+	do := func(method, path string, payload []byte) []byte {
+		req, _ := http.NewRequest(method, srv.URL+path, bytes.NewReader(payload))
+		req.Header.Set("Authorization", "Bearer "+token)
+		if payload != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Error(err)
+			return nil
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode >= 300 {
+			b.Errorf("%s %s: %d %s", method, path, resp.StatusCode, out)
+		}
+		return out
+	}
+
+	lat := make([]time.Duration, b.N)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for range clients {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) || b.Failed() {
+					return
+				}
+				t0 := time.Now()
+				var c struct{ ID string }
+				_ = json.Unmarshal(do(http.MethodPost, "/api/v1/customers", body), &c)
+				do(http.MethodPost, "/api/v1/customers/"+c.ID+"/submit", nil)
+				lat[i] = time.Since(t0)
+			}
+		})
+	}
+	wg.Wait()
+	apiDone := time.Since(start)
+	// Wait until the workers have run every check and the policy decided.
+	for {
+		var pending int
+		if err := sys.store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM customers WHERE status = 'submitted'`).Scan(&pending); err != nil {
+			b.Fatal(err)
+		}
+		if pending == 0 {
+			break
+		}
+		if time.Since(start) > 10*time.Minute {
+			b.Fatalf("%d customers still waiting for checks", pending)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "customers/s")
+	b.ReportMetric(float64(b.N)/apiDone.Seconds(), "api-customers/s")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Microseconds())/1000, "p99-ms")
+}
+
+func benchToken(b *testing.B, base, id, secret string) string {
+	form := url.Values{"grant_type": {"client_credentials"}}
+	req, _ := http.NewRequest(http.MethodPost, base+"/oauth/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(id, secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
+		b.Fatalf("token: %d %v", resp.StatusCode, err)
+	}
+	return tok.AccessToken
+}
