@@ -38,11 +38,15 @@ func notNil(b []byte) []byte {
 
 // repos implements store.Repos on a connection pool or a transaction.
 type repos struct {
-	db gen.DBTX
-	q  *gen.Queries
+	db   gen.DBTX
+	q    *gen.Queries
+	inTx bool
 }
 
-func newRepos(db gen.DBTX) repos { return repos{db: db, q: gen.New(db)} }
+func newRepos(db gen.DBTX) repos {
+	_, inTx := db.(*sql.Tx)
+	return repos{db: db, q: gen.New(db), inTx: inTx}
+}
 
 func (r repos) Customers() store.Customers     { return customers(r) }
 func (r repos) Checks() store.Checks           { return checks(r) }
@@ -621,7 +625,17 @@ func (r hits) LatestDisposition(ctx context.Context, customerID, list, entityID 
 
 type audit repos
 
+// LockHead takes the head's row lock with a no-op UPDATE … RETURNING inside
+// a transaction (held until commit on PostgreSQL; SQLite's BEGIN IMMEDIATE
+// already holds the write lock). Outside a transaction it is a plain read.
 func (r audit) LockHead(ctx context.Context) (store.AuditHead, error) {
+	if !r.inTx {
+		h, err := r.q.GetAuditHead(ctx)
+		if err != nil {
+			return store.AuditHead{}, mapErr(err)
+		}
+		return store.AuditHead{Seq: h.Seq, Hash: h.Hash}, nil
+	}
 	h, err := r.q.LockAuditHead(ctx)
 	if err != nil {
 		return store.AuditHead{}, mapErr(err)

@@ -4,6 +4,9 @@
 -- name: LockAuditHead :one
 UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash;
 
+-- name: GetAuditHead :one
+SELECT seq, hash FROM audit_head WHERE id = 1;
+
 -- name: MoveAuditHead :execrows
 UPDATE audit_head SET seq = sqlc.arg(seq), hash = sqlc.arg(hash)
 WHERE id = 1 AND seq = sqlc.arg(prev_seq);

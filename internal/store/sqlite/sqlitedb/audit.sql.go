@@ -9,6 +9,22 @@ import (
 	"context"
 )
 
+const getAuditHead = `-- name: GetAuditHead :one
+SELECT seq, hash FROM audit_head WHERE id = 1
+`
+
+type GetAuditHeadRow struct {
+	Seq  int64
+	Hash string
+}
+
+func (q *Queries) GetAuditHead(ctx context.Context) (GetAuditHeadRow, error) {
+	row := q.db.QueryRowContext(ctx, getAuditHead)
+	var i GetAuditHeadRow
+	err := row.Scan(&i.Seq, &i.Hash)
+	return i, err
+}
+
 const insertAuditEvent = `-- name: InsertAuditEvent :exec
 INSERT INTO audit_events (
     seq, id, occurred_at, actor, action, entity_type, entity_id, digest, meta, prev_hash, hash
