@@ -95,6 +95,7 @@ type App struct {
 	Audit     *AuditLog
 	Clients   *Clients
 	Idem      *Idempotency
+	Documents *Documents
 }
 
 // New wires the use cases over deps.
@@ -103,8 +104,10 @@ func New(deps Deps) *App {
 	audit := &AuditLog{d: d}
 	scr := &Screening{d: d, audit: audit}
 	checks := &Checks{d: d, audit: audit, screening: scr}
+	customers := &Customers{d: d, audit: audit}
 	return &App{
-		Customers: &Customers{d: d, audit: audit},
+		Customers: customers,
+		Documents: &Documents{d: d, audit: audit, cust: customers},
 		Checks:    checks,
 		Cases:     &Cases{d: d, audit: audit, checks: checks},
 		Screening: scr,

@@ -1,0 +1,65 @@
+package app_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/domain"
+)
+
+func TestSniffDocument(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"jpeg", []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10}, "image/jpeg"},
+		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00"), "image/png"},
+		{"pdf", []byte("%PDF-1.7\n"), "application/pdf"},
+		{"html named .pdf", []byte("<html><script>"), ""},
+		{"gif", []byte("GIF89a"), ""},
+		{"empty", nil, ""},
+	}
+	for _, tt := range tests {
+		if got := app.SniffDocument(tt.in); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestDocumentUpload(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		c := h.create(clientA, person())
+		pdf := []byte("%PDF-1.4\n% a passport scan\n")
+		doc, err := h.app.Documents.Upload(h.ctx, clientA, c.ID, "identity_document", pdf)
+		if err != nil || doc.ContentType != "application/pdf" || doc.Size != int64(len(pdf)) {
+			t.Fatalf("upload: %+v %v", doc, err)
+		}
+		got, err := h.app.Documents.Get(h.ctx, clientA, doc.ID)
+		if err != nil || !bytes.Equal(got.Content, pdf) {
+			t.Fatalf("read back: %v", err)
+		}
+		list, err := h.app.Documents.List(h.ctx, clientA, c.ID)
+		if err != nil || len(list) != 1 || list[0].Content != nil {
+			t.Fatalf("list: %+v %v", list, err)
+		}
+		_, err = h.app.Documents.Upload(h.ctx, clientA, c.ID, "identity_document", []byte("<svg onload=alert(1)>"))
+		wantCode(t, err, domain.ECodeUnsupported)
+		_, err = h.app.Documents.Upload(h.ctx, clientA, c.ID, "passport-ish", pdf)
+		wantCode(t, err, domain.ECodeInvalid)
+		_, err = h.app.Documents.Upload(h.ctx, clientA, c.ID, "other", make([]byte, app.MaxDocumentBytes+1))
+		wantCode(t, err, domain.ECodeTooLarge)
+		// Another client sees neither the customer nor the document.
+		_, err = h.app.Documents.Get(h.ctx, clientB, doc.ID)
+		wantCode(t, err, domain.ECodeNotFound)
+		_, err = h.app.Documents.Upload(h.ctx, clientB, c.ID, "other", pdf)
+		wantCode(t, err, domain.ECodeNotFound)
+		// Not after submission.
+		h.submitAndRun(clientA, c.ID)
+		_, err = h.app.Documents.Upload(h.ctx, clientA, c.ID, "other", pdf)
+		wantCode(t, err, domain.ECodeConflict)
+	})
+}
