@@ -13,6 +13,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/risk"
+	"github.com/kyc-platform/kyc/internal/screening"
 	"github.com/kyc-platform/kyc/internal/screening/lists"
 	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/store/testdb"
@@ -565,3 +566,5 @@ func TestIdempotency(t *testing.T) {
 		}
 	})
 }
+
+func screeningQuery(name string) screening.Query { return screening.Query{Name: name} }

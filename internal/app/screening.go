@@ -28,6 +28,8 @@ type Screening struct {
 
 	state    atomic.Pointer[indexState]
 	reloadMu sync.Mutex
+	syncMu   sync.Mutex
+	sync     syncStates
 }
 
 // indexState is one immutable generation of the index.
