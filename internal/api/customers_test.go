@@ -171,6 +171,7 @@ func TestCreateValidation(t *testing.T) {
 
 		// Type checks from the schema.
 		wantProblem(t, e.post("/api/v1/customers", tok, map[string]any{"type": "robot"}), http.StatusUnprocessableEntity, "body.type")
+		wantProblem(t, e.post("/api/v1/customers", tok, map[string]any{"given_names": "Anna"}), http.StatusUnprocessableEntity, "body.type")
 		wrong := individual()
 		wrong["given_names"] = 42
 		wrong["pep_declared"] = "yes"
@@ -340,7 +341,9 @@ func TestListFiltersAndPagination(t *testing.T) {
 		if pages != 3 || len(all) != 5 {
 			t.Fatalf("%d pages, %d customers", pages, len(all))
 		}
+		// Newest first: ids sort by creation time (to the millisecond).
 		sorted := slices.Clone(ids)
+		slices.Sort(sorted)
 		slices.Reverse(sorted)
 		if !slices.Equal(all, sorted) {
 			t.Fatalf("not newest first without repeats:\n%v\n%v", all, sorted)

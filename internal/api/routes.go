@@ -395,8 +395,8 @@ func (s *server) caseRoutes() {
 	}, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64"`
 		Body struct {
-			Decision string `json:"decision" enum:"approve,reject,request_info,escalate"`
-			Reason   string `json:"reason" maxLength:"4000"`
+			Decision string `json:"decision,omitempty" enum:"approve,reject,request_info,escalate" doc:"Required"`
+			Reason   string `json:"reason,omitempty" maxLength:"4000" doc:"Required, free text"`
 		}
 	}) (*struct {
 		Status int
@@ -428,8 +428,8 @@ func (s *server) caseRoutes() {
 	}, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64"`
 		Body struct {
-			Disposition string `json:"disposition" enum:"true_match,false_positive"`
-			Reason      string `json:"reason" maxLength:"4000"`
+			Disposition string `json:"disposition,omitempty" enum:"true_match,false_positive" doc:"Required"`
+			Reason      string `json:"reason,omitempty" maxLength:"4000" doc:"Required, free text"`
 		}
 	}) (*struct{ Body Hit }, error) {
 		h, err := s.App.Cases.DispositionHit(ctx, actorFrom(ctx), in.ID, app.DispositionInput{Disposition: domain.Disposition(in.Body.Disposition), Reason: in.Body.Reason})
@@ -444,7 +444,7 @@ func (s *server) caseRoutes() {
 
 // ScreeningBody is an ad-hoc screening request.
 type ScreeningBody struct {
-	Name      string  `json:"name" minLength:"1" maxLength:"300"`
+	Name      string  `json:"name,omitempty" minLength:"1" maxLength:"300" doc:"Required"`
 	Type      string  `json:"type,omitempty" enum:"person,organization,vessel,aircraft"`
 	BirthDate string  `json:"birth_date,omitempty" maxLength:"10"`
 	Country   string  `json:"country,omitempty" maxLength:"2"`

@@ -74,7 +74,9 @@ type CustomerFields struct {
 
 // CustomerCreateBody is the body of POST /api/v1/customers.
 type CustomerCreateBody struct {
-	Type        string `json:"type" enum:"individual,business"`
+	// Type is optional in the schema so that a missing type is reported by
+	// the app's validation as body.type rather than by huma as "body".
+	Type        string `json:"type,omitempty" enum:"individual,business" doc:"Required"`
 	ExternalRef string `json:"external_ref,omitempty" maxLength:"100" doc:"Your own reference (no personal data)"`
 	CustomerFields
 }
