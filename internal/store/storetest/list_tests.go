@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -69,6 +70,28 @@ var listTests = map[string]func(*testing.T, store.Store){
 		must(t, err)
 		if len(list) != 3 {
 			t.Fatalf("ListSnapshots(\"\") = %d snapshots, want 3", len(list))
+		}
+	},
+	"EntitiesBytewiseOrder": func(t *testing.T, s store.Store) {
+		// Entity ids sort bytewise (as Go sorts strings) on every engine,
+		// whatever the database locale.
+		ctx := context.Background()
+		sn := snapshot("ofac_sdn", "order")
+		must(t, s.Lists().CreateSnapshot(ctx, sn))
+		ids := []string{"ab", "a_c", "Ab", "a-b", "aB", "A1", "é", "z", "Z"}
+		var es []store.ListEntityRecord
+		for _, e := range ids {
+			es = append(es, store.ListEntityRecord{SnapshotID: sn.ID, EntityID: e, Data: []byte("{}")})
+		}
+		must(t, s.Lists().InsertEntities(ctx, es))
+		got, err := s.Lists().Entities(ctx, sn.ID)
+		must(t, err)
+		want := slices.Clone(ids)
+		slices.Sort(want)
+		for i := range got {
+			if got[i].EntityID != want[i] {
+				t.Fatalf("order: got %q at %d, want %v", got[i].EntityID, i, want)
+			}
 		}
 	},
 	"InsertEntitiesBulk": func(t *testing.T, s store.Store) {

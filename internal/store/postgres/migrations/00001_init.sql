@@ -1,13 +1,15 @@
 -- +goose Up
--- Timestamps are TIMESTAMPTZ (microseconds, written as UTC).
+-- Timestamps are TIMESTAMPTZ (microseconds, written as UTC). Identifiers and
+-- other ordered keys are COLLATE "C" (bytewise, as in SQLite and Go) so that
+-- cursor pagination and sort orders do not depend on the database locale.
 CREATE TABLE customers (
-    id             TEXT PRIMARY KEY,
-    type           TEXT NOT NULL,
+    id             TEXT COLLATE "C" PRIMARY KEY,
+    type           TEXT COLLATE "C" NOT NULL,
     status         TEXT NOT NULL,
     risk_rating    TEXT NOT NULL DEFAULT '',
     due_diligence  TEXT NOT NULL DEFAULT '',
     external_ref   TEXT NOT NULL DEFAULT '',
-    client_id      TEXT NOT NULL DEFAULT '',
+    client_id      TEXT COLLATE "C" NOT NULL DEFAULT '',
     data           BYTEA NOT NULL,
     email_index    TEXT NOT NULL DEFAULT '',
     document_index TEXT NOT NULL DEFAULT '',
@@ -26,9 +28,9 @@ CREATE INDEX customers_document_index_idx ON customers (document_index);
 CREATE INDEX customers_next_review_idx ON customers (next_review_at);
 
 CREATE TABLE checks (
-    id          TEXT PRIMARY KEY,
-    customer_id TEXT NOT NULL REFERENCES customers (id),
-    type        TEXT NOT NULL,
+    id          TEXT COLLATE "C" PRIMARY KEY,
+    customer_id TEXT COLLATE "C" NOT NULL REFERENCES customers (id),
+    type        TEXT COLLATE "C" NOT NULL,
     status      TEXT NOT NULL,
     provider    TEXT NOT NULL DEFAULT '',
     summary     TEXT NOT NULL DEFAULT '',
@@ -43,9 +45,9 @@ CREATE TABLE checks (
 CREATE INDEX checks_customer_idx ON checks (customer_id, round);
 
 CREATE TABLE risk_assessments (
-    id            TEXT PRIMARY KEY,
-    customer_id   TEXT NOT NULL REFERENCES customers (id),
-    check_id      TEXT NOT NULL DEFAULT '',
+    id            TEXT COLLATE "C" PRIMARY KEY,
+    customer_id   TEXT COLLATE "C" NOT NULL REFERENCES customers (id),
+    check_id      TEXT COLLATE "C" NOT NULL DEFAULT '',
     score         BIGINT NOT NULL,
     rating        TEXT NOT NULL,
     due_diligence TEXT NOT NULL,
@@ -56,8 +58,8 @@ CREATE TABLE risk_assessments (
 CREATE INDEX risk_assessments_customer_idx ON risk_assessments (customer_id, created_at);
 
 CREATE TABLE cases (
-    id               TEXT PRIMARY KEY,
-    customer_id      TEXT NOT NULL REFERENCES customers (id),
+    id               TEXT COLLATE "C" PRIMARY KEY,
+    customer_id      TEXT COLLATE "C" NOT NULL REFERENCES customers (id),
     kind             TEXT NOT NULL,
     status           TEXT NOT NULL,
     assignee         TEXT NOT NULL DEFAULT '',
@@ -77,8 +79,8 @@ CREATE INDEX cases_customer_idx ON cases (customer_id, status);
 CREATE INDEX cases_status_idx ON cases (status, id);
 
 CREATE TABLE case_decisions (
-    id         TEXT PRIMARY KEY,
-    case_id    TEXT NOT NULL REFERENCES cases (id),
+    id         TEXT COLLATE "C" PRIMARY KEY,
+    case_id    TEXT COLLATE "C" NOT NULL REFERENCES cases (id),
     decision   TEXT NOT NULL,
     reason     BYTEA NOT NULL,
     actor      TEXT NOT NULL,
@@ -88,11 +90,11 @@ CREATE TABLE case_decisions (
 CREATE INDEX case_decisions_case_idx ON case_decisions (case_id, created_at);
 
 CREATE TABLE screening_hits (
-    id                 TEXT PRIMARY KEY,
-    customer_id        TEXT NOT NULL REFERENCES customers (id),
-    check_id           TEXT NOT NULL DEFAULT '',
-    case_id            TEXT NOT NULL DEFAULT '',
-    entity_id          TEXT NOT NULL,
+    id                 TEXT COLLATE "C" PRIMARY KEY,
+    customer_id        TEXT COLLATE "C" NOT NULL REFERENCES customers (id),
+    check_id           TEXT COLLATE "C" NOT NULL DEFAULT '',
+    case_id            TEXT COLLATE "C" NOT NULL DEFAULT '',
+    entity_id          TEXT COLLATE "C" NOT NULL,
     list               TEXT NOT NULL,
     source_id          TEXT NOT NULL DEFAULT '',
     entity_hash        TEXT NOT NULL DEFAULT '',
@@ -113,12 +115,12 @@ CREATE INDEX screening_hits_check_idx ON screening_hits (check_id);
 
 CREATE TABLE audit_events (
     seq         BIGINT PRIMARY KEY,
-    id          TEXT NOT NULL UNIQUE,
+    id          TEXT COLLATE "C" NOT NULL UNIQUE,
     occurred_at TIMESTAMPTZ NOT NULL,
     actor       TEXT NOT NULL,
     action      TEXT NOT NULL,
     entity_type TEXT NOT NULL,
-    entity_id   TEXT NOT NULL,
+    entity_id   TEXT COLLATE "C" NOT NULL,
     digest      TEXT NOT NULL,
     meta        TEXT NOT NULL,
     prev_hash   TEXT NOT NULL,
@@ -136,7 +138,7 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
 
 CREATE TABLE api_clients (
-    id          TEXT PRIMARY KEY,
+    id          TEXT COLLATE "C" PRIMARY KEY,
     name        TEXT NOT NULL,
     secret_hash BYTEA NOT NULL,
     scopes      TEXT NOT NULL,
@@ -145,7 +147,7 @@ CREATE TABLE api_clients (
 );
 
 CREATE TABLE signing_keys (
-    kid        TEXT PRIMARY KEY,
+    kid        TEXT COLLATE "C" PRIMARY KEY,
     alg        TEXT NOT NULL,
     private_key BYTEA NOT NULL,
     public_jwk BYTEA NOT NULL,
@@ -154,8 +156,8 @@ CREATE TABLE signing_keys (
 );
 
 CREATE TABLE idempotency_keys (
-    client_id    TEXT NOT NULL,
-    idem_key     TEXT NOT NULL,
+    client_id    TEXT COLLATE "C" NOT NULL,
+    idem_key     TEXT COLLATE "C" NOT NULL,
     request_hash TEXT NOT NULL,
     status       BIGINT NOT NULL,
     body         BYTEA NOT NULL,
@@ -165,8 +167,8 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_created_idx ON idempotency_keys (created_at);
 
 CREATE TABLE list_snapshots (
-    id           TEXT PRIMARY KEY,
-    source       TEXT NOT NULL,
+    id           TEXT COLLATE "C" PRIMARY KEY,
+    source       TEXT COLLATE "C" NOT NULL,
     version      TEXT NOT NULL DEFAULT '',
     content_hash TEXT NOT NULL,
     entity_count BIGINT NOT NULL,
@@ -178,16 +180,16 @@ CREATE UNIQUE INDEX list_snapshots_hash_idx ON list_snapshots (source, content_h
 CREATE UNIQUE INDEX list_snapshots_active_idx ON list_snapshots (source) WHERE active;
 
 CREATE TABLE list_entities (
-    snapshot_id  TEXT NOT NULL REFERENCES list_snapshots (id) ON DELETE CASCADE,
-    entity_id    TEXT NOT NULL,
+    snapshot_id  TEXT COLLATE "C" NOT NULL REFERENCES list_snapshots (id) ON DELETE CASCADE,
+    entity_id    TEXT COLLATE "C" NOT NULL,
     content_hash TEXT NOT NULL,
     data         BYTEA NOT NULL,
     PRIMARY KEY (snapshot_id, entity_id)
 );
 
 CREATE TABLE documents (
-    id           TEXT PRIMARY KEY,
-    customer_id  TEXT NOT NULL REFERENCES customers (id),
+    id           TEXT COLLATE "C" PRIMARY KEY,
+    customer_id  TEXT COLLATE "C" NOT NULL REFERENCES customers (id),
     kind         TEXT NOT NULL,
     content_type TEXT NOT NULL,
     size         BIGINT NOT NULL,
