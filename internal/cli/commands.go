@@ -2,19 +2,23 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/config"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/screening"
 	"github.com/kyc-platform/kyc/internal/screening/lists"
+	"github.com/kyc-platform/kyc/internal/screening/listsync"
 )
 
 func runMigrate(ctx context.Context, e *Env, args []string) error {
@@ -92,8 +96,11 @@ func describe(err error) error {
 }
 
 func runLists(ctx context.Context, e *Env, args []string) error {
+	if len(args) > 0 && args[0] == "sync" {
+		return runListsSync(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "import" {
-		return usageErr("usage: kyc lists import --source SOURCE FILE… [--json]")
+		return usageErr("usage: kyc lists import --source SOURCE FILE… [--json] | kyc lists sync [--source S] [--force]")
 	}
 	var source string
 	var asJSON bool
@@ -136,9 +143,10 @@ func runLists(ctx context.Context, e *Env, args []string) error {
 
 func runScreen(ctx context.Context, e *Env, args []string) error {
 	var q screening.Query
-	var typ string
+	var typ, file string
 	var asJSON bool
 	return withSystem(ctx, e, "screen", args, func(_ *config.Config, fs *flag.FlagSet) {
+		fs.StringVar(&file, "file", "", "screen every name of a CSV file (header with name[,type,birth_date,country], or one name per line)")
 		fs.StringVar(&q.BirthDate, "birth-date", "", "birth date (YYYY, YYYY-MM or YYYY-MM-DD) as evidence")
 		fs.StringVar(&q.Country, "country", "", "ISO country code as evidence")
 		fs.StringVar(&typ, "type", "", "person, organization, vessel or aircraft")
@@ -146,11 +154,17 @@ func runScreen(ctx context.Context, e *Env, args []string) error {
 		fs.IntVar(&q.Limit, "limit", 10, "maximum number of matches")
 		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
 	}, func(sys *system, pos []string) error {
+		q.Type = screening.EntityType(typ)
+		if file != "" {
+			if len(pos) > 0 {
+				return usageErr("give either NAME or --file, not both")
+			}
+			return screenFile(ctx, e, sys, file, q, asJSON)
+		}
 		if len(pos) == 0 {
-			return usageErr("usage: kyc screen NAME [--birth-date D --country C --type T --json]")
+			return usageErr("usage: kyc screen NAME [--birth-date D --country C --type T --json] | kyc screen --file names.csv")
 		}
 		q.Name = strings.Join(pos, " ")
-		q.Type = screening.EntityType(typ)
 		res, err := sys.app.Screening.Screen(ctx, operator(), q)
 		if err != nil {
 			return describe(err)
@@ -225,4 +239,85 @@ func runKeys(ctx context.Context, e *Env, args []string) error {
 		fmt.Fprintf(e.Stdout, "new signing key %s; old keys stay in the JWKS until their tokens expire (%d expired key(s) removed)\n", kid, pruned)
 		return nil
 	})
+}
+
+func runListsSync(ctx context.Context, e *Env, args []string) error {
+	var only, sourcesFile string
+	var force, asJSON bool
+	return withSystem(ctx, e, "lists sync", args, func(_ *config.Config, fs *flag.FlagSet) {
+		fs.StringVar(&only, "source", "", "sync only this source")
+		fs.StringVar(&sourcesFile, "sources", "", "JSON file of sources [{name, files: [{name, url}]}] (KYC_LIST_SOURCES; default: the official URLs)")
+		fs.BoolVar(&force, "force", false, "accept a sharp drop in the number of entities")
+		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
+	}, func(sys *system, pos []string) error {
+		if len(pos) > 0 {
+			return usageErr("unexpected argument %q", pos[0])
+		}
+		if sourcesFile == "" {
+			sourcesFile = e.Getenv("KYC_LIST_SOURCES")
+		}
+		srcs, err := loadListSources(sourcesFile)
+		if err != nil {
+			return err
+		}
+		if only != "" {
+			var picked []listsync.Source
+			for _, s := range srcs {
+				if s.Name == only {
+					picked = append(picked, s)
+				}
+			}
+			if len(picked) == 0 {
+				return usageErr("no configured source %q", only)
+			}
+			srcs = picked
+		}
+		if isTerminal(e.Stderr) && !asJSON {
+			fmt.Fprintf(e.Stderr, "syncing %d source(s)…\n", len(srcs))
+		}
+		results, err := sys.app.Screening.SyncAll(ctx, operator(), &listsync.Fetcher{UserAgent: "kyc/" + Version}, srcs, force)
+		if asJSON {
+			if perr := printJSON(e.Stdout, map[string]any{"results": results}); perr != nil {
+				return perr
+			}
+		} else {
+			for _, r := range results {
+				switch {
+				case r.Error != "":
+					fmt.Fprintf(e.Stdout, "%s: FAILED, list in use kept: %s\n", r.Source, r.Error)
+				case r.NotModified:
+					fmt.Fprintf(e.Stdout, "%s: not modified\n", r.Source)
+				case r.Import.Unchanged:
+					fmt.Fprintf(e.Stdout, "%s: unchanged (%d entities)\n", r.Source, r.Import.Snapshot.EntityCount)
+				default:
+					fmt.Fprintf(e.Stdout, "%s: snapshot %s, %d entities (%d added, %d changed, %d removed)\n", r.Source, r.Import.Snapshot.ID, r.Import.Snapshot.EntityCount, r.Import.Added, r.Import.Changed, r.Import.Removed)
+				}
+			}
+		}
+		if err != nil {
+			return &exitError{code: 1}
+		}
+		return nil
+	})
+}
+
+// loadListSources reads the configured sources, or returns the defaults.
+func loadListSources(path string) ([]listsync.Source, error) {
+	if path == "" {
+		return app.DefaultListSources(), nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	var srcs []listsync.Source
+	if err := json.Unmarshal(b, &srcs); err != nil {
+		return nil, fmt.Errorf("list sources %s: %w", path, err)
+	}
+	for i, s := range srcs {
+		if !slices.Contains(app.Sources, s.Name) || len(s.Files) == 0 {
+			return nil, fmt.Errorf("list sources %s: entry %d: unknown source %q or no files", path, i, s.Name)
+		}
+	}
+	return srcs, nil
 }

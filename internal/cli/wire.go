@@ -36,7 +36,8 @@ type migrator interface {
 func loadConfig(e *Env, name string, args []string, bind func(*config.Config, *flag.FlagSet)) (config.Config, []string, error) {
 	cfg, err := config.FromEnv(e.Getenv)
 	if err != nil {
-		return cfg, nil, &exitError{code: 2, msg: "configuration: " + err.Error()}
+		// Name every bad setting at once, not one per attempt.
+		return cfg, nil, &exitError{code: 2, msg: "configuration: " + errors.Join(err, cfg.Validate()).Error()}
 	}
 	fs := newFlagSet(e, name)
 	cfg.Bind(fs)

@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the command line in-process against a data directory.
+func runCLI(t *testing.T, dir string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := map[string]string{"KYC_DATA_DIR": dir}
+	code := Run(context.Background(), &Env{
+		Args: append([]string{"kyc"}, args...), Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string { return env[k] },
+	})
+	return out.String(), errb.String(), code
+}
+
+var fixture = filepath.Join("..", "app", "testdata", "ofac")
+
+func TestUsageAndExitCodes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 2, "Usage"},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"client"}, 2, "client create"},
+		{[]string{"client", "create", "--name", "x", "--scopes", "root"}, 1, "unknown"},
+		{[]string{"client", "create", "--name", "", "--scopes", "all"}, 1, "--name"},
+		{[]string{"lists", "import", "--source", "ofac_sdn"}, 2, "usage"},
+		{[]string{"lists", "import", "--source", "nope", filepath.Join(fixture, "sdn.csv")}, 1, "Unknown list source"},
+		{[]string{"screen"}, 2, "usage"},
+		{[]string{"audit"}, 2, "audit verify"},
+		{[]string{"serve", "--no-workers", "--workers-only"}, 2, "exclude"},
+		{[]string{"version"}, 0, ""},
+	}
+	for _, tt := range tests {
+		out, errs, code := runCLI(t, dir, tt.args...)
+		if code != tt.code || !strings.Contains(out+errs, tt.want) {
+			t.Errorf("kyc %v: exit %d (want %d), output %q does not contain %q", tt.args, code, tt.code, out+errs, tt.want)
+		}
+	}
+}
+
+func TestBadConfigurationExits2(t *testing.T) {
+	t.Parallel()
+	var errb bytes.Buffer
+	code := Run(context.Background(), &Env{Args: []string{"kyc", "migrate"}, Stdout: &bytes.Buffer{}, Stderr: &errb,
+		Getenv: func(k string) string {
+			return map[string]string{"KYC_DATA_DIR": t.TempDir(), "KYC_LOG_FORMAT": "xml", "KYC_TOKEN_TTL": "forever"}[k]
+		}})
+	if code != 2 || !strings.Contains(errb.String(), "KYC_LOG_FORMAT") || !strings.Contains(errb.String(), "KYC_TOKEN_TTL") {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+}
+
+func TestOperatorCommands(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out, _, code := runCLI(t, dir, "migrate")
+	if code != 0 || !strings.Contains(out, "migrated") {
+		t.Fatalf("migrate: %d %s", code, out)
+	}
+	out, _, code = runCLI(t, dir, "client", "create", "--name", "backend", "--scopes", "customers:read,cases:write", "--json")
+	var cl struct {
+		ClientID     string   `json:"client_id"`
+		ClientSecret string   `json:"client_secret"`
+		Scopes       []string `json:"scopes"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &cl) != nil || cl.ClientSecret == "" || len(cl.Scopes) != 2 {
+		t.Fatalf("client create: %d %s", code, out)
+	}
+	args := []string{"lists", "import", "--source", "ofac_sdn", "--json", filepath.Join(fixture, "sdn.csv"), filepath.Join(fixture, "alt.csv"), filepath.Join(fixture, "add.csv")}
+	out, _, code = runCLI(t, dir, args...)
+	if code != 0 || !strings.Contains(out, `"entity_count": 3`) {
+		t.Fatalf("import: %d %s", code, out)
+	}
+	out, _, code = runCLI(t, dir, args...)
+	if code != 0 || !strings.Contains(out, `"unchanged": true`) {
+		t.Fatalf("identical import is not a no-op: %d %s", code, out)
+	}
+	// A damaged file fails the import and names the problem.
+	bad := filepath.Join(t.TempDir(), "sdn.csv")
+	os.WriteFile(bad, []byte("36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\"\n37,\"BROKEN"), 0o600)
+	_, errs, code := runCLI(t, dir, "lists", "import", "--source", "ofac_sdn", bad)
+	if code == 0 || !strings.Contains(errs, "sdn.csv") {
+		t.Fatalf("damaged import: exit %d %s", code, errs)
+	}
+	out, _, code = runCLI(t, dir, "screen", "Kim", "Jong", "Un", "--json")
+	var sr struct {
+		Matches []struct {
+			SourceID string  `json:"source_id"`
+			Score    float64 `json:"score"`
+		} `json:"matches"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &sr) != nil || len(sr.Matches) == 0 || sr.Matches[0].SourceID != "20157" {
+		t.Fatalf("screen: %d %s", code, out)
+	}
+	names := filepath.Join(t.TempDir(), "names.csv")
+	os.WriteFile(names, []byte("name,country\nKim Jong Un,KP\nAnna Eriksson,SE\n"), 0o600)
+	out, _, code = runCLI(t, dir, "screen", "--file", names)
+	if code != 0 || !strings.Contains(out, "1,Kim Jong Un,1.000,ofac_sdn,20157") || !strings.Contains(out, "2,Anna Eriksson,,") {
+		t.Fatalf("screen --file: %d %s", code, out)
+	}
+	out, _, code = runCLI(t, dir, "keys", "rotate", "--json")
+	if code != 0 || !strings.Contains(out, `"kid"`) {
+		t.Fatalf("keys rotate: %d %s", code, out)
+	}
+	out, _, code = runCLI(t, dir, "audit", "verify")
+	if code != 0 || !strings.Contains(out, "audit chain OK") {
+		t.Fatalf("audit verify: %d %s", code, out)
+	}
+}
+
+func TestListsSync(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.FileServer(http.Dir(fixture)))
+	defer srv.Close()
+	dir := t.TempDir()
+	srcs := filepath.Join(dir, "sources.json")
+	os.WriteFile(srcs, []byte(fmt.Sprintf(`[{"name":"ofac_sdn","files":[{"name":"sdn.csv","url":"%[1]s/sdn.csv"},{"name":"alt.csv","url":"%[1]s/alt.csv"},{"name":"add.csv","url":"%[1]s/add.csv"}]}]`, srv.URL)), 0o600)
+	out, _, code := runCLI(t, dir, "lists", "sync", "--sources", srcs)
+	if code != 0 || !strings.Contains(out, "ofac_sdn: snapshot") || !strings.Contains(out, "3 entities") {
+		t.Fatalf("sync: %d %s", code, out)
+	}
+	out, _, code = runCLI(t, dir, "lists", "sync", "--sources", srcs, "--json")
+	if code != 0 || !(strings.Contains(out, `"unchanged": true`) || strings.Contains(out, `"not_modified": true`)) {
+		t.Fatalf("second sync: %d %s", code, out)
+	}
+	os.WriteFile(srcs, []byte(`[{"name":"ofac_sdn","files":[{"name":"sdn.csv","url":"`+srv.URL+`/missing.csv"}]}]`), 0o600)
+	out, _, code = runCLI(t, dir, "lists", "sync", "--sources", srcs)
+	if code != 1 || !strings.Contains(out, "FAILED, list in use kept") {
+		t.Fatalf("failed sync: %d %s", code, out)
+	}
+}
