@@ -30,9 +30,13 @@ test:
 test-short:
 	$(GO) test -short -count=1 ./...
 
-## bench: benchmarks (raw insert ceiling, API throughput, screening)
+## bench: benchmarks — onboarding through the API with the raw insert ceiling of
+## the same engine (SQLite; PostgreSQL with KYC_TEST_POSTGRES_URL), screening
+## through the HTTP API, and the screening engine in process
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3s -timeout 30m ./internal/store/... ./internal/screening/... ./internal/api/...
+	$(GO) test -run '^$$' -bench 'Onboarding' -benchtime 400x -timeout 30m ./internal/cli
+	$(GO) test -run '^$$' -bench 'ScreeningAPI' -benchtime 5000x -timeout 30m ./internal/cli
+	$(GO) test -run '^$$' -bench 'IndexBuild|Latency|SearchParallel|Batch|Search$$' -benchtime 2s -timeout 30m ./internal/screening
 
 ## eval-screening: screening quality report on the real lists in ../shared
 eval-screening:
