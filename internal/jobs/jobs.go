@@ -7,6 +7,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -58,6 +59,10 @@ type Options struct {
 	Metrics     Recorder
 	// FetchPollInterval overrides River's poll interval (tests).
 	FetchPollInterval time.Duration
+	// RetryBase is the delay before the first retry of a failed job; it
+	// doubles with each attempt up to 10 minutes. Zero means one second
+	// (tests shorten it).
+	RetryBase time.Duration
 }
 
 // Runner owns the River client.
@@ -96,7 +101,7 @@ func New(opts Options) (*Runner, error) {
 		Workers:     workers,
 		MaxAttempts: maxAttempts,
 		Logger:      b.log.With("component", "river"),
-		RetryPolicy: backoff{},
+		RetryPolicy: backoff{base: cmp.Or(opts.RetryBase, time.Second)},
 		JobTimeout:  2 * time.Minute,
 	}
 	if opts.Workers > 0 {
@@ -182,10 +187,11 @@ func (r *Runner) Stop(ctx context.Context) error {
 
 // backoff retries quickly at first, then exponentially up to 10 minutes:
 // checks are cheap, and a provider outage should not stall onboarding long.
-type backoff struct{}
+// The first retry (Attempt 1) waits base, the next 2×base, and so on.
+type backoff struct{ base time.Duration }
 
-func (backoff) NextRetry(job *rivertype.JobRow) time.Time {
-	d := time.Duration(math.Min(float64(time.Second)*math.Pow(2, float64(job.Attempt)), float64(10*time.Minute)))
+func (b backoff) NextRetry(job *rivertype.JobRow) time.Time {
+	d := time.Duration(math.Min(float64(b.base)*math.Pow(2, float64(max(job.Attempt-1, 0))), float64(10*time.Minute)))
 	return time.Now().Add(d)
 }
 

@@ -1,0 +1,466 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/jobs"
+	"github.com/kyc-platform/kyc/internal/risk"
+	"github.com/kyc-platform/kyc/internal/store"
+	"github.com/kyc-platform/kyc/internal/store/testdb"
+	"github.com/kyc-platform/kyc/internal/vault"
+	"github.com/kyc-platform/kyc/internal/verify"
+	"github.com/kyc-platform/kyc/internal/verify/phone"
+)
+
+var client = domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_jobs", Scopes: []string{"customers:read", "customers:write", "cases:read", "cases:write"}}
+
+// provider wraps the document provider: it can fail every call, or block
+// each call until released.
+type provider struct {
+	real    verify.Provider
+	mu      sync.Mutex
+	err     error
+	calls   int
+	block   chan struct{} // nil: do not block
+	started chan struct{} // receives once per call when blocking
+}
+
+func (p *provider) Name() string { return "test-document" }
+
+func (p *provider) Verify(ctx context.Context, c *domain.Customer, now time.Time) (verify.Result, error) {
+	p.mu.Lock()
+	p.calls++
+	err, block, started := p.err, p.block, p.started
+	p.mu.Unlock()
+	if block != nil {
+		started <- struct{}{}
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return verify.Result{}, ctx.Err()
+		}
+	}
+	if err != nil {
+		return verify.Result{}, err
+	}
+	return p.real.Verify(ctx, c, now)
+}
+
+func (p *provider) callCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.calls
+}
+
+// recorder counts job outcomes.
+type recorder struct {
+	mu       sync.Mutex
+	outcomes map[string]int
+}
+
+func (r *recorder) Job(kind, outcome string, _ time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.outcomes[kind+"/"+outcome]++
+}
+
+func (r *recorder) count(key string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.outcomes[key]
+}
+
+type harness struct {
+	t        *testing.T
+	ctx      context.Context
+	store    store.Store
+	crypt    *vault.Vault
+	provider *provider
+	metrics  *recorder
+}
+
+func setup(t *testing.T, engine string) *harness {
+	t.Helper()
+	st := testdb.Open(t, engine)
+	v, err := vault.LoadOrCreate(vault.GenerateKey(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{
+		t: t, ctx: context.Background(), store: st, crypt: v,
+		provider: &provider{real: verify.NewDocument(verify.DocumentOptions{MinAge: 18})},
+		metrics:  &recorder{outcomes: map[string]int{}},
+	}
+}
+
+// start builds a working runner and an app that enqueues through it, and
+// starts the runner; it is stopped at cleanup.
+func (h *harness) start(maxAttempts int) (*jobs.Runner, *app.App) {
+	h.t.Helper()
+	r, err := jobs.New(jobs.Options{
+		Store: h.store, PGPool: testdb.PGPool(h.store), Workers: 4, MaxAttempts: maxAttempts,
+		FetchPollInterval: 20 * time.Millisecond, RetryBase: 10 * time.Millisecond, Metrics: h.metrics,
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	model, err := risk.Default()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	a := app.New(app.Deps{
+		Store: h.store, Crypt: h.crypt, Enqueue: r, Identity: h.provider, Risk: model,
+		Policy: app.Policy{
+			AutoApprove: map[domain.RiskRating]bool{domain.RiskLow: true}, MinAge: 18,
+			CaseSLA: 5 * 24 * time.Hour, HitSLA: 24 * time.Hour, PhoneCheck: phone.Validate,
+		},
+	})
+	r.SetApp(a)
+	if err := r.Start(h.ctx); err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = r.Stop(ctx)
+	})
+	return r, a
+}
+
+// engines runs fn on both River drivers: riversqlite, and riverdatabasesql
+// with the pgx listener.
+func engines(t *testing.T, fn func(t *testing.T, h *harness)) {
+	for _, e := range testdb.Engines() {
+		t.Run(e, func(t *testing.T) {
+			t.Parallel()
+			fn(t, setup(t, e))
+		})
+	}
+}
+
+func person() domain.CustomerData {
+	return domain.CustomerData{FaceToFace: true, Individual: &domain.Person{
+		GivenNames: "Anna Maria", FamilyName: "Eriksson", BirthDate: "1990-08-12", Nationality: "SE",
+		Email: "anna.eriksson@example.com", Phone: "+46701234567",
+		Address:    &domain.Address{Line1: "Storgatan 1", City: "Stockholm", PostalCode: "11122", Country: "SE"},
+		Occupation: "Teacher", ExpectedMonthlyVolume: &domain.Money{Amount: 300000, Currency: "EUR"},
+		SourceOfFunds: "Salary",
+		Document:      &domain.IdentityDocument{Type: domain.DocIDCard, Number: "AB1234567", IssuingCountry: "SE", ExpiryDate: "2030-01-01"},
+	}}
+}
+
+func (h *harness) submit(a *app.App) string {
+	h.t.Helper()
+	c, err := a.Customers.Create(h.ctx, client, app.CreateCustomerInput{Type: domain.CustomerIndividual, Data: person()})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := a.Customers.Submit(h.ctx, client, c.ID); err != nil {
+		h.t.Fatal(err)
+	}
+	return c.ID
+}
+
+// waitFor polls cond until it holds, failing the test after a generous
+// bound; the bound is a safety net, not an assertion about speed.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// jobsIn waits until n check jobs are in state and returns them: River
+// records a job's outcome only after the worker returned, so after the
+// check row itself.
+func (h *harness) jobsIn(r *jobs.Runner, state rivertype.JobState, n int) []*rivertype.JobRow {
+	h.t.Helper()
+	var rows []*rivertype.JobRow
+	waitFor(h.t, "check jobs "+string(state), func() bool {
+		res, err := r.Client().JobList(h.ctx, river.NewJobListParams().Kinds("check").States(state).First(100))
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		rows = res.Jobs
+		return len(rows) >= n
+	})
+	return rows
+}
+
+// checksDone waits until the checks of the latest round are all done and
+// returns them.
+func (h *harness) checksDone(a *app.App, customerID string) map[domain.CheckType]domain.Check {
+	h.t.Helper()
+	var out map[domain.CheckType]domain.Check
+	waitFor(h.t, "the checks", func() bool {
+		cs, err := a.Customers.ListChecks(h.ctx, client, customerID)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		out = map[domain.CheckType]domain.Check{}
+		for _, c := range cs {
+			if !c.Status.Done() {
+				return false
+			}
+			out[c.Type] = c
+		}
+		return len(out) == 3
+	})
+	return out
+}
+
+// customerSettled waits until the decision policy moved the customer on.
+func (h *harness) customerSettled(a *app.App, id string) *domain.Customer {
+	h.t.Helper()
+	var c *domain.Customer
+	waitFor(h.t, "the decision policy", func() bool {
+		var err error
+		c, err = a.Customers.Get(h.ctx, client, id)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		return c.Status != domain.StatusSubmitted
+	})
+	return c
+}
+
+func TestSubmitRunsAllChecksAndThePolicy(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		r, a := h.start(3)
+		ids := []string{h.submit(a), h.submit(a), h.submit(a)}
+		for _, id := range ids {
+			checks := h.checksDone(a, id)
+			for typ, c := range checks {
+				if c.Status != domain.CheckPassed || c.Attempts != 1 || c.FinishedAt == nil {
+					t.Fatalf("%s check: %s after %d attempts (%s)", typ, c.Status, c.Attempts, c.Summary)
+				}
+			}
+			c := h.customerSettled(a, id)
+			if c.Status != domain.StatusApproved || c.RiskRating != domain.RiskLow {
+				t.Fatalf("customer %s %s", c.Status, c.RiskRating)
+			}
+		}
+		h.jobsIn(r, rivertype.JobStateCompleted, 9)
+		if n := h.metrics.count("check/ok"); n != 9 {
+			t.Fatalf("%d check jobs ok, want 9", n)
+		}
+		if res, err := a.Audit.Verify(h.ctx, domain.SystemActor("test")); err != nil || !res.OK {
+			t.Fatalf("audit chain %+v %v", res, err)
+		}
+	})
+}
+
+func TestFailingCheckEndsInErrorWithACase(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		h.provider.err = errors.New("provider unavailable (HTTP 503)")
+		r, a := h.start(2)
+		id := h.submit(a)
+		checks := h.checksDone(a, id)
+		idc := checks[domain.CheckIdentity]
+		if idc.Status != domain.CheckError || idc.Attempts != 2 {
+			t.Fatalf("identity check %s after %d attempts", idc.Status, idc.Attempts)
+		}
+		if !strings.Contains(idc.Error, "Failed after 2 attempts") || !strings.Contains(idc.Error, "provider unavailable (HTTP 503)") {
+			t.Fatalf("error reason %q", idc.Error)
+		}
+		if n := h.provider.callCount(); n != 2 {
+			t.Fatalf("provider called %d times, want 2", n)
+		}
+		if checks[domain.CheckScreening].Status != domain.CheckPassed || checks[domain.CheckRisk].Status != domain.CheckPassed {
+			t.Fatalf("other checks %+v", checks)
+		}
+		c := h.customerSettled(a, id)
+		if c.Status != domain.StatusInReview {
+			t.Fatalf("customer %s, want in_review", c.Status)
+		}
+		cs, _, err := a.Cases.List(h.ctx, client, app.ListCasesInput{CustomerID: id})
+		if err != nil || len(cs) != 1 || cs[0].Kind != domain.CaseOnboarding || !strings.Contains(cs[0].Reason, "identity error") {
+			t.Fatalf("cases %+v %v", cs, err)
+		}
+		// River keeps the job, discarded, with both errors.
+		discarded := h.jobsIn(r, rivertype.JobStateDiscarded, 1)
+		if len(discarded) != 1 || len(discarded[0].Errors) != 2 {
+			t.Fatalf("discarded jobs %+v", discarded)
+		}
+		h.jobsIn(r, rivertype.JobStateCompleted, 2)
+		if h.metrics.count("check/retry") != 1 || h.metrics.count("check/failed") != 1 || h.metrics.count("check/ok") != 2 {
+			t.Fatalf("job outcomes %v", h.metrics.outcomes)
+		}
+	})
+}
+
+func TestRolledBackEnqueueNeverRuns(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		r, a := h.start(3)
+		errRollback := errors.New("rollback")
+		err := h.store.InTx(h.ctx, func(tx store.Tx) error {
+			if err := r.EnqueueChecks(h.ctx, tx, []string{"chk_rolled_back_1", "chk_rolled_back_2"}); err != nil {
+				return err
+			}
+			return errRollback
+		})
+		if !errors.Is(err, errRollback) {
+			t.Fatalf("InTx: %v", err)
+		}
+		// A submit whose transaction fails after enqueueing leaves nothing either.
+		c, err := a.Customers.Create(h.ctx, client, app.CreateCustomerInput{Type: domain.CustomerIndividual, Data: person()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A committed submission is worked; when it is done, every check job
+		// River has ever seen belongs to it.
+		id := h.submit(a)
+		h.checksDone(a, id)
+		h.jobsIn(r, rivertype.JobStateCompleted, 3)
+		res, err := r.Client().JobList(h.ctx, river.NewJobListParams().Kinds("check").First(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checks, _ := a.Customers.ListChecks(h.ctx, client, id)
+		want := map[string]bool{}
+		for _, ck := range checks {
+			want[ck.ID] = true
+		}
+		if len(res.Jobs) != 3 {
+			t.Fatalf("%d check jobs, want the 3 committed ones", len(res.Jobs))
+		}
+		for _, j := range res.Jobs {
+			if !strings.Contains(string(j.EncodedArgs), `"check_id"`) || j.State != "completed" {
+				t.Fatalf("job %d %s %s", j.ID, j.State, j.EncodedArgs)
+			}
+			found := false
+			for cid := range want {
+				if strings.Contains(string(j.EncodedArgs), cid) {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("job %s is not a committed check", j.EncodedArgs)
+			}
+		}
+		if got, _ := a.Customers.Get(h.ctx, client, c.ID); got.Status != domain.StatusDraft {
+			t.Fatalf("untouched customer is %s", got.Status)
+		}
+	})
+}
+
+// Stop lets a running job finish: the check completes instead of being
+// cancelled.
+func TestStopFinishesRunningJobs(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		h.provider.block, h.provider.started = make(chan struct{}), make(chan struct{}, 4)
+		r, a := h.start(3)
+		id := h.submit(a)
+		<-h.provider.started // the identity job is running
+		stopped := make(chan error, 1)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			stopped <- r.Stop(ctx)
+		}()
+		close(h.provider.block)
+		if err := <-stopped; err != nil {
+			t.Fatalf("Stop: %v", err)
+		}
+		checks, err := a.Customers.ListChecks(h.ctx, client, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range checks {
+			if c.Type == domain.CheckIdentity && c.Status != domain.CheckPassed {
+				t.Fatalf("identity check %s after a graceful stop", c.Status)
+			}
+		}
+	})
+}
+
+// A Stop whose deadline passes cancels the running job, which stays
+// pending and is worked by the next runner: never lost, never an error.
+func TestHardStopLeavesTheJobForTheNextRunner(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		h.provider.block, h.provider.started = make(chan struct{}), make(chan struct{}, 4)
+		r, a := h.start(3)
+		id := h.submit(a)
+		<-h.provider.started
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // the shutdown deadline has already passed
+		_ = r.Stop(ctx)
+		checks, _ := a.Customers.ListChecks(h.ctx, client, id)
+		for _, c := range checks {
+			if c.Type == domain.CheckIdentity && c.Status != domain.CheckPending {
+				t.Fatalf("identity check %s after a cancelled job, want pending", c.Status)
+			}
+		}
+		// Another process picks it up.
+		h.provider.mu.Lock()
+		h.provider.block = nil
+		h.provider.mu.Unlock()
+		_, a2 := h.start(3)
+		got := h.checksDone(a2, id)
+		if got[domain.CheckIdentity].Status != domain.CheckPassed {
+			t.Fatalf("identity check %s on the next runner", got[domain.CheckIdentity].Status)
+		}
+		if c := h.customerSettled(a2, id); c.Status != domain.StatusApproved {
+			t.Fatalf("customer %s", c.Status)
+		}
+	})
+}
+
+func TestInsertOnlyRunnerEnqueuesButDoesNotWork(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		r, err := jobs.New(jobs.Options{Store: h.store, PGPool: testdb.PGPool(h.store), Workers: 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		model, _ := risk.Default()
+		a := app.New(app.Deps{Store: h.store, Crypt: h.crypt, Enqueue: r, Identity: h.provider, Risk: model,
+			Policy: app.Policy{MinAge: 18, PhoneCheck: phone.Validate}})
+		r.SetApp(a)
+		if err := r.Start(h.ctx); err != nil {
+			t.Fatal(err)
+		}
+		id := h.submit(a)
+		res, err := r.Client().JobList(h.ctx, river.NewJobListParams().Kinds("check"))
+		if err != nil || len(res.Jobs) != 3 {
+			t.Fatalf("%v jobs enqueued (%v)", res, err)
+		}
+		if err := r.Stop(h.ctx); err != nil {
+			t.Fatal(err)
+		}
+		// A working runner (kyc serve --workers-only) does them.
+		_, a2 := h.start(3)
+		h.checksDone(a2, id)
+	})
+}
+
+func TestStartWithoutAppFails(t *testing.T) {
+	t.Parallel()
+	st := testdb.Open(t, testdb.SQLite)
+	r, err := jobs.New(jobs.Options{Store: st, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(context.Background()); err == nil {
+		t.Fatal("Start without SetApp succeeded")
+	}
+}
