@@ -8,10 +8,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -41,6 +43,10 @@ type Deps struct {
 type server struct {
 	Deps
 	api huma.API
+	// idemLocks serialise requests of one client with the same
+	// Idempotency-Key within this process (striped by a hash of both), so
+	// that concurrent repeats replay instead of all creating.
+	idemLocks [64]sync.Mutex
 }
 
 type ctxKey int
@@ -120,6 +126,11 @@ func (s *server) idempotent(next http.Handler) http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		hash := app.RequestHash(r.Method, r.URL.Path, body)
+		h := fnv.New32a()
+		_, _ = io.WriteString(h, actor.String()+"\x00"+key)
+		mu := &s.idemLocks[h.Sum32()%uint32(len(s.idemLocks))]
+		mu.Lock()
+		defer mu.Unlock()
 		prev, err := s.App.Idem.Lookup(r.Context(), actor.String(), key, hash)
 		if err != nil {
 			httpx.WriteProblem(w, r, s.Logger, err)

@@ -387,3 +387,38 @@ func TestAuditEvents(t *testing.T) {
 		}
 	})
 }
+
+// A check that could not be completed shows status error and its reason.
+func TestCheckErrorVisible(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, e *env) {
+		_, tok := e.client("all")
+		c := e.create(tok, individual())
+		want(t, e.post("/api/v1/customers/"+c.ID+"/submit", tok, nil), http.StatusAccepted, nil)
+		ids := e.queue.take()
+		if err := e.app.Checks.Fail(e.ctx, ids[0], 5, "Failed after 5 attempts: provider unavailable"); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids[1:] {
+			if err := e.app.Checks.Run(e.ctx, id, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var checks struct {
+			Identity struct {
+				Status   string `json:"status"`
+				Error    string `json:"error"`
+				Attempts int    `json:"attempts"`
+			} `json:"identity"`
+		}
+		want(t, e.get("/api/v1/customers/"+c.ID+"/checks", tok), http.StatusOK, &checks)
+		if checks.Identity.Status != "error" || checks.Identity.Attempts != 5 || !strings.Contains(checks.Identity.Error, "provider unavailable") {
+			t.Fatalf("identity check %+v", checks.Identity)
+		}
+		var page struct{ Data []caseOut }
+		want(t, e.get("/api/v1/cases?customer_id="+c.ID, tok), http.StatusOK, &page)
+		if len(page.Data) != 1 || page.Data[0].Kind != "onboarding" {
+			t.Fatalf("cases %+v", page.Data)
+		}
+	})
+}

@@ -3,9 +3,11 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -530,5 +532,45 @@ func TestListGarbageCursor(t *testing.T) {
 			want(t, e.get(path, tok), http.StatusOK, &page)
 		}
 		wantProblem(t, e.get("/api/v1/audit-events?cursor=abc", tok), http.StatusUnprocessableEntity, "query.cursor")
+	})
+}
+
+// Concurrent repeats of one request with the same Idempotency-Key create
+// one customer; the others replay its response.
+func TestIdempotencyKeyConcurrent(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, e *env) {
+		_, tok := e.client("customers:read customers:write")
+		const n = 6
+		bodies := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				hr, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/api/v1/customers", strings.NewReader(`{"type":"individual","given_names":"Anna","family_name":"Eriksson"}`))
+				hr.Header.Set("Content-Type", "application/json")
+				hr.Header.Set("Authorization", "Bearer "+tok)
+				hr.Header.Set("Idempotency-Key", "concurrent")
+				res, err := http.DefaultClient.Do(hr)
+				if err != nil {
+					return
+				}
+				defer res.Body.Close()
+				b, _ := io.ReadAll(res.Body)
+				bodies[i] = fmt.Sprint(res.StatusCode, " ", string(b))
+			}()
+		}
+		wg.Wait()
+		for i := 1; i < n; i++ {
+			if bodies[i] != bodies[0] || !strings.HasPrefix(bodies[0], "201 ") {
+				t.Fatalf("responses differ:\n%s\n%s", bodies[0], bodies[i])
+			}
+		}
+		var page struct{ Data []customer }
+		want(t, e.get("/api/v1/customers", tok), http.StatusOK, &page)
+		if len(page.Data) != 1 {
+			t.Fatalf("%d customers created with one Idempotency-Key", len(page.Data))
+		}
 	})
 }
