@@ -17,17 +17,28 @@ run: build
 build: assets
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/kyc
 
-## assets: front-end assets embedded in the binary (none needed by the API yet)
-assets:
-	@true
+VENDOR := internal/web/static/vendor
+
+## assets: Bootstrap, htmx and Chart.js from npm (web/package-lock.json),
+## copied into the embedded static folder; never edited by hand
+assets: $(VENDOR)/.stamp
+
+$(VENDOR)/.stamp: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp web/node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/
+	cp web/node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/
+	cp web/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp web/node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	touch $@
 
 ## test: every test, on SQLite and (with KYC_TEST_POSTGRES_URL) PostgreSQL
-test:
+test: assets
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
 
 ## test-short: the fast tier (no end-to-end binary test)
-test-short:
+test-short: assets
 	$(GO) test -short -count=1 ./...
 
 ## bench: benchmarks — onboarding through the API with the raw insert ceiling of
@@ -52,4 +63,4 @@ generate:
 	$(GO) run $(SQLC) generate -f internal/store/sqlc.yaml
 
 clean:
-	rm -rf bin
+	rm -rf bin web/node_modules $(VENDOR)

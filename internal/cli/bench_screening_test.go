@@ -84,7 +84,11 @@ func BenchmarkScreeningAPI(b *testing.B) {
 		b.Fatal(err)
 	}
 	srv := httptest.NewServer(nil)
-	srv.Config.Handler = newHandler(sys, srv.URL, true)
+	h, err := newHandler(sys, srv.URL, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv.Config.Handler = h
 	defer srv.Close()
 	cl, err := sys.app.Clients.Create(ctx, op, "bench", "screening:read")
 	if err != nil {

@@ -69,7 +69,11 @@ func benchOnboarding(b *testing.B, engine string, clients int) {
 		b.Fatal(err)
 	}
 	srv := httptest.NewServer(nil)
-	srv.Config.Handler = newHandler(sys, srv.URL, true)
+	h, err := newHandler(sys, srv.URL, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv.Config.Handler = h
 	defer srv.Close()
 	if err := sys.runner.Start(ctx); err != nil {
 		b.Fatal(err)

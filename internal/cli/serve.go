@@ -50,7 +50,10 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("token-signing key: %w", err)
 	}
 	issuerURL := cfg.PublicURL()
-	handler := newHandler(sys, issuerURL, !workersOnly)
+	handler, err := newHandler(sys, issuerURL, !workersOnly)
+	if err != nil {
+		return err
+	}
 
 	if err := sys.runner.Start(ctx); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
@@ -110,7 +113,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 
 // newHandler builds the HTTP handler of a process: health, metrics, token
 // endpoint, JWKS and the API (apiOn false: a workers-only process).
-func newHandler(sys *system, issuerURL string, apiOn bool) http.Handler {
+func newHandler(sys *system, issuerURL string, apiOn bool) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -139,8 +142,11 @@ func newHandler(sys *system, issuerURL string, apiOn bool) http.Handler {
 		mux.Handle("POST /oauth/token", auth.TokenHandler(issuer, sys.store.Clients(), auth.WithLogger(sys.log)))
 		mux.Handle("GET /.well-known/jwks.json", auth.JWKSHandler(sys.keys, sys.log))
 		api.Register(mux, api.Deps{App: sys.app, Auth: verifier, Logger: sys.log, Version: Version, MaxBodyBytes: sys.cfg.MaxBodyBytes})
+		if err := mountWeb(mux, sys, issuerURL); err != nil {
+			return nil, fmt.Errorf("web pages: %w", err)
+		}
 	}
-	return httpx.SecureHeaders(httpx.Observe(mux, sys.log, sys.metrics))
+	return httpx.SecureHeaders(httpx.Observe(mux, sys.log, sys.metrics)), nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

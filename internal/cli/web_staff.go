@@ -1,0 +1,6 @@
+package cli
+
+// mountStaff mounts the back office for compliance staff (internal/web/staff).
+func mountStaff(p *webParts) error {
+	return nil
+}
