@@ -1,8 +1,9 @@
 package screening
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -17,7 +18,7 @@ const DefaultThreshold = 0.88
 
 // AlgorithmVersion identifies the matching algorithm and its parameters; it
 // is stored with every screening so a result can be reproduced.
-const AlgorithmVersion = "kyc-screen/1.1"
+const AlgorithmVersion = "kyc-screen/1.2"
 
 // DefaultLimit is the number of matches returned when Query.Limit is 0.
 const DefaultLimit = 10
@@ -27,7 +28,9 @@ const (
 	fuzzySteepness = 1.5  // Jaro-Winkler distance is multiplied by this
 	phoneticMinJW  = 0.75 // phonetic key equality counts only above this Jaro-Winkler
 	phoneticSim    = 0.90 // similarity given to phonetically equal tokens
-	skeletonSim    = 0.90 // similarity given to abjad tokens with the same consonant skeleton
+	skeletonSim    = 0.90 // similarity given to abjad tokens with the same two-consonant skeleton
+	skeletonSim3   = 0.95 // … with the same skeleton of three or more consonants
+	translitSim    = 0.95 // similarity given to tokens with the same transliteration key
 	queryCoverage  = 0.6  // weight of the query side in the name score
 	maxCandidates  = 256  // names fully scored per query
 	weakPenalty    = 0.9  // multiplier for weak aliases that are not exact
@@ -113,6 +116,9 @@ type vocabTok struct {
 	s        string
 	w        float32 // information weight
 	dm1, dm2 string  // Double Metaphone keys
+	sk       string  // consonant skeleton (abjad matching)
+	tk       string  // transliteration key
+	digit    bool
 }
 
 // nameRec is one indexed name (primary name or alias) of an entity.
@@ -135,6 +141,7 @@ type Index struct {
 	dels     map[string][]int32 // token and its one-deletions -> vocab ids
 	phon     map[string][]int32 // Double Metaphone key -> vocab ids
 	skel     map[string][]int32 // consonant skeleton -> vocab ids
+	tkeys    map[string][]int32 // transliteration key -> vocab ids
 	unknownW float32
 	pool     sync.Pool
 }
@@ -162,12 +169,12 @@ func NewIndex(entities []Entity) *Index {
 		dels:     make(map[string][]int32),
 		phon:     make(map[string][]int32),
 		skel:     make(map[string][]int32),
+		tkeys:    make(map[string][]int32),
 	}
 	copy(ix.entities, entities)
 	df := []int32{}
 	var tokBuf []int32
-	addName := func(ei int, alias int32, name string, weak bool) {
-		toks := tokenize(name)
+	addName := func(ei int, alias int32, toks []normToken, weak bool) {
 		if len(toks) == 0 {
 			return
 		}
@@ -199,20 +206,22 @@ func NewIndex(entities []Entity) *Index {
 		}
 		ix.names = append(ix.names, nameRec{entity: int32(ei), toks: append([]int32(nil), tokBuf...), alias: alias, weak: weak})
 	}
+	seen := map[string]bool{}
 	for i := range ix.entities {
 		e := &ix.entities[i]
 		ix.hashes[i] = e.ContentHash()
-		seen := map[string]bool{}
-		norm := Normalize(e.Name)
-		seen[norm] = true
-		addName(i, -1, e.Name, false)
+		clear(seen)
+		toks := tokenize(e.Name)
+		seen[joinToks(toks)] = true
+		addName(i, -1, toks, false)
 		for a, al := range e.Aliases {
-			n := Normalize(al.Name)
+			toks := tokenize(al.Name)
+			n := joinToks(toks)
 			if seen[n] {
 				continue
 			}
 			seen[n] = true
-			addName(i, int32(a), al.Name, al.Weak)
+			addName(i, int32(a), toks, al.Weak)
 		}
 	}
 	// weights: inverse document frequency over names, damped by stop words.
@@ -227,12 +236,22 @@ func NewIndex(entities []Entity) *Index {
 		if len(v.s) == 1 {
 			v.w *= 0.3
 		}
+		v.digit = hasDigit(v.s)
 		vid := int32(id)
-		if len(v.s) >= 4 && !hasDigit(v.s) {
+		if len(v.s) >= 4 && !v.digit {
 			forDeletes(v.s, func(k string) { ix.dels[k] = appendUnique(ix.dels[k], vid) })
 		}
 		ix.dels[v.s] = appendUnique(ix.dels[v.s], vid)
-		if len(v.s) >= 3 && !hasDigit(v.s) {
+		if !v.digit && len(v.s) >= 2 {
+			v.sk = skeleton(v.s)
+			if len(v.sk) >= 2 {
+				ix.skel[v.sk] = appendUnique(ix.skel[v.sk], vid)
+				if len(v.sk) >= 3 && v.sk[0] == 'l' {
+					ix.skel[v.sk[1:]] = appendUnique(ix.skel[v.sk[1:]], vid)
+				}
+			}
+		}
+		if len(v.s) >= 3 && !v.digit {
 			v.dm1, v.dm2 = matchr.DoubleMetaphone(v.s)
 			if len(v.dm1) >= 2 {
 				ix.phon[v.dm1] = appendUnique(ix.phon[v.dm1], vid)
@@ -240,8 +259,9 @@ func NewIndex(entities []Entity) *Index {
 			if v.dm2 != v.dm1 && len(v.dm2) >= 2 {
 				ix.phon[v.dm2] = appendUnique(ix.phon[v.dm2], vid)
 			}
-			if sk := skeleton(v.s); len(sk) >= 2 {
-				ix.skel[sk] = appendUnique(ix.skel[sk], vid)
+			v.tk = translitKey(v.s)
+			if v.tk != v.s {
+				ix.tkeys[v.tk] = appendUnique(ix.tkeys[v.tk], vid)
 			}
 		}
 	}
@@ -252,6 +272,17 @@ func NewIndex(entities []Entity) *Index {
 		}
 	}
 	return ix
+}
+
+func joinToks(toks []normToken) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.s)
+	}
+	return b.String()
 }
 
 func appendUnique(s []int32, v int32) []int32 {
@@ -276,9 +307,15 @@ func forDeletes(s string, f func(string)) {
 	}
 }
 
+// est is an optimistic score estimate of one indexed name.
+type est struct {
+	n int32
+	e float32
+}
+
 // scratch is per-query working memory, pooled.
 type scratch struct {
-	epoch   uint32
+	epoch   uint32    // per token group
 	seen    []uint32  // per name: epoch when touched
 	tokSeen []int16   // per name: last query token that touched it
 	acc     []float32 // per name: accumulated weight
@@ -287,36 +324,67 @@ type scratch struct {
 	vRow    []int32  // per vocab: row in sims
 	sims    []float32
 	rows    int
+	gMark   []uint32  // per entity: epoch when gBest was set
+	gBest   []float32 // per entity: best name score in this group
+	gName   []int32   // per entity: the name that scored gBest
+	gTouch  []int32
+	qepoch  uint32   // per query
+	eMark   []uint32 // per entity: qepoch when it got a match
+	eSlot   []int32  // per entity: index of its match in the output
+	ests    []est
+	qt      []qTok
+	sub     []normToken
 }
 
 func (ix *Index) getScratch() *scratch {
-	if s, ok := ix.pool.Get().(*scratch); ok {
-		s.epoch++
-		if s.epoch == 0 {
-			clear(s.seen)
-			clear(s.vMark)
-			s.epoch = 1
+	s, ok := ix.pool.Get().(*scratch)
+	if !ok {
+		ne := len(ix.entities)
+		s = &scratch{
+			seen:    make([]uint32, len(ix.names)),
+			tokSeen: make([]int16, len(ix.names)),
+			acc:     make([]float32, len(ix.names)),
+			vMark:   make([]uint32, len(ix.vocab)),
+			vRow:    make([]int32, len(ix.vocab)),
+			gMark:   make([]uint32, ne),
+			gBest:   make([]float32, ne),
+			gName:   make([]int32, ne),
+			eMark:   make([]uint32, ne),
+			eSlot:   make([]int32, ne),
 		}
-		s.touched = s.touched[:0]
-		s.sims = s.sims[:0]
-		s.rows = 0
-		return s
 	}
-	return &scratch{
-		epoch:   1,
-		seen:    make([]uint32, len(ix.names)),
-		tokSeen: make([]int16, len(ix.names)),
-		acc:     make([]float32, len(ix.names)),
-		vMark:   make([]uint32, len(ix.vocab)),
-		vRow:    make([]int32, len(ix.vocab)),
+	s.qepoch++
+	if s.qepoch == 0 {
+		clear(s.eMark)
+		s.qepoch = 1
 	}
+	return s
+}
+
+// newGroup resets the per-group state.
+func (s *scratch) newGroup() {
+	s.epoch++
+	if s.epoch == 0 {
+		clear(s.seen)
+		clear(s.vMark)
+		clear(s.gMark)
+		s.epoch = 1
+	}
+	s.touched = s.touched[:0]
+	s.sims = s.sims[:0]
+	s.rows = 0
+	s.gTouch = s.gTouch[:0]
+	s.ests = s.ests[:0]
 }
 
 // qTok is a query token with its candidate vocabulary tokens.
 type qTok struct {
 	normToken
-	w     float32
-	cands []cand
+	w        float32
+	dm1, dm2 string
+	sk, tk   string
+	digit    bool
+	cands    []cand
 }
 
 type cand struct {
@@ -332,30 +400,57 @@ const (
 	methodPhonetic
 	methodSkeleton
 	methodJoined
+	methodTranslit
 )
 
-var methodNames = [...]string{"none", "exact", "fuzzy", "phonetic", "skeleton", "joined"}
+var methodNames = [...]string{"none", "exact", "fuzzy", "phonetic", "skeleton", "joined", "transliteration"}
+
+// skelMatch: equal consonant skeletons, allowing an attached article
+// ("alnaimi"/"naimi").
+func skelMatch(a, b string) bool {
+	if len(a) < 2 || len(b) < 2 {
+		return false
+	}
+	return a == b || (len(a) >= 3 && a[0] == 'l' && a[1:] == b) || (len(b) >= 3 && b[0] == 'l' && b[1:] == a)
+}
+
+func skelSim(sk string) float32 {
+	n := len(sk)
+	if n > 0 && sk[0] == 'l' {
+		n--
+	}
+	if n >= 3 {
+		return skeletonSim3
+	}
+	return skeletonSim
+}
 
 // tokenSim compares a query token with a vocabulary token.
-func tokenSim(q *qTok, qdm1, qdm2 string, v *vocabTok) (float32, uint8) {
+func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 	if q.s == v.s {
 		return 1, methodExact
 	}
 	lq, lv := len(q.s), len(v.s)
 	ml := min(lq, lv)
-	if q.script == scriptAbjad && lv >= 3 && !hasDigit(v.s) {
-		qs, vs := skeleton(q.s), skeleton(v.s)
-		if len(qs) >= 2 && (qs == vs || (len(qs) > 3 && qs[0] == 'l' && qs[1:] == vs)) {
-			return skeletonSim, methodSkeleton
-		}
+	if q.script == scriptAbjad && !v.digit && skelMatch(q.sk, v.sk) {
+		return skelSim(q.sk), methodSkeleton
 	}
-	if ml <= 2 || hasDigit(q.s) || hasDigit(v.s) {
+	if ml <= 2 || q.digit || v.digit {
 		return 0, methodNone
 	}
 	jw := jaroWinkler(q.s, v.s)
 	s := 1 - fuzzySteepness*(1-jw)
 	m := methodFuzzy
-	if ml >= 4 && jw >= phoneticMinJW && qdm1 != "" && (qdm1 == v.dm1 || qdm1 == v.dm2 || qdm2 == v.dm1) && s < phoneticSim {
+	if q.tk != "" && q.tk == v.tk {
+		ts := float32(translitSim)
+		if ml == 3 {
+			ts -= 0.1
+		}
+		if ts > s {
+			return ts, methodTranslit
+		}
+	}
+	if ml >= 4 && jw >= phoneticMinJW && q.dm1 != "" && (q.dm1 == v.dm1 || q.dm1 == v.dm2 || q.dm2 == v.dm1) && s < phoneticSim {
 		s, m = phoneticSim, methodPhonetic
 	}
 	if ml == 3 {
@@ -370,7 +465,10 @@ func tokenSim(q *qTok, qdm1, qdm2 string, v *vocabTok) (float32, uint8) {
 }
 
 // Search returns the entities whose names match the query, best first,
-// only those scoring at least the threshold, at most Limit of them.
+// only those scoring at least the threshold, at most Limit of them. A query
+// that mixes writing systems ("محمد عمر Mohammed Omar") or holds
+// parenthesised or semicolon-separated parts is also screened part by part,
+// and each entity keeps its best score.
 func (ix *Index) Search(q Query) []Match {
 	thr := q.Threshold
 	if thr <= 0 {
@@ -389,27 +487,110 @@ func (ix *Index) Search(q Query) []Match {
 	}
 	sc := ix.getScratch()
 	defer ix.pool.Put(sc)
-	qt := make([]qTok, len(ntoks))
+	var out []Match
+	out = ix.searchGroup(ntoks, q, thr, sc, out)
+	// sub-queries per writing system and per segment
+	var sysSeen, segSeen uint64
+	for _, t := range ntoks {
+		if !hasLetter(t.s) {
+			continue
+		}
+		sysSeen |= 1 << t.sys
+		segSeen |= 1 << min(t.seg, 63)
+	}
+	if sysSeen&(sysSeen-1) != 0 {
+		for sys := uint8(0); sys < 8; sys++ {
+			if sysSeen&(1<<sys) == 0 {
+				continue
+			}
+			sc.sub = sc.sub[:0]
+			for _, t := range ntoks {
+				if t.sys == sys && hasLetter(t.s) {
+					sc.sub = append(sc.sub, t)
+				}
+			}
+			if subQueryOK(sc.sub) {
+				out = ix.searchGroup(sc.sub, q, thr, sc, out)
+			}
+		}
+	}
+	if segSeen&(segSeen-1) != 0 {
+		for seg := uint8(0); seg < 64; seg++ {
+			if segSeen&(1<<seg) == 0 {
+				continue
+			}
+			sc.sub = sc.sub[:0]
+			for _, t := range ntoks {
+				if min(t.seg, 63) == seg {
+					sc.sub = append(sc.sub, t)
+				}
+			}
+			if subQueryOK(sc.sub) {
+				out = ix.searchGroup(sc.sub, q, thr, sc, out)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Match) int {
+		if a.Score != b.Score {
+			return cmp.Compare(b.Score, a.Score)
+		}
+		return strings.Compare(a.EntityID, b.EntityID)
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// subQueryOK: a part is screened on its own when it holds enough letters
+// to identify someone.
+func subQueryOK(toks []normToken) bool {
+	n := 0
+	for _, t := range toks {
+		n += len(t.s)
+	}
+	return n >= 4
+}
+
+func hasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
+// searchGroup screens one list of query tokens and merges the entities
+// scoring at least thr into out, keeping the best score per entity.
+func (ix *Index) searchGroup(ntoks []normToken, q Query, thr float64, sc *scratch, out []Match) []Match {
+	sc.newGroup()
+	if cap(sc.qt) < len(ntoks) {
+		sc.qt = append(sc.qt[:cap(sc.qt)], make([]qTok, len(ntoks)-cap(sc.qt))...)
+	}
+	qt := sc.qt[:len(ntoks)]
 	var keyBuf [64]byte
 	for i := range ntoks {
 		t := &qt[i]
 		t.normToken = ntoks[i]
-		forms := []string{t.s}
+		t.cands = t.cands[:0]
+		t.digit = hasDigit(t.s)
+		t.dm1, t.dm2, t.sk, t.tk = "", "", "", ""
+		ix.gatherCands(t, keyBuf[:])
 		if alt := romanAlt(t.s); alt != t.s {
-			forms = append(forms, alt)
-		}
-		orig := t.s
-		for _, form := range forms {
-			t.s = form
+			orig := t.s
+			t.s = alt
 			ix.gatherCands(t, keyBuf[:])
+			t.s = orig
 		}
-		t.s = orig
-		sort.Slice(t.cands, func(a, b int) bool { return t.cands[a].sim > t.cands[b].sim })
+		slices.SortFunc(t.cands, func(a, b cand) int { return cmp.Compare(b.sim, a.sim) })
 		if len(t.cands) > 0 {
 			t.w = ix.vocab[t.cands[0].v].w
 		} else {
 			t.w = ix.unknownW
 			if f, ok := stopWeight[t.s]; ok {
+				t.w *= f
+			} else if f, ok := stopWeight[romanAlt(t.s)]; ok {
 				t.w *= f
 			}
 		}
@@ -453,128 +634,137 @@ func (ix *Index) Search(q Query) []Match {
 		}
 	}
 	if len(sc.touched) == 0 {
-		return nil
+		return out
 	}
 	// pick the most promising names by an optimistic estimate.
-	type est struct {
-		n int32
-		e float32
-	}
 	maxBonus := float32(0.1)
-	floor := float32(thr) - maxBonus - 0.1
-	ests := make([]est, 0, 64)
+	floor := float32(thr) - maxBonus - 0.1 - subsetBonusMax
 	for _, nid := range sc.touched {
 		a := sc.acc[nid]
 		nr := &ix.names[nid]
 		e := queryCoverage*a/qW + (1-queryCoverage)*min(1, a/nr.totalW)
 		if e >= floor {
-			ests = append(ests, est{nid, e})
+			sc.ests = append(sc.ests, est{nid, e})
 		}
 	}
+	ests := sc.ests
 	if len(ests) > maxCandidates {
-		sort.Slice(ests, func(a, b int) bool { return ests[a].e > ests[b].e })
+		slices.SortFunc(ests, func(a, b est) int { return cmp.Compare(b.e, a.e) })
 		ests = ests[:maxCandidates]
 	}
 	// full scoring, best name per entity.
-	best := map[int32]scored{}
 	for _, es := range ests {
-		s := ix.scoreName(qt, qW, es.n, sc)
-		nr := &ix.names[es.n]
-		if cur, ok := best[nr.entity]; !ok || s.name > cur.name {
-			best[nr.entity] = s
+		s, _ := ix.scoreName(qt, qW, es.n, sc, false)
+		ei := ix.names[es.n].entity
+		if sc.gMark[ei] != sc.epoch {
+			sc.gMark[ei] = sc.epoch
+			sc.gBest[ei] = s
+			sc.gName[ei] = es.n
+			sc.gTouch = append(sc.gTouch, ei)
+		} else if s > sc.gBest[ei] {
+			sc.gBest[ei] = s
+			sc.gName[ei] = es.n
 		}
 	}
-	out := make([]Match, 0, len(best))
-	for ei, s := range best {
+	for _, ei := range sc.gTouch {
 		e := &ix.entities[ei]
-		total, ev := evidence(s.name, q, e)
+		name := float64(sc.gBest[ei])
+		if name+maxEvidenceBoost < thr {
+			continue
+		}
+		total, ev := evidence(name, q, e)
 		if total < thr {
 			continue
 		}
-		out = append(out, ix.makeMatch(int(ei), s, total, ev))
-	}
-	sort.Slice(out, func(a, b int) bool {
-		if out[a].Score != out[b].Score {
-			return out[a].Score > out[b].Score
+		slot := -1
+		if sc.eMark[ei] == sc.qepoch {
+			slot = int(sc.eSlot[ei])
+			if round3(total) <= out[slot].Score {
+				continue
+			}
 		}
-		return out[a].EntityID < out[b].EntityID
-	})
-	if len(out) > limit {
-		out = out[:limit]
+		_, toks := ix.scoreName(qt, qW, sc.gName[ei], sc, true)
+		m := ix.makeMatch(int(ei), sc.gName[ei], name, toks, total, ev)
+		if slot >= 0 {
+			out[slot] = m
+		} else {
+			sc.eMark[ei] = sc.qepoch
+			sc.eSlot[ei] = int32(len(out))
+			out = append(out, m)
+		}
 	}
 	return out
 }
 
-// scored is the full name comparison of a query with one indexed name.
-type scored struct {
-	nameID int32
-	name   float64
-	tokens []TokenMatch
-}
-
-// scoreName aligns query tokens with the tokens of one indexed name.
-func (ix *Index) scoreName(qt []qTok, qW float32, nid int32, sc *scratch) scored {
+// scoreName aligns query tokens with the tokens of one indexed name. With
+// explain it also returns the token alignment.
+func (ix *Index) scoreName(qt []qTok, qW float32, nid int32, sc *scratch, explain bool) (float32, []TokenMatch) {
 	nr := &ix.names[nid]
-	nq, nn := len(qt), len(nr.toks)
+	nq := len(qt)
+	nn := min(len(nr.toks), 32)
 	type pair struct {
-		i, j int
+		i, j int8
 		s    float32
 	}
 	var pbuf [64]pair
 	pairs := pbuf[:0]
-	for j, v := range nr.toks {
+	for j, v := range nr.toks[:nn] {
 		if sc.vMark[v] != sc.epoch {
 			continue
 		}
 		row := int(sc.vRow[v]) * nq
 		for i := 0; i < nq; i++ {
 			if s := sc.sims[row+i]; s > 0 {
-				pairs = append(pairs, pair{i, j, s})
+				pairs = append(pairs, pair{int8(i), int8(j), s})
 			}
 		}
 	}
-	sort.Slice(pairs, func(a, b int) bool {
-		if pairs[a].s != pairs[b].s {
-			return pairs[a].s > pairs[b].s
-		}
-		return abs(pairs[a].i-pairs[a].j) < abs(pairs[b].i-pairs[b].j)
-	})
-	var qmBuf, nmBuf [32]int8
-	qm, nm := qmBuf[:0], nmBuf[:0]
+	if len(pairs) > 1 {
+		slices.SortFunc(pairs, func(a, b pair) int {
+			if a.s != b.s {
+				return cmp.Compare(b.s, a.s)
+			}
+			return cmp.Compare(abs(int(a.i)-int(a.j)), abs(int(b.i)-int(b.j)))
+		})
+	}
+	// qm: first name token matched by each query token, qn: how many name
+	// tokens it spans; nm: first query token matching each name token.
+	var qm, qn [16]int8
+	var nm [32]int8
+	var qs [16]float32
+	var ns [32]float32
 	for i := 0; i < nq; i++ {
-		qm = append(qm, -1)
+		qm[i], qn[i] = -1, 1
 	}
-	for j := 0; j < nn && j < 32; j++ {
-		nm = append(nm, -1)
+	for j := 0; j < nn; j++ {
+		nm[j] = -1
 	}
-	qs := make([]float32, nq)
-	ns := make([]float32, min(nn, 32))
 	for _, p := range pairs {
-		if p.j >= 32 || qm[p.i] >= 0 || nm[p.j] >= 0 {
+		if qm[p.i] >= 0 || nm[p.j] >= 0 {
 			continue
 		}
-		qm[p.i], nm[p.j] = int8(p.j), int8(p.i)
+		qm[p.i], nm[p.j] = p.j, p.i
 		qs[p.i], ns[p.j] = p.s, p.s
 	}
 	// joined tokens: "abdulrahman" against "abdul rahman" and the reverse.
-	joined := map[int]int{} // query token -> first of two name tokens, or -(name token)-1 for two query tokens
+	var jbuf [64]byte
 	for i := 0; i < nq; i++ {
 		if qm[i] >= 0 || len(qt[i].s) < 5 {
 			continue
 		}
-		for j := 0; j+1 < len(ns); j++ {
+		for j := 0; j+1 < nn; j++ {
 			if nm[j] >= 0 || nm[j+1] >= 0 {
 				continue
 			}
-			if s := jaroWinkler(qt[i].s, ix.vocab[nr.toks[j]].s+ix.vocab[nr.toks[j+1]].s); s >= 0.9 {
-				qm[i], nm[j], nm[j+1] = int8(j), int8(i), int8(i)
+			b := append(append(jbuf[:0], ix.vocab[nr.toks[j]].s...), ix.vocab[nr.toks[j+1]].s...)
+			if s := jaroWinkler(qt[i].s, b); s >= 0.9 {
+				qm[i], qn[i], nm[j], nm[j+1] = int8(j), 2, int8(i), int8(i)
 				qs[i], ns[j], ns[j+1] = s, s, s
-				joined[i] = j
 				break
 			}
 		}
 	}
-	for j := 0; j < len(ns); j++ {
+	for j := 0; j < nn; j++ {
 		if nm[j] >= 0 || len(ix.vocab[nr.toks[j]].s) < 5 {
 			continue
 		}
@@ -582,31 +772,40 @@ func (ix *Index) scoreName(qt []qTok, qW float32, nid int32, sc *scratch) scored
 			if qm[i] >= 0 || qm[i+1] >= 0 {
 				continue
 			}
-			if s := jaroWinkler(qt[i].s+qt[i+1].s, ix.vocab[nr.toks[j]].s); s >= 0.9 {
+			b := append(append(jbuf[:0], qt[i].s...), qt[i+1].s...)
+			if s := jaroWinkler(ix.vocab[nr.toks[j]].s, b); s >= 0.9 {
 				qm[i], qm[i+1], nm[j] = int8(j), int8(j), int8(i)
 				qs[i], qs[i+1], ns[j] = s, s, s
-				joined[-(j)-1] = i
 				break
 			}
 		}
+	}
+	// abjad spellings split differently: عبد الرحمن / abdul rahman /
+	// abd al rahman / abdulrahman, compared on consonant skeletons.
+	if qt[0].script == scriptAbjad || (nq > 1 && qt[nq-1].script == scriptAbjad) {
+		ix.joinSkeletons(qt, nr, nn, &qm, &qn, &nm, &qs, &ns)
 	}
 	var qSum, nSum, nW float32
 	for i := range qt {
 		qSum += qt[i].w * qs[i]
 	}
-	for j := range ns {
+	for j := 0; j < nn; j++ {
 		w := ix.vocab[nr.toks[j]].w
 		nW += w
 		nSum += w * ns[j]
 	}
-	score := queryCoverage*qSum/qW + (1-queryCoverage)*nSum/nW
+	qCov, nCov := qSum/qW, nSum/nW
+	nCov += subsetBonus(qt, nr, nn, &qm, &qs, qCov, nCov)
+	score := queryCoverage*qCov + (1-queryCoverage)*nCov
 	if nr.weak && score < 0.999 {
 		score *= weakPenalty
 	}
 	if score > 1 {
 		score = 1
 	}
-	// explanation
+	if !explain {
+		return score, nil
+	}
 	toks := make([]TokenMatch, 0, nq+nn)
 	for i := range qt {
 		tm := TokenMatch{Query: qt[i].s, Weight: round3(float64(qt[i].w)), Method: "none"}
@@ -614,8 +813,10 @@ func (ix *Index) scoreName(qt []qTok, qW float32, nid int32, sc *scratch) scored
 			tm.Matched = ix.vocab[nr.toks[j]].s
 			tm.Similarity = round3(float64(qs[i]))
 			tm.Method = methodNames[methodOf(qt[i], nr.toks[j])]
-			if _, ok := joined[i]; ok {
-				tm.Matched += " " + ix.vocab[nr.toks[j+1]].s
+			if qn[i] > 1 {
+				for k := 1; k < int(qn[i]); k++ {
+					tm.Matched += " " + ix.vocab[nr.toks[int(j)+k]].s
+				}
 				tm.Method = "joined"
 			} else if nm[j] != int8(i) {
 				tm.Method = "joined"
@@ -623,13 +824,77 @@ func (ix *Index) scoreName(qt []qTok, qW float32, nid int32, sc *scratch) scored
 		}
 		toks = append(toks, tm)
 	}
-	for j := range ns {
+	for j := 0; j < nn; j++ {
 		if nm[j] < 0 {
 			v := &ix.vocab[nr.toks[j]]
 			toks = append(toks, TokenMatch{Matched: v.s, Weight: round3(float64(v.w)), Method: "none"})
 		}
 	}
-	return scored{nameID: nid, name: float64(score), tokens: toks}
+	return score, toks
+}
+
+// joinSkeletons matches runs of one or two unmatched query tokens with runs
+// of one to three unmatched name tokens whose joined consonant skeletons
+// are equal.
+func (ix *Index) joinSkeletons(qt []qTok, nr *nameRec, nn int, qm, qn *[16]int8, nm *[32]int8, qs *[16]float32, ns *[32]float32) {
+	nq := len(qt)
+	var qb, nb [96]byte
+	for ql := 1; ql <= 2; ql++ {
+		for i := 0; i+ql <= nq; i++ {
+			free := true
+			for k := i; k < i+ql; k++ {
+				if qm[k] >= 0 {
+					free = false
+				}
+			}
+			if !free {
+				continue
+			}
+			qj := qb[:0]
+			for k := i; k < i+ql; k++ {
+				qj = append(qj, qt[k].s...)
+			}
+			qsk := skeleton(string(qj))
+			if len(qsk) < 3 {
+				continue
+			}
+		outer:
+			for nl := 1; nl <= 3; nl++ {
+				if ql == 1 && nl == 1 {
+					continue
+				}
+				for j := 0; j+nl <= nn; j++ {
+					nj := nb[:0]
+					for k := j; k < j+nl; k++ {
+						if nm[k] >= 0 {
+							continue outer
+						}
+						nj = append(nj, ix.vocab[nr.toks[k]].s...)
+					}
+					if skelMatch(qsk, skeleton(string(nj))) {
+						s := skelSim(qsk)
+						for k := i; k < i+ql; k++ {
+							qm[k], qs[k] = int8(j), s
+						}
+						qn[i] = int8(nl)
+						for k := j; k < j+nl; k++ {
+							nm[k], ns[k] = int8(i), s
+						}
+						break outer
+					}
+				}
+			}
+		}
+	}
+}
+
+const subsetBonusMax = 0
+
+// subsetBonus raises the name coverage of a query whose tokens are all
+// found in the name in the same order, first and last token included,
+// with only name tokens (middle names) missing.
+func subsetBonus(qt []qTok, nr *nameRec, nn int, qm *[16]int8, qs *[16]float32, qCov, nCov float32) float32 {
+	return 0
 }
 
 func methodOf(t qTok, v int32) uint8 {
@@ -650,15 +915,15 @@ func abs(x int) int {
 
 func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 
-func (ix *Index) makeMatch(ei int, s scored, total float64, ev []Evidence) Match {
+func (ix *Index) makeMatch(ei int, nid int32, name float64, tokens []TokenMatch, total float64, ev []Evidence) Match {
 	e := &ix.entities[ei]
-	nr := &ix.names[s.nameID]
+	nr := &ix.names[nid]
 	matched := e.Name
 	if nr.alias >= 0 {
 		matched = e.Aliases[nr.alias].Name
 	}
 	var parts []string
-	for _, t := range s.tokens {
+	for _, t := range tokens {
 		if t.Query != "" && t.Matched != "" {
 			if t.Method == "exact" {
 				parts = append(parts, t.Query)
@@ -667,7 +932,7 @@ func (ix *Index) makeMatch(ei int, s scored, total float64, ev []Evidence) Match
 			}
 		}
 	}
-	summary := "name " + formatScore(s.name) + " on \"" + matched + "\": " + strings.Join(parts, ", ")
+	summary := "name " + formatScore(name) + " on \"" + matched + "\": " + strings.Join(parts, ", ")
 	for _, x := range ev {
 		summary += "; " + x.Kind + " " + formatSigned(x.Adjustment)
 	}
@@ -678,7 +943,7 @@ func (ix *Index) makeMatch(ei int, s scored, total float64, ev []Evidence) Match
 		Name:        e.Name,
 		MatchedName: matched,
 		Score:       round3(total),
-		Explanation: Explanation{Summary: summary, NameScore: round3(s.name), Tokens: s.tokens, Evidence: ev},
+		Explanation: Explanation{Summary: summary, NameScore: round3(name), Tokens: tokens, Evidence: ev},
 		Topics:      e.Topics,
 		EntityHash:  ix.hashes[ei],
 	}
@@ -696,23 +961,28 @@ func romanAlt(s string) string {
 // gatherCands adds the vocabulary tokens similar to t.s to t.cands, keeping
 // the best similarity per vocabulary token.
 func (ix *Index) gatherCands(t *qTok, keyBuf []byte) {
-	var dm1, dm2 string
-	if len(t.s) >= 3 && !hasDigit(t.s) {
-		dm1, dm2 = matchr.DoubleMetaphone(t.s)
+	t.dm1, t.dm2, t.tk, t.sk = "", "", "", ""
+	if len(t.s) >= 3 && !t.digit {
+		t.dm1, t.dm2 = matchr.DoubleMetaphone(t.s)
+		t.tk = translitKey(t.s)
+	}
+	if t.script == scriptAbjad && !t.digit {
+		t.sk = skeleton(t.s)
 	}
 	try := func(ids []int32) {
+	next:
 		for _, v := range ids {
-			dupe := false
-			for _, c := range t.cands {
-				if c.v == v {
-					dupe = true
-					break
+			for k := range t.cands {
+				if t.cands[k].v == v {
+					if t.cands[k].sim < 1 {
+						if s, m := tokenSim(t, &ix.vocab[v]); s > t.cands[k].sim {
+							t.cands[k].sim, t.cands[k].method = s, m
+						}
+					}
+					continue next
 				}
 			}
-			if dupe {
-				continue
-			}
-			s, m := tokenSim(t, dm1, dm2, &ix.vocab[v])
+			s, m := tokenSim(t, &ix.vocab[v])
 			if s > 0 {
 				t.cands = append(t.cands, cand{v: v, sim: s, method: m})
 			}
@@ -728,17 +998,22 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte) {
 			try(ix.dels[string(b)])
 		}
 	}
-	if len(dm1) >= 2 {
-		try(ix.phon[dm1])
-		if dm2 != dm1 {
-			try(ix.phon[dm2])
+	if len(t.dm1) >= 2 {
+		try(ix.phon[t.dm1])
+		if t.dm2 != t.dm1 {
+			try(ix.phon[t.dm2])
 		}
 	}
-	if t.script == scriptAbjad && len(t.s) >= 2 {
-		sk := skeleton(t.s)
-		try(ix.skel[sk])
-		if len(sk) > 3 && sk[0] == 'l' {
-			try(ix.skel[sk[1:]])
+	if len(t.tk) >= 3 {
+		try(ix.tkeys[t.tk])
+		if _, ok := ix.vocabID[t.tk]; ok {
+			try(ix.dels[t.tk])
+		}
+	}
+	if len(t.sk) >= 2 {
+		try(ix.skel[t.sk])
+		if len(t.sk) >= 3 && t.sk[0] == 'l' {
+			try(ix.skel[t.sk[1:]])
 		}
 	}
 }

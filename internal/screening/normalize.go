@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mozillazg/go-unidecode"
+	"golang.org/x/text/unicode/norm"
 )
 
 // script says which writing system a token was transliterated from; it
@@ -18,10 +19,23 @@ const (
 	scriptSyllabic               // Han, kana: one syllable per character, joined per run
 )
 
+// writing system of the letters a token was written in; a query mixing
+// systems ("محمد عمر Mohammed Omar") is also screened per system.
+const (
+	sysLatin uint8 = iota // Latin letters and digits
+	sysCyrillic
+	sysGreek
+	sysArabic // Arabic, Persian, Urdu, Hebrew
+	sysCJK    // Han, kana, Hangul
+	sysOther
+)
+
 // normToken is one normalised name token.
 type normToken struct {
 	s      string
 	script script
+	sys    uint8 // writing system of the original letters
+	seg    uint8 // segment: parentheses, brackets and semicolons start a new one
 }
 
 // Normalize returns the normalised form of a name as used by the matcher:
@@ -45,17 +59,57 @@ func isSyllabic(r rune) bool {
 	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r)
 }
 
+// arabicLatin romanises the Arabic, Persian and Urdu letters in the way
+// list publishers do (alef as a, ta marbuta as h, Persian keheh as k), where
+// generic transliteration tables drop letters or split words.
+var arabicLatin = map[rune]string{
+	'ء': "", 'آ': "a", 'أ': "a", 'ؤ': "w", 'إ': "i", 'ئ': "y", 'ا': "a", 'ب': "b", 'ة': "h",
+	'ت': "t", 'ث': "th", 'ج': "j", 'ح': "h", 'خ': "kh", 'د': "d", 'ذ': "dh", 'ر': "r", 'ز': "z",
+	'س': "s", 'ش': "sh", 'ص': "s", 'ض': "d", 'ط': "t", 'ظ': "z", 'ع': "", 'غ': "gh", 'ـ': "",
+	'ف': "f", 'ق': "q", 'ك': "k", 'ل': "l", 'م': "m", 'ن': "n", 'ه': "h", 'و': "w", 'ى': "a",
+	'ي': "y", 'ٱ': "a", 'پ': "p", 'چ': "ch", 'ژ': "zh", 'ک': "k", 'گ': "g", 'ی': "y", 'ە': "h",
+	'ۀ': "h", 'ٹ': "t", 'ڈ': "d", 'ڑ': "r", 'ں': "n", 'ھ': "h", 'ہ': "h", 'ۃ': "h", 'ے': "y",
+	'ې': "y", 'ۍ': "y", 'ټ': "t", 'ډ': "d", 'ړ': "r", 'ږ': "zh", 'ښ': "sh", 'ځ': "dz", 'څ': "ts",
+	'ڼ': "n", 'ٸ': "y", 'ڤ': "v", 'ڨ': "g", 'ګ': "g",
+}
+
+// cyrillicLatin romanises Cyrillic close to BGN/PCGN, the system most list
+// spellings follow (й y, х kh, ю yu, я ya, щ shch); the variants of other
+// systems (ГОСТ, passport) meet it through translitKey.
+var cyrillicLatin = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh", 'з': "z",
+	'и': "i", 'й': "y", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r",
+	'с': "s", 'т': "t", 'у': "u", 'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch",
+	'ъ': "", 'ы': "y", 'ь': "", 'э': "e", 'ю': "yu", 'я': "ya", 'і': "i", 'ї': "yi", 'є': "ye",
+	'ґ': "g", 'ў': "u", 'ј': "j", 'љ': "lj", 'њ': "nj", 'ћ': "c", 'ђ': "dj", 'џ': "dz", 'ѓ': "g",
+	'ќ': "k", 'ѕ': "dz", 'ә': "a", 'ғ': "g", 'қ': "k", 'ң': "n", 'ө': "o", 'ұ': "u", 'ү': "u",
+	'һ': "h", 'ҳ': "h", 'ҷ': "j",
+}
+
+// segment breaks: an alias or annotation in parentheses or after a
+// semicolon is also screened on its own.
+func isSegmentBreak(r rune) bool {
+	switch r {
+	case '(', ')', '[', ']', ';', '（', '）', '［', '］', '；':
+		return true
+	}
+	return false
+}
+
 // tokenize splits a name into normalised tokens.
 func tokenize(name string) []normToken {
 	var toks []normToken
 	var cur []byte
 	curScript := scriptLatin
+	curSys := sysLatin
+	var seg uint8
 	flush := func() {
 		if len(cur) > 0 {
-			toks = append(toks, normToken{s: string(cur), script: curScript})
+			toks = append(toks, normToken{s: string(cur), script: curScript, sys: curSys, seg: seg})
 			cur = cur[:0]
 		}
 		curScript = scriptLatin
+		curSys = sysLatin
 	}
 	addASCII := func(b byte) {
 		switch {
@@ -69,9 +123,18 @@ func tokenize(name string) []normToken {
 			flush()
 		}
 	}
+	var rbuf [4]byte
 	for i := 0; i < len(name); {
 		b := name[i]
 		if b < utf8.RuneSelf {
+			if isSegmentBreak(rune(b)) {
+				flush()
+				if len(toks) > 0 && toks[len(toks)-1].seg == seg && seg < 255 {
+					seg++
+				}
+				i++
+				continue
+			}
 			addASCII(b)
 			i++
 			continue
@@ -86,31 +149,87 @@ func tokenize(name string) []normToken {
 			continue
 		case unicode.IsMark(r):
 			continue
+		case isSegmentBreak(r):
+			flush()
+			if len(toks) > 0 && toks[len(toks)-1].seg == seg && seg < 255 {
+				seg++
+			}
+			continue
 		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
 			flush()
 			continue
 		}
-		sc := scriptLatin
-		if isAbjad(r) {
-			sc = scriptAbjad
-		} else if isSyllabic(r) {
-			sc = scriptSyllabic
+		if (r >= 0xFB50 && r <= 0xFDFF) || (r >= 0xFE70 && r <= 0xFEFF) {
+			// Arabic presentation forms: fold to the base letters.
+			for _, fr := range norm.NFKC.String(string(r)) {
+				if tr, ok := arabicLatin[fr]; ok {
+					if len(cur) > 0 && curSys != sysArabic {
+						flush()
+					}
+					curScript, curSys = scriptAbjad, sysArabic
+					cur = append(cur, tr...)
+				} else if fr == ' ' {
+					flush()
+				}
+			}
+			continue
 		}
-		if sc != scriptLatin {
-			if len(cur) > 0 && curScript != sc {
+		lr := unicode.ToLower(r)
+		if tr, ok := arabicLatin[lr]; ok {
+			if len(cur) > 0 && curSys != sysArabic {
 				flush()
 			}
+			curScript, curSys = scriptAbjad, sysArabic
+			cur = append(cur, tr...)
+			continue
+		}
+		if tr, ok := cyrillicLatin[lr]; ok {
+			if len(cur) > 0 && curSys != sysCyrillic {
+				flush()
+			}
+			curSys = sysCyrillic
+			cur = append(cur, tr...)
+			continue
+		}
+		sc := scriptLatin
+		sys := sysLatin
+		switch {
+		case isAbjad(r):
+			sc, sys = scriptAbjad, sysArabic
+		case isSyllabic(r) || unicode.Is(unicode.Hangul, r):
+			if isSyllabic(r) {
+				sc = scriptSyllabic
+			}
+			sys = sysCJK
+		case unicode.Is(unicode.Greek, r):
+			sys = sysGreek
+		case unicode.Is(unicode.Cyrillic, r):
+			sys = sysCyrillic
+		case r < 0x250 || unicode.Is(unicode.Latin, r):
+			sys = sysLatin
+		default:
+			sys = sysOther
+		}
+		if len(cur) > 0 && curSys != sys {
+			flush()
+		}
+		curSys = sys
+		if sc != scriptLatin {
 			curScript = sc
 		}
-		tr := unidecode.Unidecode(string(r))
+		n := utf8.EncodeRune(rbuf[:], r)
+		tr := unidecode.Unidecode(string(rbuf[:n]))
 		for j := 0; j < len(tr); j++ {
 			c := tr[j]
 			if sc == scriptSyllabic && c == ' ' {
 				continue // join the syllables of one run
 			}
 			addASCII(c)
-			if sc != scriptLatin && len(cur) > 0 {
-				curScript = sc
+			if len(cur) > 0 {
+				curSys = sys
+				if sc != scriptLatin {
+					curScript = sc
+				}
 			}
 		}
 	}
@@ -118,27 +237,249 @@ func tokenize(name string) []normToken {
 	return toks
 }
 
-// skeleton returns the consonant skeleton of a token: vowels and the
-// semi-vowels w and y removed, q folded to k, doubled letters collapsed.
-// It lets abjad transliterations ("mhmd") meet vocalised spellings
-// ("muhammad").
+// skeleton returns the consonant skeleton of a token, the key on which an
+// abjad transliteration ("mhmd", "bdlrhmn") meets vocalised spellings
+// ("muhammad", "abdul rahman"). Vowels and the semi-vowels w, y and v are
+// dropped; letters romanised in several ways fold to one class: kh and h;
+// q, k, g, gh and hard c; sh, ch and tch; th and s (ث); dh, z and d (ذ ض ظ);
+// j, dj, dzh and zh. Letters doubled in the spelling collapse, a final h
+// (ta marbuta, -ah) is dropped.
 func skeleton(s string) string {
 	var b [64]byte
 	out := b[:0]
+	vowelSince := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		var n1, n2 byte
+		if i+1 < len(s) {
+			n1 = s[i+1]
+		}
+		if i+2 < len(s) {
+			n2 = s[i+2]
+		}
+		k := c
 		switch c {
-		case 'a', 'e', 'i', 'o', 'u', 'y', 'w':
+		case 'a', 'e', 'i', 'o', 'u', 'y', 'w', 'v':
+			vowelSince = true
 			continue
+		case 'k':
+			if n1 == 'h' {
+				k = 'h'
+				i++
+			}
+		case 'g':
+			k = 'k'
+			if n1 == 'h' {
+				i++
+			}
 		case 'q':
-			c = 'k'
+			k = 'k'
+		case 'c':
+			switch {
+			case n1 == 'h':
+				k = 'x'
+				i++
+			case n1 == 'e' || n1 == 'i':
+				k = 's'
+			default:
+				k = 'k'
+			}
+		case 's':
+			switch {
+			case n1 == 'h':
+				k = 'x'
+				i++
+			case n1 == 'c' && n2 == 'h':
+				k = 'x'
+				i += 2
+			}
+		case 't':
+			switch {
+			case n1 == 'h':
+				k = 's'
+				i++
+			case n1 == 'c' && n2 == 'h':
+				k = 'x'
+				i += 2
+			}
+		case 'd':
+			switch {
+			case n1 == 'h':
+				k = 'z'
+				i++
+			case n1 == 'j':
+				k = 'j'
+				i++
+			case n1 == 'z' && n2 == 'h':
+				k = 'j'
+				i += 2
+			default:
+				k = 'z'
+			}
+		case 'z':
+			if n1 == 'h' {
+				k = 'j'
+				i++
+			}
+		case 'p':
+			if n1 == 'h' {
+				k = 'f'
+				i++
+			}
+		case 'x':
+			if len(out) < len(b)-1 {
+				out = append(out, 'k')
+			}
+			k = 's'
 		}
-		if len(out) > 0 && out[len(out)-1] == c {
+		if !vowelSince && len(out) > 0 && out[len(out)-1] == k {
 			continue
 		}
-		out = append(out, c)
+		vowelSince = false
+		if len(out) < len(b) {
+			out = append(out, k)
+		}
+	}
+	if len(out) >= 3 && out[len(out)-1] == 'h' {
+		out = out[:len(out)-1]
 	}
 	return string(out)
+}
+
+// translitKey folds the variants of romanisation systems (BGN/PCGN, ГОСТ,
+// passport ICAO 9303, French and German spellings) so that tokens that are
+// spellings of one name share a key: zakharov/zaharov, yuriy/yuri/iurii,
+// andrey/andrei, dzhanan/janan, georgiyevich/georgievich,
+// vostochnyy/vostochniy, shchukin/schukin, aleksandr/alexandr.
+func translitKey(s string) string {
+	var b [64]byte
+	out := b[:0]
+	put := func(c byte) {
+		if len(out) > 0 && out[len(out)-1] == c {
+			return // doubled letters collapse
+		}
+		if len(out) < len(b) {
+			out = append(out, c)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var n1, n2, n3 byte
+		if i+1 < len(s) {
+			n1 = s[i+1]
+		}
+		if i+2 < len(s) {
+			n2 = s[i+2]
+		}
+		if i+3 < len(s) {
+			n3 = s[i+3]
+		}
+		switch c {
+		case 's':
+			if n1 == 'h' && n2 == 'c' && n3 == 'h' {
+				put('s')
+				put('h')
+				i += 3
+				continue
+			}
+			if n1 == 'c' && n2 == 'h' {
+				put('s')
+				put('h')
+				i += 2
+				continue
+			}
+		case 't':
+			if n1 == 'c' && n2 == 'h' {
+				put('c')
+				put('h')
+				i += 2
+				continue
+			}
+		case 'd':
+			if n1 == 'z' && n2 == 'h' {
+				put('j')
+				i += 2
+				continue
+			}
+			if n1 == 'j' {
+				put('j')
+				i++
+				continue
+			}
+		case 'z':
+			if n1 == 'h' {
+				put('j')
+				i++
+				continue
+			}
+		case 'k':
+			if n1 == 'h' {
+				put('h')
+				i++
+				continue
+			}
+			if n1 == 's' {
+				put('x')
+				i++
+				continue
+			}
+		case 'c':
+			if n1 == 'k' {
+				put('k')
+				i++
+				continue
+			}
+			if n1 == 'h' {
+				put('c')
+				put('h')
+				i++
+				continue
+			}
+		case 'g':
+			if n1 == 'h' {
+				put('g')
+				i++
+				continue
+			}
+		case 'p':
+			if n1 == 'h' {
+				put('f')
+				i++
+				continue
+			}
+		case 'o':
+			if n1 == 'u' || n1 == 'o' {
+				put('u')
+				i++
+				continue
+			}
+		case 'q':
+			c = 'k'
+		case 'w':
+			c = 'v'
+		case 'y', 'j':
+			if c == 'j' && !(len(out) == 0 || isVowel(out[len(out)-1])) {
+				break
+			}
+			c = 'i'
+		}
+		if c == 'i' && len(out) > 0 && isVowel(out[len(out)-1]) && out[len(out)-1] != 'i' && isVowel(n1) && n1 != 'i' && n1 != 'y' {
+			continue // nikolayevich/nikolaevich, sergeyev/sergeev
+		}
+		if c == 'i' && len(out) == 0 && n1 == 'e' {
+			continue // yevgeny/evgeny
+		}
+		put(c)
+	}
+	return string(out)
+}
+
+func isVowel(c byte) bool {
+	switch c {
+	case 'a', 'e', 'i', 'o', 'u', 'y':
+		return true
+	}
+	return false
 }
 
 // stopWeight lists tokens that carry little identifying information: legal
@@ -160,6 +501,13 @@ var stopWeight = map[string]float32{
 	"mr": 0.1, "mrs": 0.1, "ms": 0.1, "dr": 0.1, "prof": 0.1, "sir": 0.1, "haji": 0.2, "hajji": 0.2,
 	"sheikh": 0.2, "shaykh": 0.2, "sheik": 0.2, "mullah": 0.2, "mulla": 0.2, "maulavi": 0.2,
 	"mawlawi": 0.2, "maulvi": 0.2, "qari": 0.2, "imam": 0.3, "colonel": 0.2,
+	"molla": 0.2, "molavi": 0.2, "maulawi": 0.2, "moulavi": 0.2, "mowlavi": 0.2,
+	"mawlavi": 0.2, "molvi": 0.2, "moulvi": 0.2, "maulana": 0.2, "mawlana": 0.2, "alhaj": 0.2,
+	"alhaji": 0.2, "alhajj": 0.2, "haj": 0.2, "hajj": 0.2, "hadji": 0.2, "hadj": 0.2,
+	// annotations that lists and other sources write next to names
+	"aka": 0.05, "fka": 0.05, "nka": 0.05, "alias": 0.1, "born": 0.1, "formerly": 0.05,
+	"previously": 0.05, "listed": 0.05, "original": 0.1, "script": 0.05, "pseudonyme": 0.05,
+	"fiable": 0.05, "peu": 0.1, "in": 0.2,
 	// particles
 	"al": 0.15, "el": 0.15, "ul": 0.15, "ad": 0.3, "ar": 0.3, "ash": 0.3, "az": 0.3, "an": 0.3,
 	"bin": 0.3, "ibn": 0.3, "ben": 0.4, "bint": 0.3, "van": 0.3, "von": 0.3, "der": 0.3,

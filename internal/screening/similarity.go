@@ -1,17 +1,33 @@
 package screening
 
+// text is a string or a byte slice.
+type text interface{ ~string | ~[]byte }
+
 // jaroWinkler returns the Jaro-Winkler similarity of two ASCII strings.
-func jaroWinkler(a, b string) float32 {
-	if a == b {
-		return 1
+func jaroWinkler[A, B text](a A, b B) float32 {
+	if len(a) > len(b) {
+		return jaroWinklerOrdered(b, a)
 	}
+	return jaroWinklerOrdered(a, b)
+}
+
+// jaroWinklerOrdered is jaroWinkler with len(a) <= len(b).
+func jaroWinklerOrdered[A, B text](a A, b B) float32 {
 	la, lb := len(a), len(b)
 	if la == 0 || lb == 0 {
 		return 0
 	}
-	if la > lb {
-		a, b = b, a
-		la, lb = lb, la
+	if la == lb {
+		same := true
+		for i := 0; i < la; i++ {
+			if a[i] != b[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return 1
+		}
 	}
 	win := lb/2 - 1
 	if win < 0 {

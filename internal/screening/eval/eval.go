@@ -6,6 +6,7 @@ package eval
 
 import (
 	"math/rand/v2"
+	"os"
 	"strings"
 	"unicode"
 
@@ -47,19 +48,25 @@ func (r Result) Rate() float64 {
 }
 
 // Judge runs the cases of one category against the index.
+// KYC_EVAL_FAILURES=all keeps every failing query for the report instead
+// of the first eight.
 func Judge(ix *screening.Index, category string, target float64, negative bool, cases []Case, thr float64) Result {
 	r := Result{Category: category, N: len(cases), Target: target, Negative: negative}
+	maxFail := 8
+	if os.Getenv("KYC_EVAL_FAILURES") == "all" {
+		maxFail = len(cases)
+	}
 	for _, c := range cases {
 		ms := ix.Search(screening.Query{Name: c.Query, Threshold: thr, Limit: 10})
 		ok := false
 		if negative {
 			ok = len(ms) == 0
-			if !ok && len(r.Failures) < 8 {
+			if !ok && len(r.Failures) < maxFail {
 				r.Failures = append(r.Failures, c.Query+" -> "+ms[0].MatchedName+" ("+ms[0].EntityID+", "+ftoa(ms[0].Score)+")")
 			}
 		} else {
 			ok = firstIsWanted(ms, c)
-			if !ok && len(r.Failures) < 8 {
+			if !ok && len(r.Failures) < maxFail {
 				got := "no hit"
 				if len(ms) > 0 {
 					got = ms[0].MatchedName + " (" + ms[0].EntityID + ", " + ftoa(ms[0].Score) + ")"
