@@ -441,6 +441,14 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 	jw := jaroWinkler(q.s, v.s)
 	s := 1 - fuzzySteepness*(1-jw)
 	m := methodFuzzy
+	if ml >= 4 && abs(lq-lv) <= 2 && jw >= phoneticMinJW && q.dm1 != "" && (q.dm1 == v.dm1 || q.dm1 == v.dm2 || q.dm2 == v.dm1) && s < phoneticSim {
+		s, m = phoneticSim, methodPhonetic
+	}
+	if ml == 3 {
+		s -= 0.1
+	} else if ml == 4 && m == methodFuzzy {
+		s -= 0.04
+	}
 	if q.tk != "" && q.tk == v.tk {
 		ts := float32(translitSim)
 		if ml == 3 {
@@ -449,14 +457,6 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 		if ts > s {
 			return ts, methodTranslit
 		}
-	}
-	if ml >= 4 && jw >= phoneticMinJW && q.dm1 != "" && (q.dm1 == v.dm1 || q.dm1 == v.dm2 || q.dm2 == v.dm1) && s < phoneticSim {
-		s, m = phoneticSim, methodPhonetic
-	}
-	if ml == 3 {
-		s -= 0.1
-	} else if ml == 4 && m == methodFuzzy {
-		s -= 0.04
 	}
 	if s < minTokenSim {
 		return 0, methodNone
@@ -888,14 +888,39 @@ func (ix *Index) joinSkeletons(qt []qTok, nr *nameRec, nn int, qm, qn *[16]int8,
 	}
 }
 
-const subsetBonusMax = 0
+// subsetBonusMax is the most subsetBonus adds to the name score.
+const subsetBonusMax = (1 - queryCoverage) * subsetShare
+
+// subsetShare is the share of the missing name coverage that subsetBonus
+// restores.
+const subsetShare = 0.5
 
 // subsetBonus raises the name coverage of a query whose tokens are all
-// found in the name in the same order, first and last token included,
-// with only name tokens (middle names) missing.
+// found in the name, close to exactly, with the name's first and last
+// tokens among them (in display or list order): "Andrey Zakharov" for
+// "Andrey Georgiyevich ZAKHAROV". Only middle names are then missing, which
+// is how people shorten names, unlike a random partial overlap.
 func subsetBonus(qt []qTok, nr *nameRec, nn int, qm *[16]int8, qs *[16]float32, qCov, nCov float32) float32 {
-	return 0
+	nq := len(qt)
+	if nq < 2 || nn <= nq || qCov < 0.97 || nCov >= 1 {
+		return 0
+	}
+	for i := 0; i < nq; i++ {
+		if qm[i] < 0 || qs[i] < subsetMinSim || len(qt[i].s) < 4 {
+			return 0
+		}
+	}
+	first, last := int(qm[0]), int(qm[nq-1])
+	if !((first == 0 && last == nn-1) || (first == nn-1 && last == 0)) {
+		return 0
+	}
+	return (1 - nCov) * subsetShare
 }
+
+// subsetMinSim is the token similarity a shortened name needs: the
+// tokens kept must be spelled as listed, and be at least four letters
+// long (Ali, Ana, Kim, Lee are too common to vouch for the rest).
+const subsetMinSim = 0.99
 
 func methodOf(t qTok, v int32) uint8 {
 	for _, c := range t.cands {

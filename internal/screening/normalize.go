@@ -457,10 +457,7 @@ func translitKey(s string) string {
 			c = 'k'
 		case 'w':
 			c = 'v'
-		case 'y', 'j':
-			if c == 'j' && !(len(out) == 0 || isVowel(out[len(out)-1])) {
-				break
-			}
+		case 'y':
 			c = 'i'
 		}
 		if c == 'i' && len(out) > 0 && isVowel(out[len(out)-1]) && out[len(out)-1] != 'i' && isVowel(n1) && n1 != 'i' && n1 != 'y' {

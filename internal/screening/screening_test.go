@@ -151,3 +151,74 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+func TestRomanisation(t *testing.T) {
+	t.Parallel()
+	norms := []struct{ in, want string }{
+		{"عبد الرحمن", "bd alrhmn"},            // alef kept as a
+		{"شحاتة", "shhath"},                    // ta marbuta is a letter, not a separator
+		{"ﻣﺤﻤﺪ", "mhmd"},                       // presentation forms fold to letters
+		{"عبدالحی سالک", "bdalhy salk"},        // Persian yeh and keheh
+		{"Щукин Юрий", "shchukin yuriy"},       // BGN/PCGN
+		{"Мохаммад (Джан)", "mokhammad dzhan"}, // segments do not change the text
+		{"Georgiyevich", "georgiyevich"},
+	}
+	for _, tc := range norms {
+		if got := Normalize(tc.in); got != tc.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	same := [][2]string{
+		{"zakharov", "zaharov"}, {"yuriy", "iurii"}, {"yuri", "yuriy"}, {"andrey", "andrei"},
+		{"georgiyevich", "georgievich"}, {"vostochnyy", "vostochniy"}, {"shchukin", "schukin"},
+		{"aleksandr", "alexandr"}, {"dzhanan", "janan"}, {"nikolayevich", "nikolaevich"},
+		{"yevgeny", "evgeny"}, {"sergeyev", "sergeev"}, {"mokhammad", "mohammad"}, {"mokhammad", "mohammad"},
+	}
+	for _, p := range same {
+		if a, b := translitKey(p[0]), translitKey(p[1]); a != b {
+			t.Errorf("translitKey(%q) = %q, translitKey(%q) = %q", p[0], a, p[1], b)
+		}
+	}
+	skel := [][2]string{
+		{"mhmd", "muhammad"}, {"abdalrhman", "abdulrahman"}, {"zyz", "aziz"}, {"thrwt", "tharwat"},
+		{"fdl", "fazl"}, {"blqasm", "belgacem"}, {"jlahmh", "jalahma"}, {"shkwry", "chekkouri"},
+	}
+	for _, p := range skel {
+		if a, b := skeleton(p[0]), skeleton(p[1]); a != b {
+			t.Errorf("skeleton(%q) = %q, skeleton(%q) = %q", p[0], a, p[1], b)
+		}
+	}
+}
+
+func TestSearchVariants(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex([]Entity{
+		{ID: "a", Source: "un", Type: TypePerson, Name: "Abd al-Rahman Umayr AL-NUAYMI"},
+		{ID: "b", Source: "ofac_sdn", Type: TypePerson, Name: "Andrey Georgiyevich ZAKHAROV"},
+		{ID: "c", Source: "ofac_sdn", Type: TypePerson, Name: "Janan AGHA"},
+		{ID: "d", Source: "ofac_sdn", Type: TypePerson, Name: "Yuriy Valentinovich KOVALCHUK"},
+		{ID: "e", Source: "ofac_sdn", Type: TypeOrganization, Name: "Acme Trading"},
+	})
+	tests := []struct{ q, want string }{
+		{"عبد الرحمن عمير النعيمي", "a"},            // Arabic, particles split differently
+		{"عبدالرحمن عمير النعيمي Nuaymi", "a"},      // Arabic and Latin in one query
+		{"Andrey Zakharov", "b"},                    // patronymic dropped
+		{"ZAKHAROV, Andrey", "b"},                   // list order, patronymic dropped
+		{"Андрей Георгиевич Захаров", "b"},          // Cyrillic, ГОСТ-style -иевич
+		{"Джанан Ага", "c"},                         // дж, гх
+		{"Юрий Ковальчук", "d"},                     // -ий, patronymic dropped
+		{"Iurii Valentinovich Kovalchuk", "d"},      // passport spelling
+		{"Acme Trading (formerly Blue River)", "e"}, // parenthesised part
+		{"Andrey Smith", ""},
+	}
+	for _, tc := range tests {
+		ms := ix.Search(Query{Name: tc.q})
+		got := ""
+		if len(ms) > 0 {
+			got = ms[0].EntityID
+		}
+		if got != tc.want {
+			t.Errorf("Search(%q) first = %q, want %q (%+v)", tc.q, got, tc.want, ms)
+		}
+	}
+}

@@ -253,8 +253,6 @@ func TestEvaluation(t *testing.T) {
 		miss := (!r.Negative && r.Rate() < r.Target) || (r.Negative && r.Rate() < r.Target)
 		if r.Target == 0 {
 			status = "report only"
-		} else if miss && knownShortfalls[r.Category] {
-			status = "MISSED (known shortfall)"
 		} else if miss {
 			status, failed = "MISSED", true
 		}
@@ -279,15 +277,6 @@ func TestEvaluation(t *testing.T) {
 	if failed {
 		t.Error("a quality target was missed")
 	}
-}
-
-// knownShortfalls are categories whose target kyc-screen/1.1 does not yet
-// meet. They are reported as MISSED in the table but do not fail the test,
-// so the rest of the gate keeps protecting against regressions. Remove an
-// entry as soon as the category meets its target.
-var knownShortfalls = map[string]bool{
-	"other lists' spellings (persons)": true, // 82.4% of 85%
-	"non-Latin (persons)":              true, // 61.6% of 80%: Arabic abjad spellings need a vowel model
 }
 
 // scriptOf classifies a name by its letters.
