@@ -100,9 +100,13 @@ type client struct {
 	id, secret, token string
 }
 
-func (e *env) newClient(name string) *client {
+func (e *env) newClient(name string, tenant ...string) *client {
 	e.t.Helper()
-	out, code := e.run("client", "create", "--name", name, "--scopes", "all", "--json")
+	args := []string{"client", "create", "--name", name, "--scopes", "all", "--json"}
+	if len(tenant) > 0 {
+		args = append(args, "--tenant", tenant[0])
+	}
+	out, code := e.run(args...)
 	if code != 0 {
 		e.t.Fatalf("client create exited %d", code)
 	}
@@ -249,6 +253,7 @@ func flow(t *testing.T, e *env) {
 		t.Fatalf("lists import: %d %s", code, out)
 	}
 	analyst, reviewer := e.newClient("analyst"), e.newClient("reviewer")
+	outsider := e.newClient("outsider", "globex")
 
 	srv := exec.Command(e.bin, "serve")
 	srv.Env = append(os.Environ(), e.vars...)
@@ -299,6 +304,7 @@ func flow(t *testing.T, e *env) {
 	}
 	e.token(analyst)
 	e.token(reviewer)
+	e.token(outsider)
 
 	// 1. A clean, low-risk individual is approved automatically.
 	var clean customerResp
@@ -358,9 +364,16 @@ func flow(t *testing.T, e *env) {
 	if st := e.call(reviewer, http.MethodPost, "/api/v1/cases/"+caseID+"/decisions", map[string]string{"decision": "reject", "reason": "Confirmed"}, &detail); st != 200 || detail.Status != "closed" {
 		t.Fatalf("second rejection: %d %s", st, detail.Status)
 	}
-	// The reviewer's client did not create the customer: it cannot read it.
-	if st := e.call(reviewer, http.MethodGet, "/api/v1/customers/"+listed.ID, nil, nil); st != 404 {
-		t.Fatalf("other client reads customer: %d, want 404", st)
+	// A client of the same tenant reads the customer; one of another tenant
+	// cannot, nor its cases.
+	if st := e.call(reviewer, http.MethodGet, "/api/v1/customers/"+listed.ID, nil, nil); st != 200 {
+		t.Fatalf("same-tenant client reads customer: %d, want 200", st)
+	}
+	if st := e.call(outsider, http.MethodGet, "/api/v1/customers/"+listed.ID, nil, nil); st != 404 {
+		t.Fatalf("other tenant reads customer: %d, want 404", st)
+	}
+	if st := e.call(outsider, http.MethodGet, "/api/v1/cases/"+caseID, nil, nil); st != 404 {
+		t.Fatalf("other tenant reads case: %d, want 404", st)
 	}
 	waitStatus(t, e, analyst, listed.ID, "rejected")
 

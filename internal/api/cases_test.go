@@ -222,19 +222,27 @@ func TestCaseListFiltersAndPagination(t *testing.T) {
 
 // Cases, hits and decisions of another client's customer must answer 404
 // like unknown ids (PRODUCT.md section 3).
-func TestCasesOfAnotherClientAreHidden(t *testing.T) {
+func TestCasesOfAnotherTenantAreHidden(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {
 		e.importOFAC()
 		_, a := e.client("all")
-		_, b := e.client("cases:read cases:write")
+		_, b := e.clientIn("globex", "cases:read cases:write audit:read")
 		_, cs := e.screeningCase(a)
 		var page struct{ Data []caseOut }
 		want(t, e.get("/api/v1/cases", b), http.StatusOK, &page)
-		r := e.get("/api/v1/cases/"+cs.ID, b)
-		if len(page.Data) != 0 || r.Status != http.StatusNotFound {
-			t.Skipf("KNOWN BUG (app.Cases does not scope cases to the client that owns the customer): "+
-				"client B lists %d cases and reads client A's case with status %d", len(page.Data), r.Status)
+		if len(page.Data) != 0 {
+			t.Fatalf("a client of another tenant lists %d cases", len(page.Data))
+		}
+		wantProblem(t, e.get("/api/v1/cases/"+cs.ID, b), http.StatusNotFound)
+		var evs struct {
+			Data []struct{ Tenant, Action string }
+		}
+		want(t, e.get("/api/v1/audit-events", b), http.StatusOK, &evs)
+		for _, ev := range evs.Data {
+			if ev.Tenant != "globex" {
+				t.Fatalf("a client of globex reads a %s event of tenant %q", ev.Action, ev.Tenant)
+			}
 		}
 		wantProblem(t, e.post("/api/v1/cases/"+cs.ID+"/decisions", b, map[string]any{"decision": "reject", "reason": "x"}), http.StatusNotFound)
 		wantProblem(t, e.do(req{Method: http.MethodPatch, Path: "/api/v1/screening-hits/" + cs.Hits[0].ID, Token: b, Body: map[string]any{"disposition": "false_positive", "reason": "x"}}), http.StatusNotFound)

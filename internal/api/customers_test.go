@@ -123,7 +123,7 @@ func TestNotFoundAndTenancy(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {
 		_, a := e.client("all")
-		_, b := e.client("all")
+		_, b := e.clientIn("globex", "all") // another tenant
 		c := e.create(a, individual())
 		unknown := wantProblem(t, e.get("/api/v1/customers/cus_unknown", a), http.StatusNotFound)
 		for _, r := range []*response{
@@ -255,7 +255,7 @@ func TestIdempotencyKey(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {
 		_, tok := e.client("customers:read customers:write")
-		_, other := e.client("customers:read customers:write")
+		_, other := e.clientIn("globex", "customers:read customers:write")
 		send := func(token, key string, body map[string]any) *response {
 			return e.do(req{Method: http.MethodPost, Path: "/api/v1/customers", Token: token, Body: body, Header: map[string]string{"Idempotency-Key": key}})
 		}

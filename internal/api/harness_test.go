@@ -185,11 +185,17 @@ func engines(t *testing.T, fn func(t *testing.T, e *env)) {
 	}
 }
 
-// client creates an API client with the scopes and returns a token for it
-// from POST /oauth/token.
+// client creates an API client of the tenant "acme" with the scopes and
+// returns a token for it from POST /oauth/token.
 func (e *env) client(scopes string) (id, token string) {
 	e.t.Helper()
-	nc, err := e.app.Clients.Create(e.ctx, operator, "test client", scopes)
+	return e.clientIn("acme", scopes)
+}
+
+// clientIn creates an API client of a tenant.
+func (e *env) clientIn(tenant, scopes string) (id, token string) {
+	e.t.Helper()
+	nc, err := e.app.Clients.CreateInTenant(e.ctx, operator, tenant, "test client", scopes)
 	if err != nil {
 		e.t.Fatalf("create client: %v", err)
 	}

@@ -506,6 +506,7 @@ type AuditEvent struct {
 	Seq        int64           `json:"seq"`
 	ID         string          `json:"id"`
 	OccurredAt time.Time       `json:"occurred_at"`
+	Tenant     string          `json:"tenant,omitempty"`
 	Actor      string          `json:"actor"`
 	Action     string          `json:"action"`
 	EntityType string          `json:"entity_type"`
@@ -537,7 +538,7 @@ func (s *server) auditRoutes() {
 			out.Body.NextCursor = itoa64(evs[len(evs)-1].Seq)
 		}
 		for _, e := range evs {
-			ae := AuditEvent{Seq: e.Seq, ID: e.ID, OccurredAt: e.OccurredAt, Actor: e.Actor, Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID, Digest: e.Digest, PrevHash: e.PrevHash, Hash: e.Hash}
+			ae := AuditEvent{Seq: e.Seq, ID: e.ID, OccurredAt: e.OccurredAt, Tenant: e.Tenant, Actor: e.Actor, Action: e.Action, EntityType: e.EntityType, EntityID: e.EntityID, Digest: e.Digest, PrevHash: e.PrevHash, Hash: e.Hash}
 			if e.Meta != "" {
 				ae.Meta = json.RawMessage(e.Meta)
 			}

@@ -70,10 +70,12 @@ type harness struct {
 }
 
 var (
-	clientA   = domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_a", Scopes: []string{"customers:read", "customers:write", "cases:read", "cases:write", "audit:read", "screening:read", "lists:read"}}
-	clientB   = domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_b", Scopes: []string{"customers:read", "customers:write", "cases:read", "cases:write"}}
-	readOnly  = domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_r", Scopes: []string{"customers:read"}}
-	operatorA = domain.Actor{Type: domain.ActorSystem, ID: "cli:test"}
+	clientA  = domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_a", Tenant: "acme", Scopes: []string{"customers:read", "customers:write", "cases:read", "cases:write", "audit:read", "screening:read", "lists:read"}}
+	clientB  = domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_b", Tenant: "acme", Scopes: []string{"customers:read", "customers:write", "cases:read", "cases:write"}}
+	readOnly = domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_r", Tenant: "acme", Scopes: []string{"customers:read"}}
+	// otherTenant holds every scope, in another tenant.
+	otherTenant = domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_o", Tenant: "globex", Scopes: clientA.Scopes}
+	operatorA   = domain.Actor{Type: domain.ActorSystem, ID: "cli:test"}
 )
 
 func setup(t *testing.T, engine string) *harness {
@@ -210,15 +212,23 @@ func TestCreateReadListAndTenancy(t *testing.T) {
 		if err != nil || got.Data.Individual.FamilyName != "Eriksson" {
 			t.Fatalf("get: %v %+v", err, got)
 		}
-		// Another client never sees it, and cannot tell it exists.
-		_, err = h.app.Customers.Get(h.ctx, clientB, c.ID)
-		wantCode(t, err, domain.ECodeNotFound)
-		_, err = h.app.Customers.Get(h.ctx, clientB, "cus_unknown")
-		wantCode(t, err, domain.ECodeNotFound)
-		list, _, err := h.app.Customers.List(h.ctx, clientB, app.ListCustomersInput{})
-		if err != nil || len(list) != 0 {
-			t.Fatalf("client B lists %d customers (%v)", len(list), err)
+		// Another client of the same tenant sees it.
+		if _, err := h.app.Customers.Get(h.ctx, clientB, c.ID); err != nil {
+			t.Fatalf("same tenant: %v", err)
 		}
+		// A client of another tenant never sees it, and cannot tell it exists.
+		_, err = h.app.Customers.Get(h.ctx, otherTenant, c.ID)
+		wantCode(t, err, domain.ECodeNotFound)
+		_, err = h.app.Customers.Get(h.ctx, otherTenant, "cus_unknown")
+		wantCode(t, err, domain.ECodeNotFound)
+		list, _, err := h.app.Customers.List(h.ctx, otherTenant, app.ListCustomersInput{})
+		if err != nil || len(list) != 0 {
+			t.Fatalf("other tenant lists %d customers (%v)", len(list), err)
+		}
+		_, err = h.app.Customers.Update(h.ctx, otherTenant, c.ID, func(d domain.CustomerData) (domain.CustomerData, error) { return d, nil })
+		wantCode(t, err, domain.ECodeNotFound)
+		_, err = h.app.Customers.Submit(h.ctx, otherTenant, c.ID)
+		wantCode(t, err, domain.ECodeNotFound)
 		// Email lookup through the blind index.
 		list, _, err = h.app.Customers.List(h.ctx, clientA, app.ListCustomersInput{Email: "ANNA.eriksson@example.com"})
 		if err != nil || len(list) != 1 {
@@ -568,3 +578,51 @@ func TestIdempotency(t *testing.T) {
 }
 
 func screeningQuery(name string) screening.Query { return screening.Query{Name: name} }
+
+func TestCasesAreTenantScoped(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		h.importOFAC()
+		d := person()
+		d.Individual.GivenNames, d.Individual.FamilyName, d.Individual.BirthDate = "Andrey Georgiyevich", "Zakharov", "1969-01-08"
+		c := h.create(clientA, d)
+		h.submitAndRun(clientA, c.ID)
+		cs := h.openCase(c.ID)
+		hits, _ := h.app.Cases.Hits(h.ctx, clientA, cs.ID)
+		if len(hits) == 0 {
+			t.Fatal("no hit")
+		}
+		list, _, err := h.app.Cases.List(h.ctx, otherTenant, app.ListCasesInput{})
+		if err != nil || len(list) != 0 {
+			t.Fatalf("other tenant lists %d cases (%v)", len(list), err)
+		}
+		_, err = h.app.Cases.Get(h.ctx, otherTenant, cs.ID)
+		wantCode(t, err, domain.ECodeNotFound)
+		_, err = h.app.Cases.Hits(h.ctx, otherTenant, cs.ID)
+		wantCode(t, err, domain.ECodeNotFound)
+		_, err = h.app.Cases.Hit(h.ctx, otherTenant, hits[0].ID)
+		wantCode(t, err, domain.ECodeNotFound)
+		_, err = h.app.Cases.Decide(h.ctx, otherTenant, cs.ID, app.DecideInput{Decision: domain.DecisionReject, Reason: "x"})
+		wantCode(t, err, domain.ECodeNotFound)
+		_, err = h.app.Cases.DispositionHit(h.ctx, otherTenant, hits[0].ID, app.DispositionInput{Disposition: domain.DispositionFalsePositive, Reason: "x"})
+		wantCode(t, err, domain.ECodeNotFound)
+		evs, err := h.app.Audit.ListEvents(h.ctx, otherTenant, store.AuditFilter{})
+		if err != nil || len(evs) != 0 {
+			t.Fatalf("other tenant reads %d audit events (%v)", len(evs), err)
+		}
+		evs, err = h.app.Audit.ListEvents(h.ctx, clientA, store.AuditFilter{})
+		if err != nil || len(evs) == 0 {
+			t.Fatalf("own tenant reads %d audit events (%v)", len(evs), err)
+		}
+		for _, e := range evs {
+			if e.Tenant != "acme" {
+				t.Fatalf("event of tenant %q listed for acme", e.Tenant)
+			}
+		}
+		// Staff (and the operator) see every tenant.
+		staff := domain.Actor{Type: domain.ActorUser, ID: "usr_1", Role: app.RoleAnalyst}
+		if _, err := h.app.Cases.Get(h.ctx, staff, cs.ID); err != nil {
+			t.Fatalf("staff: %v", err)
+		}
+	})
+}

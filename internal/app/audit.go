@@ -22,6 +22,8 @@ type AuditLog struct {
 
 // auditEntry is what a use case records about a change.
 type auditEntry struct {
+	// Tenant of the record the event is about ("" for system-wide events).
+	Tenant     string
 	Actor      domain.Actor
 	Action     string
 	EntityType string
@@ -56,6 +58,7 @@ func (l *AuditLog) record(ctx context.Context, tx store.Tx, e auditEntry) error 
 		Seq:        head.Seq + 1,
 		ID:         domain.NewID("evt", now),
 		OccurredAt: now,
+		Tenant:     e.Tenant,
 		Actor:      e.Actor.String(),
 		Action:     e.Action,
 		EntityType: e.EntityType,
@@ -81,6 +84,7 @@ func ChainHash(e domain.AuditEvent) string {
 		strconv.FormatInt(e.Seq, 10),
 		e.ID,
 		e.OccurredAt.UTC().Format(time.RFC3339Nano),
+		e.Tenant,
 		e.Actor, e.Action, e.EntityType, e.EntityID, e.Digest, e.Meta,
 	} {
 		// Length-prefix each field so that no two field lists collide.
@@ -155,5 +159,6 @@ func (l *AuditLog) ListEvents(ctx context.Context, actor domain.Actor, f store.A
 		f.Limit = 100
 	}
 	f.EntityType = strings.TrimSpace(f.EntityType)
+	f.Tenant = tenantFilter(actor)
 	return l.d.Store.Audit().List(ctx, f)
 }

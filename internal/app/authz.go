@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/store"
 )
 
 // Permission is what an actor asks to do; API scopes carry the same names.
@@ -56,15 +57,52 @@ func Authorize(a domain.Actor, perm Permission) error {
 			return nil
 		}
 		return domain.Errorf(domain.ECodeForbidden, "The %s role may not do this.", a.Role)
+	case domain.ActorApplicant:
+		// An applicant reads and edits their own record only (checked per
+		// record by canSeeCustomer).
+		if perm == PermCustomersRead || perm == PermCustomersWrite {
+			return nil
+		}
+		return domain.Errorf(domain.ECodeForbidden, "Not allowed.")
 	}
 	return domain.Errorf(domain.ECodeForbidden, "Not allowed.")
 }
 
-// canSeeCustomer reports whether the actor may see a customer: API clients
-// see the customers they created, staff and jobs see all.
-func canSeeCustomer(a domain.Actor, ownerClientID string) bool {
-	if a.Type == domain.ActorClient {
-		return ownerClientID == a.ID
+// canSeeTenant reports whether the actor may see a record of a tenant: API
+// clients see their own tenant's records; staff, the operator and jobs see
+// every tenant; applicants see no tenant-wide data.
+func canSeeTenant(a domain.Actor, tenant string) bool {
+	switch a.Type {
+	case domain.ActorClient:
+		return a.Tenant != "" && a.Tenant == tenant
+	case domain.ActorUser, domain.ActorSystem:
+		return true
 	}
-	return a.Type == domain.ActorUser || a.Type == domain.ActorSystem
+	return false
+}
+
+// canSeeCustomer reports whether the actor may see a customer: its tenant's
+// clients, staff, jobs, and the applicant who is that customer.
+func canSeeCustomer(a domain.Actor, rec store.CustomerRecord) bool {
+	if a.Type == domain.ActorApplicant {
+		return a.ID == rec.ID
+	}
+	return canSeeTenant(a, rec.Tenant)
+}
+
+// tenantFilter is the tenant a list must be limited to for this actor ("":
+// every tenant).
+func tenantFilter(a domain.Actor) string {
+	if a.Type == domain.ActorClient {
+		return a.Tenant
+	}
+	return ""
+}
+
+// tenantOf is the tenant that new records created by the actor belong to.
+func tenantOf(a domain.Actor) string {
+	if a.Type == domain.ActorClient && a.Tenant != "" {
+		return a.Tenant
+	}
+	return domain.DefaultTenant
 }

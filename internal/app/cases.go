@@ -47,7 +47,7 @@ func (s *Cases) List(ctx context.Context, actor domain.Actor, in ListCasesInput)
 	}
 	limit := clampLimit(in.Limit)
 	cs, err := s.d.Store.Cases().List(ctx, store.CaseFilter{
-		Kind: in.Kind, Status: in.Status, CustomerID: in.CustomerID, Assignee: in.Assignee, After: in.Cursor, Limit: limit + 1,
+		Kind: in.Kind, Status: in.Status, CustomerID: in.CustomerID, Assignee: in.Assignee, Tenant: tenantFilter(actor), After: in.Cursor, Limit: limit + 1,
 	})
 	if err != nil {
 		return nil, "", err
@@ -66,7 +66,13 @@ func (s *Cases) Get(ctx context.Context, actor domain.Actor, id string) (domain.
 		return domain.Case{}, err
 	}
 	c, err := s.d.Store.Cases().Get(ctx, id)
-	return c, notFound(err, "Case")
+	if err != nil {
+		return c, notFound(err, "Case")
+	}
+	if !canSeeTenant(actor, c.Tenant) {
+		return domain.Case{}, domain.Errorf(domain.ECodeNotFound, "Case not found.")
+	}
+	return c, nil
 }
 
 // Hits returns the screening hits of a case.
@@ -163,6 +169,9 @@ func (s *Cases) Decide(ctx context.Context, actor domain.Actor, caseID string, i
 		if err != nil {
 			return notFound(err, "Case")
 		}
+		if !canSeeTenant(actor, cs.Tenant) {
+			return domain.Errorf(domain.ECodeNotFound, "Case not found.")
+		}
 		crec, err := tx.Customers().GetForUpdate(ctx, cs.CustomerID)
 		if err != nil {
 			return err
@@ -252,7 +261,7 @@ func (s *Cases) Decide(ctx context.Context, actor domain.Actor, caseID string, i
 				return err
 			}
 			if err := s.audit.record(ctx, tx, auditEntry{
-				Actor: actor, Action: "customer.status_changed", EntityType: "customer", EntityID: cust.ID,
+				Tenant: cust.Tenant, Actor: actor, Action: "customer.status_changed", EntityType: "customer", EntityID: cust.ID,
 				Meta: map[string]string{"from": string(from), "to": string(cust.Status), "case_id": cs.ID},
 			}); err != nil {
 				return err
@@ -351,7 +360,7 @@ func (s *Cases) recordDecision(ctx context.Context, tx store.Tx, actor domain.Ac
 		return err
 	}
 	return s.audit.record(ctx, tx, auditEntry{
-		Actor: actor, Action: "case.decided", EntityType: "case", EntityID: cs.ID, Change: in,
+		Tenant: cs.Tenant, Actor: actor, Action: "case.decided", EntityType: "case", EntityID: cs.ID, Change: in,
 		Meta: map[string]string{"decision": string(in.Decision), "stage": stage, "case_status": string(cs.Status), "decision_id": id},
 	})
 }
@@ -388,8 +397,12 @@ func (s *Cases) DispositionHit(ctx context.Context, actor domain.Actor, hitID st
 		if err != nil {
 			return notFound(err, "Screening hit")
 		}
-		if _, err := tx.Customers().GetForUpdate(ctx, h.CustomerID); err != nil {
+		crec, err := tx.Customers().GetForUpdate(ctx, h.CustomerID)
+		if err != nil {
 			return err
+		}
+		if !canSeeTenant(actor, crec.Tenant) {
+			return domain.Errorf(domain.ECodeNotFound, "Screening hit not found.")
 		}
 		if h.CaseID != "" {
 			cs, err := tx.Cases().Get(ctx, h.CaseID)
@@ -411,7 +424,7 @@ func (s *Cases) DispositionHit(ctx context.Context, actor domain.Actor, hitID st
 			return err
 		}
 		if err := s.audit.record(ctx, tx, auditEntry{
-			Actor: actor, Action: "screening_hit.dispositioned", EntityType: "screening_hit", EntityID: h.ID, Change: in,
+			Tenant: crec.Tenant, Actor: actor, Action: "screening_hit.dispositioned", EntityType: "screening_hit", EntityID: h.ID, Change: in,
 			Meta: map[string]string{"from": orDash(prev), "to": h.Disposition, "list": h.List, "source_id": h.SourceID, "customer_id": h.CustomerID},
 		}); err != nil {
 			return err
@@ -453,6 +466,13 @@ func (s *Cases) Hit(ctx context.Context, actor domain.Actor, id string) (domain.
 	r, err := s.d.Store.Hits().Get(ctx, id)
 	if err != nil {
 		return domain.ScreeningHit{}, notFound(err, "Screening hit")
+	}
+	crec, err := s.d.Store.Customers().Get(ctx, r.CustomerID)
+	if err != nil {
+		return domain.ScreeningHit{}, err
+	}
+	if !canSeeTenant(actor, crec.Tenant) {
+		return domain.ScreeningHit{}, domain.Errorf(domain.ECodeNotFound, "Screening hit not found.")
 	}
 	return hitFromRecord(s.d.Crypt, r)
 }

@@ -170,7 +170,7 @@ func saveAssessment(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, 
 		return err
 	}
 	return audit.record(ctx, tx, auditEntry{
-		Actor: actor, Action: "risk.assessed", EntityType: "customer", EntityID: customerID,
+		Tenant: cust.Tenant, Actor: actor, Action: "risk.assessed", EntityType: "customer", EntityID: customerID,
 		Change: a, Meta: map[string]string{"score": fmt.Sprint(a.Score), "rating": string(a.Rating), "model_version": a.ModelVersion},
 	})
 }
@@ -255,7 +255,7 @@ func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out ch
 			}
 		}
 		if err := s.audit.record(ctx, tx, auditEntry{
-			Actor: domain.SystemActor("checks"), Action: "check.completed", EntityType: "check", EntityID: rec.ID,
+			Tenant: crec.Tenant, Actor: domain.SystemActor("checks"), Action: "check.completed", EntityType: "check", EntityID: rec.ID,
 			Meta: map[string]string{"customer_id": rec.CustomerID, "type": rec.Type, "status": rec.Status},
 		}); err != nil {
 			return err
@@ -335,7 +335,7 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string
 			s.d.Metrics.Decision("auto_approve")
 		}
 		return s.audit.record(ctx, tx, auditEntry{
-			Actor: actor, Action: "customer.approved", EntityType: "customer", EntityID: cust.ID,
+			Tenant: cust.Tenant, Actor: actor, Action: "customer.approved", EntityType: "customer", EntityID: cust.ID,
 			Meta: map[string]string{"from": string(domain.StatusSubmitted), "to": string(cust.Status), "rating": string(rating), "automatic": "true"},
 		})
 	}
@@ -371,17 +371,17 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string
 		return err
 	}
 	if err := s.audit.record(ctx, tx, auditEntry{
-		Actor: actor, Action: "customer.status_changed", EntityType: "customer", EntityID: cust.ID,
+		Tenant: cust.Tenant, Actor: actor, Action: "customer.status_changed", EntityType: "customer", EntityID: cust.ID,
 		Meta: map[string]string{"from": string(domain.StatusSubmitted), "to": string(cust.Status)},
 	}); err != nil {
 		return err
 	}
-	return openOrReuseCase(ctx, tx, s.d, s.audit, cust.ID, kind, sla, strings.Join(reasons, "; "), byType[string(domain.CheckScreening)].ID)
+	return openOrReuseCase(ctx, tx, s.d, s.audit, cust.Tenant, cust.ID, kind, sla, strings.Join(reasons, "; "), byType[string(domain.CheckScreening)].ID)
 }
 
 // openOrReuseCase opens a case for the customer unless one is already open
 // (a resubmission after a request for information goes back to its case).
-func openOrReuseCase(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, customerID string, kind domain.CaseKind, sla time.Duration, reason, screeningCheckID string) error {
+func openOrReuseCase(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, tenant, customerID string, kind domain.CaseKind, sla time.Duration, reason, screeningCheckID string) error {
 	now := d.now()
 	open, err := tx.Cases().OpenForCustomer(ctx, customerID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -403,7 +403,7 @@ func openOrReuseCase(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog,
 		action = "case.reopened"
 	} else {
 		cs = domain.Case{
-			ID: domain.NewID("case", now), CustomerID: customerID, Kind: kind, Status: domain.CaseOpen,
+			ID: domain.NewID("case", now), Tenant: tenant, CustomerID: customerID, Kind: kind, Status: domain.CaseOpen,
 			Reason: reason, DueAt: now.Add(sla), Version: 1, CreatedAt: now, UpdatedAt: now,
 		}
 		if err := tx.Cases().Create(ctx, cs); err != nil {
@@ -425,7 +425,7 @@ func openOrReuseCase(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog,
 		}
 	}
 	return audit.record(ctx, tx, auditEntry{
-		Actor: domain.SystemActor("decision-policy"), Action: action, EntityType: "case", EntityID: cs.ID,
+		Tenant: cs.Tenant, Actor: domain.SystemActor("decision-policy"), Action: action, EntityType: "case", EntityID: cs.ID,
 		Meta: map[string]string{"customer_id": customerID, "kind": string(cs.Kind), "reason": reason},
 	})
 }

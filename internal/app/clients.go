@@ -19,17 +19,30 @@ type Clients struct {
 // NewClient is a created client with its secret, shown once.
 type NewClient struct {
 	ClientID     string   `json:"client_id"`
+	Tenant       string   `json:"tenant"`
 	ClientSecret string   `json:"client_secret"`
 	Name         string   `json:"name"`
 	Scopes       []string `json:"scopes"`
 }
 
-// Create registers a client; only a hash of the secret is stored.
+// Create registers a client of the default tenant.
 func (s *Clients) Create(ctx context.Context, actor domain.Actor, name, scopes string) (NewClient, error) {
+	return s.CreateInTenant(ctx, actor, domain.DefaultTenant, name, scopes)
+}
+
+// CreateInTenant registers a client of a tenant; only a hash of the secret
+// is stored. A client sees only its tenant's customers and cases.
+func (s *Clients) CreateInTenant(ctx context.Context, actor domain.Actor, tenant, name, scopes string) (NewClient, error) {
 	if err := Authorize(actor, PermClientsWrite); err != nil {
 		return NewClient{}, err
 	}
 	var v domain.Validation
+	if tenant == "" {
+		tenant = domain.DefaultTenant
+	}
+	if !validTenant(tenant) {
+		v.Add("tenant", "Use 1 to 64 lower-case letters, digits, hyphens or underscores.")
+	}
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 100 {
 		v.Add("name", "Give the client a name of 1 to 100 characters.")
@@ -45,18 +58,30 @@ func (s *Clients) Create(ctx context.Context, actor domain.Actor, name, scopes s
 	}
 	id, secret := auth.NewClientSecret()
 	now := s.d.now()
-	rec := store.ClientRecord{ID: id, Name: name, SecretHash: auth.HashSecret(secret), Scopes: strings.Join(sc, " "), CreatedAt: now}
+	rec := store.ClientRecord{ID: id, Tenant: tenant, Name: name, SecretHash: auth.HashSecret(secret), Scopes: strings.Join(sc, " "), CreatedAt: now}
 	err = s.d.Store.InTx(ctx, func(tx store.Tx) error {
 		if err := tx.Clients().Create(ctx, rec); err != nil {
 			return err
 		}
 		return s.audit.record(ctx, tx, auditEntry{
-			Actor: actor, Action: "client.created", EntityType: "client", EntityID: id,
-			Meta: map[string]string{"name": name, "scopes": rec.Scopes},
+			Tenant: tenant, Actor: actor, Action: "client.created", EntityType: "client", EntityID: id,
+			Meta: map[string]string{"name": name, "scopes": rec.Scopes, "tenant": tenant},
 		})
 	})
 	if err != nil {
 		return NewClient{}, err
 	}
-	return NewClient{ClientID: id, ClientSecret: secret, Name: name, Scopes: sc}, nil
+	return NewClient{ClientID: id, Tenant: tenant, ClientSecret: secret, Name: name, Scopes: sc}, nil
+}
+
+func validTenant(t string) bool {
+	if len(t) == 0 || len(t) > 64 {
+		return false
+	}
+	for _, c := range t {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

@@ -39,6 +39,7 @@ func (s *Customers) Create(ctx context.Context, actor domain.Actor, in CreateCus
 	}
 	c := &domain.Customer{
 		ID:          domain.NewID("cus", now),
+		Tenant:      tenantOf(actor),
 		Type:        in.Type,
 		Status:      domain.StatusDraft,
 		ExternalRef: strings.TrimSpace(in.ExternalRef),
@@ -59,7 +60,7 @@ func (s *Customers) Create(ctx context.Context, actor domain.Actor, in CreateCus
 			return err
 		}
 		return s.audit.record(ctx, tx, auditEntry{
-			Actor: actor, Action: "customer.created", EntityType: "customer", EntityID: c.ID,
+			Tenant: c.Tenant, Actor: actor, Action: "customer.created", EntityType: "customer", EntityID: c.ID,
 			Change: c.Data, Meta: map[string]string{"type": string(c.Type), "status": string(c.Status)},
 		})
 	})
@@ -114,7 +115,7 @@ func (s *Customers) load(ctx context.Context, r store.Repos, actor domain.Actor,
 	if err != nil {
 		return nil, notFound(err, "Customer")
 	}
-	if !canSeeCustomer(actor, rec.ClientID) {
+	if !canSeeCustomer(actor, rec) {
 		return nil, domain.Errorf(domain.ECodeNotFound, "Customer not found.")
 	}
 	return s.fromRecord(rec)
@@ -150,8 +151,9 @@ func (s *Customers) List(ctx context.Context, actor domain.Actor, in ListCustome
 	}
 	limit := clampLimit(in.Limit)
 	f := store.CustomerFilter{Status: in.Status, RiskRating: in.RiskRating, Type: in.Type, After: in.Cursor, Limit: limit + 1}
-	if actor.Type == domain.ActorClient {
-		f.ClientID = actor.ID
+	f.Tenant = tenantFilter(actor)
+	if actor.Type == domain.ActorApplicant {
+		return nil, "", domain.Errorf(domain.ECodeForbidden, "Not allowed.")
 	}
 	if in.Email != "" {
 		f.EmailIndex = s.d.Crypt.BlindIndex("email", in.Email)
@@ -227,7 +229,7 @@ func (s *Customers) Update(ctx context.Context, actor domain.Actor, id string, m
 		}
 		out = c
 		return s.audit.record(ctx, tx, auditEntry{
-			Actor: actor, Action: "customer.updated", EntityType: "customer", EntityID: c.ID,
+			Tenant: c.Tenant, Actor: actor, Action: "customer.updated", EntityType: "customer", EntityID: c.ID,
 			Change: c.Data, Meta: map[string]string{"fields": strings.Join(changed, ",")},
 		})
 	})
@@ -324,7 +326,7 @@ func (s *Customers) Submit(ctx context.Context, actor domain.Actor, id string) (
 		}
 		out = c
 		return s.audit.record(ctx, tx, auditEntry{
-			Actor: actor, Action: "customer.submitted", EntityType: "customer", EntityID: c.ID,
+			Tenant: c.Tenant, Actor: actor, Action: "customer.submitted", EntityType: "customer", EntityID: c.ID,
 			Meta: map[string]string{"from": string(from), "to": string(c.Status), "round": fmt.Sprint(round)},
 		})
 	})
@@ -440,7 +442,7 @@ func customerToRecord(cr Crypter, c *domain.Customer) (store.CustomerRecord, err
 		return store.CustomerRecord{}, fmt.Errorf("encrypt customer: %w", err)
 	}
 	rec := store.CustomerRecord{
-		ID: c.ID, Type: string(c.Type), Status: string(c.Status), RiskRating: string(c.RiskRating),
+		ID: c.ID, Tenant: c.Tenant, Type: string(c.Type), Status: string(c.Status), RiskRating: string(c.RiskRating),
 		DueDiligence: string(c.DueDiligence), ExternalRef: c.ExternalRef, ClientID: c.ClientID,
 		Data: sealed, Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		SubmittedAt: c.SubmittedAt, DecidedAt: c.DecidedAt, NextReviewAt: c.NextReviewAt,
@@ -470,7 +472,7 @@ func customerToRecord(cr Crypter, c *domain.Customer) (store.CustomerRecord, err
 
 func customerFromRecord(cr Crypter, r store.CustomerRecord) (*domain.Customer, error) {
 	c := &domain.Customer{
-		ID: r.ID, Type: domain.CustomerType(r.Type), Status: domain.CustomerStatus(r.Status),
+		ID: r.ID, Tenant: r.Tenant, Type: domain.CustomerType(r.Type), Status: domain.CustomerStatus(r.Status),
 		RiskRating: domain.RiskRating(r.RiskRating), DueDiligence: domain.DueDiligence(r.DueDiligence),
 		ExternalRef: r.ExternalRef, ClientID: r.ClientID, Version: r.Version,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt,

@@ -52,10 +52,10 @@ func TestDocumentUpload(t *testing.T) {
 		wantCode(t, err, domain.ECodeInvalid)
 		_, err = h.app.Documents.Upload(h.ctx, clientA, c.ID, "other", make([]byte, app.MaxDocumentBytes+1))
 		wantCode(t, err, domain.ECodeTooLarge)
-		// Another client sees neither the customer nor the document.
-		_, err = h.app.Documents.Get(h.ctx, clientB, doc.ID)
+		// Another tenant's client sees neither the customer nor the document.
+		_, err = h.app.Documents.Get(h.ctx, otherTenant, doc.ID)
 		wantCode(t, err, domain.ECodeNotFound)
-		_, err = h.app.Documents.Upload(h.ctx, clientB, c.ID, "other", pdf)
+		_, err = h.app.Documents.Upload(h.ctx, otherTenant, c.ID, "other", pdf)
 		wantCode(t, err, domain.ECodeNotFound)
 		// Not after submission.
 		h.submitAndRun(clientA, c.ID)

@@ -179,7 +179,11 @@ func (v *Verifier) Verify(ctx context.Context, token string) (domain.Actor, erro
 		return domain.Actor{}, domain.Errorf(domain.ECodeUnauthorized, msgRevokedClient)
 	}
 	scopes := intersect(SplitScopes(scope), SplitScopes(client.Scopes))
-	return domain.Actor{Type: domain.ActorClient, ID: sub, Scopes: scopes}, nil
+	tenant := client.Tenant
+	if tenant == "" {
+		tenant = domain.DefaultTenant
+	}
+	return domain.Actor{Type: domain.ActorClient, ID: sub, Scopes: scopes, Tenant: tenant}, nil
 }
 
 // client looks the client up, through a short cache.

@@ -60,24 +60,25 @@ func runClient(ctx context.Context, e *Env, args []string) error {
 	if len(args) == 0 || args[0] != "create" {
 		return usageErr("usage: kyc client create --name NAME --scopes SCOPES [--json]")
 	}
-	var name, scopes string
+	var name, scopes, tenant string
 	var asJSON bool
 	return withSystem(ctx, e, "client create", args[1:], func(_ *config.Config, fs *flag.FlagSet) {
 		fs.StringVar(&name, "name", "", "client name (required)")
+		fs.StringVar(&tenant, "tenant", "default", "tenant: a client sees only its tenant's customers and cases")
 		fs.StringVar(&scopes, "scopes", "", "comma-separated scopes, or all (required)")
 		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
 	}, func(sys *system, pos []string) error {
 		if len(pos) > 0 {
 			return usageErr("unexpected argument %q", pos[0])
 		}
-		c, err := sys.app.Clients.Create(ctx, operator(), name, scopes)
+		c, err := sys.app.Clients.CreateInTenant(ctx, operator(), tenant, name, scopes)
 		if err != nil {
 			return describe(err)
 		}
 		if asJSON {
 			return printJSON(e.Stdout, c)
 		}
-		fmt.Fprintf(e.Stdout, "client_id:     %s\nclient_secret: %s\nscopes:        %s\n\nThe secret is shown only now: store it safely.\n", c.ClientID, c.ClientSecret, strings.Join(c.Scopes, " "))
+		fmt.Fprintf(e.Stdout, "client_id:     %s\nclient_secret: %s\ntenant:        %s\nscopes:        %s\n\nThe secret is shown only now: store it safely.\n", c.ClientID, c.ClientSecret, c.Tenant, strings.Join(c.Scopes, " "))
 		return nil
 	})
 }

@@ -17,6 +17,9 @@ const (
 type Actor struct {
 	Type ActorType
 	ID   string
+	// Tenant scopes an API client to its tenant's records; "" (staff users,
+	// the operator, jobs) sees every tenant.
+	Tenant string
 	// Scopes (API clients) or role (users) granted to the actor.
 	Scopes []string
 	Role   string
@@ -24,6 +27,10 @@ type Actor struct {
 
 // String renders the actor as "type:id".
 func (a Actor) String() string { return string(a.Type) + ":" + a.ID }
+
+// DefaultTenant is the tenant of clients created without one: a deployment
+// serving one institution needs no other.
+const DefaultTenant = "default"
 
 // SystemActor is the actor of background jobs.
 func SystemActor(job string) Actor { return Actor{Type: ActorSystem, ID: job} }
@@ -33,6 +40,7 @@ type AuditEvent struct {
 	Seq        int64
 	ID         string
 	OccurredAt time.Time
+	Tenant     string // tenant of the record the event is about ("" for system-wide events)
 	Actor      string // "type:id"
 	Action     string // e.g. "customer.created"
 	EntityType string

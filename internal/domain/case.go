@@ -62,6 +62,7 @@ func (d DecisionKind) Valid() bool {
 // a periodic review and so on.
 type Case struct {
 	ID         string
+	Tenant     string // the tenant of the customer
 	CustomerID string
 	Kind       CaseKind
 	Status     CaseStatus

@@ -127,6 +127,7 @@ type CustomerData struct {
 // Customer is the aggregate root of onboarding.
 type Customer struct {
 	ID           string
+	Tenant       string // the tenant the customer belongs to
 	Type         CustomerType
 	Status       CustomerStatus
 	RiskRating   RiskRating   // "" until assessed

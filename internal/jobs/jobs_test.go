@@ -22,7 +22,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/verify/phone"
 )
 
-var client = domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_jobs", Scopes: []string{"customers:read", "customers:write", "cases:read", "cases:write"}}
+var client = domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_jobs", Tenant: "acme", Scopes: []string{"customers:read", "customers:write", "cases:read", "cases:write"}}
 
 // provider wraps the document provider: it can fail every call, or block
 // each call until released.

@@ -67,6 +67,7 @@ type Repos interface {
 // the *Index fields are keyed blind indexes (HMAC) for exact lookups.
 type CustomerRecord struct {
 	ID            string
+	Tenant        string
 	Type          string
 	Status        string
 	RiskRating    string
@@ -93,6 +94,7 @@ type CustomerFilter struct {
 	RiskRating string
 	Type       string
 	ClientID   string
+	Tenant     string
 	EmailIndex string
 	NameIndex  string
 	After      string
@@ -163,6 +165,7 @@ type CaseFilter struct {
 	Status     string
 	CustomerID string
 	Assignee   string
+	Tenant     string
 	After      string
 	Limit      int
 }
@@ -238,6 +241,7 @@ type AuditHead struct {
 
 // AuditFilter selects audit events in sequence order, after AfterSeq.
 type AuditFilter struct {
+	Tenant     string
 	EntityType string
 	EntityID   string
 	AfterSeq   int64
@@ -258,6 +262,7 @@ type Audit interface {
 // ClientRecord is an API client. SecretHash is a hash, never the secret.
 type ClientRecord struct {
 	ID         string
+	Tenant     string
 	Name       string
 	SecretHash []byte
 	Scopes     string // space separated

@@ -99,6 +99,7 @@ type customers repos
 func customerOut(c gen.Customer) store.CustomerRecord {
 	return store.CustomerRecord{
 		ID:            c.ID,
+		Tenant:        c.Tenant,
 		Type:          c.Type,
 		Status:        c.Status,
 		RiskRating:    c.RiskRating,
@@ -121,6 +122,7 @@ func customerOut(c gen.Customer) store.CustomerRecord {
 func (r customers) Create(ctx context.Context, c store.CustomerRecord) error {
 	return mapErr(r.q.CreateCustomer(ctx, gen.CreateCustomerParams{
 		ID:            c.ID,
+		Tenant:        c.Tenant,
 		Type:          c.Type,
 		Status:        c.Status,
 		RiskRating:    c.RiskRating,
@@ -204,6 +206,7 @@ func (r customers) List(ctx context.Context, f store.CustomerFilter) ([]store.Cu
 		RiskRating: f.RiskRating,
 		Type:       f.Type,
 		ClientID:   f.ClientID,
+		Tenant:     f.Tenant,
 		EmailIndex: f.EmailIndex,
 		NameIndex:  f.NameIndex,
 		After:      f.After,
@@ -357,6 +360,7 @@ type cases repos
 
 func caseOut(c gen.Case) domain.Case {
 	return domain.Case{
+		Tenant:          c.Tenant,
 		ID:              c.ID,
 		CustomerID:      c.CustomerID,
 		Kind:            domain.CaseKind(c.Kind),
@@ -387,6 +391,7 @@ func casesOut(rows []gen.Case) []domain.Case {
 func (r cases) Create(ctx context.Context, c domain.Case) error {
 	return mapErr(r.q.CreateCase(ctx, gen.CreateCaseParams{
 		ID:              c.ID,
+		Tenant:          c.Tenant,
 		CustomerID:      c.CustomerID,
 		Kind:            string(c.Kind),
 		Status:          string(c.Status),
@@ -454,6 +459,7 @@ func (r cases) List(ctx context.Context, f store.CaseFilter) ([]domain.Case, err
 		Status:     f.Status,
 		CustomerID: f.CustomerID,
 		Assignee:   f.Assignee,
+		Tenant:     f.Tenant,
 		After:      f.After,
 		Lim:        limit(f.Limit),
 	})
@@ -658,6 +664,7 @@ func (r audit) Append(ctx context.Context, e domain.AuditEvent) error {
 		Seq:        e.Seq,
 		ID:         e.ID,
 		OccurredAt: tsIn(e.OccurredAt),
+		Tenant:     e.Tenant,
 		Actor:      e.Actor,
 		Action:     e.Action,
 		EntityType: e.EntityType,
@@ -672,6 +679,7 @@ func (r audit) Append(ctx context.Context, e domain.AuditEvent) error {
 func (r audit) List(ctx context.Context, f store.AuditFilter) ([]domain.AuditEvent, error) {
 	rows, err := r.q.ListAuditEvents(ctx, gen.ListAuditEventsParams{
 		AfterSeq:   f.AfterSeq,
+		Tenant:     f.Tenant,
 		EntityType: f.EntityType,
 		EntityID:   f.EntityID,
 		Lim:        limit(f.Limit),
@@ -685,6 +693,7 @@ func (r audit) List(ctx context.Context, f store.AuditFilter) ([]domain.AuditEve
 			Seq:        e.Seq,
 			ID:         e.ID,
 			OccurredAt: tsOut(e.OccurredAt),
+			Tenant:     e.Tenant,
 			Actor:      e.Actor,
 			Action:     e.Action,
 			EntityType: e.EntityType,
@@ -705,6 +714,7 @@ type clients repos
 func clientOut(c gen.ApiClient) store.ClientRecord {
 	return store.ClientRecord{
 		ID:         c.ID,
+		Tenant:     c.Tenant,
 		Name:       c.Name,
 		SecretHash: c.SecretHash,
 		Scopes:     c.Scopes,
@@ -716,6 +726,7 @@ func clientOut(c gen.ApiClient) store.ClientRecord {
 func (r clients) Create(ctx context.Context, c store.ClientRecord) error {
 	return mapErr(r.q.CreateClient(ctx, gen.CreateClientParams{
 		ID:         c.ID,
+		Tenant:     c.Tenant,
 		Name:       c.Name,
 		SecretHash: notNil(c.SecretHash),
 		Scopes:     c.Scopes,

@@ -13,9 +13,9 @@ WHERE id = 1 AND seq = sqlc.arg(prev_seq);
 
 -- name: InsertAuditEvent :exec
 INSERT INTO audit_events (
-    seq, id, occurred_at, actor, action, entity_type, entity_id, digest, meta, prev_hash, hash
+    seq, id, occurred_at, tenant, actor, action, entity_type, entity_id, digest, meta, prev_hash, hash
 ) VALUES (
-    sqlc.arg(seq), sqlc.arg(id), sqlc.arg(occurred_at), sqlc.arg(actor), sqlc.arg(action),
+    sqlc.arg(seq), sqlc.arg(id), sqlc.arg(occurred_at), sqlc.arg(tenant), sqlc.arg(actor), sqlc.arg(action),
     sqlc.arg(entity_type), sqlc.arg(entity_id), sqlc.arg(digest), sqlc.arg(meta),
     sqlc.arg(prev_hash), sqlc.arg(hash)
 );
@@ -25,5 +25,6 @@ SELECT * FROM audit_events
 WHERE seq > sqlc.arg(after_seq)
   AND (CAST(sqlc.arg(entity_type) AS TEXT) = '' OR entity_type = sqlc.arg(entity_type))
   AND (CAST(sqlc.arg(entity_id) AS TEXT) = '' OR entity_id = sqlc.arg(entity_id))
+  AND (CAST(sqlc.arg(tenant) AS TEXT) = '' OR tenant = sqlc.arg(tenant))
 ORDER BY seq
 LIMIT CAST(sqlc.arg(lim) AS BIGINT);

@@ -1,8 +1,8 @@
 -- API clients, signing keys and idempotency records.
 
 -- name: CreateClient :exec
-INSERT INTO api_clients (id, name, secret_hash, scopes, disabled, created_at)
-VALUES (sqlc.arg(id), sqlc.arg(name), sqlc.arg(secret_hash), sqlc.arg(scopes), sqlc.arg(disabled), sqlc.arg(created_at));
+INSERT INTO api_clients (id, tenant, name, secret_hash, scopes, disabled, created_at)
+VALUES (sqlc.arg(id), sqlc.arg(tenant), sqlc.arg(name), sqlc.arg(secret_hash), sqlc.arg(scopes), sqlc.arg(disabled), sqlc.arg(created_at));
 
 -- name: GetClient :one
 SELECT * FROM api_clients WHERE id = sqlc.arg(id);

@@ -2,10 +2,10 @@
 
 -- name: CreateCase :exec
 INSERT INTO cases (
-    id, customer_id, kind, status, assignee, reason, due_at, pending_decision, pending_by,
+    id, tenant, customer_id, kind, status, assignee, reason, due_at, pending_decision, pending_by,
     pending_reason, pending_at, outcome, version, created_at, updated_at, closed_at
 ) VALUES (
-    sqlc.arg(id), sqlc.arg(customer_id), sqlc.arg(kind), sqlc.arg(status), sqlc.arg(assignee),
+    sqlc.arg(id), sqlc.arg(tenant), sqlc.arg(customer_id), sqlc.arg(kind), sqlc.arg(status), sqlc.arg(assignee),
     sqlc.arg(reason), sqlc.arg(due_at), sqlc.arg(pending_decision), sqlc.arg(pending_by),
     sqlc.arg(pending_reason), sqlc.arg(pending_at), sqlc.arg(outcome), sqlc.arg(version),
     sqlc.arg(created_at), sqlc.arg(updated_at), sqlc.arg(closed_at)
@@ -40,6 +40,7 @@ WHERE (CAST(sqlc.arg(kind) AS TEXT) = '' OR kind = sqlc.arg(kind))
   AND (CAST(sqlc.arg(status) AS TEXT) = '' OR status = sqlc.arg(status))
   AND (CAST(sqlc.arg(customer_id) AS TEXT) = '' OR customer_id = sqlc.arg(customer_id))
   AND (CAST(sqlc.arg(assignee) AS TEXT) = '' OR assignee = sqlc.arg(assignee))
+  AND (CAST(sqlc.arg(tenant) AS TEXT) = '' OR tenant = sqlc.arg(tenant))
   AND (CAST(sqlc.arg(after) AS TEXT) = '' OR id < sqlc.arg(after))
 ORDER BY id DESC
 LIMIT CAST(sqlc.arg(lim) AS BIGINT);

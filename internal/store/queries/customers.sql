@@ -3,11 +3,11 @@
 
 -- name: CreateCustomer :exec
 INSERT INTO customers (
-    id, type, status, risk_rating, due_diligence, external_ref, client_id, data,
+    id, tenant, type, status, risk_rating, due_diligence, external_ref, client_id, data,
     email_index, document_index, name_index, version, created_at, updated_at,
     submitted_at, decided_at, next_review_at
 ) VALUES (
-    sqlc.arg(id), sqlc.arg(type), sqlc.arg(status), sqlc.arg(risk_rating), sqlc.arg(due_diligence),
+    sqlc.arg(id), sqlc.arg(tenant), sqlc.arg(type), sqlc.arg(status), sqlc.arg(risk_rating), sqlc.arg(due_diligence),
     sqlc.arg(external_ref), sqlc.arg(client_id), sqlc.arg(data), sqlc.arg(email_index),
     sqlc.arg(document_index), sqlc.arg(name_index), sqlc.arg(version), sqlc.arg(created_at),
     sqlc.arg(updated_at), sqlc.arg(submitted_at), sqlc.arg(decided_at), sqlc.arg(next_review_at)
@@ -44,6 +44,7 @@ WHERE (CAST(sqlc.arg(status) AS TEXT) = '' OR status = sqlc.arg(status))
   AND (CAST(sqlc.arg(risk_rating) AS TEXT) = '' OR risk_rating = sqlc.arg(risk_rating))
   AND (CAST(sqlc.arg(type) AS TEXT) = '' OR type = sqlc.arg(type))
   AND (CAST(sqlc.arg(client_id) AS TEXT) = '' OR client_id = sqlc.arg(client_id))
+  AND (CAST(sqlc.arg(tenant) AS TEXT) = '' OR tenant = sqlc.arg(tenant))
   AND (CAST(sqlc.arg(email_index) AS TEXT) = '' OR email_index = sqlc.arg(email_index))
   AND (CAST(sqlc.arg(name_index) AS TEXT) = '' OR name_index = sqlc.arg(name_index))
   AND (CAST(sqlc.arg(after) AS TEXT) = '' OR id < sqlc.arg(after))

@@ -13,12 +13,13 @@ import (
 
 const createClient = `-- name: CreateClient :exec
 
-INSERT INTO api_clients (id, name, secret_hash, scopes, disabled, created_at)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO api_clients (id, tenant, name, secret_hash, scopes, disabled, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 `
 
 type CreateClientParams struct {
 	ID         string
+	Tenant     string
 	Name       string
 	SecretHash []byte
 	Scopes     string
@@ -30,6 +31,7 @@ type CreateClientParams struct {
 func (q *Queries) CreateClient(ctx context.Context, arg CreateClientParams) error {
 	_, err := q.db.ExecContext(ctx, createClient,
 		arg.ID,
+		arg.Tenant,
 		arg.Name,
 		arg.SecretHash,
 		arg.Scopes,
@@ -90,7 +92,7 @@ func (q *Queries) DeleteKey(ctx context.Context, kid string) (int64, error) {
 }
 
 const getClient = `-- name: GetClient :one
-SELECT id, name, secret_hash, scopes, disabled, created_at FROM api_clients WHERE id = $1
+SELECT id, name, secret_hash, scopes, disabled, created_at, tenant FROM api_clients WHERE id = $1
 `
 
 func (q *Queries) GetClient(ctx context.Context, id string) (ApiClient, error) {
@@ -103,6 +105,7 @@ func (q *Queries) GetClient(ctx context.Context, id string) (ApiClient, error) {
 		&i.Scopes,
 		&i.Disabled,
 		&i.CreatedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
@@ -131,7 +134,7 @@ func (q *Queries) GetIdempotency(ctx context.Context, arg GetIdempotencyParams) 
 }
 
 const listClients = `-- name: ListClients :many
-SELECT id, name, secret_hash, scopes, disabled, created_at FROM api_clients ORDER BY created_at, id
+SELECT id, name, secret_hash, scopes, disabled, created_at, tenant FROM api_clients ORDER BY created_at, id
 `
 
 func (q *Queries) ListClients(ctx context.Context) ([]ApiClient, error) {
@@ -150,6 +153,7 @@ func (q *Queries) ListClients(ctx context.Context) ([]ApiClient, error) {
 			&i.Scopes,
 			&i.Disabled,
 			&i.CreatedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}

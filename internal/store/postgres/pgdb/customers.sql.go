@@ -46,19 +46,20 @@ func (q *Queries) CountCustomersByStatus(ctx context.Context) ([]CountCustomersB
 const createCustomer = `-- name: CreateCustomer :exec
 
 INSERT INTO customers (
-    id, type, status, risk_rating, due_diligence, external_ref, client_id, data,
+    id, tenant, type, status, risk_rating, due_diligence, external_ref, client_id, data,
     email_index, document_index, name_index, version, created_at, updated_at,
     submitted_at, decided_at, next_review_at
 ) VALUES (
-    $1, $2, $3, $4, $5,
-    $6, $7, $8, $9,
-    $10, $11, $12, $13,
-    $14, $15, $16, $17
+    $1, $2, $3, $4, $5, $6,
+    $7, $8, $9, $10,
+    $11, $12, $13, $14,
+    $15, $16, $17, $18
 )
 `
 
 type CreateCustomerParams struct {
 	ID            string
+	Tenant        string
 	Type          string
 	Status        string
 	RiskRating    string
@@ -82,6 +83,7 @@ type CreateCustomerParams struct {
 func (q *Queries) CreateCustomer(ctx context.Context, arg CreateCustomerParams) error {
 	_, err := q.db.ExecContext(ctx, createCustomer,
 		arg.ID,
+		arg.Tenant,
 		arg.Type,
 		arg.Status,
 		arg.RiskRating,
@@ -114,7 +116,7 @@ func (q *Queries) CustomerExists(ctx context.Context, id string) (int64, error) 
 }
 
 const getCustomer = `-- name: GetCustomer :one
-SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at FROM customers WHERE id = $1
+SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at, tenant FROM customers WHERE id = $1
 `
 
 func (q *Queries) GetCustomer(ctx context.Context, id string) (Customer, error) {
@@ -138,21 +140,23 @@ func (q *Queries) GetCustomer(ctx context.Context, id string) (Customer, error) 
 		&i.SubmittedAt,
 		&i.DecidedAt,
 		&i.NextReviewAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const listCustomers = `-- name: ListCustomers :many
-SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at FROM customers
+SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at, tenant FROM customers
 WHERE (CAST($1 AS TEXT) = '' OR status = $1)
   AND (CAST($2 AS TEXT) = '' OR risk_rating = $2)
   AND (CAST($3 AS TEXT) = '' OR type = $3)
   AND (CAST($4 AS TEXT) = '' OR client_id = $4)
-  AND (CAST($5 AS TEXT) = '' OR email_index = $5)
-  AND (CAST($6 AS TEXT) = '' OR name_index = $6)
-  AND (CAST($7 AS TEXT) = '' OR id < $7)
+  AND (CAST($5 AS TEXT) = '' OR tenant = $5)
+  AND (CAST($6 AS TEXT) = '' OR email_index = $6)
+  AND (CAST($7 AS TEXT) = '' OR name_index = $7)
+  AND (CAST($8 AS TEXT) = '' OR id < $8)
 ORDER BY id DESC
-LIMIT CAST($8 AS BIGINT)
+LIMIT CAST($9 AS BIGINT)
 `
 
 type ListCustomersParams struct {
@@ -160,6 +164,7 @@ type ListCustomersParams struct {
 	RiskRating string
 	Type       string
 	ClientID   string
+	Tenant     string
 	EmailIndex string
 	NameIndex  string
 	After      string
@@ -172,6 +177,7 @@ func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([
 		arg.RiskRating,
 		arg.Type,
 		arg.ClientID,
+		arg.Tenant,
 		arg.EmailIndex,
 		arg.NameIndex,
 		arg.After,
@@ -202,6 +208,7 @@ func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([
 			&i.SubmittedAt,
 			&i.DecidedAt,
 			&i.NextReviewAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}

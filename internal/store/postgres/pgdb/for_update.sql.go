@@ -10,7 +10,7 @@ import (
 )
 
 const getCaseForUpdate = `-- name: GetCaseForUpdate :one
-SELECT id, customer_id, kind, status, assignee, reason, due_at, pending_decision, pending_by, pending_reason, pending_at, outcome, version, created_at, updated_at, closed_at FROM cases WHERE id = $1 FOR UPDATE
+SELECT id, customer_id, kind, status, assignee, reason, due_at, pending_decision, pending_by, pending_reason, pending_at, outcome, version, created_at, updated_at, closed_at, tenant FROM cases WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetCaseForUpdate(ctx context.Context, id string) (Case, error) {
@@ -33,13 +33,14 @@ func (q *Queries) GetCaseForUpdate(ctx context.Context, id string) (Case, error)
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.ClosedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const getCustomerForUpdate = `-- name: GetCustomerForUpdate :one
 
-SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at FROM customers WHERE id = $1 FOR UPDATE
+SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at, tenant FROM customers WHERE id = $1 FOR UPDATE
 `
 
 // PostgreSQL variants of the row-locking reads.
@@ -64,6 +65,7 @@ func (q *Queries) GetCustomerForUpdate(ctx context.Context, id string) (Customer
 		&i.SubmittedAt,
 		&i.DecidedAt,
 		&i.NextReviewAt,
+		&i.Tenant,
 	)
 	return i, err
 }

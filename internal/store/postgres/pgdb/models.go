@@ -16,6 +16,7 @@ type ApiClient struct {
 	Scopes     string
 	Disabled   bool
 	CreatedAt  time.Time
+	Tenant     string
 }
 
 type AuditEvent struct {
@@ -30,6 +31,7 @@ type AuditEvent struct {
 	Meta       string
 	PrevHash   string
 	Hash       string
+	Tenant     string
 }
 
 type AuditHead struct {
@@ -55,6 +57,7 @@ type Case struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	ClosedAt        sql.NullTime
+	Tenant          string
 }
 
 type CaseDecision struct {
@@ -101,6 +104,7 @@ type Customer struct {
 	SubmittedAt   sql.NullTime
 	DecidedAt     sql.NullTime
 	NextReviewAt  sql.NullTime
+	Tenant        string
 }
 
 type Document struct {

@@ -27,11 +27,11 @@ func (q *Queries) GetAuditHead(ctx context.Context) (GetAuditHeadRow, error) {
 
 const insertAuditEvent = `-- name: InsertAuditEvent :exec
 INSERT INTO audit_events (
-    seq, id, occurred_at, actor, action, entity_type, entity_id, digest, meta, prev_hash, hash
+    seq, id, occurred_at, tenant, actor, action, entity_type, entity_id, digest, meta, prev_hash, hash
 ) VALUES (
-    ?1, ?2, ?3, ?4, ?5,
-    ?6, ?7, ?8, ?9,
-    ?10, ?11
+    ?1, ?2, ?3, ?4, ?5, ?6,
+    ?7, ?8, ?9, ?10,
+    ?11, ?12
 )
 `
 
@@ -39,6 +39,7 @@ type InsertAuditEventParams struct {
 	Seq        int64
 	ID         string
 	OccurredAt int64
+	Tenant     string
 	Actor      string
 	Action     string
 	EntityType string
@@ -54,6 +55,7 @@ func (q *Queries) InsertAuditEvent(ctx context.Context, arg InsertAuditEventPara
 		arg.Seq,
 		arg.ID,
 		arg.OccurredAt,
+		arg.Tenant,
 		arg.Actor,
 		arg.Action,
 		arg.EntityType,
@@ -67,18 +69,20 @@ func (q *Queries) InsertAuditEvent(ctx context.Context, arg InsertAuditEventPara
 }
 
 const listAuditEvents = `-- name: ListAuditEvents :many
-SELECT seq, id, occurred_at, actor, "action", entity_type, entity_id, digest, meta, prev_hash, hash FROM audit_events
+SELECT seq, id, occurred_at, actor, "action", entity_type, entity_id, digest, meta, prev_hash, hash, tenant FROM audit_events
 WHERE seq > ?1
   AND (CAST(?2 AS TEXT) = '' OR entity_type = ?2)
   AND (CAST(?3 AS TEXT) = '' OR entity_id = ?3)
+  AND (CAST(?4 AS TEXT) = '' OR tenant = ?4)
 ORDER BY seq
-LIMIT CAST(?4 AS BIGINT)
+LIMIT CAST(?5 AS BIGINT)
 `
 
 type ListAuditEventsParams struct {
 	AfterSeq   int64
 	EntityType string
 	EntityID   string
+	Tenant     string
 	Lim        int64
 }
 
@@ -87,6 +91,7 @@ func (q *Queries) ListAuditEvents(ctx context.Context, arg ListAuditEventsParams
 		arg.AfterSeq,
 		arg.EntityType,
 		arg.EntityID,
+		arg.Tenant,
 		arg.Lim,
 	)
 	if err != nil {
@@ -108,6 +113,7 @@ func (q *Queries) ListAuditEvents(ctx context.Context, arg ListAuditEventsParams
 			&i.Meta,
 			&i.PrevHash,
 			&i.Hash,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}

@@ -24,18 +24,19 @@ func (q *Queries) CaseExists(ctx context.Context, id string) (int64, error) {
 const createCase = `-- name: CreateCase :exec
 
 INSERT INTO cases (
-    id, customer_id, kind, status, assignee, reason, due_at, pending_decision, pending_by,
+    id, tenant, customer_id, kind, status, assignee, reason, due_at, pending_decision, pending_by,
     pending_reason, pending_at, outcome, version, created_at, updated_at, closed_at
 ) VALUES (
-    ?1, ?2, ?3, ?4, ?5,
-    ?6, ?7, ?8, ?9,
-    ?10, ?11, ?12, ?13,
-    ?14, ?15, ?16
+    ?1, ?2, ?3, ?4, ?5, ?6,
+    ?7, ?8, ?9, ?10,
+    ?11, ?12, ?13, ?14,
+    ?15, ?16, ?17
 )
 `
 
 type CreateCaseParams struct {
 	ID              string
+	Tenant          string
 	CustomerID      string
 	Kind            string
 	Status          string
@@ -57,6 +58,7 @@ type CreateCaseParams struct {
 func (q *Queries) CreateCase(ctx context.Context, arg CreateCaseParams) error {
 	_, err := q.db.ExecContext(ctx, createCase,
 		arg.ID,
+		arg.Tenant,
 		arg.CustomerID,
 		arg.Kind,
 		arg.Status,
@@ -108,7 +110,7 @@ func (q *Queries) CreateDecision(ctx context.Context, arg CreateDecisionParams) 
 }
 
 const getCase = `-- name: GetCase :one
-SELECT id, customer_id, kind, status, assignee, reason, due_at, pending_decision, pending_by, pending_reason, pending_at, outcome, version, created_at, updated_at, closed_at FROM cases WHERE id = ?1
+SELECT id, customer_id, kind, status, assignee, reason, due_at, pending_decision, pending_by, pending_reason, pending_at, outcome, version, created_at, updated_at, closed_at, tenant FROM cases WHERE id = ?1
 `
 
 func (q *Queries) GetCase(ctx context.Context, id string) (Case, error) {
@@ -131,19 +133,21 @@ func (q *Queries) GetCase(ctx context.Context, id string) (Case, error) {
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.ClosedAt,
+		&i.Tenant,
 	)
 	return i, err
 }
 
 const listCases = `-- name: ListCases :many
-SELECT id, customer_id, kind, status, assignee, reason, due_at, pending_decision, pending_by, pending_reason, pending_at, outcome, version, created_at, updated_at, closed_at FROM cases
+SELECT id, customer_id, kind, status, assignee, reason, due_at, pending_decision, pending_by, pending_reason, pending_at, outcome, version, created_at, updated_at, closed_at, tenant FROM cases
 WHERE (CAST(?1 AS TEXT) = '' OR kind = ?1)
   AND (CAST(?2 AS TEXT) = '' OR status = ?2)
   AND (CAST(?3 AS TEXT) = '' OR customer_id = ?3)
   AND (CAST(?4 AS TEXT) = '' OR assignee = ?4)
-  AND (CAST(?5 AS TEXT) = '' OR id < ?5)
+  AND (CAST(?5 AS TEXT) = '' OR tenant = ?5)
+  AND (CAST(?6 AS TEXT) = '' OR id < ?6)
 ORDER BY id DESC
-LIMIT CAST(?6 AS BIGINT)
+LIMIT CAST(?7 AS BIGINT)
 `
 
 type ListCasesParams struct {
@@ -151,6 +155,7 @@ type ListCasesParams struct {
 	Status     string
 	CustomerID string
 	Assignee   string
+	Tenant     string
 	After      string
 	Lim        int64
 }
@@ -161,6 +166,7 @@ func (q *Queries) ListCases(ctx context.Context, arg ListCasesParams) ([]Case, e
 		arg.Status,
 		arg.CustomerID,
 		arg.Assignee,
+		arg.Tenant,
 		arg.After,
 		arg.Lim,
 	)
@@ -188,6 +194,7 @@ func (q *Queries) ListCases(ctx context.Context, arg ListCasesParams) ([]Case, e
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.ClosedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}
@@ -238,7 +245,7 @@ func (q *Queries) ListDecisions(ctx context.Context, caseID string) ([]CaseDecis
 }
 
 const openCasesForCustomer = `-- name: OpenCasesForCustomer :many
-SELECT id, customer_id, kind, status, assignee, reason, due_at, pending_decision, pending_by, pending_reason, pending_at, outcome, version, created_at, updated_at, closed_at FROM cases WHERE customer_id = ?1 AND status <> 'closed'
+SELECT id, customer_id, kind, status, assignee, reason, due_at, pending_decision, pending_by, pending_reason, pending_at, outcome, version, created_at, updated_at, closed_at, tenant FROM cases WHERE customer_id = ?1 AND status <> 'closed'
 ORDER BY id
 `
 
@@ -268,6 +275,7 @@ func (q *Queries) OpenCasesForCustomer(ctx context.Context, customerID string) (
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.ClosedAt,
+			&i.Tenant,
 		); err != nil {
 			return nil, err
 		}

@@ -15,6 +15,7 @@ type ApiClient struct {
 	Scopes     string
 	Disabled   bool
 	CreatedAt  int64
+	Tenant     string
 }
 
 type AuditEvent struct {
@@ -29,6 +30,7 @@ type AuditEvent struct {
 	Meta       string
 	PrevHash   string
 	Hash       string
+	Tenant     string
 }
 
 type AuditHead struct {
@@ -54,6 +56,7 @@ type Case struct {
 	CreatedAt       int64
 	UpdatedAt       int64
 	ClosedAt        sql.NullInt64
+	Tenant          string
 }
 
 type CaseDecision struct {
@@ -100,6 +103,7 @@ type Customer struct {
 	SubmittedAt   sql.NullInt64
 	DecidedAt     sql.NullInt64
 	NextReviewAt  sql.NullInt64
+	Tenant        string
 }
 
 type Document struct {
