@@ -30,7 +30,9 @@ const (
 	phoneticSim    = 0.90 // similarity given to phonetically equal tokens
 	skeletonSim    = 0.90 // similarity given to abjad tokens with the same two-consonant skeleton
 	skeletonSim3   = 0.95 // … with the same skeleton of three or more consonants
+	skeletonSim1   = 0.85 // … short tokens with one consonant (علي/ali, ولي/wali)
 	translitSim    = 0.95 // similarity given to tokens with the same transliteration key
+	lengthPenalty  = 0.04 // fuzzy similarity lost per letter of length difference beyond one
 	queryCoverage  = 0.6  // weight of the query side in the name score
 	maxCandidates  = 256  // names fully scored per query
 	weakPenalty    = 0.9  // multiplier for weak aliases that are not exact
@@ -244,6 +246,9 @@ func NewIndex(entities []Entity) *Index {
 		ix.dels[v.s] = appendUnique(ix.dels[v.s], vid)
 		if !v.digit && len(v.s) >= 2 {
 			v.sk = skeleton(v.s)
+			if len(v.sk) == 1 && len(v.s) <= 4 {
+				ix.skel[v.sk] = appendUnique(ix.skel[v.sk], vid) // ali, wali, aly
+			}
 			if len(v.sk) >= 2 {
 				ix.skel[v.sk] = appendUnique(ix.skel[v.sk], vid)
 				if len(v.sk) >= 3 && v.sk[0] == 'l' {
@@ -408,6 +413,9 @@ var methodNames = [...]string{"none", "exact", "fuzzy", "phonetic", "skeleton", 
 // skelMatch: equal consonant skeletons, allowing an attached article
 // ("alnaimi"/"naimi").
 func skelMatch(a, b string) bool {
+	if len(a) == 1 || len(b) == 1 {
+		return a == b
+	}
 	if len(a) < 2 || len(b) < 2 {
 		return false
 	}
@@ -433,6 +441,12 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 	lq, lv := len(q.s), len(v.s)
 	ml := min(lq, lv)
 	if q.script == scriptAbjad && !v.digit && skelMatch(q.sk, v.sk) {
+		if len(q.sk) == 1 {
+			if lq > 4 || lv > 4 {
+				return 0, methodNone
+			}
+			return skeletonSim1, methodSkeleton
+		}
 		return skelSim(q.sk), methodSkeleton
 	}
 	if ml <= 2 || q.digit || v.digit {
@@ -448,6 +462,9 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 		s -= 0.1
 	} else if ml == 4 && m == methodFuzzy {
 		s -= 0.04
+	}
+	if d := abs(lq-lv); d > 1 && m == methodFuzzy {
+		s -= lengthPenalty * float32(d-1) // alexei/alexander: a shared prefix is not a spelling
 	}
 	if q.tk != "" && q.tk == v.tk {
 		ts := float32(translitSim)
@@ -584,10 +601,14 @@ func (ix *Index) searchGroup(ntoks []normToken, q Query, thr float64, sc *scratc
 			t.s = orig
 		}
 		slices.SortFunc(t.cands, func(a, b cand) int { return cmp.Compare(b.sim, a.sim) })
+		exact := len(t.cands) > 0 && t.cands[0].method == methodExact
 		if len(t.cands) > 0 {
 			t.w = ix.vocab[t.cands[0].v].w
 		} else {
 			t.w = ix.unknownW
+		}
+		if !exact {
+			// a title or particle weighs little even when it resembles a listed name
 			if f, ok := stopWeight[t.s]; ok {
 				t.w *= f
 			} else if f, ok := stopWeight[romanAlt(t.s)]; ok {
@@ -1035,7 +1056,7 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte) {
 			try(ix.dels[t.tk])
 		}
 	}
-	if len(t.sk) >= 2 {
+	if len(t.sk) >= 2 || (len(t.sk) == 1 && len(t.s) <= 4) {
 		try(ix.skel[t.sk])
 		if len(t.sk) >= 3 && t.sk[0] == 'l' {
 			try(ix.skel[t.sk[1:]])
