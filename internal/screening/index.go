@@ -463,7 +463,7 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 	} else if ml == 4 && m == methodFuzzy {
 		s -= 0.04
 	}
-	if d := abs(lq-lv); d > 1 && m == methodFuzzy {
+	if d := abs(lq - lv); d > 1 && m == methodFuzzy {
 		s -= lengthPenalty * float32(d-1) // alexei/alexander: a shared prefix is not a spelling
 	}
 	if q.tk != "" && q.tk == v.tk {
