@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -18,6 +19,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/jobs"
 	"github.com/kyc-platform/kyc/internal/risk"
+	"github.com/kyc-platform/kyc/internal/screening/listsync"
 	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/store/postgres"
 	"github.com/kyc-platform/kyc/internal/store/sqlite"
@@ -137,8 +139,30 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 	if err != nil {
 		return fail(fmt.Errorf("risk model: %w", err))
 	}
+	var listSync func(ctx context.Context) error
+	if len(cfg.ListSync) > 0 {
+		srcs, err := loadListSources(cfg.ListSources)
+		if err != nil {
+			return fail(err)
+		}
+		var picked []listsync.Source
+		for _, s := range srcs {
+			if slices.Contains(cfg.ListSync, s.Name) {
+				picked = append(picked, s)
+			}
+		}
+		if len(picked) != len(cfg.ListSync) {
+			return fail(fmt.Errorf("KYC_LIST_SYNC names a source without URLs (configure it in KYC_LIST_SOURCES)"))
+		}
+		fetcher := &listsync.Fetcher{UserAgent: "kyc/" + Version}
+		listSync = func(ctx context.Context) error {
+			_, err := sys.app.Screening.SyncAll(ctx, domain.SystemActor("list-sync"), fetcher, picked, false)
+			return err
+		}
+	}
 	sys.runner, err = jobs.New(jobs.Options{
 		Store: st, PGPool: pool, Workers: workers, MaxAttempts: cfg.JobMaxAttempts, Logger: log, Metrics: sys.metrics,
+		ListSync: listSync, ListSyncInterval: cfg.ListSyncInterval,
 	})
 	if err != nil {
 		return fail(err)

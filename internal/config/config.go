@@ -46,6 +46,12 @@ type Config struct {
 	IdentityProvider string
 	// ListReloadInterval is how often a replica checks for a new list snapshot.
 	ListReloadInterval time.Duration
+	// ListSync names the list sources synced from their official URLs by a
+	// periodic job (empty: no automatic sync); ListSources is an optional
+	// JSON file overriding the URLs; ListSyncInterval is the period.
+	ListSync         []string
+	ListSources      string
+	ListSyncInterval time.Duration
 	// CaseSLA is the time to decide an onboarding case; hits get HitSLA.
 	CaseSLA time.Duration
 	HitSLA  time.Duration
@@ -72,6 +78,7 @@ func Default() Config {
 		Workers:            8,
 		IdentityProvider:   "document",
 		ListReloadInterval: 5 * time.Second,
+		ListSyncInterval:   6 * time.Hour,
 		CaseSLA:            5 * 24 * time.Hour,
 		HitSLA:             24 * time.Hour,
 		JobMaxAttempts:     5,
@@ -137,6 +144,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("KYC_IDENTITY_PROVIDER", &c.IdentityProvider)
 	dur("KYC_TOKEN_TTL", &c.TokenTTL)
 	dur("KYC_LIST_RELOAD_INTERVAL", &c.ListReloadInterval)
+	dur("KYC_LIST_SYNC_INTERVAL", &c.ListSyncInterval)
+	str("KYC_LIST_SOURCES", &c.ListSources)
+	if v := getenv("KYC_LIST_SYNC"); v != "" {
+		c.ListSync = splitList(v)
+	}
 	dur("KYC_CASE_SLA", &c.CaseSLA)
 	dur("KYC_HIT_SLA", &c.HitSLA)
 	dur("KYC_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
@@ -224,6 +236,16 @@ func (c Config) Validate() error {
 	}
 	if c.IdentityProvider != "document" {
 		errs = append(errs, fmt.Errorf("KYC_IDENTITY_PROVIDER: %q is not a known provider (document)", c.IdentityProvider))
+	}
+	for _, s := range c.ListSync {
+		switch s {
+		case "ofac_sdn", "ofac_consolidated", "un", "eu", "uk", "us_csl", "opensanctions":
+		default:
+			errs = append(errs, fmt.Errorf("KYC_LIST_SYNC: %q is not a list source", s))
+		}
+	}
+	if len(c.ListSync) > 0 && c.ListSyncInterval < 5*time.Minute {
+		errs = append(errs, errors.New("KYC_LIST_SYNC_INTERVAL: must be at least 5m"))
 	}
 	if c.ListReloadInterval < time.Second {
 		errs = append(errs, errors.New("KYC_LIST_RELOAD_INTERVAL: must be at least 1s"))

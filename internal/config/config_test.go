@@ -57,6 +57,8 @@ func TestValidate(t *testing.T) {
 		{"mysql url", func(c *Config) { c.DatabaseURL = "mysql://x" }, "KYC_DATABASE_URL"},
 		{"ttl too long", func(c *Config) { c.TokenTTL = 48 * time.Hour }, "KYC_TOKEN_TTL"},
 		{"provider", func(c *Config) { c.IdentityProvider = "magic" }, "KYC_IDENTITY_PROVIDER"},
+		{"list sync source", func(c *Config) { c.ListSync = []string{"ofac_sdn", "interpol"} }, "KYC_LIST_SYNC"},
+		{"list sync too often", func(c *Config) { c.ListSync = []string{"un"}; c.ListSyncInterval = time.Minute }, "KYC_LIST_SYNC_INTERVAL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

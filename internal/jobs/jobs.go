@@ -63,7 +63,18 @@ type Options struct {
 	// doubles with each attempt up to 10 minutes. Zero means one second
 	// (tests shorten it).
 	RetryBase time.Duration
+	// ListSync, when set, runs every ListSyncInterval as a periodic job
+	// (one process runs each period): it fetches the configured official
+	// list URLs and stores new snapshots.
+	ListSync         func(ctx context.Context) error
+	ListSyncInterval time.Duration
 }
+
+// ListSyncArgs syncs the configured sanctions lists.
+type ListSyncArgs struct{}
+
+// Kind implements river.JobArgs.
+func (ListSyncArgs) Kind() string { return "list_sync" }
 
 // Runner owns the River client.
 type Runner struct {
@@ -93,6 +104,9 @@ func New(opts Options) (*Runner, error) {
 	if err := river.AddWorkerSafely(workers, &purgeWorker{b: b}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &listSyncWorker{b: b, sync: opts.ListSync}); err != nil {
+		return nil, err
+	}
 	maxAttempts := opts.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 5
@@ -110,6 +124,12 @@ func New(opts Options) (*Runner, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return PurgeArgs{}, nil
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
+		}
+		if opts.ListSync != nil && opts.ListSyncInterval > 0 {
+			cfg.PeriodicJobs = append(cfg.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(opts.ListSyncInterval), func() (river.JobArgs, *river.InsertOpts) {
+				// Unique per period: several replicas enqueue, one runs.
+				return ListSyncArgs{}, &river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByPeriod: opts.ListSyncInterval}}
+			}, &river.PeriodicJobOpts{RunOnStart: true}))
 		}
 		// River fetches at most MaxWorkers jobs per fetch and waits
 		// FetchCooldown between fetches; its 100 ms default caps a process at
@@ -242,6 +262,29 @@ func (w *purgeWorker) Work(ctx context.Context, job *river.Job[PurgeArgs]) error
 	n, err := w.b.app.Idem.Purge(ctx)
 	if err == nil && n > 0 {
 		w.b.log.Info("purged idempotency keys", "count", n)
+	}
+	return err
+}
+
+type listSyncWorker struct {
+	river.WorkerDefaults[ListSyncArgs]
+	b    *bundle
+	sync func(ctx context.Context) error
+}
+
+func (w *listSyncWorker) Work(ctx context.Context, job *river.Job[ListSyncArgs]) error {
+	if w.sync == nil {
+		return nil
+	}
+	start := time.Now()
+	err := w.sync(ctx)
+	outcome := "ok"
+	if err != nil {
+		outcome = "retry"
+		w.b.log.Warn("list sync failed; the lists in use are kept", "attempt", job.Attempt, "err", err)
+	}
+	if w.b.metrics != nil {
+		w.b.metrics.Job(job.Kind, outcome, time.Since(start))
 	}
 	return err
 }

@@ -464,3 +464,30 @@ func TestStartWithoutAppFails(t *testing.T) {
 		t.Fatal("Start without SetApp succeeded")
 	}
 }
+
+func TestPeriodicListSyncRuns(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		called := make(chan struct{}, 4)
+		r, err := jobs.New(jobs.Options{
+			Store: h.store, PGPool: testdb.PGPool(h.store), Workers: 2, FetchPollInterval: 50 * time.Millisecond,
+			ListSync:         func(context.Context) error { called <- struct{}{}; return nil },
+			ListSyncInterval: time.Hour,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		model, _ := risk.Default()
+		r.SetApp(app.New(app.Deps{Store: h.store, Crypt: h.crypt, Enqueue: r, Identity: h.provider, Risk: model,
+			Policy: app.Policy{MinAge: 18, PhoneCheck: phone.Validate}}))
+		if err := r.Start(h.ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer r.Stop(context.Background())
+		select {
+		case <-called:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the periodic list sync did not run on start")
+		}
+	})
+}
