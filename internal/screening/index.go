@@ -659,11 +659,21 @@ func (ix *Index) searchGroup(ntoks []normToken, q Query, thr float64, sc *scratc
 	}
 	// pick the most promising names by an optimistic estimate.
 	maxBonus := float32(0.1)
-	floor := float32(thr) - maxBonus - 0.1 - subsetBonusMax
+	floor := float32(thr) - maxBonus - 0.1
+	for i := range qt {
+		if qt[i].script == scriptAbjad {
+			floor -= 0.2 // split-word skeleton joins can raise the score beyond the estimate
+			break
+		}
+	}
 	for _, nid := range sc.touched {
 		a := sc.acc[nid]
 		nr := &ix.names[nid]
-		e := queryCoverage*a/qW + (1-queryCoverage)*min(1, a/nr.totalW)
+		nc := min(1, a/nr.totalW)
+		e := queryCoverage*a/qW + (1-queryCoverage)*nc
+		if a >= subsetMinCov*qW {
+			e += (1 - queryCoverage) * subsetShare * (1 - nc) // room for subsetBonus
+		}
 		if e >= floor {
 			sc.ests = append(sc.ests, est{nid, e})
 		}
@@ -909,8 +919,8 @@ func (ix *Index) joinSkeletons(qt []qTok, nr *nameRec, nn int, qm, qn *[16]int8,
 	}
 }
 
-// subsetBonusMax is the most subsetBonus adds to the name score.
-const subsetBonusMax = (1 - queryCoverage) * subsetShare
+// subsetMinCov is the query coverage a shortened name needs.
+const subsetMinCov = 0.97
 
 // subsetShare is the share of the missing name coverage that subsetBonus
 // restores.
@@ -923,7 +933,7 @@ const subsetShare = 0.5
 // is how people shorten names, unlike a random partial overlap.
 func subsetBonus(qt []qTok, nr *nameRec, nn int, qm *[16]int8, qs *[16]float32, qCov, nCov float32) float32 {
 	nq := len(qt)
-	if nq < 2 || nn <= nq || qCov < 0.97 || nCov >= 1 {
+	if nq < 2 || nn <= nq || qCov < subsetMinCov || nCov >= 1 {
 		return 0
 	}
 	for i := 0; i < nq; i++ {
