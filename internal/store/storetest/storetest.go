@@ -41,6 +41,7 @@ func Run(t *testing.T, open Open) {
 		{"Idempotency", idempotencyTests},
 		{"Lists", listTests},
 		{"Documents", documentTests},
+		{"AccessLinks", accessLinkTests},
 		{"River", riverTests},
 	}
 	for _, g := range groups {

@@ -9,6 +9,17 @@ import (
 	"time"
 )
 
+type AccessLink struct {
+	ID         string
+	TokenHash  string
+	CustomerID string
+	Tenant     string
+	CreatedBy  string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	UsedAt     sql.NullTime
+}
+
 type ApiClient struct {
 	ID         string
 	Name       string
@@ -17,6 +28,15 @@ type ApiClient struct {
 	Disabled   bool
 	CreatedAt  time.Time
 	Tenant     string
+}
+
+type ApplicantSession struct {
+	TokenHash  string
+	CustomerID string
+	LinkID     string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
 }
 
 type AuditEvent struct {

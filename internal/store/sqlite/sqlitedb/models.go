@@ -8,6 +8,17 @@ import (
 	"database/sql"
 )
 
+type AccessLink struct {
+	ID         string
+	TokenHash  string
+	CustomerID string
+	Tenant     string
+	CreatedBy  string
+	CreatedAt  int64
+	ExpiresAt  int64
+	UsedAt     sql.NullInt64
+}
+
 type ApiClient struct {
 	ID         string
 	Name       string
@@ -16,6 +27,15 @@ type ApiClient struct {
 	Disabled   bool
 	CreatedAt  int64
 	Tenant     string
+}
+
+type ApplicantSession struct {
+	TokenHash  string
+	CustomerID string
+	LinkID     string
+	CreatedAt  int64
+	LastSeenAt int64
+	ExpiresAt  int64
 }
 
 type AuditEvent struct {
