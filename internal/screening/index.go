@@ -336,6 +336,9 @@ type scratch struct {
 	qepoch  uint32   // per query
 	eMark   []uint32 // per entity: qepoch when it got a match
 	eSlot   []int32  // per entity: index of its match in the output
+	cEpoch  uint32   // per query token
+	cMark   []uint32 // per vocab: cEpoch when it was compared with the query token
+	cIdx    []int32  // per vocab: index in the token's candidates, -1 if no candidate
 	ests    []est
 	qt      []qTok
 	sub     []normToken
@@ -356,6 +359,8 @@ func (ix *Index) getScratch() *scratch {
 			gName:   make([]int32, ne),
 			eMark:   make([]uint32, ne),
 			eSlot:   make([]int32, ne),
+			cMark:   make([]uint32, len(ix.vocab)),
+			cIdx:    make([]int32, len(ix.vocab)),
 		}
 	}
 	s.qepoch++
@@ -593,11 +598,16 @@ func (ix *Index) searchGroup(ntoks []normToken, q Query, thr float64, sc *scratc
 		t.cands = t.cands[:0]
 		t.digit = hasDigit(t.s)
 		t.dm1, t.dm2, t.sk, t.tk = "", "", "", ""
-		ix.gatherCands(t, keyBuf[:])
+		sc.cEpoch++
+		if sc.cEpoch == 0 {
+			clear(sc.cMark)
+			sc.cEpoch = 1
+		}
+		ix.gatherCands(t, keyBuf[:], sc)
 		if alt := romanAlt(t.s); alt != t.s {
 			orig := t.s
 			t.s = alt
-			ix.gatherCands(t, keyBuf[:])
+			ix.gatherCands(t, keyBuf[:], sc)
 			t.s = orig
 		}
 		slices.SortFunc(t.cands, func(a, b cand) int { return cmp.Compare(b.sim, a.sim) })
@@ -1016,7 +1026,7 @@ func romanAlt(s string) string {
 
 // gatherCands adds the vocabulary tokens similar to t.s to t.cands, keeping
 // the best similarity per vocabulary token.
-func (ix *Index) gatherCands(t *qTok, keyBuf []byte) {
+func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
 	t.dm1, t.dm2, t.tk, t.sk = "", "", "", ""
 	if len(t.s) >= 3 && !t.digit {
 		t.dm1, t.dm2 = matchr.DoubleMetaphone(t.s)
@@ -1026,20 +1036,26 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte) {
 		t.sk = skeleton(t.s)
 	}
 	try := func(ids []int32) {
-	next:
 		for _, v := range ids {
-			for k := range t.cands {
-				if t.cands[k].v == v {
-					if t.cands[k].sim < 1 {
-						if s, m := tokenSim(t, &ix.vocab[v]); s > t.cands[k].sim {
-							t.cands[k].sim, t.cands[k].method = s, m
-						}
+			if sc.cMark[v] == sc.cEpoch {
+				// seen for this query token: keep the better similarity of the two forms
+				if k := sc.cIdx[v]; k >= 0 && t.cands[k].sim < 1 {
+					if s, m := tokenSim(t, &ix.vocab[v]); s > t.cands[k].sim {
+						t.cands[k].sim, t.cands[k].method = s, m
 					}
-					continue next
+				} else if k < 0 {
+					if s, m := tokenSim(t, &ix.vocab[v]); s > 0 {
+						sc.cIdx[v] = int32(len(t.cands))
+						t.cands = append(t.cands, cand{v: v, sim: s, method: m})
+					}
 				}
+				continue
 			}
+			sc.cMark[v] = sc.cEpoch
+			sc.cIdx[v] = -1
 			s, m := tokenSim(t, &ix.vocab[v])
 			if s > 0 {
+				sc.cIdx[v] = int32(len(t.cands))
 				t.cands = append(t.cands, cand{v: v, sim: s, method: m})
 			}
 		}
