@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -51,7 +52,22 @@ type Verifier struct {
 
 	mu    sync.Mutex
 	cache map[string]clientEntry
+
+	// verified remembers tokens whose signature and claims were checked,
+	// keyed by the token's SHA-256, until they expire: an ECDSA
+	// verification costs more than the rest of a typical request. The
+	// client is still looked up (through its short cache) on every use.
+	tmu      sync.Mutex
+	verified map[[32]byte]verifiedToken
 }
+
+type verifiedToken struct {
+	sub, scope string
+	exp        time.Time
+}
+
+// maxVerifiedTokens bounds the verified-token cache.
+const maxVerifiedTokens = 20000
 
 type clientEntry struct {
 	rec   store.ClientRecord
@@ -74,6 +90,7 @@ func NewVerifier(km *KeyManager, clients store.Clients, issuer, audience string,
 	v := &Verifier{
 		km: km, clients: clients, issuer: issuer, audience: audience,
 		cacheTTL: DefaultClientCacheTTL, cache: map[string]clientEntry{},
+		verified: map[[32]byte]verifiedToken{},
 	}
 	for _, o := range opts {
 		o(v)
@@ -112,6 +129,13 @@ func (v *Verifier) Verify(ctx context.Context, token string) (domain.Actor, erro
 	}
 	if len(token) > maxTokenSize || strings.Count(token, ".") != 2 || !isCompactJWS(token) {
 		return domain.Actor{}, invalid
+	}
+	h := sha256.Sum256([]byte(token))
+	v.tmu.Lock()
+	vt, hit := v.verified[h]
+	v.tmu.Unlock()
+	if hit && v.km.now().Before(vt.exp) {
+		return v.actor(ctx, vt.sub, vt.scope)
 	}
 	msg, err := jws.ParseString(token)
 	if err != nil || len(msg.Signatures()) != 1 {
@@ -171,6 +195,33 @@ func (v *Verifier) Verify(ctx context.Context, token string) (domain.Actor, erro
 			return domain.Actor{}, invalid
 		}
 	}
+	if exp, ok := tok.Expiration(); ok {
+		v.remember(h, verifiedToken{sub: sub, scope: scope, exp: exp})
+	}
+	return v.actor(ctx, sub, scope)
+}
+
+// remember caches a verified token until it expires.
+func (v *Verifier) remember(h [32]byte, vt verifiedToken) {
+	v.tmu.Lock()
+	defer v.tmu.Unlock()
+	if len(v.verified) >= maxVerifiedTokens {
+		now := v.km.now()
+		for k, e := range v.verified {
+			if !now.Before(e.exp) {
+				delete(v.verified, k)
+			}
+		}
+		if len(v.verified) >= maxVerifiedTokens {
+			clear(v.verified)
+		}
+	}
+	v.verified[h] = vt
+}
+
+// actor checks that the token's client still exists and is enabled, and
+// returns it with the token's scopes narrowed to the client's current ones.
+func (v *Verifier) actor(ctx context.Context, sub, scope string) (domain.Actor, error) {
 	client, found, err := v.client(ctx, sub)
 	if err != nil {
 		return domain.Actor{}, err
