@@ -7,7 +7,7 @@ SQLC      := github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 TEST_PG   ?= $(KYC_TEST_POSTGRES_URL)
 
-.PHONY: run build assets test test-short bench bench-api lint generate eval-screening clean
+.PHONY: run build assets test bench bench-api lint generate eval-screening clean
 
 ## run: build the assets and the binary, then serve on SQLite in ./kyc-data
 run: build
@@ -36,10 +36,6 @@ $(VENDOR)/.stamp: web/package.json web/package-lock.json
 test: assets
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
-
-## test-short: the fast tier (no end-to-end binary test)
-test-short: assets
-	$(GO) test -short -count=1 ./...
 
 ## bench: benchmarks — onboarding through the API with the raw insert ceiling of
 ## the same engine (SQLite; PostgreSQL with KYC_TEST_POSTGRES_URL), screening

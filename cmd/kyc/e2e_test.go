@@ -178,10 +178,10 @@ func individual(given, family, birth, nationality string, pep bool) map[string]a
 	return map[string]any{
 		"type": "individual", "given_names": given, "family_name": family, "birth_date": birth,
 		"nationality": nationality, "email": strings.ToLower(given[:1]+family) + "@example.com", "phone": "+46701234567",
-		"address":      map[string]any{"line1": "Storgatan 1", "city": "Stockholm", "postal_code": "11122", "country": "SE"},
-		"occupation":   "Engineer", "pep_declared": pep, "source_of_funds": "Salary", "face_to_face": true,
+		"address":    map[string]any{"line1": "Storgatan 1", "city": "Stockholm", "postal_code": "11122", "country": "SE"},
+		"occupation": "Engineer", "pep_declared": pep, "source_of_funds": "Salary", "face_to_face": true,
 		"expected_monthly_volume": map[string]any{"amount": 250000, "currency": "EUR"},
-		"document": map[string]any{"type": "id_card", "number": "AB1234567", "issuing_country": "SE", "expiry_date": "2031-05-01"},
+		"document":                map[string]any{"type": "id_card", "number": "AB1234567", "issuing_country": "SE", "expiry_date": "2031-05-01"},
 	}
 }
 
@@ -222,9 +222,6 @@ type customerResp struct {
 }
 
 func TestEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test builds and runs the binary; skipped with -short")
-	}
 	bin := kycBinary(t)
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
