@@ -61,6 +61,7 @@ type Repos interface {
 	Idempotency() Idempotency
 	Lists() Lists
 	Documents() Documents
+	StaffRepos
 	AccessLinks() AccessLinks
 }
 

@@ -42,6 +42,7 @@ func Run(t *testing.T, open Open) {
 		{"Lists", listTests},
 		{"Documents", documentTests},
 		{"AccessLinks", accessLinkTests},
+		{"Staff", staffTests},
 		{"River", riverTests},
 	}
 	for _, g := range groups {

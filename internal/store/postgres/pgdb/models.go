@@ -207,3 +207,30 @@ type SigningKey struct {
 	CreatedAt  time.Time
 	RetiredAt  sql.NullTime
 }
+
+type User struct {
+	ID                 string
+	EmailIndex         string
+	Email              []byte
+	Role               string
+	PasswordHash       string
+	MustChangePassword bool
+	TotpSecret         []byte
+	TotpEnrolled       bool
+	TotpLastStep       int64
+	FailedAttempts     int64
+	LockedUntil        sql.NullTime
+	Disabled           bool
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	LastSignInAt       sql.NullTime
+}
+
+type UserSession struct {
+	IDHash     string
+	UserID     string
+	Stage      string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}

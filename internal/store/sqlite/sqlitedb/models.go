@@ -206,3 +206,30 @@ type SigningKey struct {
 	CreatedAt  int64
 	RetiredAt  sql.NullInt64
 }
+
+type User struct {
+	ID                 string
+	EmailIndex         string
+	Email              []byte
+	Role               string
+	PasswordHash       string
+	MustChangePassword bool
+	TotpSecret         []byte
+	TotpEnrolled       bool
+	TotpLastStep       int64
+	FailedAttempts     int64
+	LockedUntil        sql.NullInt64
+	Disabled           bool
+	CreatedAt          int64
+	UpdatedAt          int64
+	LastSignInAt       sql.NullInt64
+}
+
+type UserSession struct {
+	IDHash     string
+	UserID     string
+	Stage      string
+	CreatedAt  int64
+	LastSeenAt int64
+	ExpiresAt  int64
+}
