@@ -43,6 +43,7 @@ func Run(t *testing.T, open Open) {
 		{"Documents", documentTests},
 		{"AccessLinks", accessLinkTests},
 		{"Staff", staffTests},
+		{"Tenants", tenantTests},
 		{"River", riverTests},
 	}
 	for _, g := range groups {
