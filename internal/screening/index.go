@@ -641,12 +641,44 @@ func (ix *Index) searchGroup(ntoks []normToken, q Query, thr float64, sc *scratc
 			sc.sims[int(sc.vRow[c.v])*nq+i] = c.sim
 		}
 	}
-	// accumulate weight per name.
-	var qW float32
+	// accumulate weight per name, walking the postings of the heaviest
+	// query tokens first. Once the tokens left cannot lift a name that none
+	// of the walked tokens touched to the estimate floor, their (long)
+	// posting lists of particles, legal forms and common given names are
+	// not walked: the names already touched get their exact sums from the
+	// similarity table instead.
+	maxBonus := float32(0.1)
+	floor := float32(thr) - maxBonus - 0.1
+	for i := range qt {
+		if qt[i].script == scriptAbjad {
+			floor -= 0.2 // split-word skeleton joins can raise the score beyond the estimate
+			break
+		}
+	}
+	var qW, remaining float32
+	var order [16]int8
+	var contrib [16]float32
 	for i := range qt {
 		qW += qt[i].w
+		if len(qt[i].cands) > 0 {
+			contrib[i] = qt[i].w * qt[i].cands[0].sim
+		}
+		remaining += contrib[i]
+		order[i] = int8(i)
+		for k := i; k > 0 && contrib[order[k]] > contrib[order[k-1]]; k-- {
+			order[k], order[k-1] = order[k-1], order[k]
+		}
 	}
-	for i := range qt {
+	// an untouched name needs at least this much weight to reach the floor
+	need := (floor - (1 - queryCoverage)) / queryCoverage * qW
+	cut := false
+	for _, oi := range order[:nq] {
+		i := int(oi)
+		if remaining < need {
+			cut = true
+			break
+		}
+		remaining -= contrib[i]
 		t := &qt[i]
 		for _, c := range t.cands {
 			contrib := t.w * c.sim
@@ -667,15 +699,26 @@ func (ix *Index) searchGroup(ntoks []normToken, q Query, thr float64, sc *scratc
 	if len(sc.touched) == 0 {
 		return out
 	}
-	// pick the most promising names by an optimistic estimate.
-	maxBonus := float32(0.1)
-	floor := float32(thr) - maxBonus - 0.1
-	for i := range qt {
-		if qt[i].script == scriptAbjad {
-			floor -= 0.2 // split-word skeleton joins can raise the score beyond the estimate
-			break
+	if cut {
+		for _, nid := range sc.touched {
+			var best [16]float32
+			for _, v := range ix.names[nid].toks {
+				if sc.vMark[v] != sc.epoch {
+					continue
+				}
+				row := sc.sims[int(sc.vRow[v])*nq : int(sc.vRow[v])*nq+nq]
+				for i, s := range row {
+					best[i] = max(best[i], s)
+				}
+			}
+			var a float32
+			for i := range qt {
+				a += qt[i].w * best[i]
+			}
+			sc.acc[nid] = a
 		}
 	}
+	// pick the most promising names by an optimistic estimate.
 	for _, nid := range sc.touched {
 		a := sc.acc[nid]
 		nr := &ix.names[nid]
