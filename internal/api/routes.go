@@ -20,6 +20,7 @@ func (s *server) routes() {
 	s.caseRoutes()
 	s.screeningRoutes()
 	s.auditRoutes()
+	s.accessLinkRoutes()
 }
 
 // ---- customers

@@ -48,6 +48,14 @@ type Policy struct {
 	// PhoneCheck validates a phone number for a country (injected so that
 	// domain stays free of dependencies).
 	PhoneCheck func(e164, country string) error
+	// PublicURL is the public base URL of the deployment (no trailing
+	// slash), used in access links.
+	PublicURL string
+	// AccessLinkTTL is the lifetime of an access link; ApplicantIdle and
+	// ApplicantMaxAge end applicant sessions (zero: the defaults).
+	AccessLinkTTL   time.Duration
+	ApplicantIdle   time.Duration
+	ApplicantMaxAge time.Duration
 }
 
 // Deps are the collaborators every use case shares.
@@ -96,6 +104,8 @@ type App struct {
 	Clients   *Clients
 	Idem      *Idempotency
 	Documents *Documents
+	// AccessLinks issues access links and runs applicant sessions.
+	AccessLinks *AccessLinks
 }
 
 // New wires the use cases over deps.
@@ -106,14 +116,15 @@ func New(deps Deps) *App {
 	checks := &Checks{d: d, audit: audit, screening: scr}
 	customers := &Customers{d: d, audit: audit}
 	return &App{
-		Customers: customers,
-		Documents: &Documents{d: d, audit: audit, cust: customers},
-		Checks:    checks,
-		Cases:     &Cases{d: d, audit: audit, checks: checks},
-		Screening: scr,
-		Audit:     audit,
-		Clients:   &Clients{d: d, audit: audit},
-		Idem:      &Idempotency{d: d},
+		Customers:   customers,
+		Documents:   &Documents{d: d, audit: audit, cust: customers},
+		Checks:      checks,
+		Cases:       &Cases{d: d, audit: audit, checks: checks},
+		Screening:   scr,
+		Audit:       audit,
+		Clients:     &Clients{d: d, audit: audit},
+		Idem:        &Idempotency{d: d},
+		AccessLinks: &AccessLinks{d: d, audit: audit, cust: customers},
 	}
 }
 

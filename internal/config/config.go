@@ -62,6 +62,15 @@ type Config struct {
 	MaxUploadBytes int64
 	// ShutdownTimeout bounds graceful shutdown.
 	ShutdownTimeout time.Duration
+	// SelfService enables the public start page of the hosted onboarding
+	// pages, where anyone may start an application (KYC_SELF_SERVICE).
+	SelfService bool
+	// AccessLinkTTL is the lifetime of an applicant access link;
+	// ApplicantIdle and ApplicantMaxAge end applicant sessions after
+	// inactivity and absolutely.
+	AccessLinkTTL   time.Duration
+	ApplicantIdle   time.Duration
+	ApplicantMaxAge time.Duration
 }
 
 // Default returns the configuration used with no flags and no environment.
@@ -85,6 +94,9 @@ func Default() Config {
 		MaxBodyBytes:       1 << 20,
 		MaxUploadBytes:     10 << 20,
 		ShutdownTimeout:    30 * time.Second,
+		AccessLinkTTL:      30 * time.Minute,
+		ApplicantIdle:      30 * time.Minute,
+		ApplicantMaxAge:    8 * time.Hour,
 	}
 }
 
@@ -155,6 +167,16 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	num("KYC_MIN_AGE", &c.MinAge)
 	num("KYC_WORKERS", &c.Workers)
 	num("KYC_JOB_MAX_ATTEMPTS", &c.JobMaxAttempts)
+	dur("KYC_ACCESS_LINK_TTL", &c.AccessLinkTTL)
+	dur("KYC_APPLICANT_SESSION_IDLE", &c.ApplicantIdle)
+	dur("KYC_APPLICANT_SESSION_MAX", &c.ApplicantMaxAge)
+	if v := getenv("KYC_SELF_SERVICE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("KYC_SELF_SERVICE: %q is not true or false", v))
+		}
+		c.SelfService = b
+	}
 	if v := getenv("KYC_AUTO_APPROVE"); v != "" {
 		c.AutoApprove = splitList(v) // "none" turns automatic approval off
 	}
@@ -249,6 +271,15 @@ func (c Config) Validate() error {
 	}
 	if c.ListReloadInterval < time.Second {
 		errs = append(errs, errors.New("KYC_LIST_RELOAD_INTERVAL: must be at least 1s"))
+	}
+	if c.AccessLinkTTL < time.Minute || c.AccessLinkTTL > 7*24*time.Hour {
+		errs = append(errs, fmt.Errorf("KYC_ACCESS_LINK_TTL: %s must be between 1m and 168h", c.AccessLinkTTL))
+	}
+	if c.ApplicantIdle < time.Minute || c.ApplicantIdle > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("KYC_APPLICANT_SESSION_IDLE: %s must be between 1m and 24h", c.ApplicantIdle))
+	}
+	if c.ApplicantMaxAge < c.ApplicantIdle || c.ApplicantMaxAge > 7*24*time.Hour {
+		errs = append(errs, fmt.Errorf("KYC_APPLICANT_SESSION_MAX: %s must be at least the idle timeout and at most 168h", c.ApplicantMaxAge))
 	}
 	return errors.Join(errs...)
 }

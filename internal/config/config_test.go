@@ -51,6 +51,9 @@ func TestValidate(t *testing.T) {
 		want   string
 	}{
 		{"bad addr", func(c *Config) { c.Addr = "8080" }, "KYC_ADDR"},
+		{"access link ttl", func(c *Config) { c.AccessLinkTTL = 10 * time.Second }, "KYC_ACCESS_LINK_TTL"},
+		{"applicant idle", func(c *Config) { c.ApplicantIdle = 0 }, "KYC_APPLICANT_SESSION_IDLE"},
+		{"applicant max below idle", func(c *Config) { c.ApplicantMaxAge = 10 * time.Minute }, "KYC_APPLICANT_SESSION_MAX"},
 		{"bad base url", func(c *Config) { c.BaseURL = "ftp://x" }, "KYC_BASE_URL"},
 		{"bad log format", func(c *Config) { c.LogFormat = "xml" }, "KYC_LOG_FORMAT"},
 		{"auto approve high", func(c *Config) { c.AutoApprove = []string{"high"} }, "KYC_AUTO_APPROVE"},
@@ -70,5 +73,30 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("want error naming %s, got %v", tt.want, err)
 			}
 		})
+	}
+}
+
+func TestApplicantSettingsFromEnv(t *testing.T) {
+	t.Parallel()
+	c, err := FromEnv(env(map[string]string{
+		"KYC_SELF_SERVICE": "true", "KYC_ACCESS_LINK_TTL": "2h",
+		"KYC_APPLICANT_SESSION_IDLE": "15m", "KYC_APPLICANT_SESSION_MAX": "4h",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.SelfService || c.AccessLinkTTL != 2*time.Hour || c.ApplicantIdle != 15*time.Minute || c.ApplicantMaxAge != 4*time.Hour {
+		t.Fatalf("unexpected config %+v", c)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	d := Default()
+	if d.SelfService || d.AccessLinkTTL != 30*time.Minute {
+		t.Fatalf("defaults: self service %v, link TTL %s", d.SelfService, d.AccessLinkTTL)
+	}
+	_, err = FromEnv(env(map[string]string{"KYC_SELF_SERVICE": "perhaps", "KYC_ACCESS_LINK_TTL": "long"}))
+	if err == nil || !strings.Contains(err.Error(), "KYC_SELF_SERVICE") || !strings.Contains(err.Error(), "KYC_ACCESS_LINK_TTL") {
+		t.Fatalf("want both bad variables named, got %v", err)
 	}
 }

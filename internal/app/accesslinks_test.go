@@ -1,0 +1,123 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/domain"
+)
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func linkToken(t *testing.T, l app.AccessLink) string {
+	t.Helper()
+	i := strings.Index(l.URL, app.AccessLinkPath)
+	if i < 0 {
+		t.Fatalf("url %q", l.URL)
+	}
+	if tok := l.URL[i+len(app.AccessLinkPath):]; tok == l.Token {
+		return tok
+	}
+	t.Fatalf("url %q does not carry the token", l.URL)
+	return ""
+}
+
+func TestAccessLinkLifecycle(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		a := h.create(clientA, person())
+		b := h.create(clientA, person())
+		l, err := h.app.AccessLinks.Create(h.ctx, clientA, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := linkToken(t, l)
+		// Another tenant cannot create a link; an applicant cannot either.
+		if _, err := h.app.AccessLinks.Create(h.ctx, otherTenant, a.ID); domain.ErrCode(err) != domain.ECodeNotFound {
+			t.Fatalf("other tenant: %v", err)
+		}
+		appl := domain.Actor{Type: domain.ActorApplicant, ID: a.ID}
+		if _, err := h.app.AccessLinks.Create(h.ctx, appl, a.ID); domain.ErrCode(err) != domain.ECodeForbidden {
+			t.Fatalf("applicant: %v", err)
+		}
+		s, err := h.app.AccessLinks.Open(h.ctx, tok)
+		if err != nil || s.CustomerID != a.ID || len(s.Token) < 22 {
+			t.Fatalf("open: %+v %v", s, err)
+		}
+		if _, err := h.app.AccessLinks.Open(h.ctx, tok); domain.ErrCode(err) != domain.ECodeNotFound {
+			t.Fatalf("second open: %v", err)
+		}
+		got, err := h.app.AccessLinks.Session(h.ctx, s.Token)
+		if err != nil || got.CustomerID != a.ID {
+			t.Fatalf("session: %+v %v", got, err)
+		}
+		// The session's actor sees its own customer and not another.
+		if _, err := h.app.Customers.Get(h.ctx, got.Actor(), a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.app.Customers.Get(h.ctx, got.Actor(), b.ID); domain.ErrCode(err) != domain.ECodeNotFound {
+			t.Fatalf("other customer: %v", err)
+		}
+		// Idle timeout.
+		h.clock.advance(31 * time.Minute)
+		if _, err := h.app.AccessLinks.Session(h.ctx, s.Token); domain.ErrCode(err) != domain.ECodeUnauthorized {
+			t.Fatalf("idle session: %v", err)
+		}
+		// An expired link cannot be opened.
+		l2, err := h.app.AccessLinks.Create(h.ctx, clientA, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.clock.advance(31 * time.Minute)
+		if _, err := h.app.AccessLinks.Open(h.ctx, l2.Token); domain.ErrCode(err) != domain.ECodeNotFound {
+			t.Fatalf("expired link: %v", err)
+		}
+		if _, err := h.app.AccessLinks.Open(h.ctx, "not-a-token"); domain.ErrCode(err) != domain.ECodeNotFound {
+			t.Fatalf("malformed token: %v", err)
+		}
+	})
+}
+
+func TestApplicantSessionAbsoluteTimeoutAndEnd(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		s, err := h.app.AccessLinks.StartSelfService(h.ctx, domain.CustomerIndividual)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := h.app.Customers.Get(h.ctx, s.Actor(), s.CustomerID)
+		if err != nil || c.Tenant != domain.DefaultTenant || c.Status != domain.StatusDraft {
+			t.Fatalf("self-service customer %+v %v", c, err)
+		}
+		// Activity every 20 minutes keeps it alive until the absolute end (8h).
+		for range 23 {
+			h.clock.advance(20 * time.Minute)
+			if _, err := h.app.AccessLinks.Session(h.ctx, s.Token); err != nil {
+				t.Fatalf("active session ended early: %v", err)
+			}
+		}
+		h.clock.advance(21 * time.Minute)
+		if _, err := h.app.AccessLinks.Session(h.ctx, s.Token); domain.ErrCode(err) != domain.ECodeUnauthorized {
+			t.Fatalf("session past its absolute end: %v", err)
+		}
+		s2, err := h.app.AccessLinks.StartSelfService(h.ctx, domain.CustomerBusiness)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.app.AccessLinks.End(h.ctx, s2.Token); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.app.AccessLinks.Session(h.ctx, s2.Token); domain.ErrCode(err) != domain.ECodeUnauthorized {
+			t.Fatalf("ended session: %v", err)
+		}
+		if _, err := h.app.AccessLinks.StartSelfService(h.ctx, "robot"); domain.ErrCode(err) != domain.ECodeInvalid {
+			t.Fatalf("bad type: %v", err)
+		}
+	})
+}
