@@ -99,7 +99,7 @@ type TokenMatch struct {
 	Similarity float64 `json:"similarity"`
 	// Weight is the token's information weight (rare tokens weigh more).
 	Weight float64 `json:"weight"`
-	// Method is exact, fuzzy, phonetic, skeleton, joined or none.
+	// Method is exact, fuzzy, phonetic, transliteration, skeleton, joined or none.
 	Method string `json:"method"`
 }
 
