@@ -106,6 +106,10 @@ type App struct {
 	Documents *Documents
 	// AccessLinks issues access links and runs applicant sessions.
 	AccessLinks *AccessLinks
+	// Users manages staff users and their sign-in; Backoffice holds the
+	// read models of the staff back office.
+	Users      *Users
+	Backoffice *Backoffice
 }
 
 // New wires the use cases over deps.
@@ -125,6 +129,8 @@ func New(deps Deps) *App {
 		Clients:     &Clients{d: d, audit: audit},
 		Idem:        &Idempotency{d: d},
 		AccessLinks: &AccessLinks{d: d, audit: audit, cust: customers},
+		Users:       &Users{d: d, audit: audit, Policy: DefaultStaffPolicy},
+		Backoffice:  &Backoffice{d: d},
 	}
 }
 

@@ -39,7 +39,7 @@ var rolePermissions = map[string][]Permission{
 	RoleAnalyst: {PermCustomersRead, PermCustomersWrite, PermScreeningRead, PermCasesRead, PermCasesWrite, PermListsRead},
 	RoleMLRO:    {PermCustomersRead, PermCustomersWrite, PermScreeningRead, PermCasesRead, PermCasesWrite, PermListsRead, PermAuditRead},
 	RoleAuditor: {PermCustomersRead, PermScreeningRead, PermCasesRead, PermListsRead, PermAuditRead},
-	RoleAdmin:   {PermListsRead, PermListsWrite, PermClientsWrite, PermWebhooksWrite, PermScreeningRead},
+	RoleAdmin:   {PermListsRead, PermListsWrite, PermClientsWrite, PermWebhooksWrite, PermScreeningRead, PermUsersWrite},
 }
 
 // Authorize returns a forbidden error unless the actor holds perm.
