@@ -130,6 +130,9 @@ type nameRec struct {
 	totalW float32
 	alias  int32 // -1 for the primary name, else index into Entity.Aliases
 	weak   bool
+	// surname marks the tokens written in capitals in a mixed-case name
+	// ("Maria Elena GAXIOLA GARCIA"): the list's surname.
+	surname uint32
 }
 
 // Index is an immutable, concurrency-safe index of list entities.
@@ -206,7 +209,17 @@ func NewIndex(entities []Entity) *Index {
 				df[id]++
 			}
 		}
-		ix.names = append(ix.names, nameRec{entity: int32(ei), toks: append([]int32(nil), tokBuf...), alias: alias, weak: weak})
+		var surname uint32
+		mixed := false
+		for _, t := range toks {
+			mixed = mixed || t.lower
+		}
+		for k, t := range toks {
+			if mixed && t.upper && len(t.s) > 1 && k < 32 {
+				surname |= 1 << k
+			}
+		}
+		ix.names = append(ix.names, nameRec{entity: int32(ei), toks: append([]int32(nil), tokBuf...), alias: alias, weak: weak, surname: surname})
 	}
 	seen := map[string]bool{}
 	for i := range ix.entities {
@@ -879,7 +892,7 @@ func (ix *Index) scoreName(qt []qTok, qW float32, nid int32, sc *scratch, explai
 		nSum += w * ns[j]
 	}
 	qCov, nCov := qSum/qW, nSum/nW
-	nCov += subsetBonus(qt, nr, nn, &qm, &qs, qCov, nCov)
+	nCov += subsetBonus(qt, nr, nn, &qm, &nm, &qs, qCov, nCov)
 	score := queryCoverage*qCov + (1-queryCoverage)*nCov
 	if nr.weak && score < 0.999 {
 		score *= weakPenalty
@@ -983,8 +996,10 @@ const subsetShare = 0.5
 // found in the name, close to exactly, with the name's first and last
 // tokens among them (in display or list order): "Andrey Zakharov" for
 // "Andrey Georgiyevich ZAKHAROV". Only middle names are then missing, which
-// is how people shorten names, unlike a random partial overlap.
-func subsetBonus(qt []qTok, nr *nameRec, nn int, qm *[16]int8, qs *[16]float32, qCov, nCov float32) float32 {
+// is how people shorten names, unlike a random partial overlap. When the
+// list writes the surname in capitals, a dropped surname token voids the
+// bonus.
+func subsetBonus(qt []qTok, nr *nameRec, nn int, qm *[16]int8, nm *[32]int8, qs *[16]float32, qCov, nCov float32) float32 {
 	nq := len(qt)
 	if nq < 2 || nn <= nq || qCov < subsetMinCov || nCov >= 1 {
 		return 0
@@ -997,6 +1012,11 @@ func subsetBonus(qt []qTok, nr *nameRec, nn int, qm *[16]int8, qs *[16]float32, 
 	first, last := int(qm[0]), int(qm[nq-1])
 	if !((first == 0 && last == nn-1) || (first == nn-1 && last == 0)) {
 		return 0
+	}
+	for j := 0; j < nn; j++ {
+		if nm[j] < 0 && nr.surname&(1<<j) != 0 {
+			return 0 // a surname dropped (GAXIOLA of GAXIOLA GARCIA) is not a shortened name
+		}
 	}
 	return (1 - nCov) * subsetShare
 }

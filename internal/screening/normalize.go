@@ -36,6 +36,8 @@ type normToken struct {
 	script script
 	sys    uint8 // writing system of the original letters
 	seg    uint8 // segment: parentheses, brackets and semicolons start a new one
+	upper  bool  // written in capitals only (the surname in "Andrey ZAKHAROV")
+	lower  bool  // has a lower-case letter
 }
 
 // Normalize returns the normalised form of a name as used by the matcher:
@@ -103,13 +105,15 @@ func tokenize(name string) []normToken {
 	curScript := scriptLatin
 	curSys := sysLatin
 	var seg uint8
+	var hasUpper, hasLower bool
 	flush := func() {
 		if len(cur) > 0 {
-			toks = append(toks, normToken{s: string(cur), script: curScript, sys: curSys, seg: seg})
+			toks = append(toks, normToken{s: string(cur), script: curScript, sys: curSys, seg: seg, upper: hasUpper && !hasLower, lower: hasLower})
 			cur = cur[:0]
 		}
 		curScript = scriptLatin
 		curSys = sysLatin
+		hasUpper, hasLower = false, false
 	}
 	addASCII := func(b byte) {
 		switch {
@@ -135,12 +139,22 @@ func tokenize(name string) []normToken {
 				i++
 				continue
 			}
+			if b >= 'A' && b <= 'Z' {
+				hasUpper = true
+			} else if b >= 'a' && b <= 'z' {
+				hasLower = true
+			}
 			addASCII(b)
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(name[i:])
 		i += size
+		if unicode.IsUpper(r) {
+			hasUpper = true
+		} else if unicode.IsLower(r) {
+			hasLower = true
+		}
 		switch {
 		case r == utf8.RuneError:
 			flush()
