@@ -1,0 +1,365 @@
+package applicant
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/kyc-platform/kyc/internal/domain"
+)
+
+// Field kinds.
+const (
+	kindText     = "text"
+	kindEmail    = "email"
+	kindTel      = "tel"
+	kindDate     = "date"
+	kindCountry  = "country"
+	kindRadios   = "radios"
+	kindYesNo    = "yesno"
+	kindTextarea = "textarea"
+	kindAmount   = "amount"
+	kindCurrency = "currency"
+	kindURL      = "url"
+	kindMRZ      = "mrz"
+)
+
+// field is one question of a step. Path is the field's location in the
+// customer data, exactly as the domain validation names it
+// ("given_names", "address.country", "document.expiry_date"); the form
+// input carries the same name.
+type field struct {
+	Path         string
+	Kind         string
+	Label        string // message id; the hint is Label+".hint" when it exists
+	Required     bool   // mirrors the submission rule (HTML required)
+	Autocomplete string
+	Pattern      string
+	MaxLen       int
+	Options      []string // radios: values; labels are Label+"."+value
+	Width        string   // CSS width class
+	DateMax      string   // "today" or ""
+	DateMin      string   // "today" or ""
+}
+
+// step is one page of the flow.
+type step struct {
+	ID     string
+	Title  string // message id of the heading (the question)
+	Fields []field
+	// Special pages have their own template: "people", "upload", "review".
+	Special string
+}
+
+// Name pattern for HTML (v flag): letters of any script, marks, space,
+// period, apostrophes and hyphens; the domain rule is the authority.
+const namePattern = `[\p{L}\p{M} .'’‐\-]+`
+
+func personFields(prefix string, withContact bool) []field {
+	p := func(s string) string {
+		if prefix == "" {
+			return s
+		}
+		return prefix + "." + s
+	}
+	fs := []field{
+		{Path: p("given_names"), Kind: kindText, Label: "f.given_names", Required: true, Autocomplete: "given-name", Pattern: namePattern, MaxLen: domain.MaxNameLen},
+		{Path: p("family_name"), Kind: kindText, Label: "f.family_name", Required: true, Autocomplete: "family-name", Pattern: namePattern, MaxLen: domain.MaxNameLen},
+		{Path: p("birth_date"), Kind: kindDate, Label: "f.birth_date", Required: true, Autocomplete: "bday", DateMax: "today", Width: "kyc-w-date"},
+		{Path: p("nationality"), Kind: kindCountry, Label: "f.nationality", Required: true},
+	}
+	if withContact {
+		fs = append(fs,
+			field{Path: p("email"), Kind: kindEmail, Label: "f.email", Autocomplete: "email", MaxLen: 254},
+			field{Path: p("phone"), Kind: kindTel, Label: "f.phone", Autocomplete: "tel", Pattern: `\+[1-9][0-9]{7,14}`, MaxLen: 16, Width: "kyc-w-20"},
+		)
+	}
+	return fs
+}
+
+func addressFields(prefix string, auto bool) []field {
+	ac := func(s string) string {
+		if auto {
+			return s
+		}
+		return "off"
+	}
+	return []field{
+		{Path: prefix + ".line1", Kind: kindText, Label: "f.address.line1", Required: true, Autocomplete: ac("address-line1"), MaxLen: 200},
+		{Path: prefix + ".line2", Kind: kindText, Label: "f.address.line2", Autocomplete: ac("address-line2"), MaxLen: 200},
+		{Path: prefix + ".city", Kind: kindText, Label: "f.address.city", Required: true, Autocomplete: ac("address-level2"), MaxLen: 100, Width: "kyc-w-30"},
+		{Path: prefix + ".postal_code", Kind: kindText, Label: "f.address.postal_code", Autocomplete: ac("postal-code"), Pattern: `[\p{L}\p{N} \-]{1,20}`, MaxLen: 20, Width: "kyc-w-10"},
+		{Path: prefix + ".region", Kind: kindText, Label: "f.address.region", Autocomplete: ac("address-level1"), MaxLen: 100, Width: "kyc-w-30"},
+		{Path: prefix + ".country", Kind: kindCountry, Label: "f.address.country", Required: true, Autocomplete: ac("country")},
+	}
+}
+
+var moneyFields = []field{
+	{Path: "occupation", Kind: kindText, Label: "f.occupation", Autocomplete: "organization-title", MaxLen: 100},
+	{Path: "pep_declared", Kind: kindYesNo, Label: "f.pep_declared"},
+	{Path: "source_of_funds", Kind: kindTextarea, Label: "f.source_of_funds", MaxLen: 1000},
+	{Path: "expected_monthly_volume.amount", Kind: kindAmount, Label: "f.expected_monthly_volume.amount", Width: "kyc-w-20"},
+	{Path: "expected_monthly_volume.currency", Kind: kindCurrency, Label: "f.expected_monthly_volume.currency"},
+}
+
+var individualSteps = []step{
+	{ID: "personal", Title: "step.personal", Fields: personFields("", true)},
+	{ID: "address", Title: "step.address", Fields: addressFields("address", true)},
+	{ID: "about", Title: "step.about", Fields: moneyFields},
+	{ID: "document", Title: "step.document", Fields: []field{
+		{Path: "document.type", Kind: kindRadios, Label: "f.document.type", Required: true, Options: []string{"passport", "id_card", "driving_licence", "residence_permit"}},
+		{Path: "document.number", Kind: kindText, Label: "f.document.number", Required: true, Pattern: `[A-Za-z0-9 \-]{1,30}`, MaxLen: 40, Width: "kyc-w-20", Autocomplete: "off"},
+		{Path: "document.issuing_country", Kind: kindCountry, Label: "f.document.issuing_country", Required: true},
+		{Path: "document.expiry_date", Kind: kindDate, Label: "f.document.expiry_date", Required: true, DateMin: "today", Width: "kyc-w-date"},
+		{Path: "document.mrz", Kind: kindMRZ, Label: "f.document.mrz", MaxLen: 200},
+	}},
+	{ID: "upload", Title: "step.upload", Special: "upload"},
+	{ID: "review", Title: "step.review", Special: "review"},
+}
+
+var businessSteps = []step{
+	{ID: "company", Title: "step.company", Fields: []field{
+		{Path: "legal_name", Kind: kindText, Label: "f.legal_name", Required: true, Autocomplete: "organization", MaxLen: 200},
+		{Path: "registration_number", Kind: kindText, Label: "f.registration_number", Required: true, Pattern: `[\p{L}\p{N} \-./]{1,50}`, MaxLen: 50, Width: "kyc-w-20"},
+		{Path: "incorporation_country", Kind: kindCountry, Label: "f.incorporation_country", Required: true},
+		{Path: "incorporation_date", Kind: kindDate, Label: "f.incorporation_date", Required: true, DateMax: "today", Width: "kyc-w-date"},
+		{Path: "legal_form", Kind: kindText, Label: "f.legal_form", Required: true, MaxLen: 100, Width: "kyc-w-20"},
+		{Path: "industry", Kind: kindText, Label: "f.industry", Required: true, Pattern: `[0-9]{2}(\.[0-9]{1,2})?|[0-9]{2,6}`, MaxLen: 6, Width: "kyc-w-10"},
+		{Path: "website", Kind: kindURL, Label: "f.website", Autocomplete: "url", MaxLen: 200},
+		{Path: "email", Kind: kindEmail, Label: "f.company_email", Autocomplete: "email", MaxLen: 254},
+		{Path: "phone", Kind: kindTel, Label: "f.company_phone", Autocomplete: "tel", Pattern: `\+[1-9][0-9]{7,14}`, MaxLen: 16, Width: "kyc-w-20"},
+	}},
+	{ID: "address", Title: "step.company_address", Fields: addressFields("address", false)},
+	{ID: "people", Title: "step.people", Special: "people"},
+	{ID: "about", Title: "step.company_about", Fields: []field{
+		{Path: "source_of_funds", Kind: kindTextarea, Label: "f.company_source_of_funds", MaxLen: 1000},
+		{Path: "expected_monthly_volume.amount", Kind: kindAmount, Label: "f.expected_monthly_volume.amount", Width: "kyc-w-20"},
+		{Path: "expected_monthly_volume.currency", Kind: kindCurrency, Label: "f.expected_monthly_volume.currency"},
+	}},
+	{ID: "upload", Title: "step.company_upload", Special: "upload"},
+	{ID: "review", Title: "step.review", Special: "review"},
+}
+
+// relatedRoles are the roles a related person may hold.
+var relatedRoles = []string{"ubo", "director", "signatory", "shareholder"}
+
+// personRowFields are the fields of one related person (without prefix).
+func personRowFields(i int) []field {
+	prefix := fmt.Sprintf("related_persons[%d]", i)
+	fs := personFields(prefix, false)
+	for j := range fs {
+		fs[j].Autocomplete = "off"
+	}
+	fs = append(fs, field{Path: prefix + ".ownership_percent", Kind: kindText, Label: "f.ownership_percent", Pattern: `[0-9]{1,3}([.,][0-9]{1,2})?`, MaxLen: 6, Width: "kyc-w-10"})
+	return append(fs, addressFields(prefix+".address", false)...)
+}
+
+func stepsFor(t domain.CustomerType) []step {
+	if t == domain.CustomerBusiness {
+		return businessSteps
+	}
+	return individualSteps
+}
+
+func findStep(t domain.CustomerType, id string) (int, *step) {
+	for i := range stepsFor(t) {
+		if stepsFor(t)[i].ID == id {
+			return i, &stepsFor(t)[i]
+		}
+	}
+	return -1, nil
+}
+
+// stepOf returns the step that asks for a location ("" when none does).
+func stepOf(t domain.CustomerType, loc string) string {
+	if strings.HasPrefix(loc, "related_persons") {
+		return "people"
+	}
+	best, bestLen := "", -1
+	for _, s := range stepsFor(t) {
+		for _, f := range s.Fields {
+			if (loc == f.Path || strings.HasPrefix(f.Path, loc+".") || strings.HasPrefix(loc, f.Path+".")) && len(f.Path) > bestLen {
+				best, bestLen = s.ID, len(f.Path)
+			}
+		}
+	}
+	return best
+}
+
+// fieldID is the HTML id of the input for a location.
+func fieldID(loc string) string {
+	r := strings.NewReplacer(".", "-", "[", "-", "]", "")
+	return "f-" + r.Replace(loc)
+}
+
+// ---- reading and writing the data by path, through its JSON form ----
+
+// subject returns the JSON object of the person or business.
+func subject(d domain.CustomerData) map[string]any {
+	var v any = d.Individual
+	if d.Business != nil {
+		v = d.Business
+	}
+	b, _ := json.Marshal(v)
+	m := map[string]any{}
+	_ = json.Unmarshal(b, &m)
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m
+}
+
+// setSubject writes the JSON object back into d.
+func setSubject(d *domain.CustomerData, t domain.CustomerType, m map[string]any) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	if t == domain.CustomerBusiness {
+		var bz domain.Business
+		if err := json.Unmarshal(b, &bz); err != nil {
+			return err
+		}
+		d.Business, d.Individual = &bz, nil
+		return nil
+	}
+	var p domain.Person
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	d.Individual, d.Business = &p, nil
+	return nil
+}
+
+var segRe = regexp.MustCompile(`^([a-z_0-9]+)(?:\[(\d+)\])?$`)
+
+// getPath reads a value at a dotted path ("related_persons[0].address.city").
+func getPath(m map[string]any, path string) any {
+	var cur any = m
+	for _, seg := range strings.Split(path, ".") {
+		sm := segRe.FindStringSubmatch(seg)
+		obj, ok := cur.(map[string]any)
+		if sm == nil || !ok {
+			return nil
+		}
+		cur = obj[sm[1]]
+		if sm[2] != "" {
+			arr, ok := cur.([]any)
+			i, _ := strconv.Atoi(sm[2])
+			if !ok || i >= len(arr) {
+				return nil
+			}
+			cur = arr[i]
+		}
+	}
+	return cur
+}
+
+// setPath writes a value at a dotted path, creating objects on the way.
+func setPath(m map[string]any, path string, v any) {
+	segs := strings.Split(path, ".")
+	cur := m
+	for i, seg := range segs {
+		sm := segRe.FindStringSubmatch(seg)
+		if sm == nil {
+			return
+		}
+		last := i == len(segs)-1
+		if sm[2] == "" {
+			if last {
+				cur[sm[1]] = v
+				return
+			}
+			next, ok := cur[sm[1]].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				cur[sm[1]] = next
+			}
+			cur = next
+			continue
+		}
+		idx, _ := strconv.Atoi(sm[2])
+		arr, _ := cur[sm[1]].([]any)
+		for len(arr) <= idx {
+			arr = append(arr, map[string]any{})
+		}
+		cur[sm[1]] = arr
+		if last {
+			arr[idx] = v
+			return
+		}
+		next, ok := arr[idx].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			arr[idx] = next
+		}
+		cur = next
+	}
+}
+
+// display renders a stored value for a form input.
+func displayValue(f field, v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	case float64:
+		if f.Kind == kindAmount {
+			return strconv.FormatFloat(x/100, 'f', -1, 64)
+		}
+		if x == 0 && strings.HasSuffix(f.Path, "ownership_percent") {
+			return ""
+		}
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+// parseValue turns a form value into the JSON value of a field; ok false
+// means the value cannot be read at all (the message says how to fix it).
+func parseValue(f field, s string) (v any, problem string) {
+	s = strings.TrimSpace(s)
+	switch f.Kind {
+	case kindYesNo:
+		switch s {
+		case "yes":
+			return true, ""
+		case "no":
+			return false, ""
+		}
+		return nil, ""
+	case kindAmount:
+		if s == "" {
+			return nil, ""
+		}
+		n, err := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(s, " ", ""), ",", ""), 64)
+		if err != nil || math.IsNaN(n) || math.IsInf(n, 0) || n > 1e13 {
+			return nil, "msg.amount_number"
+		}
+		return math.Round(n * 100), ""
+	case kindMRZ:
+		return strings.ToUpper(strings.ReplaceAll(s, "\r\n", "\n")), ""
+	case kindCountry, kindCurrency:
+		return strings.ToUpper(s), ""
+	}
+	if strings.HasSuffix(f.Path, "ownership_percent") {
+		if s == "" {
+			return float64(0), ""
+		}
+		n, err := strconv.ParseFloat(strings.TrimSuffix(strings.ReplaceAll(s, ",", "."), "%"), 64)
+		if err != nil || math.IsNaN(n) {
+			return nil, "msg.percent_number"
+		}
+		return n, ""
+	}
+	return s, ""
+}

@@ -1,0 +1,51 @@
+// kyc — hosted onboarding pages. Progressive enhancement only: every page
+// works without it. No inline scripts (the CSP forbids them).
+(function () {
+  "use strict";
+  function ready(fn) { document.readyState !== "loading" ? fn() : document.addEventListener("DOMContentLoaded", fn); }
+  ready(function () {
+    // Error summary links move focus to the field, not only scroll (GOV.UK).
+    document.addEventListener("click", function (e) {
+      var a = e.target.closest && e.target.closest("a[data-kyc-error-link]");
+      if (!a) return;
+      var href = a.getAttribute("href") || "";
+      if (href.charAt(0) !== "#") return;
+      var el = document.getElementById(href.slice(1));
+      if (!el) return;
+      e.preventDefault();
+      var group = el.closest(".kyc-field") || el;
+      group.scrollIntoView({ block: "center" });
+      el.focus({ preventScroll: true });
+    });
+    // Show the chosen file's name before uploading.
+    document.querySelectorAll("input[data-kyc-file]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var out = document.querySelector("[data-kyc-filename]");
+        if (out && input.files && input.files[0]) {
+          var f = input.files[0];
+          out.textContent = f.name + " (" + Math.max(1, Math.round(f.size / 1024)) + " KB)";
+        }
+      });
+    });
+    // Live total of the ownership shares.
+    var people = document.querySelector("form[data-kyc-people]");
+    if (people) {
+      var total = people.querySelector("[data-kyc-total]");
+      var sum = function () {
+        var t = 0;
+        people.querySelectorAll("input[name$='.ownership_percent']").forEach(function (i) {
+          var v = parseFloat((i.value || "0").replace(",", "."));
+          if (!isNaN(v)) t += v;
+        });
+        total.textContent = (Math.round(t * 100) / 100) + " %";
+        total.classList.toggle("text-danger", t > 100);
+      };
+      people.addEventListener("input", sum);
+    }
+  });
+  // After an inline check replaces a field, keep the page's focus where the
+  // person went next (htmx swaps the field they left).
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail && e.detail.xhr && e.detail.xhr.status >= 400) e.detail.shouldSwap = false;
+  });
+})();
