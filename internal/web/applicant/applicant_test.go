@@ -278,7 +278,11 @@ func TestIndividualFlowFromAccessLink(t *testing.T) {
 		p = b.post("/onboarding/step/upload", url.Values{})
 		want(t, p, 200, "/onboarding/step/review", "Check your answers", "Eriksson", "Sweden", `/onboarding/step/personal?from=review#f-family_name`, "Accept and send")
 		// A Change link returns to the review after saving.
-		want(t, b.post("/onboarding/step/personal", func() url.Values { v := personal("Anna Maria", "Eriksson", "1990-08-12"); v.Set("from", "review"); return v }()),
+		want(t, b.post("/onboarding/step/personal", func() url.Values {
+			v := personal("Anna Maria", "Eriksson", "1990-08-12")
+			v.Set("from", "review")
+			return v
+		}()),
 			200, "/onboarding/step/review", "Anna Maria")
 		// The declaration is required.
 		want(t, b.post("/onboarding/submit", url.Values{}), 422, "", "Confirm the declaration", `href="#f-declaration"`)
@@ -414,7 +418,14 @@ func TestSelfServiceStart(t *testing.T) {
 		form["related_persons[1].roles"] = []string{"ubo", "shareholder"}
 		want(t, b.post("/onboarding/step/people", form), 200, "/onboarding/step/about")
 		// Remove a row.
-		want(t, b.post("/onboarding/step/people", func() url.Values { f := url.Values{}; for k, v := range form { f[k] = v }; f.Set("action", "remove-1"); return f }()),
+		want(t, b.post("/onboarding/step/people", func() url.Values {
+			f := url.Values{}
+			for k, v := range form {
+				f[k] = v
+			}
+			f.Set("action", "remove-1")
+			return f
+		}()),
 			200, "/onboarding/step/people", `value="Lars"`)
 		if p := b.get("/onboarding/step/people"); strings.Contains(p.Body, "Karin") || strings.Contains(p.Body, "Person 2") {
 			t.Fatal("the removed row is still there")
@@ -427,8 +438,8 @@ func TestInfoRequestedAnswer(t *testing.T) {
 	engines(t, false, func(t *testing.T, e *env) {
 		data := domain.CustomerData{Individual: &domain.Person{
 			GivenNames: "Anna", FamilyName: "Eriksson", BirthDate: "1990-08-12", Nationality: "SE",
-			Address:  &domain.Address{Line1: "Storgatan 1", City: "Stockholm", Country: "SE"},
-			Document: &domain.IdentityDocument{Type: domain.DocIDCard, Number: "AB1234567", IssuingCountry: "SE", ExpiryDate: "2035-01-01"},
+			Address:     &domain.Address{Line1: "Storgatan 1", City: "Stockholm", Country: "SE"},
+			Document:    &domain.IdentityDocument{Type: domain.DocIDCard, Number: "AB1234567", IssuingCountry: "SE", ExpiryDate: "2035-01-01"},
 			PEPDeclared: true, // a declared PEP always goes to a person
 		}}
 		c := e.draft(data)

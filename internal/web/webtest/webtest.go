@@ -156,7 +156,7 @@ func (b *B) Dark(t testing.TB, dark bool) {
 		})
 		return err
 	}))
-	_ = Get(t, b, chromedp.Evaluate[bool](`(function(){try{localStorage.removeItem("kyc-theme")}catch(e){}; document.documentElement.setAttribute("data-bs-theme","` + scheme + `"); return true})()`))
+	_ = Get(t, b, chromedp.Evaluate[bool](`(function(){try{localStorage.removeItem("kyc-theme")}catch(e){}; document.documentElement.setAttribute("data-bs-theme","`+scheme+`"); return true})()`))
 }
 
 // Screenshot saves a full-page PNG as testout/screenshots/<name>.png at the
