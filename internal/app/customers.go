@@ -127,6 +127,7 @@ type ListCustomersInput struct {
 	RiskRating string
 	Type       string
 	Email      string // exact match through the blind index
+	Name       string // exact name (person or legal name) through the blind index
 	Cursor     string
 	Limit      int
 }
@@ -157,6 +158,9 @@ func (s *Customers) List(ctx context.Context, actor domain.Actor, in ListCustome
 	}
 	if in.Email != "" {
 		f.EmailIndex = s.d.Crypt.BlindIndex("email", in.Email)
+	}
+	if in.Name != "" {
+		f.NameIndex = s.d.Crypt.BlindIndex("name", in.Name)
 	}
 	recs, err := s.d.Store.Customers().List(ctx, f)
 	if err != nil {

@@ -1,0 +1,445 @@
+// Package staff is the back office for compliance staff: sign-in with a
+// second factor, the dashboard, the case queue and case pages, customers,
+// lists, the audit trail and the admin pages. Pages are server-rendered with
+// htmx for partial updates; every rule (roles, four-eyes, audit) lives in
+// the app layer, which each handler calls with the signed-in user as actor.
+package staff
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/web"
+)
+
+//go:embed templates/*.html
+var templatesFS embed.FS
+
+// Deps are what the back office needs.
+type Deps struct {
+	App     *app.App
+	Assets  *web.Assets
+	Catalog *web.Catalog
+	Log     *slog.Logger
+	// SecureCookies marks the session cookie Secure and gives it the
+	// __Host- prefix (the service is reached over HTTPS).
+	SecureCookies bool
+	// Now is the clock (nil: time.Now); tests inject one.
+	Now func() time.Time
+}
+
+// Handler serves the back office under /staff/.
+type Handler struct {
+	d       Deps
+	r       *web.Renderer
+	limiter *ipLimiter
+}
+
+// New parses the templates (failing on a bad one) and returns the handler.
+func New(d Deps) (*Handler, error) {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	pages, err := fs.Sub(templatesFS, "templates")
+	if err != nil {
+		return nil, err
+	}
+	r, err := web.NewRenderer(pages, d.Assets, d.Catalog, funcs(), d.Log)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{d: d, r: r, limiter: newIPLimiter(20, 15*time.Minute, d.Now)}, nil
+}
+
+// CookieName is the session cookie's name: with the __Host- prefix over
+// HTTPS (bound to this host, path / and Secure).
+func (h *Handler) CookieName() string {
+	if h.d.SecureCookies {
+		return "__Host-kyc_staff"
+	}
+	return "kyc_staff"
+}
+
+// Register mounts the pages on mux, each wrapped in web.Secure (CSP,
+// cross-origin protection of every POST).
+func (h *Handler) Register(mux *http.ServeMux) {
+	handle := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, web.Secure(fn)) }
+	handle("GET /staff/signin", h.signinPage)
+	handle("POST /staff/signin", h.signin)
+	handle("GET /staff/signin/code", h.step(app.StageTOTP, h.codePage))
+	handle("POST /staff/signin/code", h.step(app.StageTOTP, h.code))
+	handle("GET /staff/signin/enrol", h.step(app.StageEnrol, h.enrolPage))
+	handle("POST /staff/signin/enrol", h.step(app.StageEnrol, h.enrol))
+	handle("GET /staff/signin/enrol/qr.png", h.step(app.StageEnrol, h.enrolQR))
+	handle("GET /staff/signin/password", h.step(app.StagePassword, h.passwordPage))
+	handle("POST /staff/signin/password", h.step(app.StagePassword, h.password))
+	handle("POST /staff/signout", h.signout)
+
+	handle("GET /staff/{$}", h.user(h.dashboard))
+	handle("GET /staff/cases", h.user(h.queue))
+	handle("POST /staff/cases/search", h.user(h.queueSearch))
+	handle("GET /staff/cases/{id}", h.user(h.casePage))
+	handle("POST /staff/cases/{id}/assign", h.user(h.assign))
+	handle("POST /staff/cases/{id}/decision", h.user(h.decide))
+	handle("POST /staff/hits/{id}/disposition", h.user(h.disposition))
+	handle("GET /staff/customers", h.user(h.customers))
+	handle("POST /staff/customers/search", h.user(h.customerSearch))
+	handle("GET /staff/customers/{id}", h.user(h.customerPage))
+	handle("POST /staff/customers/{id}/reveal", h.user(h.reveal))
+	handle("GET /staff/documents/{id}", h.user(h.document))
+	handle("GET /staff/lists", h.user(h.lists))
+	handle("GET /staff/audit", h.user(h.audit))
+	handle("POST /staff/audit/verify", h.user(h.verify))
+	handle("GET /staff/account", h.user(h.account))
+	handle("POST /staff/account/password", h.user(h.accountPassword))
+	handle("GET /staff/account/totp", h.user(h.accountTOTP))
+	handle("POST /staff/account/totp", h.user(h.accountTOTPConfirm))
+	handle("GET /staff/account/totp/qr.png", h.user(h.enrolQRFull))
+	handle("GET /staff/admin/users", h.user(h.adminUsers))
+	handle("POST /staff/admin/users", h.user(h.adminCreateUser))
+	handle("POST /staff/admin/users/{id}/disable", h.user(h.adminDisable(true)))
+	handle("POST /staff/admin/users/{id}/enable", h.user(h.adminDisable(false)))
+	handle("POST /staff/admin/users/{id}/reset-password", h.user(h.adminResetPassword))
+	handle("GET /staff/admin/clients", h.user(h.adminClients))
+	handle("POST /staff/admin/clients", h.user(h.adminCreateClient))
+	mux.Handle("GET /staff", http.RedirectHandler("/staff/", http.StatusSeeOther))
+}
+
+// ---- sessions ----
+
+func (h *Handler) token(r *http.Request) string {
+	c, err := r.Cookie(h.CookieName())
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+func (h *Handler) setSession(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: h.CookieName(), Value: token, Path: "/", HttpOnly: true, Secure: h.d.SecureCookies, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (h *Handler) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{
+		Name: h.CookieName(), Value: "", Path: "/", HttpOnly: true, Secure: h.d.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1,
+	})
+}
+
+// stagePath is where a session at a stage continues.
+func stagePath(stage string) string {
+	switch stage {
+	case app.StageTOTP:
+		return "/staff/signin/code"
+	case app.StageEnrol:
+		return "/staff/signin/enrol"
+	case app.StagePassword:
+		return "/staff/signin/password"
+	}
+	return "/staff/"
+}
+
+// redirect sends a browser (or htmx) to path.
+func redirect(w http.ResponseWriter, r *http.Request, path string) {
+	if r.Header.Get("HX-Request") == "true" {
+		w.Header().Set("HX-Redirect", path)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Redirect(w, r, path, http.StatusSeeOther)
+}
+
+type userHandler func(w http.ResponseWriter, r *http.Request, s app.Session)
+
+// user requires a fully signed-in session.
+func (h *Handler) user(fn userHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s, err := h.d.App.Users.Session(r.Context(), h.token(r))
+		if err != nil {
+			if domain.ErrCode(err) != domain.ECodeUnauthorized {
+				h.serverError(w, r, err)
+				return
+			}
+			h.clearSession(w)
+			redirect(w, r, "/staff/signin")
+			return
+		}
+		if s.Stage != app.StageFull {
+			redirect(w, r, stagePath(s.Stage))
+			return
+		}
+		fn(w, r, s)
+	}
+}
+
+// step requires a session at a sign-in stage.
+func (h *Handler) step(stage string, fn userHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s, err := h.d.App.Users.Session(r.Context(), h.token(r))
+		if err != nil {
+			h.clearSession(w)
+			redirect(w, r, "/staff/signin?expired=1")
+			return
+		}
+		if s.Stage != stage {
+			redirect(w, r, stagePath(s.Stage))
+			return
+		}
+		fn(w, r, s)
+	}
+}
+
+// ---- per-IP throttling of failed sign-ins ----
+
+// ipLimiter counts failed sign-in steps per client address in a sliding
+// window (in memory, per process; the per-account lock-out is in the
+// database and holds across replicas).
+type ipLimiter struct {
+	mu     sync.Mutex
+	max    int
+	window time.Duration
+	now    func() time.Time
+	fails  map[string][]time.Time
+}
+
+func newIPLimiter(max int, window time.Duration, now func() time.Time) *ipLimiter {
+	return &ipLimiter{max: max, window: window, now: now, fails: map[string][]time.Time{}}
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (l *ipLimiter) recent(ip string) []time.Time {
+	cut := l.now().Add(-l.window)
+	ts := l.fails[ip]
+	i := 0
+	for i < len(ts) && ts[i].Before(cut) {
+		i++
+	}
+	ts = ts[i:]
+	if len(ts) == 0 {
+		delete(l.fails, ip)
+	} else {
+		l.fails[ip] = ts
+	}
+	return ts
+}
+
+// Blocked reports whether ip has failed too often recently.
+func (l *ipLimiter) Blocked(ip string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.recent(ip)) >= l.max
+}
+
+// Fail records a failure of ip.
+func (l *ipLimiter) Fail(ip string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.fails[ip] = append(l.recent(ip), l.now())
+	if len(l.fails) > 100000 { // bound memory under a distributed attack
+		for k := range l.fails {
+			delete(l.fails, k)
+			break
+		}
+	}
+}
+
+// ---- errors ----
+
+func statusOf(err error) int {
+	switch domain.ErrCode(err) {
+	case domain.ECodeInvalid:
+		return http.StatusUnprocessableEntity
+	case domain.ECodeMalformed:
+		return http.StatusBadRequest
+	case domain.ECodeNotFound:
+		return http.StatusNotFound
+	case domain.ECodeConflict:
+		return http.StatusConflict
+	case domain.ECodeUnauthorized:
+		return http.StatusUnauthorized
+	case domain.ECodeForbidden:
+		return http.StatusForbidden
+	case domain.ECodeRateLimited:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// fieldErrors turns a validation error into messages by field.
+func fieldErrors(err error) map[string]string {
+	out := map[string]string{}
+	var e *domain.Error
+	if errors.As(err, &e) {
+		for _, f := range e.Fields {
+			if _, dup := out[f.Location]; !dup {
+				out[f.Location] = f.Message
+			}
+		}
+	}
+	return out
+}
+
+type errorPage struct {
+	shell
+	Status  int
+	Heading string
+	Message string
+}
+
+// fail renders an error page for err (403, 404, 409 …; 5xx is generic and
+// logged).
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, s *app.Session, err error) {
+	st := statusOf(err)
+	if st >= 500 {
+		h.serverError(w, r, err)
+		return
+	}
+	v := errorPage{shell: h.shell(r, s, "", ""), Status: st, Message: domain.ErrMessage(err)}
+	switch st {
+	case http.StatusForbidden:
+		v.Heading = v.L.T("staff.error.forbidden")
+	case http.StatusNotFound:
+		v.Heading = v.L.T("error.notfound")
+		v.Message = v.L.T("error.notfound.body")
+	default:
+		v.Heading = v.L.T("error.title")
+	}
+	v.Title = v.Heading
+	h.r.Render(w, r, st, "error", "", v)
+}
+
+func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	h.d.Log.Error("staff page failed", "path", r.URL.Path, "err", err)
+	v := errorPage{shell: h.shell(r, nil, "", ""), Status: 500}
+	v.Heading = v.L.T("error.title")
+	v.Message = v.L.T("error.generic.body", w.Header().Get("X-Request-Id"))
+	v.Title = v.Heading
+	h.r.Render(w, r, http.StatusInternalServerError, "error", "", v)
+}
+
+// ---- view basics ----
+
+// shell is embedded in every view: the layout, navigation and user.
+type shell struct {
+	web.Base
+	Me     *app.User
+	Active string
+	Flash  string
+	// Can* say which navigation entries the role may open (the app layer
+	// enforces the same rules on every request).
+	CanCases, CanAudit, CanAdmin, CanLists bool
+}
+
+func (h *Handler) shell(r *http.Request, s *app.Session, active, titleID string) shell {
+	l := h.r.Localizer(r)
+	sh := shell{Base: web.Base{L: l, Path: r.URL.Path, RequestID: r.Header.Get("X-Request-Id")}, Active: active}
+	if titleID != "" {
+		sh.Title = l.T(titleID)
+	}
+	if s != nil {
+		u := s.User
+		sh.Me = &u
+		a := s.Actor()
+		sh.CanCases = app.Authorize(a, app.PermCasesRead) == nil
+		sh.CanAudit = app.Authorize(a, app.PermAuditRead) == nil
+		sh.CanAdmin = app.Authorize(a, app.PermUsersWrite) == nil
+		sh.CanLists = app.Authorize(a, app.PermListsRead) == nil
+	}
+	if f := r.URL.Query().Get("done"); f != "" && h.d.Catalog.Has("staff.flash."+f) {
+		sh.Flash = l.T("staff.flash." + f)
+	}
+	return sh
+}
+
+func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
+
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		"mask":  mask,
+		"ago":   ago,
+		"days":  func(d time.Duration) int { return int(d.Hours() / 24) },
+		"query": func(kv ...string) template.URL { return template.URL(queryString(kv...)) },
+		"seq": func(n int) []int {
+			s := make([]int, n)
+			for i := range s {
+				s[i] = i + 1
+			}
+			return s
+		},
+		"sub": func(a, b int) int { return a - b },
+		"contains": func(list []string, s string) bool {
+			for _, x := range list {
+				if x == s {
+					return true
+				}
+			}
+			return false
+		},
+		"joinInts": joinInts,
+		"list":     func(xs ...string) []string { return xs },
+		"yesno": func(b bool) string {
+			if b {
+				return "yes"
+			}
+			return "no"
+		},
+		"decisions": func(pending bool) []string {
+			if pending {
+				return []string{"approve", "reject"}
+			}
+			return []string{"approve", "reject", "request_info", "escalate"}
+		},
+		"jsonList":  jsonList,
+		"money":     money,
+		"highlight": highlight,
+		"score": func(f float64) string {
+			return strings.TrimRight(strings.TrimRight(fmtFloat(f*100, 1), "0"), ".") + "%"
+		},
+		"signed": func(f float64) string {
+			if f >= 0 {
+				return "+" + fmtFloat(f, 2)
+			}
+			return fmtFloat(f, 2)
+		},
+	}
+}
+
+func queryString(kv ...string) string {
+	q := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			q.Set(kv[i], kv[i+1])
+		}
+	}
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
+}
+
+func ctxActor(s app.Session) domain.Actor { return s.Actor() }
+
+var _ = context.Background
