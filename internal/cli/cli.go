@@ -42,6 +42,8 @@ func commands() []command {
 		{"screen", "Screen a name: screen NAME [--birth-date --country --type --json]", runScreen},
 		{"audit", "Audit trail: audit verify [--json]", runAudit},
 		{"keys", "Token-signing keys: keys rotate [--json]", runKeys},
+		{"user", "Staff users: user create --email E --role R [--password-stdin] [--json]", runUser},
+		{"demo", "Fill a fresh database with sample customers, cases and staff users", runDemo},
 		{"version", "Print the version", func(_ context.Context, e *Env, _ []string) error {
 			fmt.Fprintln(e.Stdout, "kyc", Version)
 			return nil
