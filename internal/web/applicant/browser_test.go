@@ -128,11 +128,13 @@ func TestBrowserOnboarding(t *testing.T) {
 	shot("05-document")
 	b.Do(t, chromedp.Click(css("button[type=submit].kyc-cta")), chromedp.WaitVisible(css("#f-file")))
 	shot("06-upload")
-	b.Do(t, chromedp.SetUploadFiles(css("#f-file"), []string{documentPNG(t)}), chromedp.Click(css("form[enctype] button[type=submit]")), chromedp.WaitVisible(css("img.kyc-preview")))
+	b.Do(t, chromedp.SetUploadFiles(css("#f-file"), []string{documentPNG(t)}), chromedp.Click(css("form[enctype] button[type=submit]")), chromedp.WaitReady(css("img.kyc-preview")))
+	// The preview is the uploaded image itself, served back from the session.
+	b.WaitEval(t, `document.querySelector("img.kyc-preview").naturalWidth > 0`, 20*time.Second)
 	shot("07-uploaded")
-	b.Do(t, chromedp.Click(css("button.kyc-cta")), chromedp.WaitVisible(css("#f-declaration")))
+	b.Do(t, webtest.Press("button.kyc-cta"), chromedp.WaitVisible(css("#f-declaration")))
 	shot("08-review")
-	b.Do(t, chromedp.Click(css("#f-declaration")), chromedp.Click(css("button.kyc-cta")), chromedp.WaitVisible(css("#status-panel")))
+	b.Do(t, webtest.Press("#f-declaration"), webtest.Press("button.kyc-cta"), chromedp.WaitVisible(css("#status-panel")))
 	if got := b.Text(t, "#status-heading"); !strings.Contains(got, "Application received") {
 		t.Fatalf("status %q", got)
 	}

@@ -10,12 +10,14 @@ package webtest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -209,4 +211,37 @@ func (b *B) WaitText(t testing.TB, css, want string, timeout time.Duration) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Fatalf("%s: text %q does not contain %q after %s", css, got, want, timeout)
+}
+
+// WaitEval waits until a JavaScript expression evaluates to true.
+func (b *B) WaitEval(t testing.TB, expr string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var lastErr error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.Ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		lastErr = err
+		time.Sleep(200 * time.Millisecond)
+	}
+	loc, _ := chromedp.Run(b.Ctx, chromedp.Location())
+	t.Fatalf("at %s: %s still not true after %s (last error %v)", loc, expr, timeout, lastErr)
+}
+
+// Press clicks an element through the DOM (element.click()) rather than a
+// mouse event at its coordinates, which can miss when the layout is still
+// moving (an image loading, a scroll to an anchor) on a loaded machine.
+func Press(css string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		js := `(function(){var e=document.querySelector(` + strconv.Quote(css) + `); if(!e) return false; e.click(); return true})()`
+		ok, err := chromedp.Evaluate[bool](js)(ctx, t)
+		if err == nil && !ok {
+			err = fmt.Errorf("no element matches %s", css)
+		}
+		return err
+	})
 }
