@@ -1,8 +1,9 @@
 package sqlite
 
-// This file is shared verbatim with ../postgres/repos.go (only the package
-// clause and the import path of the generated package differ; a test checks
-// it). Engine differences live in convert.go and db.go.
+// The repository code is shared by both engines: `make generate` copies this
+// file to ../postgres/repos.go (package clause and generated-package import
+// changed), so edit it here only; a test checks the copy is current.
+// Engine differences live in convert.go and db.go.
 
 import (
 	"context"

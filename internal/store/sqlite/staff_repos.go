@@ -1,8 +1,8 @@
 package sqlite
 
-// This file is shared verbatim with ../postgres/staff_repos.go (only the
-// package clause and the import path of the generated package differ; a
-// test checks it).
+// The repository code is shared by both engines: `make generate` copies this
+// file to ../postgres/staff_repos.go (package clause and generated-package import
+// changed), so edit it here only; a test checks the copy is current.
 
 import (
 	"context"
