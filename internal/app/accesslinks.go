@@ -354,3 +354,9 @@ func (s *AccessLinks) LatestInfoRequest(ctx context.Context, actor domain.Actor,
 	}
 	return InfoRequest{Message: string(reason), CreatedAt: d.CreatedAt}, nil
 }
+
+// PurgeSessions deletes applicant sessions past their absolute end (run by
+// a periodic job; an idle session is refused on use and goes at its end).
+func (s *AccessLinks) PurgeSessions(ctx context.Context) (int64, error) {
+	return s.d.Store.AccessLinks().DeleteSessionsBefore(ctx, s.d.now())
+}

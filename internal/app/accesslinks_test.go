@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +120,33 @@ func TestApplicantSessionAbsoluteTimeoutAndEnd(t *testing.T) {
 		}
 		if _, err := h.app.AccessLinks.StartSelfService(h.ctx, "robot"); domain.ErrCode(err) != domain.ECodeInvalid {
 			t.Fatalf("bad type: %v", err)
+		}
+	})
+}
+
+func TestApplicantSessionsArePurged(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		old, err := h.app.AccessLinks.StartSelfService(h.ctx, domain.CustomerIndividual)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.clock.advance(7 * time.Hour)
+		fresh, err := h.app.AccessLinks.StartSelfService(h.ctx, domain.CustomerIndividual)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.clock.advance(90 * time.Minute) // past the first session's 8 h absolute end only
+		n, err := h.app.AccessLinks.PurgeSessions(h.ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("purged %d sessions (%v), want 1", n, err)
+		}
+		if _, err := h.app.AccessLinks.Session(h.ctx, old.Token); domain.ErrCode(err) != domain.ECodeUnauthorized {
+			t.Fatalf("purged session still works: %v", err)
+		}
+		sum := sha256.Sum256([]byte(fresh.Token))
+		if _, err := h.store.AccessLinks().GetSession(h.ctx, hex.EncodeToString(sum[:])); err != nil {
+			t.Fatalf("the fresh session was purged: %v", err)
 		}
 	})
 }

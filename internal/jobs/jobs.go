@@ -34,7 +34,7 @@ type CheckArgs struct {
 // Kind implements river.JobArgs.
 func (CheckArgs) Kind() string { return "check" }
 
-// PurgeArgs deletes expired idempotency keys.
+// PurgeArgs deletes expired idempotency keys and sessions.
 type PurgeArgs struct{}
 
 // Kind implements river.JobArgs.
@@ -258,12 +258,29 @@ type purgeWorker struct {
 	b *bundle
 }
 
+// Work deletes what has expired: idempotency keys, staff sessions and
+// applicant sessions.
 func (w *purgeWorker) Work(ctx context.Context, job *river.Job[PurgeArgs]) error {
-	n, err := w.b.app.Idem.Purge(ctx)
-	if err == nil && n > 0 {
-		w.b.log.Info("purged idempotency keys", "count", n)
+	a := w.b.app
+	var errs []error
+	for _, p := range []struct {
+		what string
+		fn   func(context.Context) (int64, error)
+	}{
+		{"idempotency keys", a.Idem.Purge},
+		{"staff sessions", a.Users.PurgeSessions},
+		{"applicant sessions", a.AccessLinks.PurgeSessions},
+	} {
+		n, err := p.fn(ctx)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("purge %s: %w", p.what, err))
+			continue
+		}
+		if n > 0 {
+			w.b.log.Info("purged expired records", "what", p.what, "count", n)
+		}
 	}
-	return err
+	return errors.Join(errs...)
 }
 
 type listSyncWorker struct {
