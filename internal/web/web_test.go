@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 func TestCatalogIsComplete(t *testing.T) {
@@ -108,5 +109,25 @@ func TestSecureHeadersAndCrossOrigin(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusForbidden {
 		t.Fatalf("cross-origin POST got %d", rec.Code)
+	}
+}
+
+func TestLimiter(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewLimiter(2, time.Minute, func() time.Time { return now })
+	l.Hit("a")
+	l.Hit("a")
+	if !l.Blocked("a") || l.Blocked("b") {
+		t.Fatal("two hits should block a only")
+	}
+	now = now.Add(61 * time.Second)
+	if l.Blocked("a") {
+		t.Fatal("the window did not slide")
+	}
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.RemoteAddr = "203.0.113.9:4711"
+	if ClientIP(r) != "203.0.113.9" {
+		t.Fatalf("ClientIP %q", ClientIP(r))
 	}
 }

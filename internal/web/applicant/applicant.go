@@ -45,7 +45,12 @@ type Handler struct {
 	d   Deps
 	r   *web.Renderer
 	mux *http.ServeMux
+	// starts limits the drafts the public start page creates per address.
+	starts *web.Limiter
 }
+
+// Self-service drafts one address may start per hour.
+const maxStartsPerHour = 10
 
 // New parses the templates (failing on a bad one) and builds the routes.
 func New(d Deps) (*Handler, error) {
@@ -56,7 +61,7 @@ func New(d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{d: d, mux: http.NewServeMux()}
+	h := &Handler{d: d, mux: http.NewServeMux(), starts: web.NewLimiter(maxStartsPerHour, time.Hour, nil)}
 	h.r, err = web.NewRenderer(pages, d.Assets, d.Catalog, template.FuncMap{
 		"fieldID": fieldID,
 		"countries": func(lang string) []countryOption {
@@ -190,6 +195,15 @@ func (h *Handler) startSelfService(w http.ResponseWriter, r *http.Request) {
 		v.addError(h, "type", "f-type-individual", "msg.choose_type")
 		h.r.Render(w, r, http.StatusUnprocessableEntity, "start", "", v)
 		return
+	}
+	if ip := web.ClientIP(r); h.starts.Blocked(ip) {
+		v := h.page(r, "start.title")
+		v.SelfService = true
+		v.addError(h, "type", "f-type-individual", "msg.too_many_starts")
+		h.r.Render(w, r, http.StatusTooManyRequests, "start", "", v)
+		return
+	} else {
+		h.starts.Hit(ip)
 	}
 	s, err := h.d.App.AccessLinks.StartSelfService(r.Context(), t)
 	if err != nil {

@@ -467,3 +467,16 @@ func TestInfoRequestedAnswer(t *testing.T) {
 		want(t, b.post("/onboarding/submit", url.Values{"from": {"answer"}, "declaration": {"yes"}}), 200, "/onboarding/status", "Application received")
 	})
 }
+
+func TestSelfServiceStartIsRateLimited(t *testing.T) {
+	t.Parallel()
+	e := setup(t, "sqlite", true)
+	for range 10 {
+		want(t, e.browser().post("/onboarding/start", url.Values{"type": {"individual"}}), 200, "/onboarding/step/personal", "Step 1 of 6")
+	}
+	want(t, e.browser().post("/onboarding/start", url.Values{"type": {"individual"}}), 429, "", "started several applications")
+	list, _, err := e.app.Customers.List(context.Background(), domain.Actor{Type: domain.ActorSystem, ID: "test"}, app.ListCustomersInput{Limit: 100})
+	if err != nil || len(list) != 10 {
+		t.Fatalf("%d drafts created (%v), want 10", len(list), err)
+	}
+}

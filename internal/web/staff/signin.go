@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"github.com/kyc-platform/kyc/internal/web"
 	"net/http"
 	"strings"
 
@@ -31,7 +32,7 @@ func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	v := signinView{shell: h.shell(r, nil, "", "staff.signin.title"), Email: strings.TrimSpace(r.PostFormValue("email")), Errs: map[string]string{}}
-	ip := clientIP(r)
+	ip := web.ClientIP(r)
 	if h.limiter.Blocked(ip) {
 		v.Error = v.L.T("staff.signin.throttled")
 		h.r.Render(w, r, http.StatusTooManyRequests, "signin", "", v)
@@ -55,7 +56,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 			h.serverError(w, r, err)
 			return
 		}
-		h.limiter.Fail(ip)
+		h.limiter.Hit(ip)
 		v.Error = domain.ErrMessage(err)
 		if st == http.StatusUnauthorized {
 			v.Error = v.L.T("staff.signin.wrong")
@@ -74,7 +75,7 @@ func (h *Handler) codePage(w http.ResponseWriter, r *http.Request, s app.Session
 
 func (h *Handler) code(w http.ResponseWriter, r *http.Request, s app.Session) {
 	v := signinView{shell: h.shell(r, nil, "", "staff.code.title"), Errs: map[string]string{}}
-	ip := clientIP(r)
+	ip := web.ClientIP(r)
 	if h.limiter.Blocked(ip) {
 		v.Errs["code"] = v.L.T("staff.signin.throttled")
 		h.r.Render(w, r, http.StatusTooManyRequests, "code", "", v)
@@ -87,7 +88,7 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request, s app.Session) {
 			h.serverError(w, r, err)
 			return
 		}
-		h.limiter.Fail(ip)
+		h.limiter.Hit(ip)
 		if st == http.StatusTooManyRequests {
 			h.clearSession(w)
 			v.Error = domain.ErrMessage(err)

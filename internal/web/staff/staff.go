@@ -12,15 +12,14 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/httpx"
 	"github.com/kyc-platform/kyc/internal/web"
 )
 
@@ -44,7 +43,7 @@ type Deps struct {
 type Handler struct {
 	d       Deps
 	r       *web.Renderer
-	limiter *ipLimiter
+	limiter *web.Limiter
 }
 
 // New parses the templates (failing on a bad one) and returns the handler.
@@ -63,7 +62,7 @@ func New(d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{d: d, r: r, limiter: newIPLimiter(20, 15*time.Minute, d.Now)}, nil
+	return &Handler{d: d, r: r, limiter: web.NewLimiter(20, 15*time.Minute, d.Now)}, nil
 }
 
 // CookieName is the session cookie's name: with the __Host- prefix over
@@ -205,88 +204,9 @@ func (h *Handler) step(stage string, fn userHandler) http.HandlerFunc {
 	}
 }
 
-// ---- per-IP throttling of failed sign-ins ----
-
-// ipLimiter counts failed sign-in steps per client address in a sliding
-// window (in memory, per process; the per-account lock-out is in the
-// database and holds across replicas).
-type ipLimiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	now    func() time.Time
-	fails  map[string][]time.Time
-}
-
-func newIPLimiter(max int, window time.Duration, now func() time.Time) *ipLimiter {
-	return &ipLimiter{max: max, window: window, now: now, fails: map[string][]time.Time{}}
-}
-
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-func (l *ipLimiter) recent(ip string) []time.Time {
-	cut := l.now().Add(-l.window)
-	ts := l.fails[ip]
-	i := 0
-	for i < len(ts) && ts[i].Before(cut) {
-		i++
-	}
-	ts = ts[i:]
-	if len(ts) == 0 {
-		delete(l.fails, ip)
-	} else {
-		l.fails[ip] = ts
-	}
-	return ts
-}
-
-// Blocked reports whether ip has failed too often recently.
-func (l *ipLimiter) Blocked(ip string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(ip)) >= l.max
-}
-
-// Fail records a failure of ip.
-func (l *ipLimiter) Fail(ip string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.fails[ip] = append(l.recent(ip), l.now())
-	if len(l.fails) > 100000 { // bound memory under a distributed attack
-		for k := range l.fails {
-			delete(l.fails, k)
-			break
-		}
-	}
-}
-
 // ---- errors ----
 
-func statusOf(err error) int {
-	switch domain.ErrCode(err) {
-	case domain.ECodeInvalid:
-		return http.StatusUnprocessableEntity
-	case domain.ECodeMalformed:
-		return http.StatusBadRequest
-	case domain.ECodeNotFound:
-		return http.StatusNotFound
-	case domain.ECodeConflict:
-		return http.StatusConflict
-	case domain.ECodeUnauthorized:
-		return http.StatusUnauthorized
-	case domain.ECodeForbidden:
-		return http.StatusForbidden
-	case domain.ECodeRateLimited:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
+func statusOf(err error) int { return httpx.Status(domain.ErrCode(err)) }
 
 // fieldErrors turns a validation error into messages by field.
 func fieldErrors(err error) map[string]string {
