@@ -739,3 +739,24 @@ func (s *Users) PurgeSessions(ctx context.Context) (int64, error) {
 	now := s.d.now()
 	return s.d.Store.Sessions().DeleteExpired(ctx, now, now.Add(-s.Policy.SessionIdle))
 }
+
+// BootstrapEmail is the first administrator created on a database with no
+// staff user at all.
+const BootstrapEmail = "admin@kyc.localhost"
+
+// Bootstrap creates a first administrator with a one-time password when no
+// staff user exists yet (a fresh installation), so that the back office can
+// be opened at all; the password must be changed and TOTP enrolled at first
+// sign-in. It returns created=false when there already are users (or a
+// replica starting at the same time created the first one).
+func (s *Users) Bootstrap(ctx context.Context) (NewUser, bool, error) {
+	users, err := s.d.Store.Users().List(ctx)
+	if err != nil || len(users) > 0 {
+		return NewUser{}, false, err
+	}
+	nu, err := s.Create(ctx, domain.SystemActor("bootstrap"), CreateUserInput{Email: BootstrapEmail, Role: RoleAdmin})
+	if domain.ErrCode(err) == domain.ECodeConflict {
+		return NewUser{}, false, nil
+	}
+	return nu, err == nil, err
+}

@@ -159,3 +159,20 @@ func TestStaffSignIn(t *testing.T) {
 		}
 	})
 }
+
+func TestBootstrapAdministrator(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		nu, created, err := h.app.Users.Bootstrap(h.ctx)
+		if err != nil || !created || nu.OneTimePassword == "" || nu.User.Role != app.RoleAdmin {
+			t.Fatalf("first bootstrap: %+v %v %v", nu, created, err)
+		}
+		s, err := h.app.Users.SignIn(h.ctx, app.BootstrapEmail, nu.OneTimePassword)
+		if err != nil || s.Stage == "" {
+			t.Fatalf("sign in with the one-time password: %+v %v", s, err)
+		}
+		if _, created, err := h.app.Users.Bootstrap(h.ctx); err != nil || created {
+			t.Fatalf("second bootstrap created a user (%v)", err)
+		}
+	})
+}

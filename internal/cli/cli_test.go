@@ -146,3 +146,35 @@ func TestListsSync(t *testing.T) {
 		t.Fatalf("failed sync: %d %s", code, out)
 	}
 }
+
+func TestUserCreateAndDemo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out, _, code := runCLI(t, dir, "user", "create", "--email", "Ana@Bank.example", "--role", "analyst", "--json")
+	var u struct {
+		OneTimePassword string `json:"one_time_password"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &u) != nil || len(u.OneTimePassword) < 12 {
+		t.Fatalf("user create: %d %s", code, out)
+	}
+	_, errs, code := runCLI(t, dir, "user", "create", "--email", "ana@bank.example", "--role", "analyst")
+	if code == 0 || !strings.Contains(errs, "exists") {
+		t.Fatalf("duplicate user: %d %s", code, errs)
+	}
+	_, errs, code = runCLI(t, dir, "user", "create", "--email", "x@bank.example", "--role", "boss")
+	if code == 0 || !strings.Contains(errs, "role") {
+		t.Fatalf("bad role: %d %s", code, errs)
+	}
+	out, errs, code = runCLI(t, dir, "demo", "--days", "20")
+	if code != 0 || !strings.Contains(out, "Demo data created") || !strings.Contains(out, "mlro") {
+		t.Fatalf("demo: %d %s %s", code, out, errs)
+	}
+	_, errs, code = runCLI(t, dir, "demo")
+	if code == 0 || !strings.Contains(errs, "fresh database") {
+		t.Fatalf("second demo: %d %s", code, errs)
+	}
+	out, _, code = runCLI(t, dir, "audit", "verify")
+	if code != 0 || !strings.Contains(out, "audit chain OK") {
+		t.Fatalf("audit after demo: %d %s", code, out)
+	}
+}

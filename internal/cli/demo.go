@@ -42,10 +42,12 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 		if len(pos) > 0 {
 			return usageErr("unexpected argument %q", pos[0])
 		}
-		if users, err := sys.store.Users().List(ctx); err != nil {
+		// A fresh database: no customer yet (the first administrator that
+		// kyc serve creates on its first start does not count).
+		if cs, err := sys.store.Customers().List(ctx, store.CustomerFilter{Limit: 1}); err != nil {
 			return err
-		} else if len(users) > 0 {
-			return &exitError{code: 1, msg: "demo: the database already has users; kyc demo fills a fresh database only (use another KYC_DATA_DIR or KYC_DATABASE_URL)"}
+		} else if len(cs) > 0 {
+			return &exitError{code: 1, msg: "demo: the database already has customers; kyc demo fills a fresh database only (use another KYC_DATA_DIR or KYC_DATABASE_URL)"}
 		}
 		byStatus, err := sys.store.Customers().CountByStatus(ctx)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

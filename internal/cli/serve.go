@@ -49,6 +49,18 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if err := sys.keys.EnsureKey(ctx); err != nil {
 		return fmt.Errorf("token-signing key: %w", err)
 	}
+	if !workersOnly {
+		// A fresh installation has no staff user: create a first
+		// administrator with a one-time password, shown once, here.
+		nu, created, err := sys.app.Users.Bootstrap(ctx)
+		if err != nil {
+			return fmt.Errorf("first administrator: %w", err)
+		}
+		if created {
+			fmt.Fprintf(e.Stderr, "\nNo staff user existed, so a first administrator was created:\n  sign in at %s/staff/ as %s\n  with the one-time password %s\n  (you will set a new password and enrol an authenticator app; run `kyc demo` for sample data)\n\n",
+				cfg.PublicURL(), nu.User.Email, nu.OneTimePassword)
+		}
+	}
 	issuerURL := cfg.PublicURL()
 	handler, err := newHandler(sys, issuerURL, !workersOnly)
 	if err != nil {
