@@ -58,7 +58,9 @@ type recorder struct {
 	code  int
 }
 
-func (r *recorder) HTTPRequest(route, _ string, code int, _ time.Duration) { r.route, r.code = route, code }
+func (r *recorder) HTTPRequest(route, _ string, code int, _ time.Duration) {
+	r.route, r.code = route, code
+}
 
 func TestObserve(t *testing.T) {
 	t.Parallel()

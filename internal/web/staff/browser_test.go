@@ -19,9 +19,6 @@ func css(s string) chromedp.CSS { return chromedp.CSS(s) }
 // cannot give both; an auditor verifies the chain. It saves a screenshot of
 // each main page (light, dark, phone) under testout/screenshots.
 func TestBrowserBackOffice(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
 	b := webtest.Browser(t)
 	e := setup(t, "sqlite")
 	base := e.Srv.URL
