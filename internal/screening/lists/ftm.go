@@ -153,9 +153,7 @@ func ftmToEntity(fe *ftmEntity, t screening.EntityType) screening.Entity {
 	if t == screening.TypeVessel {
 		e.Vessel = &screening.Vessel{CallSign: first(p["callSign"]), VesselType: first(p["type"]), Flag: strings.ToUpper(first(p["flag"])), IMO: first(p["imoNumber"])}
 	}
-	for _, a := range p["address"] {
-		e.Addresses = append(e.Addresses, a)
-	}
+	e.Addresses = append(e.Addresses, p["address"]...)
 	return e
 }
 

@@ -6,7 +6,6 @@
 package staff
 
 import (
-	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -360,6 +359,3 @@ func queryString(kv ...string) string {
 	return "?" + q.Encode()
 }
 
-func ctxActor(s app.Session) domain.Actor { return s.Actor() }
-
-var _ = context.Background
