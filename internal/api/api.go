@@ -131,7 +131,7 @@ func (s *server) idempotent(next http.Handler) http.Handler {
 		mu := &s.idemLocks[h.Sum32()%uint32(len(s.idemLocks))]
 		mu.Lock()
 		defer mu.Unlock()
-		prev, err := s.App.Idem.Lookup(r.Context(), actor.String(), key, hash)
+		prev, err := s.App.Idem.Begin(r.Context(), actor.String(), key, hash)
 		if err != nil {
 			httpx.WriteProblem(w, r, s.Logger, err)
 			return
@@ -144,11 +144,24 @@ func (s *server) idempotent(next http.Handler) http.Handler {
 			return
 		}
 		rec := &captureWriter{ResponseWriter: w}
+		ctx := context.WithoutCancel(r.Context())
+		completed := false
+		defer func() {
+			// A failed (or panicking) request releases the key so that the
+			// client can retry it.
+			if !completed {
+				if err := s.App.Idem.Abandon(ctx, actor.String(), key); err != nil {
+					s.Logger.Warn("releasing an idempotency key failed", "request_id", httpx.RequestID(r.Context()), "err", err)
+				}
+			}
+		}()
 		next.ServeHTTP(rec, r)
 		if rec.status >= 200 && rec.status < 300 {
-			if err := s.App.Idem.Save(context.WithoutCancel(r.Context()), actor.String(), key, hash, app.Response{Status: rec.status, Body: rec.buf.Bytes()}); err != nil {
+			if err := s.App.Idem.Finish(ctx, actor.String(), key, app.Response{Status: rec.status, Body: rec.buf.Bytes()}); err != nil {
 				s.Logger.Warn("saving idempotent response failed", "request_id", httpx.RequestID(r.Context()), "err", err)
+				return
 			}
+			completed = true
 		}
 	})
 }

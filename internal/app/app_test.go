@@ -559,20 +559,44 @@ func TestIdempotency(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, h *harness) {
 		hash := app.RequestHash("POST", "/api/v1/customers", []byte(`{"a":1}`))
-		if r, err := h.app.Idem.Lookup(h.ctx, "client:a", "k1", hash); r != nil || err != nil {
+		if r, err := h.app.Idem.Begin(h.ctx, "client:a", "k1", hash); r != nil || err != nil {
 			t.Fatalf("fresh key: %v %v", r, err)
 		}
-		if err := h.app.Idem.Save(h.ctx, "client:a", "k1", hash, app.Response{Status: 201, Body: []byte(`{"id":"x"}`)}); err != nil {
+		// A repeat while the first request is in flight (on any replica) is refused.
+		_, err := h.app.Idem.Begin(h.ctx, "client:a", "k1", hash)
+		wantCode(t, err, domain.ECodeConflict)
+		if err := h.app.Idem.Finish(h.ctx, "client:a", "k1", app.Response{Status: 201, Body: []byte(`{"id":"x"}`)}); err != nil {
 			t.Fatal(err)
 		}
-		r, err := h.app.Idem.Lookup(h.ctx, "client:a", "k1", hash)
+		r, err := h.app.Idem.Begin(h.ctx, "client:a", "k1", hash)
 		if err != nil || r == nil || r.Status != 201 || string(r.Body) != `{"id":"x"}` {
 			t.Fatalf("replay %v %v", r, err)
 		}
-		_, err = h.app.Idem.Lookup(h.ctx, "client:a", "k1", app.RequestHash("POST", "/api/v1/customers", []byte(`{"a":2}`)))
+		_, err = h.app.Idem.Begin(h.ctx, "client:a", "k1", app.RequestHash("POST", "/api/v1/customers", []byte(`{"a":2}`)))
 		wantCode(t, err, domain.ECodeInvalid)
-		if r, _ := h.app.Idem.Lookup(h.ctx, "client:b", "k1", hash); r != nil {
-			t.Fatal("another client's key replayed")
+		if r, err := h.app.Idem.Begin(h.ctx, "client:b", "k1", hash); r != nil || err != nil {
+			t.Fatalf("another client's key: %v %v", r, err)
+		}
+		// A failed request releases its key; a retry holds it again.
+		if err := h.app.Idem.Abandon(h.ctx, "client:b", "k1"); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := h.app.Idem.Begin(h.ctx, "client:b", "k1", hash); r != nil || err != nil {
+			t.Fatalf("retry after abandon: %v %v", r, err)
+		}
+		// A reservation whose process died is taken over after a while.
+		h.clock.mu.Lock()
+		h.clock.t = h.clock.t.Add(3 * time.Minute)
+		h.clock.mu.Unlock()
+		if r, err := h.app.Idem.Begin(h.ctx, "client:b", "k1", hash); r != nil || err != nil {
+			t.Fatalf("stale reservation: %v %v", r, err)
+		}
+		// Keys expire after a day.
+		h.clock.mu.Lock()
+		h.clock.t = h.clock.t.Add(25 * time.Hour)
+		h.clock.mu.Unlock()
+		if r, err := h.app.Idem.Begin(h.ctx, "client:a", "k1", app.RequestHash("POST", "/x", nil)); r != nil || err != nil {
+			t.Fatalf("expired key: %v %v", r, err)
 		}
 	})
 }

@@ -37,46 +37,77 @@ func RequestHash(method, path string, body []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Lookup returns the stored response for (client, key) when there is one.
-// It fails with a conflict when the key was used for a different request.
-func (s *Idempotency) Lookup(ctx context.Context, clientID, key, reqHash string) (*Response, error) {
+// staleReservation is how long a reservation may wait for its response
+// before a repeat of the request may take it over (the first request's
+// process died).
+const staleReservation = 2 * time.Minute
+
+// Begin reserves the key for this request, on every replica at once (the
+// reservation is a row, unique per client and key). It returns the stored
+// response when the request is a repeat, nil when the caller should handle
+// the request and then call Finish, or Abandon if it failed. A repeat
+// arriving while the first request is still being handled is refused with a
+// conflict; a key used for a different request with an invalid-field error.
+func (s *Idempotency) Begin(ctx context.Context, clientID, key, reqHash string) (*Response, error) {
 	if len(key) == 0 || len(key) > 255 {
 		return nil, &domain.Error{Code: domain.ECodeInvalid, Message: "The Idempotency-Key header must be 1 to 255 characters.", Fields: []domain.FieldError{{Location: "header.Idempotency-Key", Message: "Use 1 to 255 characters."}}}
 	}
-	rec, err := s.d.Store.Idempotency().Get(ctx, clientID, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
+	for range 3 {
+		now := s.d.now()
+		err := s.d.Store.Idempotency().Put(ctx, store.IdempotencyRecord{ClientID: clientID, Key: key, RequestHash: reqHash, Status: 0, CreatedAt: now})
+		if err == nil {
+			return nil, nil
+		}
+		if !errors.Is(err, store.ErrConflict) {
+			return nil, err
+		}
+		rec, err := s.d.Store.Idempotency().Get(ctx, clientID, key)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // released meanwhile: try to reserve again
+		}
+		if err != nil {
+			return nil, err
+		}
+		if now.Sub(rec.CreatedAt) > IdempotencyTTL {
+			if _, err := s.d.Store.Idempotency().DeleteBefore(ctx, now.Add(-IdempotencyTTL)); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if rec.RequestHash != reqHash {
+			return nil, domain.Errorf(domain.ECodeInvalid, "This Idempotency-Key was already used for a different request.")
+		}
+		if rec.Status == 0 {
+			if now.Sub(rec.CreatedAt) > staleReservation {
+				if err := s.d.Store.Idempotency().Release(ctx, clientID, key); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			return nil, domain.Errorf(domain.ECodeConflict, "A request with this Idempotency-Key is still being processed; retry in a moment.")
+		}
+		body, err := s.d.Crypt.Open(rec.Body, idemAAD(clientID, key))
+		if err != nil {
+			return nil, err
+		}
+		return &Response{Status: rec.Status, Body: body}, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	if s.d.now().Sub(rec.CreatedAt) > IdempotencyTTL {
-		return nil, nil
-	}
-	if rec.RequestHash != reqHash {
-		return nil, domain.Errorf(domain.ECodeInvalid, "This Idempotency-Key was already used for a different request.")
-	}
-	body, err := s.d.Crypt.Open(rec.Body, idemAAD(clientID, key))
-	if err != nil {
-		return nil, err
-	}
-	return &Response{Status: rec.Status, Body: body}, nil
+	return nil, domain.Errorf(domain.ECodeConflict, "A request with this Idempotency-Key is still being processed; retry in a moment.")
 }
 
-// Save stores the response of a successful request under its key. A key
-// stored concurrently by a twin request is left as it is.
-func (s *Idempotency) Save(ctx context.Context, clientID, key, reqHash string, resp Response) error {
+// Finish stores the response of the request that holds the reservation.
+func (s *Idempotency) Finish(ctx context.Context, clientID, key string, resp Response) error {
 	sealed, err := s.d.Crypt.Seal(resp.Body, idemAAD(clientID, key))
 	if err != nil {
 		return err
 	}
-	err = s.d.Store.Idempotency().Put(ctx, store.IdempotencyRecord{
-		ClientID: clientID, Key: key, RequestHash: reqHash, Status: resp.Status, Body: sealed, CreatedAt: s.d.now(),
-	})
-	if errors.Is(err, store.ErrConflict) {
-		return nil
-	}
-	return err
+	return s.d.Store.Idempotency().Complete(ctx, clientID, key, resp.Status, sealed)
+}
+
+// Abandon releases the reservation of a request that failed, so that the
+// client may retry it with the same key.
+func (s *Idempotency) Abandon(ctx context.Context, clientID, key string) error {
+	return s.d.Store.Idempotency().Release(ctx, clientID, key)
 }
 
 // Purge deletes expired keys (run by a periodic job).

@@ -309,12 +309,19 @@ type IdempotencyRecord struct {
 	CreatedAt   time.Time
 }
 
-// Idempotency stores idempotent responses.
+// Idempotency stores idempotent responses. A record with Status 0 is a
+// reservation: the first request with the key is still being handled.
 type Idempotency interface {
 	// Get returns the stored response or ErrNotFound.
 	Get(ctx context.Context, clientID, key string) (IdempotencyRecord, error)
-	// Put stores a response; ErrConflict when the key is already taken.
+	// Put stores a response or a reservation (Status 0); ErrConflict when
+	// the key is already taken, on any replica.
 	Put(ctx context.Context, r IdempotencyRecord) error
+	// Complete fills a reservation with the response; ErrNotFound when
+	// there is no reservation for the key.
+	Complete(ctx context.Context, clientID, key string, status int, body []byte) error
+	// Release deletes a reservation (the request failed and may be retried).
+	Release(ctx context.Context, clientID, key string) error
 	// DeleteBefore removes records older than t.
 	DeleteBefore(ctx context.Context, t time.Time) (int64, error)
 }

@@ -831,6 +831,22 @@ func (r idempotency) Put(ctx context.Context, i store.IdempotencyRecord) error {
 	}))
 }
 
+func (r idempotency) Complete(ctx context.Context, clientID, key string, status int, body []byte) error {
+	n, err := r.q.CompleteIdempotency(ctx, gen.CompleteIdempotencyParams{ClientID: clientID, IdemKey: key, Status: int64(status), Body: notNil(body)})
+	if err != nil {
+		return mapErr(err)
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+func (r idempotency) Release(ctx context.Context, clientID, key string) error {
+	_, err := r.q.ReleaseIdempotency(ctx, gen.ReleaseIdempotencyParams{ClientID: clientID, IdemKey: key})
+	return mapErr(err)
+}
+
 func (r idempotency) DeleteBefore(ctx context.Context, t time.Time) (int64, error) {
 	n, err := r.q.DeleteIdempotencyBefore(ctx, tsIn(t))
 	return n, mapErr(err)

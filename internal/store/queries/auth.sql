@@ -30,5 +30,12 @@ SELECT * FROM idempotency_keys WHERE client_id = sqlc.arg(client_id) AND idem_ke
 INSERT INTO idempotency_keys (client_id, idem_key, request_hash, status, body, created_at)
 VALUES (sqlc.arg(client_id), sqlc.arg(idem_key), sqlc.arg(request_hash), sqlc.arg(status), sqlc.arg(body), sqlc.arg(created_at));
 
+-- name: CompleteIdempotency :execrows
+UPDATE idempotency_keys SET status = sqlc.arg(status), body = sqlc.arg(body)
+WHERE client_id = sqlc.arg(client_id) AND idem_key = sqlc.arg(idem_key) AND status = 0;
+
+-- name: ReleaseIdempotency :execrows
+DELETE FROM idempotency_keys WHERE client_id = sqlc.arg(client_id) AND idem_key = sqlc.arg(idem_key) AND status = 0;
+
 -- name: DeleteIdempotencyBefore :execrows
 DELETE FROM idempotency_keys WHERE created_at < sqlc.arg(before);

@@ -58,6 +58,31 @@ var keyTests = map[string]func(*testing.T, store.Store){
 }
 
 var idempotencyTests = map[string]func(*testing.T, store.Store){
+	"ReserveCompleteRelease": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		res := store.IdempotencyRecord{ClientID: "cli_1", Key: "k-r", RequestHash: "rh", Status: 0, CreatedAt: at(0)}
+		must(t, s.Idempotency().Put(ctx, res))
+		wantErr(t, s.Idempotency().Put(ctx, res), store.ErrConflict)
+		must(t, s.Idempotency().Complete(ctx, "cli_1", "k-r", 201, []byte("body")))
+		got, err := s.Idempotency().Get(ctx, "cli_1", "k-r")
+		must(t, err)
+		if got.Status != 201 || string(got.Body) != "body" {
+			t.Fatalf("completed %+v", got)
+		}
+		// A completed response is neither completed again nor released.
+		wantErr(t, s.Idempotency().Complete(ctx, "cli_1", "k-r", 500, nil), store.ErrNotFound)
+		must(t, s.Idempotency().Release(ctx, "cli_1", "k-r"))
+		if _, err := s.Idempotency().Get(ctx, "cli_1", "k-r"); err != nil {
+			t.Fatalf("release removed a completed response: %v", err)
+		}
+		// A reservation is released.
+		res.Key = "k-2"
+		must(t, s.Idempotency().Put(ctx, res))
+		must(t, s.Idempotency().Release(ctx, "cli_1", "k-2"))
+		_, err = s.Idempotency().Get(ctx, "cli_1", "k-2")
+		wantErr(t, err, store.ErrNotFound)
+		wantErr(t, s.Idempotency().Complete(ctx, "cli_1", "k-2", 201, nil), store.ErrNotFound)
+	},
 	"PutGetDelete": func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		r := store.IdempotencyRecord{ClientID: "cli_1", Key: "k-1", RequestHash: "rh", Status: 201, Body: []byte("enc-body"), CreatedAt: at(0)}

@@ -10,6 +10,31 @@ import (
 	"database/sql"
 )
 
+const completeIdempotency = `-- name: CompleteIdempotency :execrows
+UPDATE idempotency_keys SET status = ?1, body = ?2
+WHERE client_id = ?3 AND idem_key = ?4 AND status = 0
+`
+
+type CompleteIdempotencyParams struct {
+	Status   int64
+	Body     []byte
+	ClientID string
+	IdemKey  string
+}
+
+func (q *Queries) CompleteIdempotency(ctx context.Context, arg CompleteIdempotencyParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, completeIdempotency,
+		arg.Status,
+		arg.Body,
+		arg.ClientID,
+		arg.IdemKey,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const createClient = `-- name: CreateClient :exec
 
 INSERT INTO api_clients (id, tenant, name, secret_hash, scopes, disabled, created_at)
@@ -225,6 +250,23 @@ func (q *Queries) PutIdempotency(ctx context.Context, arg PutIdempotencyParams) 
 		arg.CreatedAt,
 	)
 	return err
+}
+
+const releaseIdempotency = `-- name: ReleaseIdempotency :execrows
+DELETE FROM idempotency_keys WHERE client_id = ?1 AND idem_key = ?2 AND status = 0
+`
+
+type ReleaseIdempotencyParams struct {
+	ClientID string
+	IdemKey  string
+}
+
+func (q *Queries) ReleaseIdempotency(ctx context.Context, arg ReleaseIdempotencyParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, releaseIdempotency, arg.ClientID, arg.IdemKey)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const retireKey = `-- name: RetireKey :execrows
