@@ -480,3 +480,17 @@ func TestSelfServiceStartIsRateLimited(t *testing.T) {
 		t.Fatalf("%d drafts created (%v), want 10", len(list), err)
 	}
 }
+
+func TestRelatedPersonMessagesSpeakOfThePerson(t *testing.T) {
+	t.Parallel()
+	e := setup(t, "sqlite", true)
+	b := e.browser()
+	want(t, b.post("/onboarding/start", url.Values{"type": {"business"}}), 200, "/onboarding/step/company")
+	p := b.post("/onboarding/step/people", url.Values{"rows": {"1"}, "action": {"continue"},
+		"related_persons[0].given_names": {"Lars"}, "related_persons[0].family_name": {"Nilsson"},
+		"related_persons[0].roles": {"director"}})
+	want(t, p, 422, "", "There is a problem", "Enter their date of birth")
+	if strings.Contains(string(p.Body), "Enter your date of birth") {
+		t.Fatal("a related person's error speaks of the applicant")
+	}
+}

@@ -116,6 +116,18 @@ func (v *view) addError(h *Handler, loc, id, msg string) {
 // looked up as "rule:<English text>" so they can be phrased for applicants
 // and translated; an unknown one is shown as the domain wrote it.
 func (h *Handler) msg(l web.Localizer, s string) string {
+	return h.msgAt(l, "", s)
+}
+
+// msgAt is msg for a field location: a message about a related person of a
+// business ("related_persons[1].birth_date") is phrased about that person
+// ("Enter their date of birth"), not about the applicant.
+func (h *Handler) msgAt(l web.Localizer, loc, s string) string {
+	if strings.HasPrefix(loc, "related_persons[") {
+		if id := "rule.person:" + s; h.d.Catalog.Has(id) {
+			return l.T(id)
+		}
+	}
 	if h.d.Catalog.Has(s) {
 		return l.T(s)
 	}
@@ -202,7 +214,7 @@ func (h *Handler) fieldView(l web.Localizer, stepID string, f field, value strin
 		fv.Hint = l.T(f.Label + ".hint")
 	}
 	if errMsg != "" {
-		fv.Error = h.msg(l, errMsg)
+		fv.Error = h.msgAt(l, f.Path, errMsg)
 	}
 	if f.DateMax == "today" {
 		fv.DateMax = today
@@ -260,6 +272,6 @@ func (h *Handler) summarise(v *view, t domain.CustomerType, fe []domain.FieldErr
 				}
 			}
 		}
-		v.Errors = append(v.Errors, errorView{Message: h.msg(v.L, f.Message), Href: href})
+		v.Errors = append(v.Errors, errorView{Message: h.msgAt(v.L, f.Location, f.Message), Href: href})
 	}
 }
