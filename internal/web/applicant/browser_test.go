@@ -106,7 +106,13 @@ func TestBrowserOnboarding(t *testing.T) {
 		chromedp.SendKeys(css("#f-address-line1"), "Storgatan 1"),
 		chromedp.SendKeys(css("#f-address-city"), "Stockholm"),
 		chromedp.SetValue(css("#f-address-postal_code"), "11122"),
-		chromedp.SetValue(css("#f-address-country"), "SE"),
+		// The country list narrows as one types into its search box.
+		chromedp.SendKeys(css("input[aria-controls='f-address-country']"), "swed"),
+	)
+	if got := webtest.Get(t, b, chromedp.Evaluate[string](`document.getElementById("f-address-country").value`)); got != "SE" {
+		t.Fatalf("country search chose %q, want SE", got)
+	}
+	b.Do(t,
 		chromedp.Click(css("button[type=submit].kyc-cta")),
 		chromedp.WaitVisible(css("#f-occupation")),
 	)

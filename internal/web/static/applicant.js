@@ -17,6 +17,28 @@
       group.scrollIntoView({ block: "center" });
       el.focus({ preventScroll: true });
     });
+    // Country selects get a search box that narrows the list as you type
+    // (case and accents ignored); the select itself stays the form field.
+    var fold = function (s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); };
+    document.querySelectorAll("select[data-kyc-country]").forEach(function (sel) {
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "form-control form-control-sm mb-1 kyc-w-30";
+      box.setAttribute("aria-label", sel.getAttribute("data-kyc-search-label") || "Search");
+      box.setAttribute("placeholder", sel.getAttribute("data-kyc-search-label") || "");
+      box.setAttribute("aria-controls", sel.id);
+      box.autocomplete = "off";
+      sel.parentNode.insertBefore(box, sel);
+      box.addEventListener("input", function () {
+        var q = fold(box.value.trim()), shown = [];
+        Array.prototype.forEach.call(sel.options, function (o) {
+          var match = !q || o.value === "" || fold(o.text).indexOf(q) !== -1 || fold(o.value) === q;
+          o.hidden = !match;
+          if (match && o.value !== "") shown.push(o);
+        });
+        if (shown.length === 1) { sel.value = shown[0].value; sel.dispatchEvent(new Event("change", { bubbles: true })); }
+      });
+    });
     // Show the chosen file's name before uploading.
     document.querySelectorAll("input[data-kyc-file]").forEach(function (input) {
       input.addEventListener("change", function () {
