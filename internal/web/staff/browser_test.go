@@ -73,6 +73,9 @@ func TestBrowserBackOffice(t *testing.T) {
 	b.Do(t, chromedp.Navigate(base+"/staff/cases"), chromedp.WaitVisible(css("[data-kyc-queue]")))
 	b.Do(t, chromedp.SendKeys(css("#q-name"), "Andrei Zakharov"))
 	b.Do(t, chromedp.Click(css("form[role=search] button")))
+	// The unfiltered queue lists the name too: wait for the search page
+	// itself before reading or clicking anything on it.
+	b.WaitEval(t, `location.pathname === "/staff/cases/search" && document.readyState === "complete"`, 10*time.Second)
 	b.WaitText(t, "#queue-results", "Andrei Zakharov", 10*time.Second)
 	if strings.Contains(b.Location(t), "Zakharov") {
 		t.Fatal("the searched name is in the URL")
