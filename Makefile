@@ -19,7 +19,7 @@ build: assets
 
 VENDOR := internal/web/static/vendor
 
-## assets: Bootstrap, htmx and Chart.js from npm (web/package-lock.json),
+## assets: Bootstrap, htmx, Chart.js and Swagger UI from npm (web/package-lock.json),
 ## copied into the embedded static folder; never edited by hand
 assets: $(VENDOR)/.stamp
 
@@ -30,6 +30,7 @@ $(VENDOR)/.stamp: web/package.json web/package-lock.json
 	cp web/node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/
 	cp web/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp web/node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	cp web/node_modules/swagger-ui-dist/swagger-ui-bundle.js web/node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
 	touch $@
 
 ## test: every test, on SQLite and (with KYC_TEST_POSTGRES_URL) PostgreSQL

@@ -38,6 +38,10 @@ type Deps struct {
 	Version string
 	// MaxBodyBytes caps JSON bodies (413 above).
 	MaxBodyBytes int64
+	// DocsPage, when set, serves /docs (the composition root passes one
+	// built on embedded assets, so the reference works offline); otherwise
+	// huma's page, which loads its viewer from a CDN.
+	DocsPage http.Handler
 }
 
 type server struct {
@@ -81,6 +85,9 @@ func Register(mux *http.ServeMux, d Deps) huma.API {
 		}}},
 	}
 	cfg.RejectUnknownQueryParameters = true
+	if d.DocsPage != nil {
+		cfg.DocsPath = ""
+	}
 	inner := http.NewServeMux()
 	hapi := humago.New(inner, cfg)
 	s := &server{Deps: d, api: hapi}
@@ -89,7 +96,11 @@ func Register(mux *http.ServeMux, d Deps) huma.API {
 	mux.Handle("/api/v1/", s.authenticate(s.idempotent(inner)))
 	mux.Handle("GET /openapi.json", inner)
 	mux.Handle("GET /openapi.yaml", inner)
-	mux.Handle("GET /docs", inner)
+	if d.DocsPage != nil {
+		mux.Handle("GET /docs", d.DocsPage)
+	} else {
+		mux.Handle("GET /docs", inner)
+	}
 	return hapi
 }
 

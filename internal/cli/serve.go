@@ -16,6 +16,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/config"
 	"github.com/kyc-platform/kyc/internal/httpx"
+	"github.com/kyc-platform/kyc/internal/web"
 )
 
 func runServe(ctx context.Context, e *Env, args []string) error {
@@ -153,8 +154,13 @@ func newHandler(sys *system, issuerURL string, apiOn bool) (http.Handler, error)
 		verifier := auth.NewVerifier(sys.keys, sys.store.Clients(), issuerURL, sys.cfg.Audience)
 		mux.Handle("POST /oauth/token", auth.TokenHandler(issuer, sys.store.Clients(), auth.WithLogger(sys.log)))
 		mux.Handle("GET /.well-known/jwks.json", auth.JWKSHandler(sys.keys, sys.log))
-		api.Register(mux, api.Deps{App: sys.app, Auth: verifier, Logger: sys.log, Version: Version, MaxBodyBytes: sys.cfg.MaxBodyBytes})
-		if err := mountWeb(mux, sys, issuerURL); err != nil {
+		assets, err := web.NewAssets()
+		if err != nil {
+			return nil, fmt.Errorf("web assets: %w", err)
+		}
+		api.Register(mux, api.Deps{App: sys.app, Auth: verifier, Logger: sys.log, Version: Version, MaxBodyBytes: sys.cfg.MaxBodyBytes,
+			DocsPage: web.DocsHandler(assets, "/openapi.json")})
+		if err := mountWeb(mux, sys, assets, issuerURL); err != nil {
 			return nil, fmt.Errorf("web pages: %w", err)
 		}
 	}

@@ -17,11 +17,7 @@ type webParts struct {
 
 // mountWeb mounts the static assets, the back office (mountStaff) and the
 // hosted onboarding pages (mountApplicant).
-func mountWeb(mux *http.ServeMux, sys *system, baseURL string) error {
-	assets, err := web.NewAssets()
-	if err != nil {
-		return err
-	}
+func mountWeb(mux *http.ServeMux, sys *system, assets *web.Assets, baseURL string) error {
 	catalog, err := web.LoadCatalog()
 	if err != nil {
 		return err

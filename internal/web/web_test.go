@@ -131,3 +131,20 @@ func TestLimiter(t *testing.T) {
 		t.Fatalf("ClientIP %q", ClientIP(r))
 	}
 }
+
+func TestDocsHandlerUsesEmbeddedAssets(t *testing.T) {
+	t.Parallel()
+	a, _ := NewAssets()
+	rec := httptest.NewRecorder()
+	DocsHandler(a, "/openapi.json").ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/docs", nil))
+	body := rec.Body.String()
+	if !strings.Contains(body, `data-spec="/openapi.json"`) || !strings.Contains(body, a.URL("docs.js")) || strings.Contains(body, "https://") {
+		t.Fatalf("docs page: %s", body)
+	}
+	if a.Has("vendor/swagger-ui-bundle.js") && !strings.Contains(body, a.URL("vendor/swagger-ui-bundle.js")) {
+		t.Fatal("docs page does not load the embedded Swagger UI")
+	}
+	if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Fatalf("docs CSP %q", csp)
+	}
+}

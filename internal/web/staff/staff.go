@@ -358,4 +358,3 @@ func queryString(kv ...string) string {
 	}
 	return "?" + q.Encode()
 }
-
