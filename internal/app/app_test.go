@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -647,6 +648,28 @@ func TestCasesAreTenantScoped(t *testing.T) {
 		staff := domain.Actor{Type: domain.ActorUser, ID: "usr_1", Role: app.RoleAnalyst}
 		if _, err := h.app.Cases.Get(h.ctx, staff, cs.ID); err != nil {
 			t.Fatalf("staff: %v", err)
+		}
+	})
+}
+
+// Screening against no loaded list is no screening: the customer goes to a
+// person, never to automatic approval.
+func TestNoListLoadedIsNeverAutoApproved(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		c := h.create(clientA, person())
+		got := h.submitAndRun(clientA, c.ID)
+		if got.Status != domain.StatusInReview {
+			t.Fatalf("status %s with no list loaded", got.Status)
+		}
+		checks, _ := h.app.Customers.ListChecks(h.ctx, clientA, c.ID)
+		for _, ck := range checks {
+			if ck.Type == domain.CheckScreening && (ck.Status != domain.CheckNeedsReview || !strings.Contains(ck.Summary, "No sanctions list is loaded")) {
+				t.Fatalf("screening check %s: %s", ck.Status, ck.Summary)
+			}
+		}
+		if cs := h.openCase(c.ID); cs.Kind != domain.CaseOnboarding {
+			t.Fatalf("case kind %s", cs.Kind)
 		}
 	})
 }

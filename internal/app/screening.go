@@ -344,6 +344,12 @@ func (s *Screening) screenCustomer(ctx context.Context, c *domain.Customer, chk 
 	}
 	status := domain.CheckPassed
 	summary := fmt.Sprintf("No match in %d list snapshot(s).", len(snaps))
+	if len(snaps) == 0 {
+		// Screening against nothing is no screening: a person must look
+		// (and an operator load the lists) before anyone is approved.
+		status = domain.CheckNeedsReview
+		summary = "No sanctions list is loaded, so the names were not screened; load the lists (kyc lists import or kyc lists sync)."
+	}
 	if len(hits) > 0 {
 		status = domain.CheckNeedsReview
 		summary = fmt.Sprintf("%d potential match(es) to review.", len(hits))

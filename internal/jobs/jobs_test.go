@@ -3,6 +3,8 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +17,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/jobs"
 	"github.com/kyc-platform/kyc/internal/risk"
+	"github.com/kyc-platform/kyc/internal/screening/lists"
 	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/store/testdb"
 	"github.com/kyc-platform/kyc/internal/vault"
@@ -126,6 +129,7 @@ func (h *harness) start(maxAttempts int) (*jobs.Runner, *app.App) {
 		},
 	})
 	r.SetApp(a)
+	h.loadLists(a)
 	if err := r.Start(h.ctx); err != nil {
 		h.t.Fatal(err)
 	}
@@ -490,4 +494,22 @@ func TestPeriodicListSyncRuns(t *testing.T) {
 			t.Fatal("the periodic list sync did not run on start")
 		}
 	})
+}
+
+// loadLists imports the small OFAC fixture: without a loaded list the
+// screening check asks for a person instead of passing.
+func (h *harness) loadLists(a *app.App) {
+	h.t.Helper()
+	var files []lists.File
+	for _, n := range []string{"sdn.csv", "alt.csv", "add.csv"} {
+		f, err := os.Open(filepath.Join("..", "app", "testdata", "ofac", n))
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		defer f.Close()
+		files = append(files, lists.File{Name: n, R: f})
+	}
+	if _, err := a.Screening.Import(h.ctx, domain.Actor{Type: domain.ActorSystem, ID: "cli:test"}, "ofac_sdn", files); err != nil {
+		h.t.Fatalf("import: %v", err)
+	}
 }
