@@ -430,3 +430,29 @@ func TestCheckErrorVisible(t *testing.T) {
 		}
 	})
 }
+
+func TestScreeningEvidenceEndpoint(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, e *env) {
+		e.importOFAC()
+		_, tok := e.client("screening:read")
+		_, other := e.clientIn("globex", "screening:read")
+		var res struct {
+			ID        string            `json:"id"`
+			Snapshots []string          `json:"snapshots"`
+			Matches   []json.RawMessage `json:"matches"`
+		}
+		want(t, e.post("/api/v1/screenings", tok, map[string]any{"name": "Kim Jong Un"}), http.StatusOK, &res)
+		if res.ID == "" || len(res.Matches) == 0 || len(res.Snapshots) != 1 {
+			t.Fatalf("screening %+v", res)
+		}
+		var got map[string]json.RawMessage
+		want(t, e.get("/api/v1/screenings/"+res.ID, tok), http.StatusOK, &got)
+		wantKeys(t, got, "id", "query", "matches", "snapshots", "algorithm_version", "threshold", "created_at")
+		if !strings.Contains(string(got["query"]), `"name":"Kim Jong Un"`) {
+			t.Fatalf("stored query %s", got["query"])
+		}
+		wantProblem(t, e.get("/api/v1/screenings/"+res.ID, other), http.StatusNotFound)
+		wantProblem(t, e.get("/api/v1/screenings/scr_unknown", tok), http.StatusNotFound)
+	})
+}

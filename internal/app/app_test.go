@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -670,6 +671,36 @@ func TestNoListLoadedIsNeverAutoApproved(t *testing.T) {
 		}
 		if cs := h.openCase(c.ID); cs.Kind != domain.CaseOnboarding {
 			t.Fatalf("case kind %s", cs.Kind)
+		}
+	})
+}
+
+func TestScreeningEvidenceIsKept(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		h.importOFAC()
+		res, err := h.app.Screening.Screen(h.ctx, clientA, screening.Query{Name: "Kim Jong Un", BirthDate: "1984-01-08"})
+		if err != nil || res.ID == "" || len(res.Matches) == 0 || len(res.Snapshots) != 1 {
+			t.Fatalf("screen: %+v %v", res, err)
+		}
+		sameTenant := domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_s", Tenant: "acme", Scopes: []string{"screening:read"}}
+		got, err := h.app.Screening.GetScreening(h.ctx, sameTenant, res.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Query.Name != "Kim Jong Un" || got.Query.BirthDate != "1984-01-08" || got.Threshold != res.Threshold ||
+			got.AlgorithmVersion != res.AlgorithmVersion || len(got.Matches) != len(res.Matches) ||
+			got.Matches[0].EntityID != res.Matches[0].EntityID || got.Snapshots[0] != res.Snapshots[0] {
+			t.Fatalf("evidence %+v, want %+v", got, res)
+		}
+		_, err = h.app.Screening.GetScreening(h.ctx, otherTenant, res.ID)
+		wantCode(t, err, domain.ECodeNotFound)
+		_, err = h.app.Screening.GetScreening(h.ctx, clientA, "scr_unknown")
+		wantCode(t, err, domain.ECodeNotFound)
+		// The query is personal data: stored encrypted.
+		rec, err := h.store.Screenings().Get(h.ctx, res.ID)
+		if err != nil || bytes.Contains(rec.Query, []byte("Kim Jong Un")) {
+			t.Fatalf("query stored in clear (%v)", err)
 		}
 	})
 }

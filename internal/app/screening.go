@@ -244,6 +244,11 @@ func (s *Screening) Snapshots(ctx context.Context, actor domain.Actor) ([]store.
 // ScreenResult is an ad-hoc screening outcome with the evidence needed to
 // explain and reproduce it.
 type ScreenResult struct {
+	// ID identifies the stored evidence of this screening
+	// (GET /api/v1/screenings/{id}).
+	ID               string            `json:"id"`
+	Query            screening.Query   `json:"query"`
+	CreatedAt        time.Time         `json:"created_at"`
 	Matches          []screening.Match `json:"matches"`
 	Threshold        float64           `json:"threshold"`
 	AlgorithmVersion string            `json:"algorithm_version"`
@@ -280,12 +285,70 @@ func (s *Screening) Screen(ctx context.Context, actor domain.Actor, q screening.
 	if q.Threshold == 0 {
 		q.Threshold = screening.DefaultThreshold
 	}
-	res := ScreenResult{Matches: st.index.Search(q), Threshold: q.Threshold, AlgorithmVersion: screening.AlgorithmVersion}
+	now := s.d.now()
+	res := ScreenResult{
+		ID: domain.NewID("scr", now), Query: q, CreatedAt: now,
+		Matches: st.index.Search(q), Threshold: q.Threshold, AlgorithmVersion: screening.AlgorithmVersion,
+		Snapshots: []string{},
+	}
 	if res.Matches == nil {
 		res.Matches = []screening.Match{}
 	}
 	for _, sn := range st.snapshots {
 		res.Snapshots = append(res.Snapshots, sn.ID)
+	}
+	// Keep the evidence: the query (encrypted, it is personal data), what
+	// matched, and everything needed to reproduce the result.
+	query, err := json.Marshal(q)
+	if err != nil {
+		return ScreenResult{}, err
+	}
+	sealed, err := s.d.Crypt.Seal(query, screeningAAD(res.ID))
+	if err != nil {
+		return ScreenResult{}, err
+	}
+	matches, err := json.Marshal(res.Matches)
+	if err != nil {
+		return ScreenResult{}, err
+	}
+	if err := s.d.Store.Screenings().Create(ctx, store.ScreeningRecord{
+		ID: res.ID, Tenant: tenantOf(actor), Actor: actor.String(), Query: sealed, Matches: string(matches),
+		SnapshotIDs: strings.Join(res.Snapshots, ","), AlgorithmVersion: res.AlgorithmVersion, Threshold: res.Threshold, CreatedAt: now,
+	}); err != nil {
+		return ScreenResult{}, fmt.Errorf("store screening evidence: %w", err)
+	}
+	return res, nil
+}
+
+func screeningAAD(id string) []byte { return []byte("screening:" + id) }
+
+// GetScreening returns the stored evidence of an ad-hoc screening of the
+// actor's tenant: the query, the matches, the snapshots, the algorithm
+// version and the threshold.
+func (s *Screening) GetScreening(ctx context.Context, actor domain.Actor, id string) (ScreenResult, error) {
+	if err := Authorize(actor, PermScreeningRead); err != nil {
+		return ScreenResult{}, err
+	}
+	rec, err := s.d.Store.Screenings().Get(ctx, id)
+	if err != nil {
+		return ScreenResult{}, notFound(err, "Screening")
+	}
+	if !canSeeTenant(actor, rec.Tenant) {
+		return ScreenResult{}, domain.Errorf(domain.ECodeNotFound, "Screening not found.")
+	}
+	res := ScreenResult{ID: rec.ID, CreatedAt: rec.CreatedAt, Threshold: rec.Threshold, AlgorithmVersion: rec.AlgorithmVersion, Snapshots: []string{}}
+	if rec.SnapshotIDs != "" {
+		res.Snapshots = strings.Split(rec.SnapshotIDs, ",")
+	}
+	plain, err := s.d.Crypt.Open(rec.Query, screeningAAD(rec.ID))
+	if err != nil {
+		return res, fmt.Errorf("decrypt screening %s: %w", rec.ID, err)
+	}
+	if err := json.Unmarshal(plain, &res.Query); err != nil {
+		return res, err
+	}
+	if err := json.Unmarshal([]byte(rec.Matches), &res.Matches); err != nil {
+		return res, err
 	}
 	return res, nil
 }

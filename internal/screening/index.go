@@ -41,18 +41,18 @@ const (
 // Query is one name to screen, with optional evidence.
 type Query struct {
 	// Name is the name to screen, in any order and script.
-	Name string
+	Name string `json:"name"`
 	// Type, when set, lowers the score of entities of another type.
-	Type EntityType
+	Type EntityType `json:"type,omitempty"`
 	// BirthDate (YYYY, YYYY-MM or YYYY-MM-DD), when set, raises the score of
 	// entities with a matching birth date and lowers it for a conflicting one.
-	BirthDate string
+	BirthDate string `json:"birth_date,omitempty"`
 	// Country (ISO alpha-2), when set, raises or lowers the score.
-	Country string
+	Country string `json:"country,omitempty"`
 	// Threshold is the minimum score; 0 means DefaultThreshold.
-	Threshold float64
+	Threshold float64 `json:"threshold,omitempty"`
 	// Limit is the maximum number of matches; 0 means DefaultLimit.
-	Limit int
+	Limit int `json:"limit,omitempty"`
 }
 
 // Match is one list entity that matched a query.

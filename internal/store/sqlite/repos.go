@@ -60,6 +60,7 @@ func (r repos) Idempotency() store.Idempotency { return idempotency(r) }
 func (r repos) Lists() store.Lists             { return lists(r) }
 func (r repos) Documents() store.Documents     { return documents(r) }
 func (r repos) AccessLinks() store.AccessLinks { return accessLinks(r) }
+func (r repos) Screenings() store.Screenings   { return screenings(r) }
 
 // tx implements store.Tx.
 type tx struct {
@@ -1133,4 +1134,26 @@ func (r accessLinks) DeleteSession(ctx context.Context, tokenHash string) error 
 func (r accessLinks) DeleteSessionsBefore(ctx context.Context, t time.Time) (int64, error) {
 	n, err := r.q.DeleteApplicantSessionsBefore(ctx, tsIn(t))
 	return n, mapErr(err)
+}
+
+// ---- screenings ----
+
+type screenings repos
+
+func (r screenings) Create(ctx context.Context, s store.ScreeningRecord) error {
+	return mapErr(r.q.CreateScreening(ctx, gen.CreateScreeningParams{
+		ID: s.ID, Tenant: s.Tenant, Actor: s.Actor, Query: notNil(s.Query), Matches: s.Matches,
+		SnapshotIds: s.SnapshotIDs, AlgorithmVersion: s.AlgorithmVersion, Threshold: s.Threshold, CreatedAt: tsIn(s.CreatedAt),
+	}))
+}
+
+func (r screenings) Get(ctx context.Context, id string) (store.ScreeningRecord, error) {
+	s, err := r.q.GetScreening(ctx, id)
+	if err != nil {
+		return store.ScreeningRecord{}, mapErr(err)
+	}
+	return store.ScreeningRecord{
+		ID: s.ID, Tenant: s.Tenant, Actor: s.Actor, Query: s.Query, Matches: s.Matches, SnapshotIDs: s.SnapshotIds,
+		AlgorithmVersion: s.AlgorithmVersion, Threshold: s.Threshold, CreatedAt: tsOut(s.CreatedAt),
+	}, nil
 }

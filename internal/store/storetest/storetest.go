@@ -44,6 +44,7 @@ func Run(t *testing.T, open Open) {
 		{"AccessLinks", accessLinkTests},
 		{"Staff", staffTests},
 		{"Tenants", tenantTests},
+		{"Screenings", screeningTests},
 		{"River", riverTests},
 	}
 	for _, g := range groups {

@@ -84,3 +84,22 @@ var tenantTests = map[string]func(*testing.T, store.Store){
 		}
 	},
 }
+
+// screeningTests: ad-hoc screening evidence round-trips.
+var screeningTests = map[string]func(*testing.T, store.Store){
+	"CreateGet": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		r := store.ScreeningRecord{
+			ID: id("scr"), Tenant: "acme", Actor: "client:cli_1", Query: []byte{1, 2, 3}, Matches: `[{"entity_id":"ofac_sdn:1"}]`,
+			SnapshotIDs: "snap_1,snap_2", AlgorithmVersion: "kyc-screen/1.2", Threshold: 0.88, CreatedAt: at(0),
+		}
+		must(t, s.Screenings().Create(ctx, r))
+		wantErr(t, s.Screenings().Create(ctx, r), store.ErrConflict)
+		got, err := s.Screenings().Get(ctx, r.ID)
+		must(t, err)
+		r.CreatedAt = stored(r.CreatedAt)
+		equal(t, got, r)
+		_, err = s.Screenings().Get(ctx, "scr_missing")
+		wantErr(t, err, store.ErrNotFound)
+	},
+}

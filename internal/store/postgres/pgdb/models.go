@@ -177,6 +177,18 @@ type RiskAssessment struct {
 	CreatedAt    time.Time
 }
 
+type Screening struct {
+	ID               string
+	Tenant           string
+	Actor            string
+	Query            []byte
+	Matches          string
+	SnapshotIds      string
+	AlgorithmVersion string
+	Threshold        float64
+	CreatedAt        time.Time
+}
+
 type ScreeningHit struct {
 	ID                string
 	CustomerID        string

@@ -176,6 +176,18 @@ type RiskAssessment struct {
 	CreatedAt    int64
 }
 
+type Screening struct {
+	ID               string
+	Tenant           string
+	Actor            string
+	Query            []byte
+	Matches          string
+	SnapshotIds      string
+	AlgorithmVersion string
+	Threshold        float64
+	CreatedAt        int64
+}
+
 type ScreeningHit struct {
 	ID                string
 	CustomerID        string
