@@ -374,6 +374,35 @@ func flow(t *testing.T, e *env) {
 	}
 	waitStatus(t, e, analyst, listed.ID, "rejected")
 
+	// 4. A high-risk (PEP) customer is approved by two different people.
+	var pep customerResp
+	if st := e.call(analyst, http.MethodPost, "/api/v1/customers", individual("Karin", "Lindqvist", "1971-02-03", "SE", true), &pep); st != 201 {
+		t.Fatalf("create PEP: %d", st)
+	}
+	e.call(analyst, http.MethodPost, "/api/v1/customers/"+pep.ID+"/submit", nil, nil)
+	e.waitChecks(analyst, pep.ID)
+	waitStatus(t, e, analyst, pep.ID, "in_review")
+	e.call(analyst, http.MethodGet, "/api/v1/cases?customer_id="+pep.ID, nil, &cases)
+	if len(cases.Data) != 1 {
+		t.Fatalf("PEP cases: %+v", cases)
+	}
+	pepCase := cases.Data[0].ID
+	if st := e.call(analyst, http.MethodPost, "/api/v1/cases/"+pepCase+"/decisions", map[string]string{"decision": "approve", "reason": "Source of wealth documented"}, &detail); st != 202 || detail.Status != "pending_second_approval" {
+		t.Fatalf("first approval: %d %s", st, detail.Status)
+	}
+	waitStatus(t, e, analyst, pep.ID, "in_review")
+	if st := e.call(reviewer, http.MethodPost, "/api/v1/cases/"+pepCase+"/decisions", map[string]string{"decision": "approve", "reason": "Agreed"}, &detail); st != 200 || detail.Status != "closed" {
+		t.Fatalf("second approval: %d %s", st, detail.Status)
+	}
+	waitStatus(t, e, analyst, pep.ID, "approved")
+	var risk struct {
+		Rating       string `json:"rating"`
+		DueDiligence string `json:"due_diligence"`
+	}
+	if e.call(analyst, http.MethodGet, "/api/v1/customers/"+pep.ID+"/risk", nil, &risk); risk.Rating != "high" || risk.DueDiligence != "enhanced" {
+		t.Fatalf("PEP risk %+v", risk)
+	}
+
 	// The audit trail is readable through the API.
 	var evs struct {
 		Data []struct{ Action, Hash string } `json:"data"`
@@ -386,7 +415,7 @@ func flow(t *testing.T, e *env) {
 	}
 	stop()
 
-	// 4. The chain verifies, and stops verifying after a direct edit.
+	// 5. The chain verifies, and stops verifying after a direct edit.
 	out, code = e.run("audit", "verify", "--json")
 	if code != 0 || !strings.Contains(out, `"ok": true`) {
 		t.Fatalf("audit verify: %d %s", code, out)
