@@ -135,7 +135,7 @@ func (d *DB) MigrationStatus(ctx context.Context) (current, latest int64, err er
 // InTx runs fn in one READ COMMITTED transaction; rows read with
 // GetForUpdate and the audit head stay locked until it ends.
 func (d *DB) InTx(ctx context.Context, fn func(tx store.Tx) error) error {
-	return inTx(ctx, d.db, fn)
+	return inTx(ctx, d.db, d.repos.q, fn)
 }
 
 // Dialect returns "postgres".

@@ -17,6 +17,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/kyc-platform/kyc/internal/store"
+	gen "github.com/kyc-platform/kyc/internal/store/sqlite/sqlitedb"
 )
 
 //go:embed migrations/*.sql
@@ -47,6 +48,8 @@ type Options struct {
 type DB struct {
 	repos
 	db *sql.DB
+	// prepared holds the prepared statements once the schema is current.
+	prepared *gen.Queries
 }
 
 var _ store.Store = (*DB)(nil)
@@ -96,7 +99,31 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlite: ping %s: %w", o.Path, err)
 	}
-	return &DB{repos: newRepos(db), db: db}, nil
+	d := &DB{repos: newRepos(db), db: db}
+	// With a current schema, prepare every query once; otherwise Migrate
+	// does it after migrating (a statement cannot be prepared on a table
+	// that does not exist yet).
+	if cur, latest, err := d.MigrationStatus(ctx); err == nil && cur == latest {
+		if err := d.prepare(ctx); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// prepare switches the repositories to prepared statements.
+func (d *DB) prepare(ctx context.Context) error {
+	q, err := gen.Prepare(ctx, d.db)
+	if err != nil {
+		return fmt.Errorf("sqlite: prepare statements: %w", err)
+	}
+	if d.prepared != nil {
+		_ = d.prepared.Close()
+	}
+	d.prepared = q
+	d.repos = newReposQ(d.db, q)
+	return nil
 }
 
 // Migrate applies the embedded goose migrations and River's schema.
@@ -115,7 +142,7 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("sqlite: migrate river: %w", err)
 	}
-	return nil
+	return d.prepare(ctx)
 }
 
 func (d *DB) goose() (*goose.Provider, error) {
@@ -142,7 +169,7 @@ func (d *DB) MigrationStatus(ctx context.Context) (current, latest int64, err er
 
 // InTx runs fn in one BEGIN IMMEDIATE transaction.
 func (d *DB) InTx(ctx context.Context, fn func(tx store.Tx) error) error {
-	return inTx(ctx, d.db, fn)
+	return inTx(ctx, d.db, d.repos.q, fn)
 }
 
 // Dialect returns "sqlite".
@@ -155,4 +182,9 @@ func (d *DB) DB() *sql.DB { return d.db }
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
 
 // Close closes the handle.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	if d.prepared != nil {
+		_ = d.prepared.Close()
+	}
+	return d.db.Close()
+}

@@ -44,9 +44,12 @@ type repos struct {
 	inTx bool
 }
 
-func newRepos(db gen.DBTX) repos {
+func newRepos(db gen.DBTX) repos { return newReposQ(db, gen.New(db)) }
+
+// newReposQ uses q (possibly with prepared statements) for db.
+func newReposQ(db gen.DBTX, q *gen.Queries) repos {
 	_, inTx := db.(*sql.Tx)
-	return repos{db: db, q: gen.New(db), inTx: inTx}
+	return repos{db: db, q: q, inTx: inTx}
 }
 
 func (r repos) Customers() store.Customers     { return customers(r) }
@@ -71,8 +74,9 @@ type tx struct {
 func (t *tx) SQLTx() *sql.Tx { return t.sqlTx }
 
 // inTx runs fn in a new transaction of db: commit when fn returns nil,
-// rollback otherwise (and on panic).
-func inTx(ctx context.Context, db *sql.DB, fn func(store.Tx) error) (err error) {
+// rollback otherwise (and on panic). q's statements (prepared or not) are
+// bound to the transaction.
+func inTx(ctx context.Context, db *sql.DB, q *gen.Queries, fn func(store.Tx) error) (err error) {
 	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -83,7 +87,7 @@ func inTx(ctx context.Context, db *sql.DB, fn func(store.Tx) error) (err error) 
 			panic(p)
 		}
 	}()
-	if err := fn(&tx{repos: newRepos(sqlTx), sqlTx: sqlTx}); err != nil {
+	if err := fn(&tx{repos: newReposQ(sqlTx, q.WithTx(sqlTx)), sqlTx: sqlTx}); err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
 		}

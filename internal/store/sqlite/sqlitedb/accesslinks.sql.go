@@ -32,7 +32,7 @@ type CreateAccessLinkParams struct {
 
 // Access links and applicant sessions (hashes only, never the tokens).
 func (q *Queries) CreateAccessLink(ctx context.Context, arg CreateAccessLinkParams) error {
-	_, err := q.db.ExecContext(ctx, createAccessLink,
+	_, err := q.exec(ctx, q.createAccessLinkStmt, createAccessLink,
 		arg.ID,
 		arg.TokenHash,
 		arg.CustomerID,
@@ -63,7 +63,7 @@ type CreateApplicantSessionParams struct {
 }
 
 func (q *Queries) CreateApplicantSession(ctx context.Context, arg CreateApplicantSessionParams) error {
-	_, err := q.db.ExecContext(ctx, createApplicantSession,
+	_, err := q.exec(ctx, q.createApplicantSessionStmt, createApplicantSession,
 		arg.TokenHash,
 		arg.CustomerID,
 		arg.LinkID,
@@ -79,7 +79,7 @@ DELETE FROM applicant_sessions WHERE token_hash = ?1
 `
 
 func (q *Queries) DeleteApplicantSession(ctx context.Context, tokenHash string) error {
-	_, err := q.db.ExecContext(ctx, deleteApplicantSession, tokenHash)
+	_, err := q.exec(ctx, q.deleteApplicantSessionStmt, deleteApplicantSession, tokenHash)
 	return err
 }
 
@@ -88,7 +88,7 @@ DELETE FROM applicant_sessions WHERE expires_at < ?1
 `
 
 func (q *Queries) DeleteApplicantSessionsBefore(ctx context.Context, before int64) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteApplicantSessionsBefore, before)
+	result, err := q.exec(ctx, q.deleteApplicantSessionsBeforeStmt, deleteApplicantSessionsBefore, before)
 	if err != nil {
 		return 0, err
 	}
@@ -100,7 +100,7 @@ SELECT id, token_hash, customer_id, tenant, created_by, created_at, expires_at, 
 `
 
 func (q *Queries) GetAccessLinkByHash(ctx context.Context, tokenHash string) (AccessLink, error) {
-	row := q.db.QueryRowContext(ctx, getAccessLinkByHash, tokenHash)
+	row := q.queryRow(ctx, q.getAccessLinkByHashStmt, getAccessLinkByHash, tokenHash)
 	var i AccessLink
 	err := row.Scan(
 		&i.ID,
@@ -120,7 +120,7 @@ SELECT token_hash, customer_id, link_id, created_at, last_seen_at, expires_at FR
 `
 
 func (q *Queries) GetApplicantSession(ctx context.Context, tokenHash string) (ApplicantSession, error) {
-	row := q.db.QueryRowContext(ctx, getApplicantSession, tokenHash)
+	row := q.queryRow(ctx, q.getApplicantSessionStmt, getApplicantSession, tokenHash)
 	var i ApplicantSession
 	err := row.Scan(
 		&i.TokenHash,
@@ -143,7 +143,7 @@ type TouchApplicantSessionParams struct {
 }
 
 func (q *Queries) TouchApplicantSession(ctx context.Context, arg TouchApplicantSessionParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, touchApplicantSession, arg.LastSeenAt, arg.TokenHash)
+	result, err := q.exec(ctx, q.touchApplicantSessionStmt, touchApplicantSession, arg.LastSeenAt, arg.TokenHash)
 	if err != nil {
 		return 0, err
 	}
@@ -161,7 +161,7 @@ type UseAccessLinkParams struct {
 }
 
 func (q *Queries) UseAccessLink(ctx context.Context, arg UseAccessLinkParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, useAccessLink, arg.UsedAt, arg.TokenHash)
+	result, err := q.exec(ctx, q.useAccessLinkStmt, useAccessLink, arg.UsedAt, arg.TokenHash)
 	if err != nil {
 		return 0, err
 	}

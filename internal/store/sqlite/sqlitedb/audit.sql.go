@@ -19,7 +19,7 @@ type GetAuditHeadRow struct {
 }
 
 func (q *Queries) GetAuditHead(ctx context.Context) (GetAuditHeadRow, error) {
-	row := q.db.QueryRowContext(ctx, getAuditHead)
+	row := q.queryRow(ctx, q.getAuditHeadStmt, getAuditHead)
 	var i GetAuditHeadRow
 	err := row.Scan(&i.Seq, &i.Hash)
 	return i, err
@@ -51,7 +51,7 @@ type InsertAuditEventParams struct {
 }
 
 func (q *Queries) InsertAuditEvent(ctx context.Context, arg InsertAuditEventParams) error {
-	_, err := q.db.ExecContext(ctx, insertAuditEvent,
+	_, err := q.exec(ctx, q.insertAuditEventStmt, insertAuditEvent,
 		arg.Seq,
 		arg.ID,
 		arg.OccurredAt,
@@ -87,7 +87,7 @@ type ListAuditEventsParams struct {
 }
 
 func (q *Queries) ListAuditEvents(ctx context.Context, arg ListAuditEventsParams) ([]AuditEvent, error) {
-	rows, err := q.db.QueryContext(ctx, listAuditEvents,
+	rows, err := q.query(ctx, q.listAuditEventsStmt, listAuditEvents,
 		arg.AfterSeq,
 		arg.EntityType,
 		arg.EntityID,
@@ -141,7 +141,7 @@ type LockAuditHeadRow struct {
 // Audit trail. audit_head has exactly one row; updating it takes a row lock
 // on PostgreSQL that serialises appenders until commit.
 func (q *Queries) LockAuditHead(ctx context.Context) (LockAuditHeadRow, error) {
-	row := q.db.QueryRowContext(ctx, lockAuditHead)
+	row := q.queryRow(ctx, q.lockAuditHeadStmt, lockAuditHead)
 	var i LockAuditHeadRow
 	err := row.Scan(&i.Seq, &i.Hash)
 	return i, err
@@ -159,7 +159,7 @@ type MoveAuditHeadParams struct {
 }
 
 func (q *Queries) MoveAuditHead(ctx context.Context, arg MoveAuditHeadParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, moveAuditHead, arg.Seq, arg.Hash, arg.PrevSeq)
+	result, err := q.exec(ctx, q.moveAuditHeadStmt, moveAuditHead, arg.Seq, arg.Hash, arg.PrevSeq)
 	if err != nil {
 		return 0, err
 	}

@@ -23,7 +23,7 @@ type CompleteIdempotencyParams struct {
 }
 
 func (q *Queries) CompleteIdempotency(ctx context.Context, arg CompleteIdempotencyParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, completeIdempotency,
+	result, err := q.exec(ctx, q.completeIdempotencyStmt, completeIdempotency,
 		arg.Status,
 		arg.Body,
 		arg.ClientID,
@@ -53,7 +53,7 @@ type CreateClientParams struct {
 
 // API clients, signing keys and idempotency records.
 func (q *Queries) CreateClient(ctx context.Context, arg CreateClientParams) error {
-	_, err := q.db.ExecContext(ctx, createClient,
+	_, err := q.exec(ctx, q.createClientStmt, createClient,
 		arg.ID,
 		arg.Tenant,
 		arg.Name,
@@ -80,7 +80,7 @@ type CreateKeyParams struct {
 }
 
 func (q *Queries) CreateKey(ctx context.Context, arg CreateKeyParams) error {
-	_, err := q.db.ExecContext(ctx, createKey,
+	_, err := q.exec(ctx, q.createKeyStmt, createKey,
 		arg.Kid,
 		arg.Alg,
 		arg.PrivateKey,
@@ -96,7 +96,7 @@ DELETE FROM idempotency_keys WHERE created_at < ?1
 `
 
 func (q *Queries) DeleteIdempotencyBefore(ctx context.Context, before int64) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteIdempotencyBefore, before)
+	result, err := q.exec(ctx, q.deleteIdempotencyBeforeStmt, deleteIdempotencyBefore, before)
 	if err != nil {
 		return 0, err
 	}
@@ -108,7 +108,7 @@ DELETE FROM signing_keys WHERE kid = ?1
 `
 
 func (q *Queries) DeleteKey(ctx context.Context, kid string) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteKey, kid)
+	result, err := q.exec(ctx, q.deleteKeyStmt, deleteKey, kid)
 	if err != nil {
 		return 0, err
 	}
@@ -120,7 +120,7 @@ SELECT id, name, secret_hash, scopes, disabled, created_at, tenant FROM api_clie
 `
 
 func (q *Queries) GetClient(ctx context.Context, id string) (ApiClient, error) {
-	row := q.db.QueryRowContext(ctx, getClient, id)
+	row := q.queryRow(ctx, q.getClientStmt, getClient, id)
 	var i ApiClient
 	err := row.Scan(
 		&i.ID,
@@ -144,7 +144,7 @@ type GetIdempotencyParams struct {
 }
 
 func (q *Queries) GetIdempotency(ctx context.Context, arg GetIdempotencyParams) (IdempotencyKey, error) {
-	row := q.db.QueryRowContext(ctx, getIdempotency, arg.ClientID, arg.IdemKey)
+	row := q.queryRow(ctx, q.getIdempotencyStmt, getIdempotency, arg.ClientID, arg.IdemKey)
 	var i IdempotencyKey
 	err := row.Scan(
 		&i.ClientID,
@@ -162,7 +162,7 @@ SELECT id, name, secret_hash, scopes, disabled, created_at, tenant FROM api_clie
 `
 
 func (q *Queries) ListClients(ctx context.Context) ([]ApiClient, error) {
-	rows, err := q.db.QueryContext(ctx, listClients)
+	rows, err := q.query(ctx, q.listClientsStmt, listClients)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ SELECT kid, alg, private_key, public_jwk, created_at, retired_at FROM signing_ke
 `
 
 func (q *Queries) ListKeys(ctx context.Context) ([]SigningKey, error) {
-	rows, err := q.db.QueryContext(ctx, listKeys)
+	rows, err := q.query(ctx, q.listKeysStmt, listKeys)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ type PutIdempotencyParams struct {
 }
 
 func (q *Queries) PutIdempotency(ctx context.Context, arg PutIdempotencyParams) error {
-	_, err := q.db.ExecContext(ctx, putIdempotency,
+	_, err := q.exec(ctx, q.putIdempotencyStmt, putIdempotency,
 		arg.ClientID,
 		arg.IdemKey,
 		arg.RequestHash,
@@ -262,7 +262,7 @@ type ReleaseIdempotencyParams struct {
 }
 
 func (q *Queries) ReleaseIdempotency(ctx context.Context, arg ReleaseIdempotencyParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, releaseIdempotency, arg.ClientID, arg.IdemKey)
+	result, err := q.exec(ctx, q.releaseIdempotencyStmt, releaseIdempotency, arg.ClientID, arg.IdemKey)
 	if err != nil {
 		return 0, err
 	}
@@ -279,7 +279,7 @@ type RetireKeyParams struct {
 }
 
 func (q *Queries) RetireKey(ctx context.Context, arg RetireKeyParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, retireKey, arg.RetiredAt, arg.Kid)
+	result, err := q.exec(ctx, q.retireKeyStmt, retireKey, arg.RetiredAt, arg.Kid)
 	if err != nil {
 		return 0, err
 	}

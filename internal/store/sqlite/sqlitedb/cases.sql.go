@@ -15,7 +15,7 @@ SELECT COUNT(*) FROM cases WHERE id = ?1
 `
 
 func (q *Queries) CaseExists(ctx context.Context, id string) (int64, error) {
-	row := q.db.QueryRowContext(ctx, caseExists, id)
+	row := q.queryRow(ctx, q.caseExistsStmt, caseExists, id)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -56,7 +56,7 @@ type CreateCaseParams struct {
 
 // Cases and decisions.
 func (q *Queries) CreateCase(ctx context.Context, arg CreateCaseParams) error {
-	_, err := q.db.ExecContext(ctx, createCase,
+	_, err := q.exec(ctx, q.createCaseStmt, createCase,
 		arg.ID,
 		arg.Tenant,
 		arg.CustomerID,
@@ -97,7 +97,7 @@ type CreateDecisionParams struct {
 }
 
 func (q *Queries) CreateDecision(ctx context.Context, arg CreateDecisionParams) error {
-	_, err := q.db.ExecContext(ctx, createDecision,
+	_, err := q.exec(ctx, q.createDecisionStmt, createDecision,
 		arg.ID,
 		arg.CaseID,
 		arg.Decision,
@@ -114,7 +114,7 @@ SELECT id, customer_id, kind, status, assignee, reason, due_at, pending_decision
 `
 
 func (q *Queries) GetCase(ctx context.Context, id string) (Case, error) {
-	row := q.db.QueryRowContext(ctx, getCase, id)
+	row := q.queryRow(ctx, q.getCaseStmt, getCase, id)
 	var i Case
 	err := row.Scan(
 		&i.ID,
@@ -161,7 +161,7 @@ type ListCasesParams struct {
 }
 
 func (q *Queries) ListCases(ctx context.Context, arg ListCasesParams) ([]Case, error) {
-	rows, err := q.db.QueryContext(ctx, listCases,
+	rows, err := q.query(ctx, q.listCasesStmt, listCases,
 		arg.Kind,
 		arg.Status,
 		arg.CustomerID,
@@ -214,7 +214,7 @@ SELECT id, case_id, decision, reason, actor, stage, created_at FROM case_decisio
 `
 
 func (q *Queries) ListDecisions(ctx context.Context, caseID string) ([]CaseDecision, error) {
-	rows, err := q.db.QueryContext(ctx, listDecisions, caseID)
+	rows, err := q.query(ctx, q.listDecisionsStmt, listDecisions, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +250,7 @@ ORDER BY id
 `
 
 func (q *Queries) OpenCasesForCustomer(ctx context.Context, customerID string) ([]Case, error) {
-	rows, err := q.db.QueryContext(ctx, openCasesForCustomer, customerID)
+	rows, err := q.query(ctx, q.openCasesForCustomerStmt, openCasesForCustomer, customerID)
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +327,7 @@ type UpdateCaseParams struct {
 }
 
 func (q *Queries) UpdateCase(ctx context.Context, arg UpdateCaseParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateCase,
+	result, err := q.exec(ctx, q.updateCaseStmt, updateCase,
 		arg.Kind,
 		arg.Status,
 		arg.Assignee,

@@ -40,7 +40,7 @@ type CreateCheckParams struct {
 
 // Checks and risk assessments.
 func (q *Queries) CreateCheck(ctx context.Context, arg CreateCheckParams) error {
-	_, err := q.db.ExecContext(ctx, createCheck,
+	_, err := q.exec(ctx, q.createCheckStmt, createCheck,
 		arg.ID,
 		arg.CustomerID,
 		arg.Type,
@@ -80,7 +80,7 @@ type CreateRiskAssessmentParams struct {
 }
 
 func (q *Queries) CreateRiskAssessment(ctx context.Context, arg CreateRiskAssessmentParams) error {
-	_, err := q.db.ExecContext(ctx, createRiskAssessment,
+	_, err := q.exec(ctx, q.createRiskAssessmentStmt, createRiskAssessment,
 		arg.ID,
 		arg.CustomerID,
 		arg.CheckID,
@@ -99,7 +99,7 @@ SELECT id, customer_id, type, status, provider, summary, details, error, attempt
 `
 
 func (q *Queries) GetCheck(ctx context.Context, id string) (Check, error) {
-	row := q.db.QueryRowContext(ctx, getCheck, id)
+	row := q.queryRow(ctx, q.getCheckStmt, getCheck, id)
 	var i Check
 	err := row.Scan(
 		&i.ID,
@@ -126,7 +126,7 @@ LIMIT 1
 `
 
 func (q *Queries) LatestRiskAssessment(ctx context.Context, customerID string) (RiskAssessment, error) {
-	row := q.db.QueryRowContext(ctx, latestRiskAssessment, customerID)
+	row := q.queryRow(ctx, q.latestRiskAssessmentStmt, latestRiskAssessment, customerID)
 	var i RiskAssessment
 	err := row.Scan(
 		&i.ID,
@@ -148,7 +148,7 @@ ORDER BY round DESC, type, id
 `
 
 func (q *Queries) ListChecksByCustomer(ctx context.Context, customerID string) ([]Check, error) {
-	rows, err := q.db.QueryContext(ctx, listChecksByCustomer, customerID)
+	rows, err := q.query(ctx, q.listChecksByCustomerStmt, listChecksByCustomer, customerID)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ type UpdateCheckParams struct {
 }
 
 func (q *Queries) UpdateCheck(ctx context.Context, arg UpdateCheckParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateCheck,
+	result, err := q.exec(ctx, q.updateCheckStmt, updateCheck,
 		arg.Type,
 		arg.Status,
 		arg.Provider,

@@ -20,7 +20,7 @@ type CountCustomersByStatusRow struct {
 }
 
 func (q *Queries) CountCustomersByStatus(ctx context.Context) ([]CountCustomersByStatusRow, error) {
-	rows, err := q.db.QueryContext(ctx, countCustomersByStatus)
+	rows, err := q.query(ctx, q.countCustomersByStatusStmt, countCustomersByStatus)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ type CreateCustomerParams struct {
 // Customers. Shared by both engines: keep to SQL that SQLite and PostgreSQL
 // both accept (see sqlc.yaml).
 func (q *Queries) CreateCustomer(ctx context.Context, arg CreateCustomerParams) error {
-	_, err := q.db.ExecContext(ctx, createCustomer,
+	_, err := q.exec(ctx, q.createCustomerStmt, createCustomer,
 		arg.ID,
 		arg.Tenant,
 		arg.Type,
@@ -108,7 +108,7 @@ SELECT COUNT(*) FROM customers WHERE id = ?1
 `
 
 func (q *Queries) CustomerExists(ctx context.Context, id string) (int64, error) {
-	row := q.db.QueryRowContext(ctx, customerExists, id)
+	row := q.queryRow(ctx, q.customerExistsStmt, customerExists, id)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -119,7 +119,7 @@ SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, da
 `
 
 func (q *Queries) GetCustomer(ctx context.Context, id string) (Customer, error) {
-	row := q.db.QueryRowContext(ctx, getCustomer, id)
+	row := q.queryRow(ctx, q.getCustomerStmt, getCustomer, id)
 	var i Customer
 	err := row.Scan(
 		&i.ID,
@@ -171,7 +171,7 @@ type ListCustomersParams struct {
 }
 
 func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([]Customer, error) {
-	rows, err := q.db.QueryContext(ctx, listCustomers,
+	rows, err := q.query(ctx, q.listCustomersStmt, listCustomers,
 		arg.Status,
 		arg.RiskRating,
 		arg.Type,
@@ -263,7 +263,7 @@ type UpdateCustomerParams struct {
 }
 
 func (q *Queries) UpdateCustomer(ctx context.Context, arg UpdateCustomerParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateCustomer,
+	result, err := q.exec(ctx, q.updateCustomerStmt, updateCustomer,
 		arg.Type,
 		arg.Status,
 		arg.RiskRating,

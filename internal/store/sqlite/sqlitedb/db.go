@@ -7,6 +7,7 @@ package sqlitedb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 type DBTX interface {
@@ -20,12 +21,918 @@ func New(db DBTX) *Queries {
 	return &Queries{db: db}
 }
 
+func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
+	q := Queries{db: db}
+	var err error
+	if q.activateSnapshotStmt, err = db.PrepareContext(ctx, activateSnapshot); err != nil {
+		return nil, fmt.Errorf("error preparing query ActivateSnapshot: %w", err)
+	}
+	if q.activeSnapshotsStmt, err = db.PrepareContext(ctx, activeSnapshots); err != nil {
+		return nil, fmt.Errorf("error preparing query ActiveSnapshots: %w", err)
+	}
+	if q.addUserFailureStmt, err = db.PrepareContext(ctx, addUserFailure); err != nil {
+		return nil, fmt.Errorf("error preparing query AddUserFailure: %w", err)
+	}
+	if q.caseExistsStmt, err = db.PrepareContext(ctx, caseExists); err != nil {
+		return nil, fmt.Errorf("error preparing query CaseExists: %w", err)
+	}
+	if q.claimTOTPStepStmt, err = db.PrepareContext(ctx, claimTOTPStep); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimTOTPStep: %w", err)
+	}
+	if q.completeIdempotencyStmt, err = db.PrepareContext(ctx, completeIdempotency); err != nil {
+		return nil, fmt.Errorf("error preparing query CompleteIdempotency: %w", err)
+	}
+	if q.countCustomersByRiskStmt, err = db.PrepareContext(ctx, countCustomersByRisk); err != nil {
+		return nil, fmt.Errorf("error preparing query CountCustomersByRisk: %w", err)
+	}
+	if q.countCustomersByStatusStmt, err = db.PrepareContext(ctx, countCustomersByStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query CountCustomersByStatus: %w", err)
+	}
+	if q.countHitsSinceStmt, err = db.PrepareContext(ctx, countHitsSince); err != nil {
+		return nil, fmt.Errorf("error preparing query CountHitsSince: %w", err)
+	}
+	if q.countQueueCasesStmt, err = db.PrepareContext(ctx, countQueueCases); err != nil {
+		return nil, fmt.Errorf("error preparing query CountQueueCases: %w", err)
+	}
+	if q.createAccessLinkStmt, err = db.PrepareContext(ctx, createAccessLink); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateAccessLink: %w", err)
+	}
+	if q.createApplicantSessionStmt, err = db.PrepareContext(ctx, createApplicantSession); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateApplicantSession: %w", err)
+	}
+	if q.createCaseStmt, err = db.PrepareContext(ctx, createCase); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateCase: %w", err)
+	}
+	if q.createCheckStmt, err = db.PrepareContext(ctx, createCheck); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateCheck: %w", err)
+	}
+	if q.createClientStmt, err = db.PrepareContext(ctx, createClient); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateClient: %w", err)
+	}
+	if q.createCustomerStmt, err = db.PrepareContext(ctx, createCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateCustomer: %w", err)
+	}
+	if q.createDecisionStmt, err = db.PrepareContext(ctx, createDecision); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateDecision: %w", err)
+	}
+	if q.createDocumentStmt, err = db.PrepareContext(ctx, createDocument); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateDocument: %w", err)
+	}
+	if q.createHitStmt, err = db.PrepareContext(ctx, createHit); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateHit: %w", err)
+	}
+	if q.createKeyStmt, err = db.PrepareContext(ctx, createKey); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateKey: %w", err)
+	}
+	if q.createRiskAssessmentStmt, err = db.PrepareContext(ctx, createRiskAssessment); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateRiskAssessment: %w", err)
+	}
+	if q.createScreeningStmt, err = db.PrepareContext(ctx, createScreening); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateScreening: %w", err)
+	}
+	if q.createSessionStmt, err = db.PrepareContext(ctx, createSession); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateSession: %w", err)
+	}
+	if q.createSnapshotStmt, err = db.PrepareContext(ctx, createSnapshot); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateSnapshot: %w", err)
+	}
+	if q.createUserStmt, err = db.PrepareContext(ctx, createUser); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateUser: %w", err)
+	}
+	if q.customerDecisionsSinceStmt, err = db.PrepareContext(ctx, customerDecisionsSince); err != nil {
+		return nil, fmt.Errorf("error preparing query CustomerDecisionsSince: %w", err)
+	}
+	if q.customerExistsStmt, err = db.PrepareContext(ctx, customerExists); err != nil {
+		return nil, fmt.Errorf("error preparing query CustomerExists: %w", err)
+	}
+	if q.deactivateSnapshotsStmt, err = db.PrepareContext(ctx, deactivateSnapshots); err != nil {
+		return nil, fmt.Errorf("error preparing query DeactivateSnapshots: %w", err)
+	}
+	if q.deleteApplicantSessionStmt, err = db.PrepareContext(ctx, deleteApplicantSession); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteApplicantSession: %w", err)
+	}
+	if q.deleteApplicantSessionsBeforeStmt, err = db.PrepareContext(ctx, deleteApplicantSessionsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteApplicantSessionsBefore: %w", err)
+	}
+	if q.deleteExpiredSessionsStmt, err = db.PrepareContext(ctx, deleteExpiredSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExpiredSessions: %w", err)
+	}
+	if q.deleteIdempotencyBeforeStmt, err = db.PrepareContext(ctx, deleteIdempotencyBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteIdempotencyBefore: %w", err)
+	}
+	if q.deleteKeyStmt, err = db.PrepareContext(ctx, deleteKey); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteKey: %w", err)
+	}
+	if q.deleteSessionStmt, err = db.PrepareContext(ctx, deleteSession); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSession: %w", err)
+	}
+	if q.deleteUserSessionsStmt, err = db.PrepareContext(ctx, deleteUserSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUserSessions: %w", err)
+	}
+	if q.findSnapshotByHashStmt, err = db.PrepareContext(ctx, findSnapshotByHash); err != nil {
+		return nil, fmt.Errorf("error preparing query FindSnapshotByHash: %w", err)
+	}
+	if q.getAccessLinkByHashStmt, err = db.PrepareContext(ctx, getAccessLinkByHash); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAccessLinkByHash: %w", err)
+	}
+	if q.getApplicantSessionStmt, err = db.PrepareContext(ctx, getApplicantSession); err != nil {
+		return nil, fmt.Errorf("error preparing query GetApplicantSession: %w", err)
+	}
+	if q.getAuditHeadStmt, err = db.PrepareContext(ctx, getAuditHead); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAuditHead: %w", err)
+	}
+	if q.getCaseStmt, err = db.PrepareContext(ctx, getCase); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCase: %w", err)
+	}
+	if q.getCaseForUpdateStmt, err = db.PrepareContext(ctx, getCaseForUpdate); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCaseForUpdate: %w", err)
+	}
+	if q.getCheckStmt, err = db.PrepareContext(ctx, getCheck); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCheck: %w", err)
+	}
+	if q.getClientStmt, err = db.PrepareContext(ctx, getClient); err != nil {
+		return nil, fmt.Errorf("error preparing query GetClient: %w", err)
+	}
+	if q.getCustomerStmt, err = db.PrepareContext(ctx, getCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCustomer: %w", err)
+	}
+	if q.getCustomerForUpdateStmt, err = db.PrepareContext(ctx, getCustomerForUpdate); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCustomerForUpdate: %w", err)
+	}
+	if q.getDocumentStmt, err = db.PrepareContext(ctx, getDocument); err != nil {
+		return nil, fmt.Errorf("error preparing query GetDocument: %w", err)
+	}
+	if q.getHitStmt, err = db.PrepareContext(ctx, getHit); err != nil {
+		return nil, fmt.Errorf("error preparing query GetHit: %w", err)
+	}
+	if q.getIdempotencyStmt, err = db.PrepareContext(ctx, getIdempotency); err != nil {
+		return nil, fmt.Errorf("error preparing query GetIdempotency: %w", err)
+	}
+	if q.getScreeningStmt, err = db.PrepareContext(ctx, getScreening); err != nil {
+		return nil, fmt.Errorf("error preparing query GetScreening: %w", err)
+	}
+	if q.getSessionStmt, err = db.PrepareContext(ctx, getSession); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSession: %w", err)
+	}
+	if q.getSnapshotStmt, err = db.PrepareContext(ctx, getSnapshot); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSnapshot: %w", err)
+	}
+	if q.getUserStmt, err = db.PrepareContext(ctx, getUser); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUser: %w", err)
+	}
+	if q.getUserByEmailIndexStmt, err = db.PrepareContext(ctx, getUserByEmailIndex); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUserByEmailIndex: %w", err)
+	}
+	if q.insertAuditEventStmt, err = db.PrepareContext(ctx, insertAuditEvent); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAuditEvent: %w", err)
+	}
+	if q.latestHitDispositionStmt, err = db.PrepareContext(ctx, latestHitDisposition); err != nil {
+		return nil, fmt.Errorf("error preparing query LatestHitDisposition: %w", err)
+	}
+	if q.latestRiskAssessmentStmt, err = db.PrepareContext(ctx, latestRiskAssessment); err != nil {
+		return nil, fmt.Errorf("error preparing query LatestRiskAssessment: %w", err)
+	}
+	if q.listAuditEventsStmt, err = db.PrepareContext(ctx, listAuditEvents); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAuditEvents: %w", err)
+	}
+	if q.listCasesStmt, err = db.PrepareContext(ctx, listCases); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCases: %w", err)
+	}
+	if q.listChecksByCustomerStmt, err = db.PrepareContext(ctx, listChecksByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query ListChecksByCustomer: %w", err)
+	}
+	if q.listClientsStmt, err = db.PrepareContext(ctx, listClients); err != nil {
+		return nil, fmt.Errorf("error preparing query ListClients: %w", err)
+	}
+	if q.listCustomersStmt, err = db.PrepareContext(ctx, listCustomers); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCustomers: %w", err)
+	}
+	if q.listDecisionsStmt, err = db.PrepareContext(ctx, listDecisions); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDecisions: %w", err)
+	}
+	if q.listDocumentsByCustomerStmt, err = db.PrepareContext(ctx, listDocumentsByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDocumentsByCustomer: %w", err)
+	}
+	if q.listEntitiesStmt, err = db.PrepareContext(ctx, listEntities); err != nil {
+		return nil, fmt.Errorf("error preparing query ListEntities: %w", err)
+	}
+	if q.listHitsByCheckStmt, err = db.PrepareContext(ctx, listHitsByCheck); err != nil {
+		return nil, fmt.Errorf("error preparing query ListHitsByCheck: %w", err)
+	}
+	if q.listHitsByCustomerStmt, err = db.PrepareContext(ctx, listHitsByCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query ListHitsByCustomer: %w", err)
+	}
+	if q.listKeysStmt, err = db.PrepareContext(ctx, listKeys); err != nil {
+		return nil, fmt.Errorf("error preparing query ListKeys: %w", err)
+	}
+	if q.listSnapshotsStmt, err = db.PrepareContext(ctx, listSnapshots); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSnapshots: %w", err)
+	}
+	if q.listUnclosedCasesStmt, err = db.PrepareContext(ctx, listUnclosedCases); err != nil {
+		return nil, fmt.Errorf("error preparing query ListUnclosedCases: %w", err)
+	}
+	if q.listUsersStmt, err = db.PrepareContext(ctx, listUsers); err != nil {
+		return nil, fmt.Errorf("error preparing query ListUsers: %w", err)
+	}
+	if q.lockAuditHeadStmt, err = db.PrepareContext(ctx, lockAuditHead); err != nil {
+		return nil, fmt.Errorf("error preparing query LockAuditHead: %w", err)
+	}
+	if q.lockUserStmt, err = db.PrepareContext(ctx, lockUser); err != nil {
+		return nil, fmt.Errorf("error preparing query LockUser: %w", err)
+	}
+	if q.moveAuditHeadStmt, err = db.PrepareContext(ctx, moveAuditHead); err != nil {
+		return nil, fmt.Errorf("error preparing query MoveAuditHead: %w", err)
+	}
+	if q.openCasesForCustomerStmt, err = db.PrepareContext(ctx, openCasesForCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query OpenCasesForCustomer: %w", err)
+	}
+	if q.putIdempotencyStmt, err = db.PrepareContext(ctx, putIdempotency); err != nil {
+		return nil, fmt.Errorf("error preparing query PutIdempotency: %w", err)
+	}
+	if q.queueCasesStmt, err = db.PrepareContext(ctx, queueCases); err != nil {
+		return nil, fmt.Errorf("error preparing query QueueCases: %w", err)
+	}
+	if q.releaseIdempotencyStmt, err = db.PrepareContext(ctx, releaseIdempotency); err != nil {
+		return nil, fmt.Errorf("error preparing query ReleaseIdempotency: %w", err)
+	}
+	if q.retireKeyStmt, err = db.PrepareContext(ctx, retireKey); err != nil {
+		return nil, fmt.Errorf("error preparing query RetireKey: %w", err)
+	}
+	if q.touchApplicantSessionStmt, err = db.PrepareContext(ctx, touchApplicantSession); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchApplicantSession: %w", err)
+	}
+	if q.touchSessionStmt, err = db.PrepareContext(ctx, touchSession); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchSession: %w", err)
+	}
+	if q.updateCaseStmt, err = db.PrepareContext(ctx, updateCase); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateCase: %w", err)
+	}
+	if q.updateCheckStmt, err = db.PrepareContext(ctx, updateCheck); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateCheck: %w", err)
+	}
+	if q.updateCustomerStmt, err = db.PrepareContext(ctx, updateCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateCustomer: %w", err)
+	}
+	if q.updateHitStmt, err = db.PrepareContext(ctx, updateHit); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateHit: %w", err)
+	}
+	if q.updateUserStmt, err = db.PrepareContext(ctx, updateUser); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateUser: %w", err)
+	}
+	if q.useAccessLinkStmt, err = db.PrepareContext(ctx, useAccessLink); err != nil {
+		return nil, fmt.Errorf("error preparing query UseAccessLink: %w", err)
+	}
+	return &q, nil
+}
+
+func (q *Queries) Close() error {
+	var err error
+	if q.activateSnapshotStmt != nil {
+		if cerr := q.activateSnapshotStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing activateSnapshotStmt: %w", cerr)
+		}
+	}
+	if q.activeSnapshotsStmt != nil {
+		if cerr := q.activeSnapshotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing activeSnapshotsStmt: %w", cerr)
+		}
+	}
+	if q.addUserFailureStmt != nil {
+		if cerr := q.addUserFailureStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addUserFailureStmt: %w", cerr)
+		}
+	}
+	if q.caseExistsStmt != nil {
+		if cerr := q.caseExistsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing caseExistsStmt: %w", cerr)
+		}
+	}
+	if q.claimTOTPStepStmt != nil {
+		if cerr := q.claimTOTPStepStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimTOTPStepStmt: %w", cerr)
+		}
+	}
+	if q.completeIdempotencyStmt != nil {
+		if cerr := q.completeIdempotencyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing completeIdempotencyStmt: %w", cerr)
+		}
+	}
+	if q.countCustomersByRiskStmt != nil {
+		if cerr := q.countCustomersByRiskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countCustomersByRiskStmt: %w", cerr)
+		}
+	}
+	if q.countCustomersByStatusStmt != nil {
+		if cerr := q.countCustomersByStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countCustomersByStatusStmt: %w", cerr)
+		}
+	}
+	if q.countHitsSinceStmt != nil {
+		if cerr := q.countHitsSinceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countHitsSinceStmt: %w", cerr)
+		}
+	}
+	if q.countQueueCasesStmt != nil {
+		if cerr := q.countQueueCasesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countQueueCasesStmt: %w", cerr)
+		}
+	}
+	if q.createAccessLinkStmt != nil {
+		if cerr := q.createAccessLinkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createAccessLinkStmt: %w", cerr)
+		}
+	}
+	if q.createApplicantSessionStmt != nil {
+		if cerr := q.createApplicantSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createApplicantSessionStmt: %w", cerr)
+		}
+	}
+	if q.createCaseStmt != nil {
+		if cerr := q.createCaseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createCaseStmt: %w", cerr)
+		}
+	}
+	if q.createCheckStmt != nil {
+		if cerr := q.createCheckStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createCheckStmt: %w", cerr)
+		}
+	}
+	if q.createClientStmt != nil {
+		if cerr := q.createClientStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createClientStmt: %w", cerr)
+		}
+	}
+	if q.createCustomerStmt != nil {
+		if cerr := q.createCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createCustomerStmt: %w", cerr)
+		}
+	}
+	if q.createDecisionStmt != nil {
+		if cerr := q.createDecisionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createDecisionStmt: %w", cerr)
+		}
+	}
+	if q.createDocumentStmt != nil {
+		if cerr := q.createDocumentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createDocumentStmt: %w", cerr)
+		}
+	}
+	if q.createHitStmt != nil {
+		if cerr := q.createHitStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createHitStmt: %w", cerr)
+		}
+	}
+	if q.createKeyStmt != nil {
+		if cerr := q.createKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createKeyStmt: %w", cerr)
+		}
+	}
+	if q.createRiskAssessmentStmt != nil {
+		if cerr := q.createRiskAssessmentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createRiskAssessmentStmt: %w", cerr)
+		}
+	}
+	if q.createScreeningStmt != nil {
+		if cerr := q.createScreeningStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createScreeningStmt: %w", cerr)
+		}
+	}
+	if q.createSessionStmt != nil {
+		if cerr := q.createSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createSessionStmt: %w", cerr)
+		}
+	}
+	if q.createSnapshotStmt != nil {
+		if cerr := q.createSnapshotStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createSnapshotStmt: %w", cerr)
+		}
+	}
+	if q.createUserStmt != nil {
+		if cerr := q.createUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createUserStmt: %w", cerr)
+		}
+	}
+	if q.customerDecisionsSinceStmt != nil {
+		if cerr := q.customerDecisionsSinceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing customerDecisionsSinceStmt: %w", cerr)
+		}
+	}
+	if q.customerExistsStmt != nil {
+		if cerr := q.customerExistsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing customerExistsStmt: %w", cerr)
+		}
+	}
+	if q.deactivateSnapshotsStmt != nil {
+		if cerr := q.deactivateSnapshotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deactivateSnapshotsStmt: %w", cerr)
+		}
+	}
+	if q.deleteApplicantSessionStmt != nil {
+		if cerr := q.deleteApplicantSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteApplicantSessionStmt: %w", cerr)
+		}
+	}
+	if q.deleteApplicantSessionsBeforeStmt != nil {
+		if cerr := q.deleteApplicantSessionsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteApplicantSessionsBeforeStmt: %w", cerr)
+		}
+	}
+	if q.deleteExpiredSessionsStmt != nil {
+		if cerr := q.deleteExpiredSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExpiredSessionsStmt: %w", cerr)
+		}
+	}
+	if q.deleteIdempotencyBeforeStmt != nil {
+		if cerr := q.deleteIdempotencyBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteIdempotencyBeforeStmt: %w", cerr)
+		}
+	}
+	if q.deleteKeyStmt != nil {
+		if cerr := q.deleteKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteKeyStmt: %w", cerr)
+		}
+	}
+	if q.deleteSessionStmt != nil {
+		if cerr := q.deleteSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSessionStmt: %w", cerr)
+		}
+	}
+	if q.deleteUserSessionsStmt != nil {
+		if cerr := q.deleteUserSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUserSessionsStmt: %w", cerr)
+		}
+	}
+	if q.findSnapshotByHashStmt != nil {
+		if cerr := q.findSnapshotByHashStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findSnapshotByHashStmt: %w", cerr)
+		}
+	}
+	if q.getAccessLinkByHashStmt != nil {
+		if cerr := q.getAccessLinkByHashStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAccessLinkByHashStmt: %w", cerr)
+		}
+	}
+	if q.getApplicantSessionStmt != nil {
+		if cerr := q.getApplicantSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getApplicantSessionStmt: %w", cerr)
+		}
+	}
+	if q.getAuditHeadStmt != nil {
+		if cerr := q.getAuditHeadStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAuditHeadStmt: %w", cerr)
+		}
+	}
+	if q.getCaseStmt != nil {
+		if cerr := q.getCaseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCaseStmt: %w", cerr)
+		}
+	}
+	if q.getCaseForUpdateStmt != nil {
+		if cerr := q.getCaseForUpdateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCaseForUpdateStmt: %w", cerr)
+		}
+	}
+	if q.getCheckStmt != nil {
+		if cerr := q.getCheckStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCheckStmt: %w", cerr)
+		}
+	}
+	if q.getClientStmt != nil {
+		if cerr := q.getClientStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getClientStmt: %w", cerr)
+		}
+	}
+	if q.getCustomerStmt != nil {
+		if cerr := q.getCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCustomerStmt: %w", cerr)
+		}
+	}
+	if q.getCustomerForUpdateStmt != nil {
+		if cerr := q.getCustomerForUpdateStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCustomerForUpdateStmt: %w", cerr)
+		}
+	}
+	if q.getDocumentStmt != nil {
+		if cerr := q.getDocumentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getDocumentStmt: %w", cerr)
+		}
+	}
+	if q.getHitStmt != nil {
+		if cerr := q.getHitStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getHitStmt: %w", cerr)
+		}
+	}
+	if q.getIdempotencyStmt != nil {
+		if cerr := q.getIdempotencyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getIdempotencyStmt: %w", cerr)
+		}
+	}
+	if q.getScreeningStmt != nil {
+		if cerr := q.getScreeningStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getScreeningStmt: %w", cerr)
+		}
+	}
+	if q.getSessionStmt != nil {
+		if cerr := q.getSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSessionStmt: %w", cerr)
+		}
+	}
+	if q.getSnapshotStmt != nil {
+		if cerr := q.getSnapshotStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSnapshotStmt: %w", cerr)
+		}
+	}
+	if q.getUserStmt != nil {
+		if cerr := q.getUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserStmt: %w", cerr)
+		}
+	}
+	if q.getUserByEmailIndexStmt != nil {
+		if cerr := q.getUserByEmailIndexStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserByEmailIndexStmt: %w", cerr)
+		}
+	}
+	if q.insertAuditEventStmt != nil {
+		if cerr := q.insertAuditEventStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditEventStmt: %w", cerr)
+		}
+	}
+	if q.latestHitDispositionStmt != nil {
+		if cerr := q.latestHitDispositionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing latestHitDispositionStmt: %w", cerr)
+		}
+	}
+	if q.latestRiskAssessmentStmt != nil {
+		if cerr := q.latestRiskAssessmentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing latestRiskAssessmentStmt: %w", cerr)
+		}
+	}
+	if q.listAuditEventsStmt != nil {
+		if cerr := q.listAuditEventsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuditEventsStmt: %w", cerr)
+		}
+	}
+	if q.listCasesStmt != nil {
+		if cerr := q.listCasesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCasesStmt: %w", cerr)
+		}
+	}
+	if q.listChecksByCustomerStmt != nil {
+		if cerr := q.listChecksByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listChecksByCustomerStmt: %w", cerr)
+		}
+	}
+	if q.listClientsStmt != nil {
+		if cerr := q.listClientsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listClientsStmt: %w", cerr)
+		}
+	}
+	if q.listCustomersStmt != nil {
+		if cerr := q.listCustomersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCustomersStmt: %w", cerr)
+		}
+	}
+	if q.listDecisionsStmt != nil {
+		if cerr := q.listDecisionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDecisionsStmt: %w", cerr)
+		}
+	}
+	if q.listDocumentsByCustomerStmt != nil {
+		if cerr := q.listDocumentsByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDocumentsByCustomerStmt: %w", cerr)
+		}
+	}
+	if q.listEntitiesStmt != nil {
+		if cerr := q.listEntitiesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listEntitiesStmt: %w", cerr)
+		}
+	}
+	if q.listHitsByCheckStmt != nil {
+		if cerr := q.listHitsByCheckStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listHitsByCheckStmt: %w", cerr)
+		}
+	}
+	if q.listHitsByCustomerStmt != nil {
+		if cerr := q.listHitsByCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listHitsByCustomerStmt: %w", cerr)
+		}
+	}
+	if q.listKeysStmt != nil {
+		if cerr := q.listKeysStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listKeysStmt: %w", cerr)
+		}
+	}
+	if q.listSnapshotsStmt != nil {
+		if cerr := q.listSnapshotsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSnapshotsStmt: %w", cerr)
+		}
+	}
+	if q.listUnclosedCasesStmt != nil {
+		if cerr := q.listUnclosedCasesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listUnclosedCasesStmt: %w", cerr)
+		}
+	}
+	if q.listUsersStmt != nil {
+		if cerr := q.listUsersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listUsersStmt: %w", cerr)
+		}
+	}
+	if q.lockAuditHeadStmt != nil {
+		if cerr := q.lockAuditHeadStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing lockAuditHeadStmt: %w", cerr)
+		}
+	}
+	if q.lockUserStmt != nil {
+		if cerr := q.lockUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing lockUserStmt: %w", cerr)
+		}
+	}
+	if q.moveAuditHeadStmt != nil {
+		if cerr := q.moveAuditHeadStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing moveAuditHeadStmt: %w", cerr)
+		}
+	}
+	if q.openCasesForCustomerStmt != nil {
+		if cerr := q.openCasesForCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing openCasesForCustomerStmt: %w", cerr)
+		}
+	}
+	if q.putIdempotencyStmt != nil {
+		if cerr := q.putIdempotencyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putIdempotencyStmt: %w", cerr)
+		}
+	}
+	if q.queueCasesStmt != nil {
+		if cerr := q.queueCasesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing queueCasesStmt: %w", cerr)
+		}
+	}
+	if q.releaseIdempotencyStmt != nil {
+		if cerr := q.releaseIdempotencyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing releaseIdempotencyStmt: %w", cerr)
+		}
+	}
+	if q.retireKeyStmt != nil {
+		if cerr := q.retireKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing retireKeyStmt: %w", cerr)
+		}
+	}
+	if q.touchApplicantSessionStmt != nil {
+		if cerr := q.touchApplicantSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchApplicantSessionStmt: %w", cerr)
+		}
+	}
+	if q.touchSessionStmt != nil {
+		if cerr := q.touchSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchSessionStmt: %w", cerr)
+		}
+	}
+	if q.updateCaseStmt != nil {
+		if cerr := q.updateCaseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateCaseStmt: %w", cerr)
+		}
+	}
+	if q.updateCheckStmt != nil {
+		if cerr := q.updateCheckStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateCheckStmt: %w", cerr)
+		}
+	}
+	if q.updateCustomerStmt != nil {
+		if cerr := q.updateCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateCustomerStmt: %w", cerr)
+		}
+	}
+	if q.updateHitStmt != nil {
+		if cerr := q.updateHitStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateHitStmt: %w", cerr)
+		}
+	}
+	if q.updateUserStmt != nil {
+		if cerr := q.updateUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateUserStmt: %w", cerr)
+		}
+	}
+	if q.useAccessLinkStmt != nil {
+		if cerr := q.useAccessLinkStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing useAccessLinkStmt: %w", cerr)
+		}
+	}
+	return err
+}
+
+func (q *Queries) exec(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (sql.Result, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	case stmt != nil:
+		return stmt.ExecContext(ctx, args...)
+	default:
+		return q.db.ExecContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) query(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (*sql.Rows, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryContext(ctx, args...)
+	default:
+		return q.db.QueryContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) *sql.Row {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryRowContext(ctx, args...)
+	default:
+		return q.db.QueryRowContext(ctx, query, args...)
+	}
+}
+
 type Queries struct {
-	db DBTX
+	db                                DBTX
+	tx                                *sql.Tx
+	activateSnapshotStmt              *sql.Stmt
+	activeSnapshotsStmt               *sql.Stmt
+	addUserFailureStmt                *sql.Stmt
+	caseExistsStmt                    *sql.Stmt
+	claimTOTPStepStmt                 *sql.Stmt
+	completeIdempotencyStmt           *sql.Stmt
+	countCustomersByRiskStmt          *sql.Stmt
+	countCustomersByStatusStmt        *sql.Stmt
+	countHitsSinceStmt                *sql.Stmt
+	countQueueCasesStmt               *sql.Stmt
+	createAccessLinkStmt              *sql.Stmt
+	createApplicantSessionStmt        *sql.Stmt
+	createCaseStmt                    *sql.Stmt
+	createCheckStmt                   *sql.Stmt
+	createClientStmt                  *sql.Stmt
+	createCustomerStmt                *sql.Stmt
+	createDecisionStmt                *sql.Stmt
+	createDocumentStmt                *sql.Stmt
+	createHitStmt                     *sql.Stmt
+	createKeyStmt                     *sql.Stmt
+	createRiskAssessmentStmt          *sql.Stmt
+	createScreeningStmt               *sql.Stmt
+	createSessionStmt                 *sql.Stmt
+	createSnapshotStmt                *sql.Stmt
+	createUserStmt                    *sql.Stmt
+	customerDecisionsSinceStmt        *sql.Stmt
+	customerExistsStmt                *sql.Stmt
+	deactivateSnapshotsStmt           *sql.Stmt
+	deleteApplicantSessionStmt        *sql.Stmt
+	deleteApplicantSessionsBeforeStmt *sql.Stmt
+	deleteExpiredSessionsStmt         *sql.Stmt
+	deleteIdempotencyBeforeStmt       *sql.Stmt
+	deleteKeyStmt                     *sql.Stmt
+	deleteSessionStmt                 *sql.Stmt
+	deleteUserSessionsStmt            *sql.Stmt
+	findSnapshotByHashStmt            *sql.Stmt
+	getAccessLinkByHashStmt           *sql.Stmt
+	getApplicantSessionStmt           *sql.Stmt
+	getAuditHeadStmt                  *sql.Stmt
+	getCaseStmt                       *sql.Stmt
+	getCaseForUpdateStmt              *sql.Stmt
+	getCheckStmt                      *sql.Stmt
+	getClientStmt                     *sql.Stmt
+	getCustomerStmt                   *sql.Stmt
+	getCustomerForUpdateStmt          *sql.Stmt
+	getDocumentStmt                   *sql.Stmt
+	getHitStmt                        *sql.Stmt
+	getIdempotencyStmt                *sql.Stmt
+	getScreeningStmt                  *sql.Stmt
+	getSessionStmt                    *sql.Stmt
+	getSnapshotStmt                   *sql.Stmt
+	getUserStmt                       *sql.Stmt
+	getUserByEmailIndexStmt           *sql.Stmt
+	insertAuditEventStmt              *sql.Stmt
+	latestHitDispositionStmt          *sql.Stmt
+	latestRiskAssessmentStmt          *sql.Stmt
+	listAuditEventsStmt               *sql.Stmt
+	listCasesStmt                     *sql.Stmt
+	listChecksByCustomerStmt          *sql.Stmt
+	listClientsStmt                   *sql.Stmt
+	listCustomersStmt                 *sql.Stmt
+	listDecisionsStmt                 *sql.Stmt
+	listDocumentsByCustomerStmt       *sql.Stmt
+	listEntitiesStmt                  *sql.Stmt
+	listHitsByCheckStmt               *sql.Stmt
+	listHitsByCustomerStmt            *sql.Stmt
+	listKeysStmt                      *sql.Stmt
+	listSnapshotsStmt                 *sql.Stmt
+	listUnclosedCasesStmt             *sql.Stmt
+	listUsersStmt                     *sql.Stmt
+	lockAuditHeadStmt                 *sql.Stmt
+	lockUserStmt                      *sql.Stmt
+	moveAuditHeadStmt                 *sql.Stmt
+	openCasesForCustomerStmt          *sql.Stmt
+	putIdempotencyStmt                *sql.Stmt
+	queueCasesStmt                    *sql.Stmt
+	releaseIdempotencyStmt            *sql.Stmt
+	retireKeyStmt                     *sql.Stmt
+	touchApplicantSessionStmt         *sql.Stmt
+	touchSessionStmt                  *sql.Stmt
+	updateCaseStmt                    *sql.Stmt
+	updateCheckStmt                   *sql.Stmt
+	updateCustomerStmt                *sql.Stmt
+	updateHitStmt                     *sql.Stmt
+	updateUserStmt                    *sql.Stmt
+	useAccessLinkStmt                 *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db: tx,
+		db:                                tx,
+		tx:                                tx,
+		activateSnapshotStmt:              q.activateSnapshotStmt,
+		activeSnapshotsStmt:               q.activeSnapshotsStmt,
+		addUserFailureStmt:                q.addUserFailureStmt,
+		caseExistsStmt:                    q.caseExistsStmt,
+		claimTOTPStepStmt:                 q.claimTOTPStepStmt,
+		completeIdempotencyStmt:           q.completeIdempotencyStmt,
+		countCustomersByRiskStmt:          q.countCustomersByRiskStmt,
+		countCustomersByStatusStmt:        q.countCustomersByStatusStmt,
+		countHitsSinceStmt:                q.countHitsSinceStmt,
+		countQueueCasesStmt:               q.countQueueCasesStmt,
+		createAccessLinkStmt:              q.createAccessLinkStmt,
+		createApplicantSessionStmt:        q.createApplicantSessionStmt,
+		createCaseStmt:                    q.createCaseStmt,
+		createCheckStmt:                   q.createCheckStmt,
+		createClientStmt:                  q.createClientStmt,
+		createCustomerStmt:                q.createCustomerStmt,
+		createDecisionStmt:                q.createDecisionStmt,
+		createDocumentStmt:                q.createDocumentStmt,
+		createHitStmt:                     q.createHitStmt,
+		createKeyStmt:                     q.createKeyStmt,
+		createRiskAssessmentStmt:          q.createRiskAssessmentStmt,
+		createScreeningStmt:               q.createScreeningStmt,
+		createSessionStmt:                 q.createSessionStmt,
+		createSnapshotStmt:                q.createSnapshotStmt,
+		createUserStmt:                    q.createUserStmt,
+		customerDecisionsSinceStmt:        q.customerDecisionsSinceStmt,
+		customerExistsStmt:                q.customerExistsStmt,
+		deactivateSnapshotsStmt:           q.deactivateSnapshotsStmt,
+		deleteApplicantSessionStmt:        q.deleteApplicantSessionStmt,
+		deleteApplicantSessionsBeforeStmt: q.deleteApplicantSessionsBeforeStmt,
+		deleteExpiredSessionsStmt:         q.deleteExpiredSessionsStmt,
+		deleteIdempotencyBeforeStmt:       q.deleteIdempotencyBeforeStmt,
+		deleteKeyStmt:                     q.deleteKeyStmt,
+		deleteSessionStmt:                 q.deleteSessionStmt,
+		deleteUserSessionsStmt:            q.deleteUserSessionsStmt,
+		findSnapshotByHashStmt:            q.findSnapshotByHashStmt,
+		getAccessLinkByHashStmt:           q.getAccessLinkByHashStmt,
+		getApplicantSessionStmt:           q.getApplicantSessionStmt,
+		getAuditHeadStmt:                  q.getAuditHeadStmt,
+		getCaseStmt:                       q.getCaseStmt,
+		getCaseForUpdateStmt:              q.getCaseForUpdateStmt,
+		getCheckStmt:                      q.getCheckStmt,
+		getClientStmt:                     q.getClientStmt,
+		getCustomerStmt:                   q.getCustomerStmt,
+		getCustomerForUpdateStmt:          q.getCustomerForUpdateStmt,
+		getDocumentStmt:                   q.getDocumentStmt,
+		getHitStmt:                        q.getHitStmt,
+		getIdempotencyStmt:                q.getIdempotencyStmt,
+		getScreeningStmt:                  q.getScreeningStmt,
+		getSessionStmt:                    q.getSessionStmt,
+		getSnapshotStmt:                   q.getSnapshotStmt,
+		getUserStmt:                       q.getUserStmt,
+		getUserByEmailIndexStmt:           q.getUserByEmailIndexStmt,
+		insertAuditEventStmt:              q.insertAuditEventStmt,
+		latestHitDispositionStmt:          q.latestHitDispositionStmt,
+		latestRiskAssessmentStmt:          q.latestRiskAssessmentStmt,
+		listAuditEventsStmt:               q.listAuditEventsStmt,
+		listCasesStmt:                     q.listCasesStmt,
+		listChecksByCustomerStmt:          q.listChecksByCustomerStmt,
+		listClientsStmt:                   q.listClientsStmt,
+		listCustomersStmt:                 q.listCustomersStmt,
+		listDecisionsStmt:                 q.listDecisionsStmt,
+		listDocumentsByCustomerStmt:       q.listDocumentsByCustomerStmt,
+		listEntitiesStmt:                  q.listEntitiesStmt,
+		listHitsByCheckStmt:               q.listHitsByCheckStmt,
+		listHitsByCustomerStmt:            q.listHitsByCustomerStmt,
+		listKeysStmt:                      q.listKeysStmt,
+		listSnapshotsStmt:                 q.listSnapshotsStmt,
+		listUnclosedCasesStmt:             q.listUnclosedCasesStmt,
+		listUsersStmt:                     q.listUsersStmt,
+		lockAuditHeadStmt:                 q.lockAuditHeadStmt,
+		lockUserStmt:                      q.lockUserStmt,
+		moveAuditHeadStmt:                 q.moveAuditHeadStmt,
+		openCasesForCustomerStmt:          q.openCasesForCustomerStmt,
+		putIdempotencyStmt:                q.putIdempotencyStmt,
+		queueCasesStmt:                    q.queueCasesStmt,
+		releaseIdempotencyStmt:            q.releaseIdempotencyStmt,
+		retireKeyStmt:                     q.retireKeyStmt,
+		touchApplicantSessionStmt:         q.touchApplicantSessionStmt,
+		touchSessionStmt:                  q.touchSessionStmt,
+		updateCaseStmt:                    q.updateCaseStmt,
+		updateCheckStmt:                   q.updateCheckStmt,
+		updateCustomerStmt:                q.updateCustomerStmt,
+		updateHitStmt:                     q.updateHitStmt,
+		updateUserStmt:                    q.updateUserStmt,
+		useAccessLinkStmt:                 q.useAccessLinkStmt,
 	}
 }

@@ -31,7 +31,7 @@ type CreateDocumentParams struct {
 
 // Uploaded documents.
 func (q *Queries) CreateDocument(ctx context.Context, arg CreateDocumentParams) error {
-	_, err := q.db.ExecContext(ctx, createDocument,
+	_, err := q.exec(ctx, q.createDocumentStmt, createDocument,
 		arg.ID,
 		arg.CustomerID,
 		arg.Kind,
@@ -49,7 +49,7 @@ SELECT id, customer_id, kind, content_type, size, sha256, content, created_at FR
 `
 
 func (q *Queries) GetDocument(ctx context.Context, id string) (Document, error) {
-	row := q.db.QueryRowContext(ctx, getDocument, id)
+	row := q.queryRow(ctx, q.getDocumentStmt, getDocument, id)
 	var i Document
 	err := row.Scan(
 		&i.ID,
@@ -80,7 +80,7 @@ type ListDocumentsByCustomerRow struct {
 }
 
 func (q *Queries) ListDocumentsByCustomer(ctx context.Context, customerID string) ([]ListDocumentsByCustomerRow, error) {
-	rows, err := q.db.QueryContext(ctx, listDocumentsByCustomer, customerID)
+	rows, err := q.query(ctx, q.listDocumentsByCustomerStmt, listDocumentsByCustomer, customerID)
 	if err != nil {
 		return nil, err
 	}

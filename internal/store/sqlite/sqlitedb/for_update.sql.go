@@ -14,7 +14,7 @@ SELECT id, customer_id, kind, status, assignee, reason, due_at, pending_decision
 `
 
 func (q *Queries) GetCaseForUpdate(ctx context.Context, id string) (Case, error) {
-	row := q.db.QueryRowContext(ctx, getCaseForUpdate, id)
+	row := q.queryRow(ctx, q.getCaseForUpdateStmt, getCaseForUpdate, id)
 	var i Case
 	err := row.Scan(
 		&i.ID,
@@ -46,7 +46,7 @@ SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, da
 // SQLite variants of the row-locking reads: a SQLite write transaction
 // (BEGIN IMMEDIATE) already holds the database write lock.
 func (q *Queries) GetCustomerForUpdate(ctx context.Context, id string) (Customer, error) {
-	row := q.db.QueryRowContext(ctx, getCustomerForUpdate, id)
+	row := q.queryRow(ctx, q.getCustomerForUpdateStmt, getCustomerForUpdate, id)
 	var i Customer
 	err := row.Scan(
 		&i.ID,

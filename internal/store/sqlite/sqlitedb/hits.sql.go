@@ -48,7 +48,7 @@ type CreateHitParams struct {
 
 // Screening hits.
 func (q *Queries) CreateHit(ctx context.Context, arg CreateHitParams) error {
-	_, err := q.db.ExecContext(ctx, createHit,
+	_, err := q.exec(ctx, q.createHitStmt, createHit,
 		arg.ID,
 		arg.CustomerID,
 		arg.CheckID,
@@ -77,7 +77,7 @@ SELECT id, customer_id, check_id, case_id, entity_id, list, source_id, entity_ha
 `
 
 func (q *Queries) GetHit(ctx context.Context, id string) (ScreeningHit, error) {
-	row := q.db.QueryRowContext(ctx, getHit, id)
+	row := q.queryRow(ctx, q.getHitStmt, getHit, id)
 	var i ScreeningHit
 	err := row.Scan(
 		&i.ID,
@@ -118,7 +118,7 @@ type LatestHitDispositionParams struct {
 }
 
 func (q *Queries) LatestHitDisposition(ctx context.Context, arg LatestHitDispositionParams) (ScreeningHit, error) {
-	row := q.db.QueryRowContext(ctx, latestHitDisposition, arg.CustomerID, arg.List, arg.EntityID)
+	row := q.queryRow(ctx, q.latestHitDispositionStmt, latestHitDisposition, arg.CustomerID, arg.List, arg.EntityID)
 	var i ScreeningHit
 	err := row.Scan(
 		&i.ID,
@@ -149,7 +149,7 @@ SELECT id, customer_id, check_id, case_id, entity_id, list, source_id, entity_ha
 `
 
 func (q *Queries) ListHitsByCheck(ctx context.Context, checkID string) ([]ScreeningHit, error) {
-	rows, err := q.db.QueryContext(ctx, listHitsByCheck, checkID)
+	rows, err := q.query(ctx, q.listHitsByCheckStmt, listHitsByCheck, checkID)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +196,7 @@ SELECT id, customer_id, check_id, case_id, entity_id, list, source_id, entity_ha
 `
 
 func (q *Queries) ListHitsByCustomer(ctx context.Context, customerID string) ([]ScreeningHit, error) {
-	rows, err := q.db.QueryContext(ctx, listHitsByCustomer, customerID)
+	rows, err := q.query(ctx, q.listHitsByCustomerStmt, listHitsByCustomer, customerID)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ type UpdateHitParams struct {
 }
 
 func (q *Queries) UpdateHit(ctx context.Context, arg UpdateHitParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateHit,
+	result, err := q.exec(ctx, q.updateHitStmt, updateHit,
 		arg.CheckID,
 		arg.CaseID,
 		arg.EntityID,

@@ -14,7 +14,7 @@ UPDATE list_snapshots SET active = TRUE WHERE id = ?1
 `
 
 func (q *Queries) ActivateSnapshot(ctx context.Context, id string) (int64, error) {
-	result, err := q.db.ExecContext(ctx, activateSnapshot, id)
+	result, err := q.exec(ctx, q.activateSnapshotStmt, activateSnapshot, id)
 	if err != nil {
 		return 0, err
 	}
@@ -26,7 +26,7 @@ SELECT id, source, version, content_hash, entity_count, fetched_at, loaded_at, a
 `
 
 func (q *Queries) ActiveSnapshots(ctx context.Context) ([]ListSnapshot, error) {
-	rows, err := q.db.QueryContext(ctx, activeSnapshots)
+	rows, err := q.query(ctx, q.activeSnapshotsStmt, activeSnapshots)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ type CreateSnapshotParams struct {
 // Sanctions/PEP list snapshots and their entities. Bulk entity inserts are
 // multi-row statements built in Go (lists.go); see insertEntitiesPrefix.
 func (q *Queries) CreateSnapshot(ctx context.Context, arg CreateSnapshotParams) error {
-	_, err := q.db.ExecContext(ctx, createSnapshot,
+	_, err := q.exec(ctx, q.createSnapshotStmt, createSnapshot,
 		arg.ID,
 		arg.Source,
 		arg.Version,
@@ -103,7 +103,7 @@ type DeactivateSnapshotsParams struct {
 }
 
 func (q *Queries) DeactivateSnapshots(ctx context.Context, arg DeactivateSnapshotsParams) error {
-	_, err := q.db.ExecContext(ctx, deactivateSnapshots, arg.Source, arg.ID)
+	_, err := q.exec(ctx, q.deactivateSnapshotsStmt, deactivateSnapshots, arg.Source, arg.ID)
 	return err
 }
 
@@ -117,7 +117,7 @@ type FindSnapshotByHashParams struct {
 }
 
 func (q *Queries) FindSnapshotByHash(ctx context.Context, arg FindSnapshotByHashParams) (ListSnapshot, error) {
-	row := q.db.QueryRowContext(ctx, findSnapshotByHash, arg.Source, arg.ContentHash)
+	row := q.queryRow(ctx, q.findSnapshotByHashStmt, findSnapshotByHash, arg.Source, arg.ContentHash)
 	var i ListSnapshot
 	err := row.Scan(
 		&i.ID,
@@ -137,7 +137,7 @@ SELECT id, source, version, content_hash, entity_count, fetched_at, loaded_at, a
 `
 
 func (q *Queries) GetSnapshot(ctx context.Context, id string) (ListSnapshot, error) {
-	row := q.db.QueryRowContext(ctx, getSnapshot, id)
+	row := q.queryRow(ctx, q.getSnapshotStmt, getSnapshot, id)
 	var i ListSnapshot
 	err := row.Scan(
 		&i.ID,
@@ -157,7 +157,7 @@ SELECT snapshot_id, entity_id, content_hash, data FROM list_entities WHERE snaps
 `
 
 func (q *Queries) ListEntities(ctx context.Context, snapshotID string) ([]ListEntity, error) {
-	rows, err := q.db.QueryContext(ctx, listEntities, snapshotID)
+	rows, err := q.query(ctx, q.listEntitiesStmt, listEntities, snapshotID)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ ORDER BY loaded_at DESC, id DESC
 `
 
 func (q *Queries) ListSnapshots(ctx context.Context, source string) ([]ListSnapshot, error) {
-	rows, err := q.db.QueryContext(ctx, listSnapshots, source)
+	rows, err := q.query(ctx, q.listSnapshotsStmt, listSnapshots, source)
 	if err != nil {
 		return nil, err
 	}

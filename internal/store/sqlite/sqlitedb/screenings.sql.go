@@ -30,7 +30,7 @@ type CreateScreeningParams struct {
 
 // Ad-hoc screening evidence. Shared by both engines.
 func (q *Queries) CreateScreening(ctx context.Context, arg CreateScreeningParams) error {
-	_, err := q.db.ExecContext(ctx, createScreening,
+	_, err := q.exec(ctx, q.createScreeningStmt, createScreening,
 		arg.ID,
 		arg.Tenant,
 		arg.Actor,
@@ -49,7 +49,7 @@ SELECT id, tenant, actor, "query", matches, snapshot_ids, algorithm_version, thr
 `
 
 func (q *Queries) GetScreening(ctx context.Context, id string) (Screening, error) {
-	row := q.db.QueryRowContext(ctx, getScreening, id)
+	row := q.queryRow(ctx, q.getScreeningStmt, getScreening, id)
 	var i Screening
 	err := row.Scan(
 		&i.ID,

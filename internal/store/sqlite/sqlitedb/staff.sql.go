@@ -22,7 +22,7 @@ type AddUserFailureParams struct {
 }
 
 func (q *Queries) AddUserFailure(ctx context.Context, arg AddUserFailureParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, addUserFailure, arg.UpdatedAt, arg.ID)
+	row := q.queryRow(ctx, q.addUserFailureStmt, addUserFailure, arg.UpdatedAt, arg.ID)
 	var failed_attempts int64
 	err := row.Scan(&failed_attempts)
 	return failed_attempts, err
@@ -39,7 +39,7 @@ type ClaimTOTPStepParams struct {
 }
 
 func (q *Queries) ClaimTOTPStep(ctx context.Context, arg ClaimTOTPStepParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, claimTOTPStep, arg.Step, arg.ID)
+	result, err := q.exec(ctx, q.claimTOTPStepStmt, claimTOTPStep, arg.Step, arg.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -56,7 +56,7 @@ type CountCustomersByRiskRow struct {
 }
 
 func (q *Queries) CountCustomersByRisk(ctx context.Context) ([]CountCustomersByRiskRow, error) {
-	rows, err := q.db.QueryContext(ctx, countCustomersByRisk)
+	rows, err := q.query(ctx, q.countCustomersByRiskStmt, countCustomersByRisk)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ SELECT COUNT(*) FROM screening_hits WHERE created_at >= ?1
 `
 
 func (q *Queries) CountHitsSince(ctx context.Context, since int64) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countHitsSince, since)
+	row := q.queryRow(ctx, q.countHitsSinceStmt, countHitsSince, since)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -111,7 +111,7 @@ type CountQueueCasesParams struct {
 }
 
 func (q *Queries) CountQueueCases(ctx context.Context, arg CountQueueCasesParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countQueueCases,
+	row := q.queryRow(ctx, q.countQueueCasesStmt, countQueueCases,
 		arg.Kind,
 		arg.Status,
 		arg.Assignee,
@@ -139,7 +139,7 @@ type CreateSessionParams struct {
 }
 
 func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) error {
-	_, err := q.db.ExecContext(ctx, createSession,
+	_, err := q.exec(ctx, q.createSessionStmt, createSession,
 		arg.IDHash,
 		arg.UserID,
 		arg.Stage,
@@ -184,7 +184,7 @@ type CreateUserParams struct {
 // Back office: staff users, their sessions, and the read models of the
 // case queue and the dashboard. Shared by both engines.
 func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) error {
-	_, err := q.db.ExecContext(ctx, createUser,
+	_, err := q.exec(ctx, q.createUserStmt, createUser,
 		arg.ID,
 		arg.EmailIndex,
 		arg.Email,
@@ -216,7 +216,7 @@ type CustomerDecisionsSinceRow struct {
 }
 
 func (q *Queries) CustomerDecisionsSince(ctx context.Context, since sql.NullInt64) ([]CustomerDecisionsSinceRow, error) {
-	rows, err := q.db.QueryContext(ctx, customerDecisionsSince, since)
+	rows, err := q.query(ctx, q.customerDecisionsSinceStmt, customerDecisionsSince, since)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +248,7 @@ type DeleteExpiredSessionsParams struct {
 }
 
 func (q *Queries) DeleteExpiredSessions(ctx context.Context, arg DeleteExpiredSessionsParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteExpiredSessions, arg.Now, arg.IdleBefore)
+	result, err := q.exec(ctx, q.deleteExpiredSessionsStmt, deleteExpiredSessions, arg.Now, arg.IdleBefore)
 	if err != nil {
 		return 0, err
 	}
@@ -260,7 +260,7 @@ DELETE FROM user_sessions WHERE id_hash = ?1
 `
 
 func (q *Queries) DeleteSession(ctx context.Context, idHash string) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteSession, idHash)
+	result, err := q.exec(ctx, q.deleteSessionStmt, deleteSession, idHash)
 	if err != nil {
 		return 0, err
 	}
@@ -272,7 +272,7 @@ DELETE FROM user_sessions WHERE user_id = ?1
 `
 
 func (q *Queries) DeleteUserSessions(ctx context.Context, userID string) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteUserSessions, userID)
+	result, err := q.exec(ctx, q.deleteUserSessionsStmt, deleteUserSessions, userID)
 	if err != nil {
 		return 0, err
 	}
@@ -284,7 +284,7 @@ SELECT id_hash, user_id, stage, created_at, last_seen_at, expires_at FROM user_s
 `
 
 func (q *Queries) GetSession(ctx context.Context, idHash string) (UserSession, error) {
-	row := q.db.QueryRowContext(ctx, getSession, idHash)
+	row := q.queryRow(ctx, q.getSessionStmt, getSession, idHash)
 	var i UserSession
 	err := row.Scan(
 		&i.IDHash,
@@ -302,7 +302,7 @@ SELECT id, email_index, email, role, password_hash, must_change_password, totp_s
 `
 
 func (q *Queries) GetUser(ctx context.Context, id string) (User, error) {
-	row := q.db.QueryRowContext(ctx, getUser, id)
+	row := q.queryRow(ctx, q.getUserStmt, getUser, id)
 	var i User
 	err := row.Scan(
 		&i.ID,
@@ -329,7 +329,7 @@ SELECT id, email_index, email, role, password_hash, must_change_password, totp_s
 `
 
 func (q *Queries) GetUserByEmailIndex(ctx context.Context, emailIndex string) (User, error) {
-	row := q.db.QueryRowContext(ctx, getUserByEmailIndex, emailIndex)
+	row := q.queryRow(ctx, q.getUserByEmailIndexStmt, getUserByEmailIndex, emailIndex)
 	var i User
 	err := row.Scan(
 		&i.ID,
@@ -356,7 +356,7 @@ SELECT id, customer_id, kind, status, assignee, reason, due_at, pending_decision
 `
 
 func (q *Queries) ListUnclosedCases(ctx context.Context) ([]Case, error) {
-	rows, err := q.db.QueryContext(ctx, listUnclosedCases)
+	rows, err := q.query(ctx, q.listUnclosedCasesStmt, listUnclosedCases)
 	if err != nil {
 		return nil, err
 	}
@@ -401,7 +401,7 @@ SELECT id, email_index, email, role, password_hash, must_change_password, totp_s
 `
 
 func (q *Queries) ListUsers(ctx context.Context) ([]User, error) {
-	rows, err := q.db.QueryContext(ctx, listUsers)
+	rows, err := q.query(ctx, q.listUsersStmt, listUsers)
 	if err != nil {
 		return nil, err
 	}
@@ -451,7 +451,7 @@ type LockUserParams struct {
 }
 
 func (q *Queries) LockUser(ctx context.Context, arg LockUserParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, lockUser, arg.LockedUntil, arg.UpdatedAt, arg.ID)
+	result, err := q.exec(ctx, q.lockUserStmt, lockUser, arg.LockedUntil, arg.UpdatedAt, arg.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -489,7 +489,7 @@ type QueueCasesParams struct {
 }
 
 func (q *Queries) QueueCases(ctx context.Context, arg QueueCasesParams) ([]Case, error) {
-	rows, err := q.db.QueryContext(ctx, queueCases,
+	rows, err := q.query(ctx, q.queueCasesStmt, queueCases,
 		arg.Sort,
 		arg.Kind,
 		arg.Status,
@@ -549,7 +549,7 @@ type TouchSessionParams struct {
 }
 
 func (q *Queries) TouchSession(ctx context.Context, arg TouchSessionParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, touchSession, arg.LastSeenAt, arg.IDHash)
+	result, err := q.exec(ctx, q.touchSessionStmt, touchSession, arg.LastSeenAt, arg.IDHash)
 	if err != nil {
 		return 0, err
 	}
@@ -588,7 +588,7 @@ type UpdateUserParams struct {
 }
 
 func (q *Queries) UpdateUser(ctx context.Context, arg UpdateUserParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateUser,
+	result, err := q.exec(ctx, q.updateUserStmt, updateUser,
 		arg.Role,
 		arg.PasswordHash,
 		arg.MustChangePassword,
