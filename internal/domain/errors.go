@@ -42,6 +42,7 @@ type Error struct {
 	Fields  []FieldError
 }
 
+// Error renders the code, the message and the bad fields.
 func (e *Error) Error() string {
 	if len(e.Fields) == 0 {
 		return fmt.Sprintf("%s: %s", e.Code, e.Message)
