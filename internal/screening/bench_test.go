@@ -35,7 +35,7 @@ func loadReal(tb testing.TB) []screening.Entity {
 			p := filepath.Join(dataDir, r)
 			f, err := os.Open(p)
 			if os.IsNotExist(err) {
-				tb.Skipf("real list file %s is missing", p)
+				tb.Skipf("real list data missing: %s (the ../shared/data/lists folder beside the repository)", p)
 			}
 			if err != nil {
 				tb.Fatal(err)

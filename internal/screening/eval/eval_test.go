@@ -25,7 +25,7 @@ func open(t *testing.T, rel ...string) []lists.File {
 		p := filepath.Join(dataDir, r)
 		f, err := os.Open(p)
 		if os.IsNotExist(err) {
-			t.Skipf("real list file %s is missing", p)
+			t.Skipf("real list data missing: %s (the ../shared/data/lists folder beside the repository)", p)
 		}
 		if err != nil {
 			t.Fatal(err)
