@@ -270,10 +270,10 @@ func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out ch
 	return err
 }
 
-// applyPolicy decides what happens once every check of the latest round is
-// done (PRODUCT.md section 2): approve automatically only a configured
-// rating with identity passed, no open hits and nothing prohibited;
-// everything else becomes a case for a person.
+// applyPolicy applies the decision policy (domain.Decide, PRODUCT.md
+// section 2) once every check of the latest round is done: it gathers the
+// policy's inputs inside the transaction, and approves the customer or moves
+// it to review with a case, as the policy decides.
 func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string) error {
 	recs, err := tx.Checks().ListByCustomer(ctx, customerID)
 	if err != nil {
@@ -301,30 +301,38 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string
 	if cust.Status != domain.StatusSubmitted {
 		return nil // already decided or being reviewed
 	}
-	hits, err := tx.Hits().ListByCheck(ctx, byType[string(domain.CheckScreening)].ID)
+	screeningID := byType[string(domain.CheckScreening)].ID
+	in := domain.PolicyInput{
+		Identity:    domain.CheckStatus(byType[string(domain.CheckIdentity)].Status),
+		Screening:   domain.CheckStatus(byType[string(domain.CheckScreening)].Status),
+		Risk:        domain.CheckStatus(byType[string(domain.CheckRisk)].Status),
+		Rating:      cust.RiskRating,
+		AutoApprove: s.d.Policy.AutoApprove,
+	}
+	hits, err := tx.Hits().ListByCustomer(ctx, customerID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	openHits := 0
 	for _, h := range hits {
-		if h.Disposition != string(domain.DispositionFalsePositive) {
-			openHits++
+		if h.CheckID == screeningID && h.Disposition != string(domain.DispositionFalsePositive) {
+			in.OpenHits++
+		}
+		if h.Disposition == string(domain.DispositionTrueMatch) && !isPEPHit(h) {
+			in.ConfirmedSanctionsMatch = true
 		}
 	}
-	identityOK := byType[string(domain.CheckIdentity)].Status == string(domain.CheckPassed)
-	screeningOK := byType[string(domain.CheckScreening)].Status == string(domain.CheckPassed) && openHits == 0
-	riskOK := byType[string(domain.CheckRisk)].Status != string(domain.CheckError)
-	rating := cust.RiskRating
-	now := s.d.now()
-	actor := domain.SystemActor("decision-policy")
 	// A customer with a case still open (a resubmission after a request for
 	// information) goes back to the person working that case.
 	open, err := tx.Cases().OpenForCustomer(ctx, customerID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
+	in.CaseOpen = len(open) > 0
 
-	if len(open) == 0 && identityOK && screeningOK && riskOK && rating != domain.RiskProhibited && s.d.Policy.AutoApprove[rating] {
+	out := domain.Decide(in)
+	now := s.d.now()
+	actor := domain.SystemActor("decision-policy")
+	if out.Approve {
 		if err := approveCustomer(cust, now); err != nil {
 			return err
 		}
@@ -336,31 +344,13 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string
 		}
 		return s.audit.record(ctx, tx, auditEntry{
 			Tenant: cust.Tenant, Actor: actor, Action: "customer.approved", EntityType: "customer", EntityID: cust.ID,
-			Meta: map[string]string{"from": string(domain.StatusSubmitted), "to": string(cust.Status), "rating": string(rating), "automatic": "true"},
+			Meta: map[string]string{"from": string(domain.StatusSubmitted), "to": string(cust.Status), "rating": string(in.Rating), "automatic": "true"},
 		})
 	}
 
-	reasons := []string{}
-	if len(open) > 0 {
-		reasons = append(reasons, "resubmitted")
-	}
-	if !identityOK {
-		reasons = append(reasons, "identity "+byType[string(domain.CheckIdentity)].Status)
-	}
-	if openHits > 0 {
-		reasons = append(reasons, fmt.Sprintf("%d screening hit(s)", openHits))
-	} else if !screeningOK {
-		reasons = append(reasons, "screening "+byType[string(domain.CheckScreening)].Status)
-	}
-	if !riskOK {
-		reasons = append(reasons, "risk check error")
-	} else if rating != "" && !s.d.Policy.AutoApprove[rating] {
-		reasons = append(reasons, "risk rating "+string(rating))
-	}
-	kind := domain.CaseOnboarding
 	sla := s.d.Policy.CaseSLA
-	if openHits > 0 {
-		kind, sla = domain.CaseScreeningHit, s.d.Policy.HitSLA
+	if out.CaseKind == domain.CaseScreeningHit {
+		sla = s.d.Policy.HitSLA
 	}
 	if err := cust.Status.Transition(domain.StatusInReview); err != nil {
 		return err
@@ -376,7 +366,7 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string
 	}); err != nil {
 		return err
 	}
-	return openOrReuseCase(ctx, tx, s.d, s.audit, cust.Tenant, cust.ID, kind, sla, strings.Join(reasons, "; "), byType[string(domain.CheckScreening)].ID)
+	return openOrReuseCase(ctx, tx, s.d, s.audit, cust.Tenant, cust.ID, out.CaseKind, sla, out.Reason, screeningID)
 }
 
 // openOrReuseCase opens a case for the customer unless one is already open
