@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,7 +13,8 @@ import (
 	"github.com/kyc-platform/kyc/internal/store"
 )
 
-// Customers holds the onboarding use cases: create, read, list, edit, submit.
+// Customers holds the onboarding use cases: create, read (and reveal a
+// masked section, audited), list, edit, submit.
 type Customers struct {
 	d     *Deps
 	audit *AuditLog
@@ -119,6 +121,33 @@ func (s *Customers) load(ctx context.Context, r store.Repos, actor domain.Actor,
 		return nil, domain.Errorf(domain.ECodeNotFound, "Customer not found.")
 	}
 	return s.fromRecord(rec)
+}
+
+// RevealSections are the parts of a customer's record a reviewer may
+// reveal; the back office shows them masked until then.
+var RevealSections = []string{"identity", "contact", "address", "document", "financial", "related_persons"}
+
+// Reveal returns a customer for showing a masked section in full and
+// audits that the actor saw it (PRODUCT.md section 8: every access to
+// personal data can be traced).
+func (s *Customers) Reveal(ctx context.Context, actor domain.Actor, id, section string) (*domain.Customer, error) {
+	if err := Authorize(actor, PermCustomersRead); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(RevealSections, section) {
+		return nil, domain.Errorf(domain.ECodeInvalid, "Unknown section %q.", section)
+	}
+	var out *domain.Customer
+	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
+		c, err := s.load(ctx, tx, actor, id, false)
+		if err != nil {
+			return err
+		}
+		out = c
+		return s.audit.record(ctx, tx, auditEntry{Tenant: c.Tenant, Actor: actor, Action: "customer.revealed", EntityType: "customer", EntityID: c.ID,
+			Meta: map[string]string{"section": section}})
+	})
+	return out, err
 }
 
 // ListCustomersInput filters a customer list.
