@@ -1,0 +1,119 @@
+package sqlite
+
+// Shared by both engines: `make generate` copies this file to ../postgres
+// (see repos.go); edit it here only.
+
+import (
+	"context"
+
+	"github.com/kyc-platform/kyc/internal/store"
+	gen "github.com/kyc-platform/kyc/internal/store/sqlite/sqlitedb"
+)
+
+// checks implements store.Checks (checks and risk assessments).
+type checks repos
+
+func checkOut(c gen.Check) store.CheckRecord {
+	return store.CheckRecord{
+		ID:         c.ID,
+		CustomerID: c.CustomerID,
+		Type:       c.Type,
+		Status:     c.Status,
+		Provider:   c.Provider,
+		Summary:    c.Summary,
+		Details:    c.Details,
+		Error:      c.Error,
+		Attempts:   int(c.Attempts),
+		Round:      int(c.Round),
+		CreatedAt:  tsOut(c.CreatedAt),
+		UpdatedAt:  tsOut(c.UpdatedAt),
+		FinishedAt: ntsOut(c.FinishedAt),
+	}
+}
+
+func (r checks) Create(ctx context.Context, c store.CheckRecord) error {
+	return mapErr(r.q.CreateCheck(ctx, gen.CreateCheckParams{
+		ID:         c.ID,
+		CustomerID: c.CustomerID,
+		Type:       c.Type,
+		Status:     c.Status,
+		Provider:   c.Provider,
+		Summary:    c.Summary,
+		Details:    c.Details,
+		Error:      c.Error,
+		Attempts:   int64(c.Attempts),
+		Round:      int64(c.Round),
+		CreatedAt:  tsIn(c.CreatedAt),
+		UpdatedAt:  tsIn(c.UpdatedAt),
+		FinishedAt: ntsIn(c.FinishedAt),
+	}))
+}
+
+func (r checks) Get(ctx context.Context, id string) (store.CheckRecord, error) {
+	c, err := r.q.GetCheck(ctx, id)
+	if err != nil {
+		return store.CheckRecord{}, mapErr(err)
+	}
+	return checkOut(c), nil
+}
+
+func (r checks) Update(ctx context.Context, c store.CheckRecord) error {
+	n, err := r.q.UpdateCheck(ctx, gen.UpdateCheckParams{
+		ID:         c.ID,
+		Type:       c.Type,
+		Status:     c.Status,
+		Provider:   c.Provider,
+		Summary:    c.Summary,
+		Details:    c.Details,
+		Error:      c.Error,
+		Attempts:   int64(c.Attempts),
+		Round:      int64(c.Round),
+		UpdatedAt:  tsIn(c.UpdatedAt),
+		FinishedAt: ntsIn(c.FinishedAt),
+	})
+	return rowsOrNotFound(n, err)
+}
+
+func (r checks) ListByCustomer(ctx context.Context, customerID string) ([]store.CheckRecord, error) {
+	rows, err := r.q.ListChecksByCustomer(ctx, customerID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]store.CheckRecord, len(rows))
+	for i, c := range rows {
+		out[i] = checkOut(c)
+	}
+	return out, nil
+}
+
+func (r checks) SaveRisk(ctx context.Context, a store.RiskRecord) error {
+	return mapErr(r.q.CreateRiskAssessment(ctx, gen.CreateRiskAssessmentParams{
+		ID:           a.ID,
+		CustomerID:   a.CustomerID,
+		CheckID:      a.CheckID,
+		Score:        int64(a.Score),
+		Rating:       a.Rating,
+		DueDiligence: a.DueDiligence,
+		ModelVersion: a.ModelVersion,
+		Factors:      notNil(a.Factors),
+		CreatedAt:    tsIn(a.CreatedAt),
+	}))
+}
+
+func (r checks) LatestRisk(ctx context.Context, customerID string) (store.RiskRecord, error) {
+	a, err := r.q.LatestRiskAssessment(ctx, customerID)
+	if err != nil {
+		return store.RiskRecord{}, mapErr(err)
+	}
+	return store.RiskRecord{
+		ID:           a.ID,
+		CustomerID:   a.CustomerID,
+		CheckID:      a.CheckID,
+		Score:        int(a.Score),
+		Rating:       a.Rating,
+		DueDiligence: a.DueDiligence,
+		ModelVersion: a.ModelVersion,
+		Factors:      a.Factors,
+		CreatedAt:    tsOut(a.CreatedAt),
+	}, nil
+}

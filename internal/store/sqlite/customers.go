@@ -1,0 +1,139 @@
+package sqlite
+
+// Shared by both engines: `make generate` copies this file to ../postgres
+// (see repos.go); edit it here only.
+
+import (
+	"context"
+
+	"github.com/kyc-platform/kyc/internal/store"
+	gen "github.com/kyc-platform/kyc/internal/store/sqlite/sqlitedb"
+)
+
+// customers implements store.Customers.
+type customers repos
+
+func customerOut(c gen.Customer) store.CustomerRecord {
+	return store.CustomerRecord{
+		ID:            c.ID,
+		Tenant:        c.Tenant,
+		Type:          c.Type,
+		Status:        c.Status,
+		RiskRating:    c.RiskRating,
+		DueDiligence:  c.DueDiligence,
+		ExternalRef:   c.ExternalRef,
+		ClientID:      c.ClientID,
+		Data:          c.Data,
+		EmailIndex:    c.EmailIndex,
+		DocumentIndex: c.DocumentIndex,
+		NameIndex:     c.NameIndex,
+		Version:       c.Version,
+		CreatedAt:     tsOut(c.CreatedAt),
+		UpdatedAt:     tsOut(c.UpdatedAt),
+		SubmittedAt:   ntsOut(c.SubmittedAt),
+		DecidedAt:     ntsOut(c.DecidedAt),
+		NextReviewAt:  ntsOut(c.NextReviewAt),
+	}
+}
+
+func (r customers) Create(ctx context.Context, c store.CustomerRecord) error {
+	return mapErr(r.q.CreateCustomer(ctx, gen.CreateCustomerParams{
+		ID:            c.ID,
+		Tenant:        c.Tenant,
+		Type:          c.Type,
+		Status:        c.Status,
+		RiskRating:    c.RiskRating,
+		DueDiligence:  c.DueDiligence,
+		ExternalRef:   c.ExternalRef,
+		ClientID:      c.ClientID,
+		Data:          notNil(c.Data),
+		EmailIndex:    c.EmailIndex,
+		DocumentIndex: c.DocumentIndex,
+		NameIndex:     c.NameIndex,
+		Version:       c.Version,
+		CreatedAt:     tsIn(c.CreatedAt),
+		UpdatedAt:     tsIn(c.UpdatedAt),
+		SubmittedAt:   ntsIn(c.SubmittedAt),
+		DecidedAt:     ntsIn(c.DecidedAt),
+		NextReviewAt:  ntsIn(c.NextReviewAt),
+	}))
+}
+
+func (r customers) Get(ctx context.Context, id string) (store.CustomerRecord, error) {
+	c, err := r.q.GetCustomer(ctx, id)
+	if err != nil {
+		return store.CustomerRecord{}, mapErr(err)
+	}
+	return customerOut(c), nil
+}
+
+func (r customers) GetForUpdate(ctx context.Context, id string) (store.CustomerRecord, error) {
+	c, err := r.q.GetCustomerForUpdate(ctx, id)
+	if err != nil {
+		return store.CustomerRecord{}, mapErr(err)
+	}
+	return customerOut(c), nil
+}
+
+func (r customers) Update(ctx context.Context, c store.CustomerRecord) error {
+	n, err := r.q.UpdateCustomer(ctx, gen.UpdateCustomerParams{
+		ID:            c.ID,
+		PrevVersion:   c.Version - 1,
+		Type:          c.Type,
+		Status:        c.Status,
+		RiskRating:    c.RiskRating,
+		DueDiligence:  c.DueDiligence,
+		ExternalRef:   c.ExternalRef,
+		ClientID:      c.ClientID,
+		Data:          notNil(c.Data),
+		EmailIndex:    c.EmailIndex,
+		DocumentIndex: c.DocumentIndex,
+		NameIndex:     c.NameIndex,
+		Version:       c.Version,
+		UpdatedAt:     tsIn(c.UpdatedAt),
+		SubmittedAt:   ntsIn(c.SubmittedAt),
+		DecidedAt:     ntsIn(c.DecidedAt),
+		NextReviewAt:  ntsIn(c.NextReviewAt),
+	})
+	if err != nil {
+		return mapErr(err)
+	}
+	if n == 0 {
+		return missingOrStale(r.q.CustomerExists(ctx, c.ID))
+	}
+	return nil
+}
+
+func (r customers) List(ctx context.Context, f store.CustomerFilter) ([]store.CustomerRecord, error) {
+	rows, err := r.q.ListCustomers(ctx, gen.ListCustomersParams{
+		Status:     f.Status,
+		RiskRating: f.RiskRating,
+		Type:       f.Type,
+		ClientID:   f.ClientID,
+		Tenant:     f.Tenant,
+		EmailIndex: f.EmailIndex,
+		NameIndex:  f.NameIndex,
+		After:      f.After,
+		Lim:        limit(f.Limit),
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]store.CustomerRecord, len(rows))
+	for i, c := range rows {
+		out[i] = customerOut(c)
+	}
+	return out, nil
+}
+
+func (r customers) CountByStatus(ctx context.Context) (map[string]int64, error) {
+	rows, err := r.q.CountCustomersByStatus(ctx)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make(map[string]int64, len(rows))
+	for _, row := range rows {
+		out[row.Status] = row.N
+	}
+	return out, nil
+}
