@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// ClientRecord is an API client. SecretHash is a hash, never the secret.
+type ClientRecord struct {
+	ID         string
+	Tenant     string
+	Name       string
+	SecretHash []byte
+	Scopes     string // space separated
+	Disabled   bool
+	CreatedAt  time.Time
+}
+
+// Clients stores API clients.
+type Clients interface {
+	Create(ctx context.Context, c ClientRecord) error
+	Get(ctx context.Context, id string) (ClientRecord, error)
+	List(ctx context.Context) ([]ClientRecord, error)
+}
+
+// KeyRecord is a token-signing key; Private is encrypted with the master key.
+type KeyRecord struct {
+	KID       string
+	Alg       string
+	Private   []byte
+	Public    []byte // JWK JSON
+	CreatedAt time.Time
+	RetiredAt *time.Time // no longer signs from this time
+}
+
+// Keys stores token-signing keys.
+type Keys interface {
+	Create(ctx context.Context, k KeyRecord) error
+	List(ctx context.Context) ([]KeyRecord, error)
+	Retire(ctx context.Context, kid string, at time.Time) error
+	// Delete removes a key that no unexpired token can reference.
+	Delete(ctx context.Context, kid string) error
+}
+
+// IdempotencyRecord remembers the response to a POST with an
+// Idempotency-Key, per client.
+type IdempotencyRecord struct {
+	ClientID    string
+	Key         string
+	RequestHash string
+	Status      int
+	Body        []byte // encrypted response body
+	CreatedAt   time.Time
+}
+
+// Idempotency stores idempotent responses. A record with Status 0 is a
+// reservation: the first request with the key is still being handled.
+type Idempotency interface {
+	// Get returns the stored response or ErrNotFound.
+	Get(ctx context.Context, clientID, key string) (IdempotencyRecord, error)
+	// Put stores a response or a reservation (Status 0); ErrConflict when
+	// the key is already taken, on any replica.
+	Put(ctx context.Context, r IdempotencyRecord) error
+	// Complete fills a reservation with the response; ErrNotFound when
+	// there is no reservation for the key.
+	Complete(ctx context.Context, clientID, key string, status int, body []byte) error
+	// Release deletes a reservation (the request failed and may be retried).
+	Release(ctx context.Context, clientID, key string) error
+	// DeleteBefore removes records older than t.
+	DeleteBefore(ctx context.Context, t time.Time) (int64, error)
+}
