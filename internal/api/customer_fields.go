@@ -1,10 +1,6 @@
 package api
 
-import (
-	"time"
-
-	"github.com/kyc-platform/kyc/internal/domain"
-)
+import "github.com/kyc-platform/kyc/internal/domain"
 
 // AddressBody is a postal address.
 type AddressBody struct {
@@ -70,31 +66,6 @@ type CustomerFields struct {
 	NomineeOrBearerShares bool                `json:"nominee_or_bearer_shares,omitempty"`
 	RelatedPersons        []RelatedPersonBody `json:"related_persons,omitempty" maxItems:"50"`
 	FaceToFace            bool                `json:"face_to_face,omitempty" doc:"Identified face to face or by certified electronic identification"`
-}
-
-// CustomerCreateBody is the body of POST /api/v1/customers.
-type CustomerCreateBody struct {
-	// Type is optional in the schema so that a missing type is reported by
-	// the app's validation as body.type rather than by huma as "body".
-	Type        string `json:"type,omitempty" enum:"individual,business" doc:"Required"`
-	ExternalRef string `json:"external_ref,omitempty" maxLength:"100" doc:"Your own reference (no personal data)"`
-	CustomerFields
-}
-
-// Customer is a customer as the API shows it.
-type Customer struct {
-	ID           string     `json:"id"`
-	Type         string     `json:"type"`
-	Status       string     `json:"status"`
-	RiskRating   string     `json:"risk_rating,omitempty"`
-	DueDiligence string     `json:"due_diligence,omitempty"`
-	ExternalRef  string     `json:"external_ref,omitempty"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
-	SubmittedAt  *time.Time `json:"submitted_at,omitempty"`
-	DecidedAt    *time.Time `json:"decided_at,omitempty"`
-	NextReviewAt *time.Time `json:"next_review_at,omitempty"`
-	CustomerFields
 }
 
 func addrToDomain(a *AddressBody) *domain.Address {
@@ -218,13 +189,4 @@ func fieldsFromDomain(d domain.CustomerData) CustomerFields {
 		}
 	}
 	return f
-}
-
-func customerOut(c *domain.Customer) Customer {
-	return Customer{
-		ID: c.ID, Type: string(c.Type), Status: string(c.Status), RiskRating: string(c.RiskRating),
-		DueDiligence: string(c.DueDiligence), ExternalRef: c.ExternalRef, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		SubmittedAt: c.SubmittedAt, DecidedAt: c.DecidedAt, NextReviewAt: c.NextReviewAt,
-		CustomerFields: fieldsFromDomain(c.Data),
-	}
 }
