@@ -1,9 +1,3 @@
-// Package jobs runs kyc's background work on River: the three checks of a
-// submission, and periodic housekeeping. Workers call the app layer, never
-// the store. The same code runs on SQLite (riversqlite) and PostgreSQL
-// (riverdatabasesql, woken by LISTEN/NOTIFY through a pgx pool), and jobs are
-// inserted in the caller's *sql.Tx so they exist if and only if the business
-// change commits.
 package jobs
 
 import (
@@ -13,32 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/store"
 )
-
-// CheckArgs runs one check of a submission.
-type CheckArgs struct {
-	CheckID string `json:"check_id"`
-}
-
-// Kind implements river.JobArgs.
-func (CheckArgs) Kind() string { return "check" }
-
-// PurgeArgs deletes expired idempotency keys and sessions.
-type PurgeArgs struct{}
-
-// Kind implements river.JobArgs.
-func (PurgeArgs) Kind() string { return "purge_idempotency_keys" }
 
 // Recorder receives job metrics; *telemetry.Metrics implements it.
 type Recorder interface {
@@ -69,12 +47,6 @@ type Options struct {
 	ListSync         func(ctx context.Context) error
 	ListSyncInterval time.Duration
 }
-
-// ListSyncArgs syncs the configured sanctions lists.
-type ListSyncArgs struct{}
-
-// Kind implements river.JobArgs.
-func (ListSyncArgs) Kind() string { return "list_sync" }
 
 // Runner owns the River client.
 type Runner struct {
@@ -201,107 +173,6 @@ func (r *Runner) Stop(ctx context.Context) error {
 		hard, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		return r.client.StopAndCancel(hard)
-	}
-	return err
-}
-
-// backoff retries quickly at first, then exponentially up to 10 minutes:
-// checks are cheap, and a provider outage should not stall onboarding long.
-// The first retry (Attempt 1) waits base, the next 2×base, and so on.
-type backoff struct{ base time.Duration }
-
-func (b backoff) NextRetry(job *rivertype.JobRow) time.Time {
-	d := time.Duration(math.Min(float64(b.base)*math.Pow(2, float64(max(job.Attempt-1, 0))), float64(10*time.Minute)))
-	return time.Now().Add(d)
-}
-
-type checkWorker struct {
-	river.WorkerDefaults[CheckArgs]
-	b *bundle
-}
-
-func (w *checkWorker) Work(ctx context.Context, job *river.Job[CheckArgs]) error {
-	start := time.Now()
-	err := w.b.app.Checks.Run(ctx, job.Args.CheckID, job.Attempt)
-	outcome := "ok"
-	if err != nil {
-		outcome = "retry"
-		w.b.log.Warn("check job failed", "check_id", job.Args.CheckID, "attempt", job.Attempt, "max_attempts", job.MaxAttempts, "err", err)
-		if job.Attempt >= job.MaxAttempts {
-			// Last attempt: record the error on the check so that it is
-			// visible in the API and a person looks at it; never lost.
-			outcome = "failed"
-			reason := fmt.Sprintf("Failed after %d attempts: %s", job.Attempt, safeReason(err))
-			if ferr := w.b.app.Checks.Fail(context.WithoutCancel(ctx), job.Args.CheckID, job.Attempt, reason); ferr != nil {
-				w.b.log.Error("recording check error failed", "check_id", job.Args.CheckID, "err", ferr)
-				return errors.Join(err, ferr)
-			}
-		}
-	}
-	if w.b.metrics != nil {
-		w.b.metrics.Job(job.Kind, outcome, time.Since(start))
-	}
-	return err
-}
-
-// safeReason keeps error reasons short; app errors carry no personal data.
-func safeReason(err error) string {
-	s := err.Error()
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
-}
-
-type purgeWorker struct {
-	river.WorkerDefaults[PurgeArgs]
-	b *bundle
-}
-
-// Work deletes what has expired: idempotency keys, staff sessions and
-// applicant sessions.
-func (w *purgeWorker) Work(ctx context.Context, job *river.Job[PurgeArgs]) error {
-	a := w.b.app
-	var errs []error
-	for _, p := range []struct {
-		what string
-		fn   func(context.Context) (int64, error)
-	}{
-		{"idempotency keys", a.Idem.Purge},
-		{"staff sessions", a.Users.PurgeSessions},
-		{"applicant sessions", a.AccessLinks.PurgeSessions},
-	} {
-		n, err := p.fn(ctx)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("purge %s: %w", p.what, err))
-			continue
-		}
-		if n > 0 {
-			w.b.log.Info("purged expired records", "what", p.what, "count", n)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-type listSyncWorker struct {
-	river.WorkerDefaults[ListSyncArgs]
-	b    *bundle
-	sync func(ctx context.Context) error
-}
-
-func (w *listSyncWorker) Work(ctx context.Context, job *river.Job[ListSyncArgs]) error {
-	if w.sync == nil {
-		return nil
-	}
-	start := time.Now()
-	err := w.sync(ctx)
-	outcome := "ok"
-	if err != nil {
-		outcome = "retry"
-		w.b.log.Warn("list sync failed; the lists in use are kept", "attempt", job.Attempt, "err", err)
-	}
-	if w.b.metrics != nil {
-		w.b.metrics.Job(job.Kind, outcome, time.Since(start))
 	}
 	return err
 }
