@@ -8,12 +8,9 @@ package staff
 import (
 	"embed"
 	"errors"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/app"
@@ -294,67 +291,3 @@ func (h *Handler) shell(r *http.Request, s *app.Session, active, titleID string)
 }
 
 func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
-
-func funcs() template.FuncMap {
-	return template.FuncMap{
-		"mask":  mask,
-		"ago":   ago,
-		"days":  func(d time.Duration) int { return int(d.Hours() / 24) },
-		"query": func(kv ...string) template.URL { return template.URL(queryString(kv...)) },
-		"seq": func(n int) []int {
-			s := make([]int, n)
-			for i := range s {
-				s[i] = i + 1
-			}
-			return s
-		},
-		"sub": func(a, b int) int { return a - b },
-		"contains": func(list []string, s string) bool {
-			for _, x := range list {
-				if x == s {
-					return true
-				}
-			}
-			return false
-		},
-		"joinInts": joinInts,
-		"list":     func(xs ...string) []string { return xs },
-		"yesno": func(b bool) string {
-			if b {
-				return "yes"
-			}
-			return "no"
-		},
-		"decisions": func(pending bool) []string {
-			if pending {
-				return []string{"approve", "reject"}
-			}
-			return []string{"approve", "reject", "request_info", "escalate"}
-		},
-		"jsonList":  jsonList,
-		"money":     money,
-		"highlight": highlight,
-		"score": func(f float64) string {
-			return strings.TrimRight(strings.TrimRight(fmtFloat(f*100, 1), "0"), ".") + "%"
-		},
-		"signed": func(f float64) string {
-			if f >= 0 {
-				return "+" + fmtFloat(f, 2)
-			}
-			return fmtFloat(f, 2)
-		},
-	}
-}
-
-func queryString(kv ...string) string {
-	q := url.Values{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] != "" {
-			q.Set(kv[i], kv[i+1])
-		}
-	}
-	if len(q) == 0 {
-		return ""
-	}
-	return "?" + q.Encode()
-}

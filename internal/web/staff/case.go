@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
@@ -13,160 +11,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/store"
 )
 
-// ---- dashboard ----
-
-type dashboardView struct {
-	shell
-	D app.Dashboard
-	// Chart data for Chart.js, as JSON in data-* attributes (no inline
-	// script under the CSP); the same numbers are in the tables beside.
-	OpenLabels, StatusLabels, RiskLabels     []string
-	OpenSeries, DecisionSeries, StatusSeries string
-	RiskSeries                               string
-}
-
-type series struct {
-	Label string  `json:"label"`
-	Data  []int64 `json:"data"`
-}
-
-func seriesJSON(s ...series) string {
-	b, _ := json.Marshal(s)
-	return string(b)
-}
-
-func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s app.Session) {
-	a := s.Actor()
-	if app.Authorize(a, app.PermCasesRead) != nil {
-		// Admins have no case work: their start page is the user list.
-		redirect(w, r, "/staff/admin/users")
-		return
-	}
-	d, err := h.d.App.Backoffice.Dashboard(r.Context(), a, 12)
-	if err != nil {
-		h.fail(w, r, &s, err)
-		return
-	}
-	v := dashboardView{shell: h.shell(r, &s, "dashboard", "staff.nav.dashboard"), D: d}
-	l := v.L
-	var ages []series
-	for b, label := range d.AgeBuckets {
-		sr := series{Label: label}
-		for _, k := range d.OpenByKind {
-			sr.Data = append(sr.Data, k.Counts[b])
-		}
-		ages = append(ages, sr)
-	}
-	for _, k := range d.OpenByKind {
-		v.OpenLabels = append(v.OpenLabels, l.T("staff.kind."+string(k.Kind)))
-	}
-	v.OpenSeries = seriesJSON(ages...)
-	v.DecisionSeries = seriesJSON(series{Label: l.T("staff.dash.approved"), Data: d.Approvals}, series{Label: l.T("staff.dash.rejected"), Data: d.Rejects})
-	st := series{Label: l.T("staff.dash.axis.customers")}
-	for _, c := range d.ByStatus {
-		v.StatusLabels = append(v.StatusLabels, l.T("staff.cstatus."+c.Label))
-		st.Data = append(st.Data, c.N)
-	}
-	v.StatusSeries = seriesJSON(st)
-	rk := series{Label: l.T("staff.dash.axis.customers")}
-	for _, c := range d.ByRisk {
-		label := c.Label
-		if label == "" {
-			label = l.T("staff.risk.unrated")
-		}
-		v.RiskLabels = append(v.RiskLabels, label)
-		rk.Data = append(rk.Data, c.N)
-	}
-	v.RiskSeries = seriesJSON(rk)
-	h.r.Render(w, r, http.StatusOK, "dashboard", "", v)
-}
-
-// ---- queue ----
-
-type queueView struct {
-	shell
-	F       app.QueueInput
-	P       app.QueuePage
-	Search  bool // results of a name search (the name is not in the URL)
-	MeActor string
-	Errs    map[string]string
-	Who     map[string]string
-	Kinds   []string
-	Risks   []string
-}
-
-var caseKinds = []string{"onboarding", "screening_hit", "periodic_review", "list_update", "transaction_alert"}
-var riskRatings = []string{"low", "medium", "high", "prohibited"}
-
-func (h *Handler) queueInput(r *http.Request, s app.Session) app.QueueInput {
-	q := r.URL.Query()
-	page, _ := strconv.Atoi(q.Get("page"))
-	in := app.QueueInput{Kind: q.Get("kind"), Status: q.Get("status"), Assignee: q.Get("assignee"), Risk: q.Get("risk"), Sort: q.Get("sort"), Page: page}
-	if in.Assignee == "me" {
-		in.Assignee = s.Actor().String()
-	}
-	return in
-}
-
-func (h *Handler) renderQueue(w http.ResponseWriter, r *http.Request, s app.Session, in app.QueueInput, search bool) {
-	v := queueView{shell: h.shell(r, &s, "cases", "staff.nav.cases"), F: in, Search: search, MeActor: s.Actor().String(), Kinds: caseKinds, Risks: riskRatings}
-	p, err := h.d.App.Backoffice.Queue(r.Context(), s.Actor(), in)
-	if err != nil {
-		if statusOf(err) == http.StatusUnprocessableEntity {
-			v.Errs = fieldErrors(err)
-			h.r.Render(w, r, http.StatusUnprocessableEntity, "queue", "", v)
-			return
-		}
-		h.fail(w, r, &s, err)
-		return
-	}
-	v.P = p
-	v.Who, _ = h.d.App.Users.Directory(r.Context(), s.Actor())
-	if v.F.Assignee == v.MeActor {
-		v.F.Assignee = "me"
-	}
-	block := ""
-	if isHTMX(r) && r.Header.Get("HX-Target") == "queue-results" {
-		block = "results"
-	}
-	h.r.Render(w, r, http.StatusOK, "queue", block, v)
-}
-
-func (h *Handler) queue(w http.ResponseWriter, r *http.Request, s app.Session) {
-	h.renderQueue(w, r, s, h.queueInput(r, s), false)
-}
-
-// queueSearch finds cases by the customer's exact name, posted so that the
-// name never appears in a URL or an access log.
-func (h *Handler) queueSearch(w http.ResponseWriter, r *http.Request, s app.Session) {
-	in := app.QueueInput{Name: strings.TrimSpace(r.PostFormValue("name")), Status: "all", PerPage: 100}
-	if in.Name == "" {
-		redirect(w, r, "/staff/cases")
-		return
-	}
-	h.renderQueue(w, r, s, in, true)
-}
-
-func (h *Handler) assign(w http.ResponseWriter, r *http.Request, s app.Session) {
-	id := r.PathValue("id")
-	to := ""
-	if r.PostFormValue("to") == "me" {
-		to = s.Actor().String()
-	}
-	if _, err := h.d.App.Cases.Assign(r.Context(), s.Actor(), id, to); err != nil {
-		h.fail(w, r, &s, err)
-		return
-	}
-	back := r.PostFormValue("back")
-	if back != "queue" {
-		redirect(w, r, "/staff/cases/"+id+"?done=assigned")
-		return
-	}
-	redirect(w, r, "/staff/cases?done=assigned")
-}
-
-// ---- case page ----
-
+// hitView is one screening hit on the case page, with its disposition form.
 type hitView struct {
 	Hit      domain.ScreeningHit
 	Expl     screening.Explanation
@@ -181,6 +26,8 @@ type hitView struct {
 	CaseID   string
 }
 
+// caseView is the case page: the customer, checks, hits, decisions and
+// history, and the decision form.
 type caseView struct {
 	shell
 	Case      domain.Case

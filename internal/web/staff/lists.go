@@ -1,0 +1,23 @@
+package staff
+
+import (
+	"net/http"
+
+	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/store"
+)
+
+// listsView is the lists page: the loaded snapshots of each source.
+type listsView struct {
+	shell
+	Snapshots []store.SnapshotRecord
+}
+
+func (h *Handler) lists(w http.ResponseWriter, r *http.Request, s app.Session) {
+	snaps, err := h.d.App.Screening.Snapshots(r.Context(), s.Actor())
+	if err != nil {
+		h.fail(w, r, &s, err)
+		return
+	}
+	h.r.Render(w, r, http.StatusOK, "lists", "", listsView{shell: h.shell(r, &s, "lists", "staff.nav.lists"), Snapshots: snaps})
+}
