@@ -6,26 +6,27 @@ import (
 	"fmt"
 
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/screening/lists"
 	"github.com/kyc-platform/kyc/internal/screening/listsync"
 )
 
-// DefaultListSources are the official download addresses of the lists that
-// need no subscription (REFERENCE.md). The EU files need a per-subscriber
-// token and are configured by the operator.
+// DefaultListSources are the registered list sources that have an official
+// download address for every file (lists.Source.Downloadable; the EU files
+// need a per-subscriber address and are configured by the operator), in
+// registry order.
 func DefaultListSources() []listsync.Source {
-	const ofac = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
-	return []listsync.Source{
-		{Name: "ofac_sdn", Files: []listsync.RemoteFile{
-			{Name: "sdn.csv", URL: ofac + "SDN.CSV"}, {Name: "alt.csv", URL: ofac + "ALT.CSV"},
-			{Name: "add.csv", URL: ofac + "ADD.CSV"}, {Name: "sdn_comments.csv", URL: ofac + "SDN_COMMENTS.CSV"},
-		}},
-		{Name: "ofac_consolidated", Files: []listsync.RemoteFile{
-			{Name: "cons_prim.csv", URL: ofac + "CONS_PRIM.CSV"}, {Name: "cons_alt.csv", URL: ofac + "CONS_ALT.CSV"},
-			{Name: "cons_add.csv", URL: ofac + "CONS_ADD.CSV"}, {Name: "cons_comments.csv", URL: ofac + "CONS_COMMENTS.CSV"},
-		}},
-		{Name: "un", Files: []listsync.RemoteFile{{Name: "consolidated.xml", URL: "https://scsanctions.un.org/resources/xml/en/consolidated.xml"}}},
-		{Name: "uk", Files: []listsync.RemoteFile{{Name: "UK-Sanctions-List.csv", URL: "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv"}}},
+	var out []listsync.Source
+	for _, s := range lists.Sources() {
+		if !s.Downloadable() {
+			continue
+		}
+		src := listsync.Source{Name: s.Name}
+		for _, f := range s.Files {
+			src.Files = append(src.Files, listsync.RemoteFile{Name: f.Name, URL: f.URL})
+		}
+		out = append(out, src)
 	}
+	return out
 }
 
 // syncStates remembers the conditional-request state of each source in this

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -38,9 +37,6 @@ type indexState struct {
 	snapshots []store.SnapshotRecord
 	key       string // ids of the active snapshots, to detect changes
 }
-
-// Sources lists the list sources kyc can import.
-var Sources = []string{"ofac_sdn", "ofac_consolidated", "un", "eu", "uk", "us_csl", "opensanctions"}
 
 func (s *Screening) current() *indexState {
 	if st := s.state.Load(); st != nil {
@@ -121,8 +117,8 @@ func (s *Screening) Import(ctx context.Context, actor domain.Actor, source strin
 	if err := Authorize(actor, PermListsWrite); err != nil {
 		return ImportResult{}, err
 	}
-	if !slices.Contains(Sources, source) {
-		return ImportResult{}, domain.Errorf(domain.ECodeInvalid, "Unknown list source %q; use one of %s.", source, strings.Join(Sources, ", "))
+	if _, ok := lists.Lookup(source); !ok {
+		return ImportResult{}, domain.Errorf(domain.ECodeInvalid, "Unknown list source %q; use one of %s.", source, strings.Join(lists.Names(), ", "))
 	}
 	entities, err := lists.Parse(source, files)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -106,7 +105,7 @@ func runLists(ctx context.Context, e *Env, args []string) error {
 	var source string
 	var asJSON bool
 	return withSystem(ctx, e, "lists import", args[1:], func(_ *config.Config, fs *flag.FlagSet) {
-		fs.StringVar(&source, "source", "", "list source: ofac_sdn, ofac_consolidated, un, eu, uk, us_csl, opensanctions (required)")
+		fs.StringVar(&source, "source", "", "list source: "+strings.Join(lists.Names(), ", ")+" (required)")
 		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
 	}, func(sys *system, pos []string) error {
 		if source == "" || len(pos) == 0 {
@@ -316,7 +315,7 @@ func loadListSources(path string) ([]listsync.Source, error) {
 		return nil, fmt.Errorf("list sources %s: %w", path, err)
 	}
 	for i, s := range srcs {
-		if !slices.Contains(app.Sources, s.Name) || len(s.Files) == 0 {
+		if _, ok := lists.Lookup(s.Name); !ok || len(s.Files) == 0 {
 			return nil, fmt.Errorf("list sources %s: entry %d: unknown source %q or no files", path, i, s.Name)
 		}
 	}

@@ -196,7 +196,7 @@ func (d *demo) run(ctx context.Context, e *Env) ([]demoCred, error) {
 		}
 		files = append(files, lists.File{Name: n, R: bytes.NewReader(b)})
 	}
-	if _, err := d.app.Screening.Import(ctx, op, "ofac_sdn", files); err != nil {
+	if _, err := d.app.Screening.Import(ctx, op, lists.SourceOFACSDN, files); err != nil {
 		return nil, fmt.Errorf("demo list: %w", err)
 	}
 	d.plan()

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kyc-platform/kyc/internal/screening/lists"
 )
 
 // Config is the whole configuration of one kyc process.
@@ -260,10 +262,8 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("KYC_IDENTITY_PROVIDER: %q is not a known provider (document)", c.IdentityProvider))
 	}
 	for _, s := range c.ListSync {
-		switch s {
-		case "ofac_sdn", "ofac_consolidated", "un", "eu", "uk", "us_csl", "opensanctions":
-		default:
-			errs = append(errs, fmt.Errorf("KYC_LIST_SYNC: %q is not a list source", s))
+		if _, ok := lists.Lookup(s); !ok {
+			errs = append(errs, fmt.Errorf("KYC_LIST_SYNC: %q is not a list source (%s)", s, strings.Join(lists.Names(), ", ")))
 		}
 	}
 	if len(c.ListSync) > 0 && c.ListSyncInterval < 5*time.Minute {

@@ -74,7 +74,7 @@ type Vessel struct {
 type Entity struct {
 	// ID is stable and unique across sources, e.g. "ofac_sdn:12345".
 	ID string `json:"id"`
-	// Source is one of ofac_sdn, ofac_consolidated, un, eu, uk, us_csl, opensanctions.
+	// Source is the name of the list source (registered in screening/lists).
 	Source string `json:"source"`
 	// SourceID is the list's own identifier (OFAC ent_num, UN DATAID …).
 	SourceID string `json:"source_id"`

@@ -7,6 +7,15 @@ import (
 	"github.com/kyc-platform/kyc/internal/screening"
 )
 
+// SourceUSCSL is the US Consolidated Screening List (trade.gov CSV).
+const SourceUSCSL = "us_csl"
+
+var usCSL = Source{
+	Name:  SourceUSCSL,
+	Title: "US Consolidated Screening List (trade.gov)",
+	parse: eachFile(parseCSL),
+}
+
 // parseCSL reads the trade.gov US Consolidated Screening List CSV (29
 // columns with a header; a repeated header line is tolerated).
 func parseCSL(name string, data []byte) ([]screening.Entity, error) {

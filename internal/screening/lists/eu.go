@@ -9,6 +9,17 @@ import (
 	"github.com/kyc-platform/kyc/internal/screening"
 )
 
+// SourceEU is the EU Financial Sanctions Files (CSV or XML). Each
+// subscriber has a download address of their own (REFERENCE.md), so the
+// source has no official URL and is synced only when configured.
+const SourceEU = "eu"
+
+var euFSF = Source{
+	Name:  SourceEU,
+	Title: "EU Financial Sanctions Files (consolidated list)",
+	parse: eachFile(parseEU),
+}
+
 // parseEU reads an EU Financial Sanctions File, CSV (semicolon separated,
 // one row per entity and sub-record, grouped by Entity_LogicalId) or XML,
 // recognised by content.

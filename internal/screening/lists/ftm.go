@@ -9,6 +9,16 @@ import (
 	"github.com/kyc-platform/kyc/internal/screening"
 )
 
+// SourceOpenSanctions is OpenSanctions data as FollowTheMoney JSON lines
+// (commercial users need a licence, so there is no default download).
+const SourceOpenSanctions = "opensanctions"
+
+var openSanctions = Source{
+	Name:  SourceOpenSanctions,
+	Title: "OpenSanctions (FollowTheMoney JSON lines)",
+	parse: eachFile(parseFtM),
+}
+
 // ftmEntity is a FollowTheMoney entity as published by OpenSanctions.
 type ftmEntity struct {
 	ID         string              `json:"id"`

@@ -14,26 +14,13 @@ import (
 	"github.com/kyc-platform/kyc/internal/screening"
 )
 
-// Source names accepted by Parse.
-const (
-	SourceOFACSDN          = "ofac_sdn"
-	SourceOFACConsolidated = "ofac_consolidated"
-	SourceUN               = "un"
-	SourceEU               = "eu"
-	SourceUK               = "uk"
-	SourceUSCSL            = "us_csl"
-	SourceOpenSanctions    = "opensanctions"
-)
-
-// Sources lists every source Parse accepts.
-var Sources = []string{SourceOFACSDN, SourceOFACConsolidated, SourceUN, SourceEU, SourceUK, SourceUSCSL, SourceOpenSanctions}
-
 // MaxFileSize is the largest single list file Parse reads (256 MiB).
 const MaxFileSize = 256 << 20
 
 // File is one named input file of a list.
 type File struct {
-	// Name is the file name; OFAC files are recognised by it (case-insensitive).
+	// Name is the file name; the files of a NamedFiles source (OFAC) are
+	// recognised by it (case-insensitive).
 	Name string
 	// R reads the file content.
 	R io.Reader
@@ -60,32 +47,20 @@ func (e *ParseError) Error() string {
 // ErrNoEntities is returned when a list parses but holds no entity.
 var ErrNoEntities = errors.New("list holds no entities")
 
-// Parse parses the files of one list source into entities, sorted by ID.
-// It returns an error naming the file and line on damaged input and never
-// partial data.
+// Parse parses the files of one registered list source into entities,
+// sorted by ID. It returns an error naming the file and line on damaged
+// input and never partial data.
 func Parse(source string, files []File) ([]screening.Entity, error) {
-	var (
-		ents []screening.Entity
-		err  error
-	)
-	switch source {
-	case SourceOFACSDN:
-		ents, err = parseOFAC(source, files, ofacSDNNames)
-	case SourceOFACConsolidated:
-		ents, err = parseOFAC(source, files, ofacConsNames)
-	case SourceUN:
-		ents, err = eachFile(files, parseUN)
-	case SourceEU:
-		ents, err = eachFile(files, parseEU)
-	case SourceUK:
-		ents, err = eachFile(files, parseUK)
-	case SourceUSCSL:
-		ents, err = eachFile(files, parseCSL)
-	case SourceOpenSanctions:
-		ents, err = eachFile(files, parseFtM)
-	default:
+	src, ok := Lookup(source)
+	if !ok {
 		return nil, fmt.Errorf("unknown list source %q", source)
 	}
+	if src.NamedFiles {
+		if err := src.checkNames(files); err != nil {
+			return nil, err
+		}
+	}
+	ents, err := src.parse(src, files)
 	if err != nil {
 		return nil, err
 	}
@@ -102,25 +77,6 @@ func Parse(source string, files []File) ([]screening.Entity, error) {
 		}
 	}
 	return ents, nil
-}
-
-func eachFile(files []File, parse func(name string, data []byte) ([]screening.Entity, error)) ([]screening.Entity, error) {
-	if len(files) == 0 {
-		return nil, errors.New("no input file")
-	}
-	var out []screening.Entity
-	for _, f := range files {
-		data, err := readAll(f)
-		if err != nil {
-			return nil, err
-		}
-		ents, err := parse(f.Name, data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ents...)
-	}
-	return out, nil
 }
 
 // readAll reads a file up to MaxFileSize, strips a UTF-8 BOM and a trailing

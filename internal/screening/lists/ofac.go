@@ -11,34 +11,53 @@ import (
 	"github.com/kyc-platform/kyc/internal/screening"
 )
 
-// ofacFileNames names the four files of an OFAC CSV set.
-type ofacFileNames struct{ prim, alt, add, comments string }
-
-var (
-	ofacSDNNames  = ofacFileNames{"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"}
-	ofacConsNames = ofacFileNames{"cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv"}
+// OFAC sources (REFERENCE.md): the SDN list and the consolidated non-SDN
+// list, each a set of four legacy CSV files recognised by name.
+const (
+	SourceOFACSDN          = "ofac_sdn"
+	SourceOFACConsolidated = "ofac_consolidated"
 )
 
+// ofacExports is where OFAC's Sanctions List Service publishes the files.
+const ofacExports = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+
+var ofacSDN = Source{
+	Name:  SourceOFACSDN,
+	Title: "OFAC Specially Designated Nationals and Blocked Persons List",
+	Files: []SourceFile{
+		{Name: "sdn.csv", URL: ofacExports + "SDN.CSV", Required: true},
+		{Name: "alt.csv", URL: ofacExports + "ALT.CSV"},
+		{Name: "add.csv", URL: ofacExports + "ADD.CSV"},
+		{Name: "sdn_comments.csv", URL: ofacExports + "SDN_COMMENTS.CSV"},
+	},
+	NamedFiles: true,
+	parse:      parseOFAC,
+}
+
+var ofacConsolidated = Source{
+	Name:  SourceOFACConsolidated,
+	Title: "OFAC Consolidated (non-SDN) Sanctions List",
+	Files: []SourceFile{
+		{Name: "cons_prim.csv", URL: ofacExports + "CONS_PRIM.CSV", Required: true},
+		{Name: "cons_alt.csv", URL: ofacExports + "CONS_ALT.CSV"},
+		{Name: "cons_add.csv", URL: ofacExports + "CONS_ADD.CSV"},
+		{Name: "cons_comments.csv", URL: ofacExports + "CONS_COMMENTS.CSV"},
+	},
+	NamedFiles: true,
+	parse:      parseOFAC,
+}
+
 // parseOFAC reads OFAC's legacy CSV set: no header, "-0-" for null, an
-// optional trailing 0x1A byte.
-func parseOFAC(source string, files []File, names ofacFileNames) ([]screening.Entity, error) {
-	byName := map[string]File{}
+// optional trailing 0x1A byte. src.Files name the primary, alias, address
+// and comments files, in that order; Parse has checked the names.
+func parseOFAC(src Source, files []File) ([]screening.Entity, error) {
+	source := src.Name
+	names := struct{ prim, alt, add, comments string }{src.Files[0].Name, src.Files[1].Name, src.Files[2].Name, src.Files[3].Name}
+	byName := make(map[string]File, len(files))
 	for _, f := range files {
-		b := baseName(f.Name)
-		switch b {
-		case names.prim, names.alt, names.add, names.comments:
-			if _, dup := byName[b]; dup {
-				return nil, fmt.Errorf("%s: file given twice", f.Name)
-			}
-			byName[b] = f
-		default:
-			return nil, fmt.Errorf("%s: not a file of %s (want %s, %s, %s, %s)", f.Name, source, names.prim, names.alt, names.add, names.comments)
-		}
+		byName[baseName(f.Name)] = f
 	}
-	prim, ok := byName[names.prim]
-	if !ok {
-		return nil, fmt.Errorf("%s: %s is missing", source, names.prim)
-	}
+	prim := byName[names.prim]
 	var ents []screening.Entity
 	idx := map[string]int{}
 	err := readOFACCSV(prim, 12, func(rec []string, line int) error {

@@ -7,6 +7,16 @@ import (
 	"github.com/kyc-platform/kyc/internal/screening"
 )
 
+// SourceUK is the UK Sanctions List published by the FCDO (CSV).
+const SourceUK = "uk"
+
+var ukSanctions = Source{
+	Name:  SourceUK,
+	Title: "UK Sanctions List (FCDO)",
+	Files: []SourceFile{{Name: "UK-Sanctions-List.csv", URL: "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv"}},
+	parse: eachFile(parseUK),
+}
+
 // parseUK reads the UK Sanctions List CSV published by the FCDO: an optional
 // "Report Date" line, then a header; one row per name of a designation,
 // grouped by "Unique ID". "Name 6" is the surname, "Name 1".."Name 5" the

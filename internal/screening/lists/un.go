@@ -11,6 +11,16 @@ import (
 	"github.com/kyc-platform/kyc/internal/screening"
 )
 
+// SourceUN is the UN Security Council Consolidated List (XML).
+const SourceUN = "un"
+
+var unConsolidated = Source{
+	Name:  SourceUN,
+	Title: "UN Security Council Consolidated List",
+	Files: []SourceFile{{Name: "consolidated.xml", URL: "https://scsanctions.un.org/resources/xml/en/consolidated.xml"}},
+	parse: eachFile(parseUN),
+}
+
 type unValue struct {
 	Value []string `xml:"VALUE"`
 }

@@ -27,7 +27,7 @@ type RemoteFile struct {
 
 // Source is a configured list source.
 type Source struct {
-	// Name is a lists source name (ofac_sdn, un, …).
+	// Name is the name of a registered source (lists.Lookup).
 	Name string `json:"name"`
 	// Files are the files that make up one edition of the list.
 	Files []RemoteFile `json:"files"`
