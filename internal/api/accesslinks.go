@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/kyc-platform/kyc/internal/auth"
 )
 
 // AccessLinkOut is a new access link to the hosted onboarding pages.
@@ -21,7 +22,7 @@ func (s *server) accessLinkRoutes() {
 		Summary: "Create an access link to the hosted onboarding pages",
 		Description: "Returns a short-lived, single-use link for the applicant to complete or correct their data and documents in the hosted onboarding pages. " +
 			"It opens a session scoped to this customer only. The customer must be draft or info_requested (409 otherwise).",
-		Tags: []string{"Customers"}, Security: security("customers:write"), DefaultStatus: http.StatusCreated,
+		Tags: []string{"Customers"}, Security: security(auth.ScopeCustomersWrite), DefaultStatus: http.StatusCreated,
 		Errors: errs(http.StatusNotFound, http.StatusConflict),
 	}, func(ctx context.Context, in *idPath) (*struct{ Body AccessLinkOut }, error) {
 		l, err := s.App.AccessLinks.Create(ctx, actorFrom(ctx), in.ID)

@@ -13,6 +13,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/httpx"
 )
@@ -71,11 +72,7 @@ func Register(mux *http.ServeMux, d Deps) huma.API {
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "oauth2", Flows: &huma.OAuthFlows{ClientCredentials: &huma.OAuthFlow{
 			TokenURL: "/oauth/token",
-			Scopes: map[string]string{
-				"customers:read": "Read customers", "customers:write": "Create, edit and submit customers",
-				"screening:read": "Screen names", "cases:read": "Read cases", "cases:write": "Decide cases and disposition hits",
-				"audit:read": "Read the audit trail", "lists:read": "Read list snapshots",
-			},
+			Scopes:   scopeDescriptions(),
 		}}},
 	}
 	cfg.RejectUnknownQueryParameters = true
@@ -111,4 +108,14 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey, actor)))
 	})
+}
+
+// scopeDescriptions lists every registered scope with its description for
+// the OpenAPI document.
+func scopeDescriptions() map[string]string {
+	out := map[string]string{}
+	for _, sc := range auth.Scopes() {
+		out[sc.Name] = sc.Description
+	}
+	return out
 }

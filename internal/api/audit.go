@@ -8,6 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/store"
 )
 
@@ -31,7 +32,7 @@ type AuditEvent struct {
 func (s *server) auditRoutes() {
 	register(s, huma.Operation{
 		OperationID: "list-audit-events", Method: http.MethodGet, Path: "/api/v1/audit-events",
-		Summary: "The audit trail, oldest first", Tags: []string{"Audit"}, Security: security("audit:read"),
+		Summary: "The audit trail, oldest first", Tags: []string{"Audit"}, Security: security(auth.ScopeAuditRead),
 		Errors: errs(http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
 		EntityType string `query:"entity_type" maxLength:"40"`

@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/domain"
 )
 
@@ -77,7 +78,7 @@ func (s *server) caseDetail(ctx context.Context, c domain.Case) (CaseDetail, err
 func (s *server) caseRoutes() {
 	register(s, huma.Operation{
 		OperationID: "list-cases", Method: http.MethodGet, Path: "/api/v1/cases",
-		Summary: "List cases", Tags: []string{"Cases"}, Security: security("cases:read"),
+		Summary: "List cases", Tags: []string{"Cases"}, Security: security(auth.ScopeCasesRead),
 		Errors: errs(http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
 		Kind       string `query:"kind" enum:"onboarding,screening_hit,periodic_review,list_update,transaction_alert"`
@@ -100,7 +101,7 @@ func (s *server) caseRoutes() {
 
 	register(s, huma.Operation{
 		OperationID: "get-case", Method: http.MethodGet, Path: "/api/v1/cases/{id}",
-		Summary: "Read a case with its screening hits and decisions", Tags: []string{"Cases"}, Security: security("cases:read"),
+		Summary: "Read a case with its screening hits and decisions", Tags: []string{"Cases"}, Security: security(auth.ScopeCasesRead),
 		Errors: errs(http.StatusNotFound),
 	}, func(ctx context.Context, in *struct {
 		ID string `path:"id" maxLength:"64"`
@@ -121,7 +122,7 @@ func (s *server) caseRoutes() {
 		Summary: "Decide a case",
 		Description: "approve, reject, request_info or escalate, with a required reason. Approving enhanced due diligence and rejecting on a screening hit need a second approver who is a different client or person: " +
 			"the first such decision leaves the case pending_second_approval (202) and the second one (same decision) makes it take effect.",
-		Tags: []string{"Cases"}, Security: security("cases:write"),
+		Tags: []string{"Cases"}, Security: security(auth.ScopeCasesWrite),
 		Errors: errs(http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64"`

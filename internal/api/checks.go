@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/kyc-platform/kyc/internal/auth"
 )
 
 // Check is one check result.
@@ -36,7 +37,7 @@ type ChecksOut struct {
 func (s *server) checkRoutes() {
 	register(s, huma.Operation{
 		OperationID: "list-checks", Method: http.MethodGet, Path: "/api/v1/customers/{id}/checks",
-		Summary: "Read the checks of the latest submission", Tags: []string{"Customers"}, Security: security("customers:read"),
+		Summary: "Read the checks of the latest submission", Tags: []string{"Customers"}, Security: security(auth.ScopeCustomersRead),
 		Errors: errs(http.StatusNotFound),
 	}, func(ctx context.Context, in *idPath) (*struct{ Body ChecksOut }, error) {
 		cs, err := s.App.Customers.ListChecks(ctx, actorFrom(ctx), in.ID)

@@ -13,6 +13,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/domain"
 )
 
@@ -64,7 +65,7 @@ func (s *server) customerRoutes() {
 	register(s, huma.Operation{
 		OperationID: "create-customer", Method: http.MethodPost, Path: "/api/v1/customers",
 		Summary: "Create a customer", Description: "Creates a draft individual or business. Fields are checked for format now; the full rule set applies at submit. Honours Idempotency-Key.",
-		Tags: []string{"Customers"}, Security: security("customers:write"), DefaultStatus: http.StatusCreated,
+		Tags: []string{"Customers"}, Security: security(auth.ScopeCustomersWrite), DefaultStatus: http.StatusCreated,
 		Errors: errs(http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
 		IdempotencyKey string `header:"Idempotency-Key" maxLength:"255" doc:"Repeat a request safely: the same key returns the first response"`
@@ -84,7 +85,7 @@ func (s *server) customerRoutes() {
 
 	register(s, huma.Operation{
 		OperationID: "list-customers", Method: http.MethodGet, Path: "/api/v1/customers",
-		Summary: "List customers", Tags: []string{"Customers"}, Security: security("customers:read"),
+		Summary: "List customers", Tags: []string{"Customers"}, Security: security(auth.ScopeCustomersRead),
 		Errors: errs(http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
 		Status     string `query:"status" enum:"draft,submitted,in_review,info_requested,approved,rejected,closed"`
@@ -109,7 +110,7 @@ func (s *server) customerRoutes() {
 
 	register(s, huma.Operation{
 		OperationID: "get-customer", Method: http.MethodGet, Path: "/api/v1/customers/{id}",
-		Summary: "Read a customer", Tags: []string{"Customers"}, Security: security("customers:read"),
+		Summary: "Read a customer", Tags: []string{"Customers"}, Security: security(auth.ScopeCustomersRead),
 		Errors: errs(http.StatusNotFound),
 	}, func(ctx context.Context, in *idPath) (*customerOutput, error) {
 		c, err := s.App.Customers.Get(ctx, actorFrom(ctx), in.ID)
@@ -123,7 +124,7 @@ func (s *server) customerRoutes() {
 		OperationID: "patch-customer", Method: http.MethodPatch, Path: "/api/v1/customers/{id}",
 		Summary:     "Edit a customer",
 		Description: "JSON merge patch (RFC 7396) of the customer fields, allowed while the customer is draft or info_requested. `null` removes a field.",
-		Tags:        []string{"Customers"}, Security: security("customers:write"),
+		Tags:        []string{"Customers"}, Security: security(auth.ScopeCustomersWrite),
 		Errors: errs(http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
 		ID          string `path:"id" maxLength:"64"`
@@ -177,7 +178,7 @@ func (s *server) customerRoutes() {
 		OperationID: "submit-customer", Method: http.MethodPost, Path: "/api/v1/customers/{id}/submit",
 		Summary:     "Submit a customer for checks",
 		Description: "Validates every rule, moves the customer to submitted and starts the identity, screening and risk checks in the background (202).",
-		Tags:        []string{"Customers"}, Security: security("customers:write"), DefaultStatus: http.StatusAccepted,
+		Tags:        []string{"Customers"}, Security: security(auth.ScopeCustomersWrite), DefaultStatus: http.StatusAccepted,
 		Errors: errs(http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *idPath) (*customerOutput, error) {
 		c, err := s.App.Customers.Submit(ctx, actorFrom(ctx), in.ID)

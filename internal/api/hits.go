@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/domain"
 )
 
@@ -49,7 +50,7 @@ func (s *server) hitRoutes() {
 	register(s, huma.Operation{
 		OperationID: "disposition-hit", Method: http.MethodPatch, Path: "/api/v1/screening-hits/{id}",
 		Summary: "Disposition a screening hit", Description: "true_match or false_positive with a reason. A false positive is remembered for this customer and list entity and raised again only when the entity's record changes.",
-		Tags: []string{"Cases"}, Security: security("cases:write"),
+		Tags: []string{"Cases"}, Security: security(auth.ScopeCasesWrite),
 		Errors: errs(http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64"`

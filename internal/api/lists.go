@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/store"
 )
 
@@ -25,7 +26,7 @@ type Snapshot struct {
 func (s *server) listRoutes() {
 	register(s, huma.Operation{
 		OperationID: "list-lists", Method: http.MethodGet, Path: "/api/v1/lists",
-		Summary: "Loaded list snapshots, one per source", Tags: []string{"Screening"}, Security: security("lists:read"),
+		Summary: "Loaded list snapshots, one per source", Tags: []string{"Screening"}, Security: security(auth.ScopeListsRead),
 	}, func(ctx context.Context, _ *struct{}) (*struct{ Body Page[Snapshot] }, error) {
 		snaps, err := s.App.Screening.Snapshots(ctx, actorFrom(ctx))
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/domain"
 )
 
@@ -13,7 +14,7 @@ import (
 func (s *server) riskRoutes() {
 	register(s, huma.Operation{
 		OperationID: "get-risk", Method: http.MethodGet, Path: "/api/v1/customers/{id}/risk",
-		Summary: "Read the latest risk assessment", Tags: []string{"Customers"}, Security: security("customers:read"),
+		Summary: "Read the latest risk assessment", Tags: []string{"Customers"}, Security: security(auth.ScopeCustomersRead),
 		Errors: errs(http.StatusNotFound),
 	}, func(ctx context.Context, in *idPath) (*struct{ Body domain.RiskAssessment }, error) {
 		a, err := s.App.Customers.LatestRisk(ctx, actorFrom(ctx), in.ID)

@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/screening"
 )
 
@@ -25,7 +26,7 @@ type ScreeningBody struct {
 func (s *server) screeningRoutes() {
 	register(s, huma.Operation{
 		OperationID: "screen", Method: http.MethodPost, Path: "/api/v1/screenings",
-		Summary: "Screen a name against the loaded lists", Tags: []string{"Screening"}, Security: security("screening:read"),
+		Summary: "Screen a name against the loaded lists", Tags: []string{"Screening"}, Security: security(auth.ScopeScreeningRead),
 		Description: "Returns the matches at or above the threshold, best first, each with its explanation; the screening is kept as evidence under the returned id (GET /api/v1/screenings/{id}).",
 		Errors:      errs(http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct{ Body ScreeningBody }) (*struct{ Body app.ScreenResult }, error) {
@@ -43,7 +44,7 @@ func (s *server) screeningRoutes() {
 		OperationID: "get-screening", Method: http.MethodGet, Path: "/api/v1/screenings/{id}",
 		Summary:     "Read the evidence of a past screening",
 		Description: "The query, the matches, the list snapshots, the algorithm version and the threshold of an earlier POST /api/v1/screenings, so the result can be explained and reproduced.",
-		Tags:        []string{"Screening"}, Security: security("screening:read"),
+		Tags:        []string{"Screening"}, Security: security(auth.ScopeScreeningRead),
 		Errors: errs(http.StatusNotFound),
 	}, func(ctx context.Context, in *struct {
 		ID string `path:"id" maxLength:"64"`

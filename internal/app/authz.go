@@ -3,26 +3,33 @@ package app
 import (
 	"slices"
 
+	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/store"
 )
 
-// Permission is what an actor asks to do; API scopes carry the same names.
+// Permission is what an actor asks to do. An API scope (auth.Scopes, the
+// one registry of scopes) grants the permission of the same name.
 type Permission string
 
-// Permissions (and API scopes, PRODUCT.md section 9).
+// Permissions granted by API scopes (PRODUCT.md section 9), named by the
+// scope registry.
 const (
-	PermCustomersRead     Permission = "customers:read"
-	PermCustomersWrite    Permission = "customers:write"
-	PermScreeningRead     Permission = "screening:read"
-	PermCasesRead         Permission = "cases:read"
-	PermCasesWrite        Permission = "cases:write"
-	PermTransactionsWrite Permission = "transactions:write"
-	PermWebhooksWrite     Permission = "webhooks:write"
-	PermAuditRead         Permission = "audit:read"
-	PermListsRead         Permission = "lists:read"
-	// PermListsWrite and PermClientsWrite are operator permissions (CLI and
-	// admin users); no API scope grants them.
+	PermCustomersRead     Permission = auth.ScopeCustomersRead
+	PermCustomersWrite    Permission = auth.ScopeCustomersWrite
+	PermScreeningRead     Permission = auth.ScopeScreeningRead
+	PermCasesRead         Permission = auth.ScopeCasesRead
+	PermCasesWrite        Permission = auth.ScopeCasesWrite
+	PermTransactionsRead  Permission = auth.ScopeTransactionsRead
+	PermTransactionsWrite Permission = auth.ScopeTransactionsWrite
+	PermWebhooksWrite     Permission = auth.ScopeWebhooksWrite
+	PermAuditRead         Permission = auth.ScopeAuditRead
+	PermListsRead         Permission = auth.ScopeListsRead
+	PermDataExport        Permission = auth.ScopeDataExport
+)
+
+// Operator permissions (the CLI and admin users); no API scope grants them.
+const (
 	PermListsWrite   Permission = "lists:write"
 	PermClientsWrite Permission = "clients:write"
 )

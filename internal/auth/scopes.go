@@ -8,34 +8,80 @@ import (
 )
 
 // API scopes (PRODUCT.md section 9). A client holds a set of them and every
-// token carries a subset.
+// token carries a subset; each grants the app permission of the same name.
 const (
 	ScopeCustomersRead     = "customers:read"
 	ScopeCustomersWrite    = "customers:write"
 	ScopeScreeningRead     = "screening:read"
 	ScopeCasesRead         = "cases:read"
 	ScopeCasesWrite        = "cases:write"
+	ScopeTransactionsRead  = "transactions:read"
 	ScopeTransactionsWrite = "transactions:write"
 	ScopeWebhooksWrite     = "webhooks:write"
 	ScopeAuditRead         = "audit:read"
 	ScopeListsRead         = "lists:read"
+	ScopeDataExport        = "data:export"
 )
 
 // ScopeAll is the shorthand accepted by ParseScopes for every scope.
 const ScopeAll = "all"
 
-// allScopes is the canonical order of the scopes.
-var allScopes = [...]string{
-	ScopeCustomersRead, ScopeCustomersWrite, ScopeScreeningRead,
-	ScopeCasesRead, ScopeCasesWrite, ScopeTransactionsWrite,
-	ScopeWebhooksWrite, ScopeAuditRead, ScopeListsRead,
+// ScopeInfo describes one registered API scope.
+type ScopeInfo struct {
+	// Name is the scope as clients request it and tokens carry it; it is
+	// also the name of the app permission it grants.
+	Name string
+	// Description says in one line what the scope allows (the OpenAPI
+	// document shows it).
+	Description string
 }
 
-// AllScopes returns every scope in canonical order (a fresh slice).
-func AllScopes() []string { return slices.Clone(allScopes[:]) }
+// scopes is the one registry of API scopes, in canonical order (the order
+// of PRODUCT.md section 9). ParseScopes, the token endpoint, the OpenAPI
+// document, the back office and app authorization all read it: adding a
+// scope is one constant and one entry here.
+var scopes = [...]ScopeInfo{
+	{ScopeCustomersRead, "Read customers, their checks and risk assessments"},
+	{ScopeCustomersWrite, "Create, edit and submit customers"},
+	{ScopeScreeningRead, "Screen names"},
+	{ScopeCasesRead, "Read cases"},
+	{ScopeCasesWrite, "Decide cases and disposition hits"},
+	{ScopeTransactionsRead, "Read transactions and monitoring alerts"},
+	{ScopeTransactionsWrite, "Submit transactions for monitoring"},
+	{ScopeWebhooksWrite, "Manage webhook endpoints"},
+	{ScopeAuditRead, "Read the audit trail"},
+	{ScopeListsRead, "Read list snapshots"},
+	{ScopeDataExport, "Export and erase a customer's personal data"},
+}
 
-// IsScope reports whether s is a known scope.
-func IsScope(s string) bool { return slices.Contains(allScopes[:], s) }
+// Scopes returns every registered scope in canonical order (a fresh slice).
+func Scopes() []ScopeInfo { return slices.Clone(scopes[:]) }
+
+// LookupScope returns the registered scope of that name.
+func LookupScope(name string) (ScopeInfo, bool) {
+	for _, s := range scopes {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return ScopeInfo{}, false
+}
+
+// AllScopes returns the name of every scope in canonical order (a fresh
+// slice): what "--scopes all" grants.
+func AllScopes() []string {
+	out := make([]string, len(scopes))
+	for i, s := range scopes {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// IsScope reports whether s is a registered scope.
+func IsScope(s string) bool {
+	_, ok := LookupScope(s)
+	return ok
+}
 
 // ParseScopes parses a scope list as typed by an operator: "all", or scopes
 // separated by commas and/or white space. It returns the scopes without
@@ -46,7 +92,7 @@ func ParseScopes(s string) ([]string, error) {
 		return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
 	})
 	if len(fields) == 0 {
-		return nil, domain.Errorf(domain.ECodeInvalid, "no scopes given; use %q or some of: %s", ScopeAll, strings.Join(allScopes[:], ", "))
+		return nil, domain.Errorf(domain.ECodeInvalid, "no scopes given; use %q or some of: %s", ScopeAll, strings.Join(AllScopes(), ", "))
 	}
 	if len(fields) == 1 && strings.EqualFold(fields[0], ScopeAll) {
 		return AllScopes(), nil
@@ -64,7 +110,7 @@ func ParseScopes(s string) ([]string, error) {
 	}
 	if len(unknown) > 0 {
 		return nil, domain.Errorf(domain.ECodeInvalid, "unknown scopes: %s (known: %s, or %q)",
-			strings.Join(unknown, ", "), strings.Join(allScopes[:], ", "), ScopeAll)
+			strings.Join(unknown, ", "), strings.Join(AllScopes(), ", "), ScopeAll)
 	}
 	return canonical(want), nil
 }
@@ -72,9 +118,9 @@ func ParseScopes(s string) ([]string, error) {
 // canonical returns the members of set in canonical order.
 func canonical(set map[string]bool) []string {
 	out := make([]string, 0, len(set))
-	for _, s := range allScopes {
-		if set[s] {
-			out = append(out, s)
+	for _, s := range scopes {
+		if set[s.Name] {
+			out = append(out, s.Name)
 		}
 	}
 	return out

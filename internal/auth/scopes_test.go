@@ -47,7 +47,7 @@ func TestParseScopes(t *testing.T) {
 
 func TestScopeHelpers(t *testing.T) {
 	t.Parallel()
-	if len(AllScopes()) != 9 {
+	if len(AllScopes()) != 11 {
 		t.Fatalf("AllScopes = %v", AllScopes())
 	}
 	a := AllScopes()
@@ -63,5 +63,59 @@ func TestScopeHelpers(t *testing.T) {
 	}
 	if !HasScope([]string{ScopeCasesRead}, ScopeCasesRead) || HasScope(nil, ScopeCasesRead) {
 		t.Error("HasScope")
+	}
+}
+
+// TestScopeRegistry checks that every registered scope is complete (a
+// "resource:action" name registered once, a description), that the registry
+// holds exactly the scopes of PRODUCT.md section 9 in that order, and that
+// "all" grants every one of them.
+func TestScopeRegistry(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for _, sc := range Scopes() {
+		res, act, ok := strings.Cut(sc.Name, ":")
+		if !ok || res == "" || act == "" || strings.ContainsAny(sc.Name, " ,\t") || seen[sc.Name] {
+			t.Errorf("scope %q is not a resource:action name or is registered twice", sc.Name)
+		}
+		seen[sc.Name] = true
+		if strings.TrimSpace(sc.Description) == "" {
+			t.Errorf("scope %s has no description", sc.Name)
+		}
+		if got, ok := LookupScope(sc.Name); !ok || got != sc {
+			t.Errorf("LookupScope(%q) = %v, %v", sc.Name, got, ok)
+		}
+	}
+	product := []string{"customers:read", "customers:write", "screening:read", "cases:read", "cases:write",
+		"transactions:read", "transactions:write", "webhooks:write", "audit:read", "lists:read", "data:export"}
+	if !slices.Equal(AllScopes(), product) {
+		t.Errorf("AllScopes() = %v, want PRODUCT.md section 9: %v", AllScopes(), product)
+	}
+	if got, err := ParseScopes("all"); err != nil || !slices.Equal(got, product) {
+		t.Errorf(`ParseScopes("all") = %v, %v`, got, err)
+	}
+	all := Scopes()
+	all[0].Name = "mutated"
+	if Scopes()[0].Name != ScopeCustomersRead {
+		t.Error("Scopes exposes the registry")
+	}
+}
+
+// TestScopeRegistryRefusesUnknown checks that a name outside the registry is
+// refused everywhere scopes are read.
+func TestScopeRegistryRefusesUnknown(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"", "all", "customers", "customers:delete", "CUSTOMERS:READ", "lists:write", "users:write"} {
+		if _, ok := LookupScope(name); ok || IsScope(name) {
+			t.Errorf("%q is taken for a scope", name)
+		}
+		if name != "" && name != "all" {
+			if _, err := ParseScopes(name); err == nil {
+				t.Errorf("ParseScopes(%q) accepted it", name)
+			}
+		}
+		if got := SplitScopes(name); len(got) != 0 {
+			t.Errorf("SplitScopes(%q) = %v", name, got)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/auth"
 )
 
 // adminClientsView is the admin page of API clients.
@@ -14,6 +15,8 @@ type adminClientsView struct {
 	Errs    map[string]string
 	Form    struct{ Name, Tenant, Scopes string }
 	Created *app.NewClient
+	// ScopeChoices are the registered API scopes, offered as checkboxes.
+	ScopeChoices []auth.ScopeInfo
 }
 
 func (h *Handler) renderClients(w http.ResponseWriter, r *http.Request, s app.Session, status int, v adminClientsView) {
@@ -24,6 +27,7 @@ func (h *Handler) renderClients(w http.ResponseWriter, r *http.Request, s app.Se
 	}
 	v.shell = h.shell(r, &s, "admin", "staff.admin.clients.title")
 	v.Clients = cs
+	v.ScopeChoices = auth.Scopes()
 	if v.Errs == nil {
 		v.Errs = map[string]string{}
 	}
