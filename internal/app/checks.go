@@ -44,7 +44,17 @@ type checkOutcome struct {
 	Status   domain.CheckStatus
 	Provider string
 	Summary  string
-	Details  any
+	// Details replaces the stored details; nil keeps them.
+	Details any
+	// Reference is an asynchronous provider's reference (audited).
+	Reference string
+	// actor records the outcome in the audit trail; zero means the checks
+	// job.
+	actor domain.Actor
+	// expect, when set, sees the locked check before anything is written
+	// and may refuse the outcome (the completion of an asynchronous check
+	// names its provider and reference).
+	expect func(rec store.CheckRecord) error
 	// after runs in the same transaction once the check row is written.
 	after func(tx store.Tx, chk store.CheckRecord) error
 }
@@ -57,8 +67,8 @@ func (s *Checks) Run(ctx context.Context, checkID string, attempt int) error {
 	if err != nil {
 		return notFound(err, "Check")
 	}
-	if domain.CheckStatus(rec.Status).Done() {
-		return nil
+	if domain.CheckStatus(rec.Status).Done() || awaitingProvider(rec) {
+		return nil // done, or waiting for an asynchronous provider's result
 	}
 	cust, err := customerFromRecordByID(ctx, s.d, rec.CustomerID)
 	if err != nil {
@@ -68,7 +78,7 @@ func (s *Checks) Run(ctx context.Context, checkID string, attempt int) error {
 	var out checkOutcome
 	switch domain.CheckType(rec.Type) {
 	case domain.CheckIdentity:
-		out, err = s.identity(ctx, cust, now)
+		out, err = s.identity(ctx, cust, rec, now)
 	case domain.CheckScreening:
 		out, err = s.screening.screenCustomer(ctx, cust, rec)
 	case domain.CheckRisk:
@@ -79,13 +89,15 @@ func (s *Checks) Run(ctx context.Context, checkID string, attempt int) error {
 	if err != nil {
 		return err
 	}
-	return s.finish(ctx, rec.ID, attempt, out)
+	_, err = s.finish(ctx, rec.ID, attempt, out)
+	return err
 }
 
 // Fail records that a check could not be completed after its last attempt,
 // with a reason safe to show, and lets the decision policy open a case.
 func (s *Checks) Fail(ctx context.Context, checkID string, attempt int, reason string) error {
-	return s.finish(ctx, checkID, attempt, checkOutcome{Status: domain.CheckError, Summary: "The check could not be completed.", Details: map[string]string{"error": reason}})
+	_, err := s.finish(ctx, checkID, attempt, checkOutcome{Status: domain.CheckError, Summary: "The check could not be completed.", Details: map[string]string{"error": reason}})
+	return err
 }
 
 func customerFromRecordByID(ctx context.Context, d *Deps, id string) (*domain.Customer, error) {
@@ -94,17 +106,6 @@ func customerFromRecordByID(ctx context.Context, d *Deps, id string) (*domain.Cu
 		return nil, notFound(err, "Customer")
 	}
 	return customerFromRecord(d.Crypt, rec)
-}
-
-func (s *Checks) identity(ctx context.Context, c *domain.Customer, now time.Time) (checkOutcome, error) {
-	if s.d.Identity == nil {
-		return checkOutcome{}, errors.New("no identity provider configured")
-	}
-	res, err := s.d.Identity.Verify(ctx, c, now)
-	if err != nil {
-		return checkOutcome{}, fmt.Errorf("identity provider %s: %w", s.d.Identity.Name(), err)
-	}
-	return checkOutcome{Status: res.Status, Provider: s.d.Identity.Name(), Summary: res.Summary, Details: res.Details}, nil
 }
 
 func (s *Checks) risk(ctx context.Context, c *domain.Customer, rec store.CheckRecord, now time.Time) (checkOutcome, error) {
@@ -202,10 +203,14 @@ func isPEPHit(h store.HitRecord) bool {
 }
 
 // finish writes the outcome of a check and, in the same transaction, applies
-// the decision policy when it was the last check of the round.
-func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out checkOutcome) error {
+// the decision policy when it was the last check of the round. A pending
+// outcome (an asynchronous provider took the check) is recorded without
+// finishing the check. It reports whether it wrote anything: a check that is
+// already done is left as it is. attempt 0 keeps the recorded attempts.
+func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out checkOutcome) (bool, error) {
 	var finishedStatus domain.CheckStatus
 	var checkType string
+	wrote := false
 	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
 		rec, err := tx.Checks().Get(ctx, checkID)
 		if err != nil {
@@ -222,14 +227,28 @@ func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out ch
 		if err != nil {
 			return err
 		}
+		if out.expect != nil {
+			if err := out.expect(rec); err != nil {
+				return err
+			}
+		}
 		if domain.CheckStatus(rec.Status).Done() {
+			return nil
+		}
+		if out.Status == domain.CheckPending {
+			if err := s.recordPending(ctx, tx, crec.Tenant, rec, attempt, out); err != nil {
+				return err
+			}
+			wrote = true
 			return nil
 		}
 		now := s.d.now()
 		rec.Status = string(out.Status)
 		rec.Provider = out.Provider
 		rec.Summary = out.Summary
-		rec.Attempts = attempt
+		if attempt > 0 {
+			rec.Attempts = attempt
+		}
 		rec.UpdatedAt = now
 		rec.FinishedAt = &now
 		if out.Status == domain.CheckError {
@@ -254,20 +273,33 @@ func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out ch
 				return err
 			}
 		}
+		meta := map[string]string{"customer_id": rec.CustomerID, "type": rec.Type, "status": rec.Status}
+		if out.Reference != "" {
+			meta["provider"], meta["provider_reference"] = rec.Provider, out.Reference
+		}
 		if err := s.audit.record(ctx, tx, auditEntry{
-			Tenant: crec.Tenant, Actor: domain.SystemActor("checks"), Action: "check.completed", EntityType: "check", EntityID: rec.ID,
-			Meta: map[string]string{"customer_id": rec.CustomerID, "type": rec.Type, "status": rec.Status},
+			Tenant: crec.Tenant, Actor: out.auditActor(), Action: "check.completed", EntityType: "check", EntityID: rec.ID,
+			Meta: meta,
 		}); err != nil {
 			return err
 		}
-		finishedStatus, checkType = out.Status, rec.Type
-		_ = crec
+		finishedStatus, checkType, wrote = out.Status, rec.Type, true
 		return s.applyPolicy(ctx, tx, rec.CustomerID)
 	})
-	if err == nil && finishedStatus != "" && s.d.Metrics != nil {
+	if err != nil {
+		return false, err
+	}
+	if finishedStatus != "" && s.d.Metrics != nil {
 		s.d.Metrics.CheckFinished(checkType, string(finishedStatus))
 	}
-	return err
+	return wrote, nil
+}
+
+func (o checkOutcome) auditActor() domain.Actor {
+	if o.actor.Type == "" {
+		return domain.SystemActor("checks")
+	}
+	return o.actor
 }
 
 // applyPolicy applies the decision policy (domain.Decide, PRODUCT.md

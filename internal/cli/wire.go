@@ -27,6 +27,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/vault"
 	"github.com/kyc-platform/kyc/internal/verify"
 	"github.com/kyc-platform/kyc/internal/verify/phone"
+	"github.com/kyc-platform/kyc/internal/verify/providers"
 )
 
 // migrator is implemented by both stores.
@@ -167,6 +168,10 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 	if err != nil {
 		return fail(err)
 	}
+	identity, err := providers.Registry().New(cfg.IdentityProvider, verify.Config{MinAge: cfg.MinAge})
+	if err != nil {
+		return fail(fmt.Errorf("KYC_IDENTITY_PROVIDER: %w", err))
+	}
 	auto := map[domain.RiskRating]bool{}
 	for _, r := range cfg.AutoApprove {
 		auto[domain.RiskRating(r)] = true
@@ -175,7 +180,7 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		Store:    st,
 		Crypt:    sys.vault,
 		Enqueue:  sys.runner,
-		Identity: verify.NewDocument(verify.DocumentOptions{MinAge: cfg.MinAge}),
+		Identity: identity,
 		Risk:     model,
 		Metrics:  sys.metrics,
 		Policy: app.Policy{

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/screening/lists"
+	"github.com/kyc-platform/kyc/internal/verify/providers"
 )
 
 // Config is the whole configuration of one kyc process.
@@ -44,7 +45,8 @@ type Config struct {
 	MinAge int
 	// Workers is the number of concurrent background jobs per process.
 	Workers int
-	// IdentityProvider names the identity verification provider.
+	// IdentityProvider names the identity verification provider, one of
+	// the registry in verify/providers.
 	IdentityProvider string
 	// ListReloadInterval is how often a replica checks for a new list snapshot.
 	ListReloadInterval time.Duration
@@ -87,7 +89,7 @@ func Default() Config {
 		AutoApprove:        []string{"low"},
 		MinAge:             18,
 		Workers:            8,
-		IdentityProvider:   "document",
+		IdentityProvider:   providers.Default,
 		ListReloadInterval: 5 * time.Second,
 		ListSyncInterval:   6 * time.Hour,
 		CaseSLA:            5 * 24 * time.Hour,
@@ -258,8 +260,8 @@ func (c Config) Validate() error {
 	if c.JobMaxAttempts < 1 || c.JobMaxAttempts > 25 {
 		errs = append(errs, fmt.Errorf("KYC_JOB_MAX_ATTEMPTS: %d must be between 1 and 25", c.JobMaxAttempts))
 	}
-	if c.IdentityProvider != "document" {
-		errs = append(errs, fmt.Errorf("KYC_IDENTITY_PROVIDER: %q is not a known provider (document)", c.IdentityProvider))
+	if _, err := providers.Registry().Lookup(c.IdentityProvider); err != nil {
+		errs = append(errs, fmt.Errorf("KYC_IDENTITY_PROVIDER: %w", err))
 	}
 	for _, s := range c.ListSync {
 		if _, ok := lists.Lookup(s); !ok {

@@ -40,7 +40,7 @@ type provider struct {
 
 func (p *provider) Name() string { return "test-document" }
 
-func (p *provider) Verify(ctx context.Context, c *domain.Customer, now time.Time) (verify.Result, error) {
+func (p *provider) Verify(ctx context.Context, req verify.Request) (verify.Result, error) {
 	p.mu.Lock()
 	p.calls++
 	err, block, started := p.err, p.block, p.started
@@ -56,7 +56,7 @@ func (p *provider) Verify(ctx context.Context, c *domain.Customer, now time.Time
 	if err != nil {
 		return verify.Result{}, err
 	}
-	return p.real.Verify(ctx, c, now)
+	return p.real.Verify(ctx, req)
 }
 
 func (p *provider) callCount() int {

@@ -29,6 +29,10 @@ type Checks interface {
 	Update(ctx context.Context, c CheckRecord) error
 	// ListByCustomer returns the checks of the latest round first, by type.
 	ListByCustomer(ctx context.Context, customerID string) ([]CheckRecord, error)
+	// ListAwaiting returns up to limit pending checks that were handed to an
+	// asynchronous provider (Provider set) and last updated before before,
+	// oldest first (limit <= 0: all).
+	ListAwaiting(ctx context.Context, before time.Time, limit int) ([]CheckRecord, error)
 	// SaveRisk stores a risk assessment (Factors is JSON, not personal).
 	SaveRisk(ctx context.Context, r RiskRecord) error
 	// LatestRisk returns the newest assessment of a customer.

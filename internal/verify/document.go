@@ -41,6 +41,15 @@ func NewDocument(opts DocumentOptions) *Document {
 // Name returns "document".
 func (d *Document) Name() string { return DocumentProviderName }
 
+// DocumentRegistration registers the document provider (synchronous).
+var DocumentRegistration = Registration{
+	Name: DocumentProviderName,
+	New: func(cfg Config) (Provider, error) {
+		//lint:ignore S1016 Config grows fields for other providers; a conversion would break then.
+		return NewDocument(DocumentOptions{MinAge: cfg.MinAge}), nil
+	},
+}
+
 // Check names of the document provider.
 const (
 	CheckDocumentPresent = "document_present"
@@ -79,9 +88,13 @@ type DocumentDetails struct {
 
 // Verify runs the checks. Problems are reported in the Result; the error is
 // always nil except for a cancelled context or a customer without data.
-func (d *Document) Verify(ctx context.Context, c *domain.Customer, now time.Time) (Result, error) {
+func (d *Document) Verify(ctx context.Context, req Request) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
+	}
+	c, now := req.Customer, req.Now
+	if c == nil {
+		return Result{}, domain.Errorf(domain.ECodeInvalid, "No customer to verify.")
 	}
 	var det DocumentDetails
 	switch {

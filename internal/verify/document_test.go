@@ -64,7 +64,7 @@ func TestDocumentIndividual(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			res, err := p.Verify(context.Background(), individual(tt.edit), now)
+			res, err := p.Verify(context.Background(), Request{Customer: individual(tt.edit), Now: now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,7 +87,7 @@ func TestDocumentIndividual(t *testing.T) {
 
 func TestDocumentMinAge(t *testing.T) {
 	t.Parallel()
-	res, _ := NewDocument(DocumentOptions{MinAge: 50}).Verify(context.Background(), individual(func(p *domain.Person) {}), now)
+	res, _ := NewDocument(DocumentOptions{MinAge: 50}).Verify(context.Background(), Request{Customer: individual(func(p *domain.Person) {}), Now: now})
 	if res.Status != domain.CheckFailed {
 		t.Fatalf("status %s, want failed", res.Status)
 	}
@@ -130,7 +130,7 @@ func TestDocumentBusiness(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			res, err := p.Verify(context.Background(), biz(tt.edit), now)
+			res, err := p.Verify(context.Background(), Request{Customer: biz(tt.edit), Now: now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,12 +147,12 @@ func TestDocumentErrors(t *testing.T) {
 	if p.Name() != "document" {
 		t.Errorf("Name() = %q", p.Name())
 	}
-	if _, err := p.Verify(context.Background(), &domain.Customer{Type: domain.CustomerIndividual}, now); err == nil {
+	if _, err := p.Verify(context.Background(), Request{Customer: &domain.Customer{Type: domain.CustomerIndividual}, Now: now}); err == nil {
 		t.Error("no error for a customer without data")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := p.Verify(ctx, individual(func(*domain.Person) {}), now); err == nil {
+	if _, err := p.Verify(ctx, Request{Customer: individual(func(*domain.Person) {}), Now: now}); err == nil {
 		t.Error("no error for a cancelled context")
 	}
 }

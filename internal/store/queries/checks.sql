@@ -43,3 +43,11 @@ INSERT INTO risk_assessments (
 SELECT * FROM risk_assessments WHERE customer_id = sqlc.arg(customer_id)
 ORDER BY created_at DESC, id DESC
 LIMIT 1;
+
+-- name: ListAwaitingChecks :many
+-- Pending checks already handed to an asynchronous provider (provider set),
+-- last updated before updated_before, oldest first.
+SELECT * FROM checks
+WHERE status = 'pending' AND provider <> '' AND updated_at < sqlc.arg(updated_before)
+ORDER BY updated_at, id
+LIMIT CAST(sqlc.arg(lim) AS BIGINT);

@@ -5,6 +5,7 @@ package sqlite
 
 import (
 	"context"
+	"time"
 
 	"github.com/kyc-platform/kyc/internal/store"
 	gen "github.com/kyc-platform/kyc/internal/store/sqlite/sqlitedb"
@@ -76,6 +77,18 @@ func (r checks) Update(ctx context.Context, c store.CheckRecord) error {
 
 func (r checks) ListByCustomer(ctx context.Context, customerID string) ([]store.CheckRecord, error) {
 	rows, err := r.q.ListChecksByCustomer(ctx, customerID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]store.CheckRecord, len(rows))
+	for i, c := range rows {
+		out[i] = checkOut(c)
+	}
+	return out, nil
+}
+
+func (r checks) ListAwaiting(ctx context.Context, before time.Time, n int) ([]store.CheckRecord, error) {
+	rows, err := r.q.ListAwaitingChecks(ctx, gen.ListAwaitingChecksParams{UpdatedBefore: tsIn(before), Lim: limit(n)})
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -62,6 +62,36 @@ var checkTests = map[string]func(*testing.T, store.Store){
 			t.Fatalf("got %d checks for a missing customer", len(got))
 		}
 	},
+	"ListAwaiting": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		c := addCustomer(t, s)
+		mk := func(status, provider string, updated int) store.CheckRecord {
+			k := check(c.ID)
+			k.Status, k.Provider, k.UpdatedAt, k.FinishedAt = status, provider, at(updated), nil
+			must(t, s.Checks().Create(ctx, k))
+			return k
+		}
+		old := mk("pending", "sandbox", 3)
+		older := mk("pending", "sandbox", 1)
+		mk("pending", "", 1)         // not handed to a provider yet
+		mk("passed", "sandbox", 1)   // done
+		mk("pending", "sandbox", 10) // too recent
+		edge := mk("pending", "http", 5)
+		got, err := s.Checks().ListAwaiting(ctx, at(5), 0)
+		must(t, err)
+		equal(t, got, []store.CheckRecord{older, old})
+		got, err = s.Checks().ListAwaiting(ctx, at(6), 2)
+		must(t, err)
+		equal(t, got, []store.CheckRecord{older, old})
+		got, err = s.Checks().ListAwaiting(ctx, at(6), 0)
+		must(t, err)
+		equal(t, got, []store.CheckRecord{older, old, edge})
+		got, err = s.Checks().ListAwaiting(ctx, at(0), 0)
+		must(t, err)
+		if len(got) != 0 {
+			t.Fatalf("got %d checks updated before the first", len(got))
+		}
+	},
 	"Risk": func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		c := addCustomer(t, s)

@@ -142,6 +142,57 @@ func (q *Queries) LatestRiskAssessment(ctx context.Context, customerID string) (
 	return i, err
 }
 
+const listAwaitingChecks = `-- name: ListAwaitingChecks :many
+SELECT id, customer_id, type, status, provider, summary, details, error, attempts, round, created_at, updated_at, finished_at FROM checks
+WHERE status = 'pending' AND provider <> '' AND updated_at < ?1
+ORDER BY updated_at, id
+LIMIT CAST(?2 AS BIGINT)
+`
+
+type ListAwaitingChecksParams struct {
+	UpdatedBefore int64
+	Lim           int64
+}
+
+// Pending checks already handed to an asynchronous provider (provider set),
+// last updated before updated_before, oldest first.
+func (q *Queries) ListAwaitingChecks(ctx context.Context, arg ListAwaitingChecksParams) ([]Check, error) {
+	rows, err := q.query(ctx, q.listAwaitingChecksStmt, listAwaitingChecks, arg.UpdatedBefore, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Check
+	for rows.Next() {
+		var i Check
+		if err := rows.Scan(
+			&i.ID,
+			&i.CustomerID,
+			&i.Type,
+			&i.Status,
+			&i.Provider,
+			&i.Summary,
+			&i.Details,
+			&i.Error,
+			&i.Attempts,
+			&i.Round,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.FinishedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listChecksByCustomer = `-- name: ListChecksByCustomer :many
 SELECT id, customer_id, type, status, provider, summary, details, error, attempts, round, created_at, updated_at, finished_at FROM checks WHERE customer_id = ?1
 ORDER BY round DESC, type, id

@@ -195,6 +195,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listAuditEventsStmt, err = db.PrepareContext(ctx, listAuditEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuditEvents: %w", err)
 	}
+	if q.listAwaitingChecksStmt, err = db.PrepareContext(ctx, listAwaitingChecks); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAwaitingChecks: %w", err)
+	}
 	if q.listCasesStmt, err = db.PrepareContext(ctx, listCases); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCases: %w", err)
 	}
@@ -572,6 +575,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listAuditEventsStmt: %w", cerr)
 		}
 	}
+	if q.listAwaitingChecksStmt != nil {
+		if cerr := q.listAwaitingChecksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAwaitingChecksStmt: %w", cerr)
+		}
+	}
 	if q.listCasesStmt != nil {
 		if cerr := q.listCasesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCasesStmt: %w", cerr)
@@ -813,6 +821,7 @@ type Queries struct {
 	latestHitDispositionStmt          *sql.Stmt
 	latestRiskAssessmentStmt          *sql.Stmt
 	listAuditEventsStmt               *sql.Stmt
+	listAwaitingChecksStmt            *sql.Stmt
 	listCasesStmt                     *sql.Stmt
 	listChecksByCustomerStmt          *sql.Stmt
 	listClientsStmt                   *sql.Stmt
@@ -905,6 +914,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		latestHitDispositionStmt:          q.latestHitDispositionStmt,
 		latestRiskAssessmentStmt:          q.latestRiskAssessmentStmt,
 		listAuditEventsStmt:               q.listAuditEventsStmt,
+		listAwaitingChecksStmt:            q.listAwaitingChecksStmt,
 		listCasesStmt:                     q.listCasesStmt,
 		listChecksByCustomerStmt:          q.listChecksByCustomerStmt,
 		listClientsStmt:                   q.listClientsStmt,
