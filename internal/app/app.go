@@ -56,6 +56,9 @@ type Policy struct {
 	AccessLinkTTL   time.Duration
 	ApplicantIdle   time.Duration
 	ApplicantMaxAge time.Duration
+	// MaxDocumentBytes is the size limit of an uploaded document (zero:
+	// MaxDocumentBytes).
+	MaxDocumentBytes int64
 }
 
 // Deps are the collaborators every use case shares.

@@ -25,8 +25,30 @@ type Documents struct {
 // DocumentKinds are the accepted document kinds.
 var DocumentKinds = []string{"identity_document", "identity_document_back", "selfie", "proof_of_address", "source_of_funds", "source_of_wealth", "company_registration", "ownership_structure", "other"}
 
-// MaxDocumentBytes is the largest accepted document.
+// MaxDocumentBytes is the largest accepted document unless
+// Policy.MaxDocumentBytes (KYC_MAX_UPLOAD_BYTES) sets another limit.
 const MaxDocumentBytes = 10 << 20
+
+// MaxBytes is the size of the largest document Upload accepts; transports
+// cap request bodies with it and tell the applicant.
+func (s *Documents) MaxBytes() int64 {
+	if s.d.Policy.MaxDocumentBytes > 0 {
+		return s.d.Policy.MaxDocumentBytes
+	}
+	return MaxDocumentBytes
+}
+
+// SizeText writes a size for people: whole megabytes as "10 MB", other
+// sizes in kilobytes ("512 KB") or bytes.
+func SizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
 
 // Document is an uploaded document's metadata (and content when read).
 type Document struct {
@@ -69,8 +91,8 @@ func (s *Documents) Upload(ctx context.Context, actor domain.Actor, customerID, 
 	if err := v.Err(); err != nil {
 		return Document{}, err
 	}
-	if len(content) > MaxDocumentBytes {
-		return Document{}, domain.Errorf(domain.ECodeTooLarge, "Documents may be at most %d MB.", MaxDocumentBytes>>20)
+	if max := s.MaxBytes(); int64(len(content)) > max {
+		return Document{}, domain.Errorf(domain.ECodeTooLarge, "Documents may be at most %s.", SizeText(max))
 	}
 	if len(content) == 0 {
 		return Document{}, &domain.Error{Code: domain.ECodeInvalid, Message: "The file is empty.", Fields: []domain.FieldError{{Location: "file", Message: "Choose a file to upload."}}}

@@ -2,10 +2,12 @@ package app_test
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/store/testdb"
 )
 
 func TestSniffDocument(t *testing.T) {
@@ -62,4 +64,41 @@ func TestDocumentUpload(t *testing.T) {
 		_, err = h.app.Documents.Upload(h.ctx, clientA, c.ID, "other", pdf)
 		wantCode(t, err, domain.ECodeConflict)
 	})
+}
+
+// The upload limit is the configured one (KYC_MAX_UPLOAD_BYTES), not only
+// the default.
+func TestDocumentUploadLimitIsConfigured(t *testing.T) {
+	t.Parallel()
+	for _, e := range testdb.Engines() {
+		t.Run(e, func(t *testing.T) {
+			t.Parallel()
+			h := setupWith(t, e, func(d *app.Deps) { d.Policy.MaxDocumentBytes = 64 << 10 })
+			if got := h.app.Documents.MaxBytes(); got != 64<<10 {
+				t.Fatalf("MaxBytes %d, want the configured 64 KB", got)
+			}
+			c := h.create(clientA, person())
+			pdf := append([]byte("%PDF-1.4\n"), make([]byte, 64<<10-9)...)
+			if _, err := h.app.Documents.Upload(h.ctx, clientA, c.ID, "other", pdf); err != nil {
+				t.Fatalf("a document of exactly the limit: %v", err)
+			}
+			_, err := h.app.Documents.Upload(h.ctx, clientA, c.ID, "other", append(pdf, 0))
+			wantCode(t, err, domain.ECodeTooLarge)
+			if !strings.Contains(domain.ErrMessage(err), "64 KB") {
+				t.Fatalf("message does not name the limit: %v", err)
+			}
+		})
+	}
+	if h := setupWith(t, "sqlite", func(*app.Deps) {}); h.app.Documents.MaxBytes() != app.MaxDocumentBytes {
+		t.Fatalf("unset limit %d, want the default %d", h.app.Documents.MaxBytes(), app.MaxDocumentBytes)
+	}
+}
+
+func TestSizeText(t *testing.T) {
+	t.Parallel()
+	for n, want := range map[int64]string{10 << 20: "10 MB", 64 << 10: "64 KB", 1536 << 10: "1536 KB", 100: "100 bytes"} {
+		if got := app.SizeText(n); got != want {
+			t.Errorf("SizeText(%d) = %q, want %q", n, got, want)
+		}
+	}
 }

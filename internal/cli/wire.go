@@ -188,6 +188,7 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 			PhoneCheck: phone.Validate,
 			PublicURL:  cfg.PublicURL(), AccessLinkTTL: cfg.AccessLinkTTL,
 			ApplicantIdle: cfg.ApplicantIdle, ApplicantMaxAge: cfg.ApplicantMaxAge,
+			MaxDocumentBytes: cfg.MaxUploadBytes,
 		},
 		Logger: log,
 	})

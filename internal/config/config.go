@@ -61,7 +61,8 @@ type Config struct {
 	HitSLA  time.Duration
 	// JobMaxAttempts is how often a failing check job is tried.
 	JobMaxAttempts int
-	// MaxBodyBytes caps JSON request bodies; MaxUploadBytes caps documents.
+	// MaxBodyBytes caps JSON request bodies; MaxUploadBytes caps uploaded
+	// documents (KYC_MAX_UPLOAD_BYTES).
 	MaxBodyBytes   int64
 	MaxUploadBytes int64
 	// ShutdownTimeout bounds graceful shutdown.
@@ -76,6 +77,16 @@ type Config struct {
 	ApplicantIdle   time.Duration
 	ApplicantMaxAge time.Duration
 }
+
+// DefaultMaxUploadBytes is the default size limit of an uploaded document.
+const DefaultMaxUploadBytes = 10 << 20
+
+// KYC_MAX_UPLOAD_BYTES lies between these bounds: a document is held in
+// memory while it is checked and encrypted.
+const (
+	minUploadLimit = 64 << 10
+	maxUploadLimit = 64 << 20
+)
 
 // Default returns the configuration used with no flags and no environment.
 func Default() Config {
@@ -96,7 +107,7 @@ func Default() Config {
 		HitSLA:             24 * time.Hour,
 		JobMaxAttempts:     5,
 		MaxBodyBytes:       1 << 20,
-		MaxUploadBytes:     10 << 20,
+		MaxUploadBytes:     DefaultMaxUploadBytes,
 		ShutdownTimeout:    30 * time.Second,
 		AccessLinkTTL:      30 * time.Minute,
 		ApplicantIdle:      30 * time.Minute,
@@ -171,6 +182,14 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	num("KYC_MIN_AGE", &c.MinAge)
 	num("KYC_WORKERS", &c.Workers)
 	num("KYC_JOB_MAX_ATTEMPTS", &c.JobMaxAttempts)
+	if v := getenv("KYC_MAX_UPLOAD_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("KYC_MAX_UPLOAD_BYTES: %q is not a whole number of bytes", v))
+		} else {
+			c.MaxUploadBytes = n
+		}
+	}
 	dur("KYC_ACCESS_LINK_TTL", &c.AccessLinkTTL)
 	dur("KYC_APPLICANT_SESSION_IDLE", &c.ApplicantIdle)
 	dur("KYC_APPLICANT_SESSION_MAX", &c.ApplicantMaxAge)
@@ -262,6 +281,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := providers.Registry().Lookup(c.IdentityProvider); err != nil {
 		errs = append(errs, fmt.Errorf("KYC_IDENTITY_PROVIDER: %w", err))
+	}
+	if c.MaxUploadBytes < minUploadLimit || c.MaxUploadBytes > maxUploadLimit {
+		errs = append(errs, fmt.Errorf("KYC_MAX_UPLOAD_BYTES: %d must be between %d (64 KB) and %d (64 MB)", c.MaxUploadBytes, minUploadLimit, maxUploadLimit))
 	}
 	for _, s := range c.ListSync {
 		if _, ok := lists.Lookup(s); !ok {

@@ -35,3 +35,27 @@ func TestIdentityProviderFromRegistry(t *testing.T) {
 		t.Fatalf("default provider %q, want %q", Default().IdentityProvider, providers.Default)
 	}
 }
+
+func TestMaxUploadBytes(t *testing.T) {
+	t.Parallel()
+	if Default().MaxUploadBytes != 10<<20 {
+		t.Fatalf("default upload limit %d, want 10 MB", Default().MaxUploadBytes)
+	}
+	c, err := FromEnv(env(map[string]string{"KYC_MAX_UPLOAD_BYTES": "2097152"}))
+	if err != nil || c.MaxUploadBytes != 2<<20 {
+		t.Fatalf("KYC_MAX_UPLOAD_BYTES=2097152: got %d, %v", c.MaxUploadBytes, err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("2 MB refused: %v", err)
+	}
+	if _, err := FromEnv(env(map[string]string{"KYC_MAX_UPLOAD_BYTES": "10MB"})); err == nil || !strings.Contains(err.Error(), "KYC_MAX_UPLOAD_BYTES") {
+		t.Fatalf("want KYC_MAX_UPLOAD_BYTES named for 10MB, got %v", err)
+	}
+	for _, n := range []int64{0, 1024, 65<<20 + 1} {
+		c := Default()
+		c.MaxUploadBytes = n
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "KYC_MAX_UPLOAD_BYTES") {
+			t.Errorf("limit %d: want KYC_MAX_UPLOAD_BYTES named, got %v", n, err)
+		}
+	}
+}

@@ -454,6 +454,7 @@ func (h *Handler) uploadKind(t domain.CustomerType) string {
 }
 
 func (h *Handler) fillDocuments(r *http.Request, s sess, v *view) {
+	v.MaxUpload = app.SizeText(h.d.App.Documents.MaxBytes())
 	docs, err := h.d.App.Documents.List(r.Context(), s.actor, s.cust.ID)
 	if err != nil {
 		h.d.Log.Warn("list documents", "err", err)
@@ -479,28 +480,29 @@ func (h *Handler) fillDocuments(r *http.Request, s sess, v *view) {
 }
 
 func (h *Handler) upload(w http.ResponseWriter, r *http.Request, s sess) {
-	r.Body = http.MaxBytesReader(w, r.Body, app.MaxDocumentBytes+64<<10)
+	maxBytes := h.d.App.Documents.MaxBytes()
+	r.Body = http.MaxBytesReader(w, r.Body, maxBytes+64<<10)
 	back := Prefix + "/step/upload"
 	if r.URL.Query().Get("from") == "answer" {
 		back = Prefix + "/answer"
 	}
-	renderErr := func(msgID string, status int) {
+	renderErr := func(msgID string, status int, args ...any) {
 		if back == Prefix+"/answer" {
 			v := h.answerView(r, s)
-			v.Errors = []errorView{{Message: v.L.T(msgID), Href: "#f-file"}}
-			v.Fields = []fieldView{{ID: "f-file", Error: v.L.T(msgID)}}
+			v.Errors = []errorView{{Message: v.L.T(msgID, args...), Href: "#f-file"}}
+			v.Fields = []fieldView{{ID: "f-file", Error: v.L.T(msgID, args...)}}
 			h.r.Render(w, r, status, "answer", "", v)
 			return
 		}
 		idx, st := findStep(s.cust.Type, "upload")
 		v := h.flowView(r, s, idx, st)
 		h.fillDocuments(r, s, v)
-		v.Errors = []errorView{{Message: v.L.T(msgID), Href: "#f-file"}}
-		v.Fields = []fieldView{{ID: "f-file", Error: v.L.T(msgID)}}
+		v.Errors = []errorView{{Message: v.L.T(msgID, args...), Href: "#f-file"}}
+		v.Fields = []fieldView{{ID: "f-file", Error: v.L.T(msgID, args...)}}
 		h.r.Render(w, r, status, "upload", "", v)
 	}
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		renderErr("msg.file_too_large", http.StatusRequestEntityTooLarge)
+		renderErr("msg.file_too_large", http.StatusRequestEntityTooLarge, app.SizeText(maxBytes))
 		return
 	}
 	defer func() {
@@ -514,7 +516,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, s sess) {
 		if err != nil {
 			continue
 		}
-		content, err = io.ReadAll(io.LimitReader(f, app.MaxDocumentBytes+1))
+		content, err = io.ReadAll(io.LimitReader(f, maxBytes+1))
 		f.Close()
 		if err != nil {
 			h.fail(w, r, err)
@@ -536,7 +538,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, s sess) {
 	switch domain.ErrCode(err) {
 	case "":
 	case domain.ECodeTooLarge:
-		renderErr("msg.file_too_large", http.StatusRequestEntityTooLarge)
+		renderErr("msg.file_too_large", http.StatusRequestEntityTooLarge, app.SizeText(maxBytes))
 		return
 	case domain.ECodeUnsupported:
 		renderErr("msg.file_type", http.StatusUnsupportedMediaType)

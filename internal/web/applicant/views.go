@@ -43,6 +43,8 @@ type view struct {
 	Request    *app.InfoRequest
 	Kinds      []kindOption
 	Today      string
+	// MaxUpload is the document size limit, e.g. "10 MB".
+	MaxUpload string
 }
 
 type errorView struct {
