@@ -21,6 +21,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/health"
 	"github.com/kyc-platform/kyc/internal/httpx"
 	"github.com/kyc-platform/kyc/internal/risk"
 	"github.com/kyc-platform/kyc/internal/screening/lists"
@@ -140,23 +141,7 @@ func setup(t *testing.T, engine string) *env {
 	}
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		checks := map[string]string{"database": "ok", "migrations": "ok"}
-		status := http.StatusOK
-		if err := st.Ping(r.Context()); err != nil {
-			checks["database"], status = "unreachable", http.StatusServiceUnavailable
-		} else if cur, latest, err := st.MigrationStatus(r.Context()); err != nil || cur != latest {
-			checks["migrations"], status = fmt.Sprintf("not current (%d of %d)", cur, latest), http.StatusServiceUnavailable
-		}
-		st := "ready"
-		if status != http.StatusOK {
-			st = "not ready"
-		}
-		writeJSON(w, status, map[string]any{"status": st, "checks": checks})
-	})
+	health.Register(mux, st, log)
 	mux.Handle("GET /metrics", e.metrics.Handler())
 	issuer := auth.NewIssuer(e.keys, testIssuer, testAudience)
 	verifier := auth.NewVerifier(e.keys, st.Clients(), testIssuer, testAudience)
@@ -166,12 +151,6 @@ func setup(t *testing.T, engine string) *env {
 	e.srv = httptest.NewServer(httpx.SecureHeaders(httpx.Observe(mux, log, e.metrics)))
 	t.Cleanup(e.srv.Close)
 	return e
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // engines runs fn as a parallel subtest on every engine.

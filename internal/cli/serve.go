@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/api"
 	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/config"
+	"github.com/kyc-platform/kyc/internal/health"
 	"github.com/kyc-platform/kyc/internal/httpx"
 	"github.com/kyc-platform/kyc/internal/web"
 )
@@ -128,26 +128,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 // endpoint, JWKS and the API (apiOn false: a workers-only process).
 func newHandler(sys *system, issuerURL string, apiOn bool) (http.Handler, error) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		checks := map[string]string{"database": "ok", "migrations": "ok"}
-		status := http.StatusOK
-		if err := sys.store.Ping(ctx); err != nil {
-			checks["database"], status = "unreachable", http.StatusServiceUnavailable
-			sys.log.Warn("readiness: database unreachable", "err", err)
-		} else if cur, latest, err := sys.store.MigrationStatus(ctx); err != nil || cur != latest {
-			checks["migrations"], status = fmt.Sprintf("not current (%d of %d)", cur, latest), http.StatusServiceUnavailable
-		}
-		st := "ready"
-		if status != http.StatusOK {
-			st = "not ready"
-		}
-		writeJSON(w, status, map[string]any{"status": st, "checks": checks})
-	})
+	health.Register(mux, sys.store, sys.log)
 	mux.Handle("GET /metrics", sys.metrics.Handler())
 	if apiOn {
 		issuer := auth.NewIssuer(sys.keys, issuerURL, sys.cfg.Audience)
@@ -165,11 +146,4 @@ func newHandler(sys *system, issuerURL string, apiOn bool) (http.Handler, error)
 		}
 	}
 	return httpx.SecureHeaders(httpx.Observe(mux, sys.log, sys.metrics)), nil
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
