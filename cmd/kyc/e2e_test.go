@@ -27,6 +27,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/store/sqlite"
 	"github.com/kyc-platform/kyc/internal/store/testdb"
 )
@@ -223,13 +224,13 @@ type customerResp struct {
 
 func TestEndToEnd(t *testing.T) {
 	bin := kycBinary(t)
-	for _, engine := range []string{"sqlite", "postgres"} {
+	for _, engine := range testdb.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			e := &env{t: t, bin: bin, dataDir: t.TempDir()}
 			addr := freeAddr(t)
 			e.base = "http://" + addr
 			e.vars = []string{"KYC_DATA_DIR=" + e.dataDir, "KYC_ADDR=" + addr, "KYC_LOG_FORMAT=json", "KYC_DATABASE_URL="}
-			if engine == "postgres" {
+			if engine == testdb.Postgres {
 				e.dbURL = testdb.PostgresURL(t)
 				e.vars = append(e.vars, "KYC_DATABASE_URL="+e.dbURL)
 			}
@@ -243,7 +244,7 @@ func flow(t *testing.T, e *env) {
 	if out, code := e.run("migrate"); code != 0 || !strings.Contains(out, "migrated") {
 		t.Fatalf("migrate: %d %q", code, out)
 	}
-	fixture := filepath.Join("..", "..", "internal", "app", "testdata", "ofac")
+	fixture := kyctest.OFACDir(t)
 	out, code := e.run("lists", "import", "--source", "ofac_sdn", "--json",
 		filepath.Join(fixture, "sdn.csv"), filepath.Join(fixture, "alt.csv"), filepath.Join(fixture, "add.csv"))
 	if code != 0 || !strings.Contains(out, `"entity_count": 3`) {

@@ -38,7 +38,7 @@ func TestAccessLinks(t *testing.T) {
 			t.Fatalf("expires_at %s is not about 30 minutes away", l.ExpiresAt)
 		}
 		// Only the hash is stored.
-		if _, err := e.store.AccessLinks().GetByHash(e.ctx, token); err != store.ErrNotFound {
+		if _, err := e.Store.AccessLinks().GetByHash(e.Ctx, token); err != store.ErrNotFound {
 			t.Fatalf("the token itself is stored: %v", err)
 		}
 		// A second link gives a different token.
@@ -48,11 +48,11 @@ func TestAccessLinks(t *testing.T) {
 			t.Fatal("two links share a token")
 		}
 		// The link opens a session for this customer, once.
-		sess, err := e.app.AccessLinks.Open(e.ctx, token)
+		sess, err := e.App.AccessLinks.Open(e.Ctx, token)
 		if err != nil || sess.CustomerID != c.ID {
 			t.Fatalf("open: %+v %v", sess, err)
 		}
-		if _, err := e.app.AccessLinks.Open(e.ctx, token); domain.ErrCode(err) != domain.ECodeNotFound {
+		if _, err := e.App.AccessLinks.Open(e.Ctx, token); domain.ErrCode(err) != domain.ECodeNotFound {
 			t.Fatalf("second open: %v", err)
 		}
 		// Creation and use are audited, without the token.

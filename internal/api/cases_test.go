@@ -46,7 +46,7 @@ func (e *env) screeningCase(token string) (string, caseOut) {
 func TestScreeningHitCaseFourEyes(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {
-		e.importOFAC()
+		e.ImportOFAC()
 		_, a := e.client("all")
 		_, b := e.client("cases:read cases:write")
 		custID, cs := e.screeningCase(a)
@@ -225,7 +225,7 @@ func TestCaseListFiltersAndPagination(t *testing.T) {
 func TestCasesOfAnotherTenantAreHidden(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {
-		e.importOFAC()
+		e.ImportOFAC()
 		_, a := e.client("all")
 		_, b := e.clientIn("globex", "cases:read cases:write audit:read")
 		_, cs := e.screeningCase(a)
@@ -261,7 +261,7 @@ func TestScreeningsAndLists(t *testing.T) {
 		if len(lists.Data) != 0 {
 			t.Fatalf("%d lists before import", len(lists.Data))
 		}
-		e.importOFAC()
+		e.ImportOFAC()
 		r := e.get("/api/v1/lists", tok)
 		want(t, r, http.StatusOK, &lists)
 		if len(lists.Data) != 1 {
@@ -403,12 +403,12 @@ func TestCheckErrorVisible(t *testing.T) {
 		_, tok := e.client("all")
 		c := e.create(tok, individual())
 		want(t, e.post("/api/v1/customers/"+c.ID+"/submit", tok, nil), http.StatusAccepted, nil)
-		ids := e.queue.take()
-		if err := e.app.Checks.Fail(e.ctx, ids[0], 5, "Failed after 5 attempts: provider unavailable"); err != nil {
+		ids := e.Queue.Take()
+		if err := e.App.Checks.Fail(e.Ctx, ids[0], 5, "Failed after 5 attempts: provider unavailable"); err != nil {
 			t.Fatal(err)
 		}
 		for _, id := range ids[1:] {
-			if err := e.app.Checks.Run(e.ctx, id, 1); err != nil {
+			if err := e.App.Checks.Run(e.Ctx, id, 1); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -434,7 +434,7 @@ func TestCheckErrorVisible(t *testing.T) {
 func TestScreeningEvidenceEndpoint(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {
-		e.importOFAC()
+		e.ImportOFAC()
 		_, tok := e.client("screening:read")
 		_, other := e.clientIn("globex", "screening:read")
 		var res struct {

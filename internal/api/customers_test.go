@@ -18,17 +18,17 @@ func TestUnauthenticated(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {
 		id, _ := e.client("all")
-		past := auth.NewKeyManager(e.store.Keys(), e.vault, auth.WithTokenTTL(time.Minute),
+		past := auth.NewKeyManager(e.Store.Keys(), e.Vault, auth.WithTokenTTL(time.Minute),
 			auth.WithClock(func() time.Time { return time.Now().Add(-time.Hour) }))
-		expired, err := auth.NewIssuer(past, testIssuer, testAudience).Issue(e.ctx, id, []string{"customers:read"})
+		expired, err := auth.NewIssuer(past, testIssuer, testAudience).Issue(e.Ctx, id, []string{"customers:read"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		otherAud, err := auth.NewIssuer(e.keys, testIssuer, "someone-else").Issue(e.ctx, id, []string{"customers:read"})
+		otherAud, err := auth.NewIssuer(e.keys, testIssuer, "someone-else").Issue(e.Ctx, id, []string{"customers:read"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		otherIss, err := auth.NewIssuer(e.keys, "http://evil.test", testAudience).Issue(e.ctx, id, []string{"customers:read"})
+		otherIss, err := auth.NewIssuer(e.keys, "http://evil.test", testAudience).Issue(e.Ctx, id, []string{"customers:read"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -302,7 +302,7 @@ func TestIdempotencyKey(t *testing.T) {
 func TestListFiltersAndPagination(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {
-		e.importOFAC() // screening with no list loaded asks for a person
+		e.ImportOFAC() // screening with no list loaded asks for a person
 		_, tok := e.client("customers:read customers:write")
 		var ids []string
 		for range 4 {
@@ -434,7 +434,7 @@ func TestSubmit(t *testing.T) {
 		c := e.create(tok, incomplete)
 		wantProblem(t, e.post("/api/v1/customers/"+c.ID+"/submit", tok, nil), http.StatusUnprocessableEntity,
 			"body.birth_date", "body.document", "body.address")
-		if ids := e.queue.take(); len(ids) != 0 {
+		if ids := e.Queue.Take(); len(ids) != 0 {
 			t.Fatalf("checks enqueued for an invalid submit: %v", ids)
 		}
 		var got customer
@@ -453,7 +453,7 @@ func TestSubmit(t *testing.T) {
 		if got.Status != "submitted" || got.SubmittedAt == nil {
 			t.Fatalf("submitted: %s", r.Body)
 		}
-		if ids := e.queue.take(); len(ids) != 3 {
+		if ids := e.Queue.Take(); len(ids) != 3 {
 			t.Fatalf("%d checks enqueued", len(ids))
 		}
 		// Submitting twice is an illegal transition.
@@ -473,7 +473,7 @@ func TestSubmit(t *testing.T) {
 func TestChecksAndRiskFields(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {
-		e.importOFAC() // screening with no list loaded asks for a person
+		e.ImportOFAC() // screening with no list loaded asks for a person
 		_, tok := e.client("customers:read customers:write")
 		pep := individual()
 		pep["pep_declared"] = true

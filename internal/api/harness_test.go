@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,27 +9,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/api"
-	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/auth"
-	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/health"
 	"github.com/kyc-platform/kyc/internal/httpx"
-	"github.com/kyc-platform/kyc/internal/risk"
-	"github.com/kyc-platform/kyc/internal/screening/lists"
-	"github.com/kyc-platform/kyc/internal/store"
-	"github.com/kyc-platform/kyc/internal/store/testdb"
+	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/telemetry"
-	"github.com/kyc-platform/kyc/internal/vault"
-	"github.com/kyc-platform/kyc/internal/verify"
-	"github.com/kyc-platform/kyc/internal/verify/phone"
 )
 
 const (
@@ -39,40 +28,6 @@ const (
 	// testMaxBody is the configured JSON body limit of the test servers.
 	testMaxBody = 64 << 10
 )
-
-var operator = domain.Actor{Type: domain.ActorSystem, ID: "cli:test"}
-
-// fakeQueue records enqueued checks; tests run them explicitly with
-// runChecks. err makes the next enqueue fail.
-type fakeQueue struct {
-	mu  sync.Mutex
-	ids []string
-	err error
-}
-
-func (q *fakeQueue) EnqueueChecks(_ context.Context, _ store.Tx, ids []string) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.err != nil {
-		return q.err
-	}
-	q.ids = append(q.ids, ids...)
-	return nil
-}
-
-func (q *fakeQueue) take() []string {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	ids := q.ids
-	q.ids = nil
-	return ids
-}
-
-func (q *fakeQueue) fail(err error) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.err = err
-}
 
 // syncBuffer is a log sink safe for concurrent writers.
 type syncBuffer struct {
@@ -92,16 +47,12 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// env is one running API over a fresh database of one engine.
+// env is one running API over a fresh database of one engine: the
+// harness bundle (real time), plus the server and what it logs and counts.
 type env struct {
+	*kyctest.Bundle
 	t       *testing.T
-	engine  string
-	ctx     context.Context
-	store   store.Store
-	app     *app.App
 	keys    *auth.KeyManager
-	vault   *vault.Vault
-	queue   *fakeQueue
 	logs    *syncBuffer
 	srv     *httptest.Server
 	metrics *telemetry.Metrics
@@ -113,41 +64,22 @@ type env struct {
 // issuer, verifier, risk model and document verifier.
 func setup(t *testing.T, engine string) *env {
 	t.Helper()
-	ctx := context.Background()
-	st := testdb.Open(t, engine)
-	v, err := vault.LoadOrCreate(vault.GenerateKey(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	model, err := risk.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, engine: engine, ctx: ctx, store: st, vault: v, queue: &fakeQueue{}, logs: &syncBuffer{}, metrics: telemetry.NewMetrics()}
+	e := &env{t: t, logs: &syncBuffer{}, metrics: telemetry.NewMetrics()}
 	log := telemetry.NewLogger(e.logs, "json", "debug")
-	e.app = app.New(app.Deps{
-		Store: st, Crypt: v, Enqueue: e.queue,
-		Identity: verify.NewDocument(verify.DocumentOptions{MinAge: 18}),
-		Risk:     model, Metrics: e.metrics,
-		Policy: app.Policy{
-			AutoApprove: map[domain.RiskRating]bool{domain.RiskLow: true}, MinAge: 18,
-			CaseSLA: 5 * 24 * time.Hour, HitSLA: 24 * time.Hour, PhoneCheck: phone.Validate,
-		},
-		Logger: log,
-	})
-	e.keys = auth.NewKeyManager(st.Keys(), v, auth.WithTokenTTL(15*time.Minute))
-	if err := e.keys.EnsureKey(ctx); err != nil {
+	e.Bundle = kyctest.New(t, kyctest.WithEngine(engine), kyctest.WithRealTime(), kyctest.WithLogger(log), kyctest.WithMetrics(e.metrics))
+	e.keys = auth.NewKeyManager(e.Store.Keys(), e.Vault, auth.WithTokenTTL(15*time.Minute))
+	if err := e.keys.EnsureKey(e.Ctx); err != nil {
 		t.Fatal(err)
 	}
 
 	mux := http.NewServeMux()
-	health.Register(mux, st, log)
+	health.Register(mux, e.Store, log)
 	mux.Handle("GET /metrics", e.metrics.Handler())
 	issuer := auth.NewIssuer(e.keys, testIssuer, testAudience)
-	verifier := auth.NewVerifier(e.keys, st.Clients(), testIssuer, testAudience)
-	mux.Handle("POST /oauth/token", auth.TokenHandler(issuer, st.Clients(), auth.WithLogger(log)))
+	verifier := auth.NewVerifier(e.keys, e.Store.Clients(), testIssuer, testAudience)
+	mux.Handle("POST /oauth/token", auth.TokenHandler(issuer, e.Store.Clients(), auth.WithLogger(log)))
 	mux.Handle("GET /.well-known/jwks.json", auth.JWKSHandler(e.keys, log))
-	api.Register(mux, api.Deps{App: e.app, Auth: verifier, Logger: log, Version: "test", MaxBodyBytes: testMaxBody})
+	api.Register(mux, api.Deps{App: e.App, Auth: verifier, Logger: log, Version: "test", MaxBodyBytes: testMaxBody})
 	e.srv = httptest.NewServer(httpx.SecureHeaders(httpx.Observe(mux, log, e.metrics)))
 	t.Cleanup(e.srv.Close)
 	return e
@@ -156,12 +88,7 @@ func setup(t *testing.T, engine string) *env {
 // engines runs fn as a parallel subtest on every engine.
 func engines(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Helper()
-	for _, engine := range testdb.Engines() {
-		t.Run(engine, func(t *testing.T) {
-			t.Parallel()
-			fn(t, setup(t, engine))
-		})
-	}
+	kyctest.Engines(t, func(t *testing.T, engine string) { fn(t, setup(t, engine)) })
 }
 
 // client creates an API client of the tenant "acme" with the scopes and
@@ -174,7 +101,7 @@ func (e *env) client(scopes string) (id, token string) {
 // clientIn creates an API client of a tenant.
 func (e *env) clientIn(tenant, scopes string) (id, token string) {
 	e.t.Helper()
-	nc, err := e.app.Clients.CreateInTenant(e.ctx, operator, tenant, "test client", scopes)
+	nc, err := e.App.Clients.CreateInTenant(e.Ctx, kyctest.Operator, tenant, "test client", scopes)
 	if err != nil {
 		e.t.Fatalf("create client: %v", err)
 	}
@@ -416,35 +343,12 @@ func (e *env) create(token string, body map[string]any) customer {
 func (e *env) submitAndRun(token, id string) customer {
 	e.t.Helper()
 	want(e.t, e.post("/api/v1/customers/"+id+"/submit", token, nil), http.StatusAccepted, nil)
-	ids := e.queue.take()
-	if len(ids) != 3 {
-		e.t.Fatalf("want 3 checks enqueued, got %d", len(ids))
-	}
-	for _, cid := range ids {
-		if err := e.app.Checks.Run(e.ctx, cid, 1); err != nil {
-			e.t.Fatalf("run check: %v", err)
-		}
+	if n := e.RunChecks(); n != 3 {
+		e.t.Fatalf("want 3 checks enqueued, got %d", n)
 	}
 	var c customer
 	want(e.t, e.get("/api/v1/customers/"+id, token), http.StatusOK, &c)
 	return c
-}
-
-// importOFAC loads the OFAC SDN fixture of internal/app/testdata.
-func (e *env) importOFAC() {
-	e.t.Helper()
-	var files []lists.File
-	for _, n := range []string{"sdn.csv", "alt.csv", "add.csv"} {
-		f, err := os.Open(filepath.Join("..", "app", "testdata", "ofac", n))
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		defer f.Close()
-		files = append(files, lists.File{Name: n, R: f})
-	}
-	if _, err := e.app.Screening.Import(e.ctx, operator, "ofac_sdn", files); err != nil {
-		e.t.Fatalf("import: %v", err)
-	}
 }
 
 // sanctioned returns an individual matching OFAC SDN entry 35025.

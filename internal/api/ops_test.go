@@ -141,7 +141,7 @@ func TestInternalErrorIsGeneric(t *testing.T) {
 	engines(t, func(t *testing.T, e *env) {
 		_, tok := e.client("customers:read customers:write")
 		c := e.create(tok, individual())
-		e.queue.fail(errors.New("queue rejected customer Eriksson anna.eriksson@example.com: " + errInjected.Error()))
+		e.Queue.Fail(errors.New("queue rejected customer Eriksson anna.eriksson@example.com: " + errInjected.Error()))
 		r := e.do(req{Method: http.MethodPost, Path: "/api/v1/customers/" + c.ID + "/submit", Token: tok, Header: map[string]string{"X-Request-Id": "req-500-abcdef"}})
 		p := wantProblem(t, r, http.StatusInternalServerError)
 		if !strings.Contains(p.Detail, "req-500-abcdef") || len(p.Errors) != 0 {
@@ -169,7 +169,7 @@ func TestInternalErrorIsGeneric(t *testing.T) {
 func TestNoPersonalDataInLogs(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {
-		e.importOFAC()
+		e.ImportOFAC()
 		_, tok := e.client("all")
 		c := e.create(tok, individual())
 		q := "/api/v1/customers?email=anna.eriksson@example.com"

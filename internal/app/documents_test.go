@@ -7,7 +7,7 @@ import (
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
-	"github.com/kyc-platform/kyc/internal/store/testdb"
+	"github.com/kyc-platform/kyc/internal/kyctest"
 )
 
 func TestSniffDocument(t *testing.T) {
@@ -33,36 +33,36 @@ func TestSniffDocument(t *testing.T) {
 
 func TestDocumentUpload(t *testing.T) {
 	t.Parallel()
-	engines(t, func(t *testing.T, h *harness) {
-		c := h.create(clientA, person())
+	kyctest.OnEachEngine(t, func(t *testing.T, h *kyctest.Bundle) {
+		c := kyctest.Customer(t, h, nil)
 		pdf := []byte("%PDF-1.4\n% a passport scan\n")
-		doc, err := h.app.Documents.Upload(h.ctx, clientA, c.ID, "identity_document", pdf)
+		doc, err := h.App.Documents.Upload(h.Ctx, kyctest.Client, c.ID, "identity_document", pdf)
 		if err != nil || doc.ContentType != "application/pdf" || doc.Size != int64(len(pdf)) {
 			t.Fatalf("upload: %+v %v", doc, err)
 		}
-		got, err := h.app.Documents.Get(h.ctx, clientA, doc.ID)
+		got, err := h.App.Documents.Get(h.Ctx, kyctest.Client, doc.ID)
 		if err != nil || !bytes.Equal(got.Content, pdf) {
 			t.Fatalf("read back: %v", err)
 		}
-		list, err := h.app.Documents.List(h.ctx, clientA, c.ID)
+		list, err := h.App.Documents.List(h.Ctx, kyctest.Client, c.ID)
 		if err != nil || len(list) != 1 || list[0].Content != nil {
 			t.Fatalf("list: %+v %v", list, err)
 		}
-		_, err = h.app.Documents.Upload(h.ctx, clientA, c.ID, "identity_document", []byte("<svg onload=alert(1)>"))
-		wantCode(t, err, domain.ECodeUnsupported)
-		_, err = h.app.Documents.Upload(h.ctx, clientA, c.ID, "passport-ish", pdf)
-		wantCode(t, err, domain.ECodeInvalid)
-		_, err = h.app.Documents.Upload(h.ctx, clientA, c.ID, "other", make([]byte, app.MaxDocumentBytes+1))
-		wantCode(t, err, domain.ECodeTooLarge)
+		_, err = h.App.Documents.Upload(h.Ctx, kyctest.Client, c.ID, "identity_document", []byte("<svg onload=alert(1)>"))
+		kyctest.WantCode(t, err, domain.ECodeUnsupported)
+		_, err = h.App.Documents.Upload(h.Ctx, kyctest.Client, c.ID, "passport-ish", pdf)
+		kyctest.WantCode(t, err, domain.ECodeInvalid)
+		_, err = h.App.Documents.Upload(h.Ctx, kyctest.Client, c.ID, "other", make([]byte, app.MaxDocumentBytes+1))
+		kyctest.WantCode(t, err, domain.ECodeTooLarge)
 		// Another tenant's client sees neither the customer nor the document.
-		_, err = h.app.Documents.Get(h.ctx, otherTenant, doc.ID)
-		wantCode(t, err, domain.ECodeNotFound)
-		_, err = h.app.Documents.Upload(h.ctx, otherTenant, c.ID, "other", pdf)
-		wantCode(t, err, domain.ECodeNotFound)
+		_, err = h.App.Documents.Get(h.Ctx, kyctest.Outsider, doc.ID)
+		kyctest.WantCode(t, err, domain.ECodeNotFound)
+		_, err = h.App.Documents.Upload(h.Ctx, kyctest.Outsider, c.ID, "other", pdf)
+		kyctest.WantCode(t, err, domain.ECodeNotFound)
 		// Not after submission.
-		h.submitAndRun(clientA, c.ID)
-		_, err = h.app.Documents.Upload(h.ctx, clientA, c.ID, "other", pdf)
-		wantCode(t, err, domain.ECodeConflict)
+		kyctest.SubmitAndRun(t, h, kyctest.Client, c.ID)
+		_, err = h.App.Documents.Upload(h.Ctx, kyctest.Client, c.ID, "other", pdf)
+		kyctest.WantCode(t, err, domain.ECodeConflict)
 	})
 }
 
@@ -70,27 +70,23 @@ func TestDocumentUpload(t *testing.T) {
 // the default.
 func TestDocumentUploadLimitIsConfigured(t *testing.T) {
 	t.Parallel()
-	for _, e := range testdb.Engines() {
-		t.Run(e, func(t *testing.T) {
-			t.Parallel()
-			h := setupWith(t, e, func(d *app.Deps) { d.Policy.MaxDocumentBytes = 64 << 10 })
-			if got := h.app.Documents.MaxBytes(); got != 64<<10 {
-				t.Fatalf("MaxBytes %d, want the configured 64 KB", got)
-			}
-			c := h.create(clientA, person())
-			pdf := append([]byte("%PDF-1.4\n"), make([]byte, 64<<10-9)...)
-			if _, err := h.app.Documents.Upload(h.ctx, clientA, c.ID, "other", pdf); err != nil {
-				t.Fatalf("a document of exactly the limit: %v", err)
-			}
-			_, err := h.app.Documents.Upload(h.ctx, clientA, c.ID, "other", append(pdf, 0))
-			wantCode(t, err, domain.ECodeTooLarge)
-			if !strings.Contains(domain.ErrMessage(err), "64 KB") {
-				t.Fatalf("message does not name the limit: %v", err)
-			}
-		})
-	}
-	if h := setupWith(t, "sqlite", func(*app.Deps) {}); h.app.Documents.MaxBytes() != app.MaxDocumentBytes {
-		t.Fatalf("unset limit %d, want the default %d", h.app.Documents.MaxBytes(), app.MaxDocumentBytes)
+	kyctest.OnEachEngine(t, func(t *testing.T, h *kyctest.Bundle) {
+		if got := h.App.Documents.MaxBytes(); got != 64<<10 {
+			t.Fatalf("MaxBytes %d, want the configured 64 KB", got)
+		}
+		c := kyctest.Customer(t, h, nil)
+		pdf := append([]byte("%PDF-1.4\n"), make([]byte, 64<<10-9)...)
+		if _, err := h.App.Documents.Upload(h.Ctx, kyctest.Client, c.ID, "other", pdf); err != nil {
+			t.Fatalf("a document of exactly the limit: %v", err)
+		}
+		_, err := h.App.Documents.Upload(h.Ctx, kyctest.Client, c.ID, "other", append(pdf, 0))
+		kyctest.WantCode(t, err, domain.ECodeTooLarge)
+		if !strings.Contains(domain.ErrMessage(err), "64 KB") {
+			t.Fatalf("message does not name the limit: %v", err)
+		}
+	}, kyctest.WithPolicy(func(p *app.Policy) { p.MaxDocumentBytes = 64 << 10 }))
+	if h := kyctest.New(t); h.App.Documents.MaxBytes() != app.MaxDocumentBytes {
+		t.Fatalf("unset limit %d, want the default %d", h.App.Documents.MaxBytes(), app.MaxDocumentBytes)
 	}
 }
 

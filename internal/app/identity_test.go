@@ -9,12 +9,9 @@ import (
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
-	"github.com/kyc-platform/kyc/internal/risk"
+	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/store"
-	"github.com/kyc-platform/kyc/internal/store/testdb"
-	"github.com/kyc-platform/kyc/internal/vault"
 	"github.com/kyc-platform/kyc/internal/verify"
-	"github.com/kyc-platform/kyc/internal/verify/phone"
 )
 
 // asyncProvider behaves like an external identity service: it takes the
@@ -49,83 +46,53 @@ func (p *asyncProvider) calls() []verify.Request {
 // the provider.
 var callback = domain.SystemActor("identity-callback:fake-async")
 
-// setupWith is setup with deps changed by mod (another identity provider,
-// another policy).
-func setupWith(t *testing.T, engine string, mod func(*app.Deps)) *harness {
-	t.Helper()
-	st := testdb.Open(t, engine)
-	v, err := vault.LoadOrCreate(vault.GenerateKey(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	model, err := risk.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, store: st, queue: &fakeQueue{}, clock: &clock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}, ctx: context.Background()}
-	deps := app.Deps{
-		Store: st, Crypt: v, Enqueue: h.queue, Identity: verify.NewDocument(verify.DocumentOptions{MinAge: 18}), Risk: model,
-		Policy: app.Policy{
-			AutoApprove: map[domain.RiskRating]bool{domain.RiskLow: true}, MinAge: 18,
-			CaseSLA: 5 * 24 * time.Hour, HitSLA: 24 * time.Hour, PhoneCheck: phone.Validate,
-		},
-		Now: h.clock.Now,
-	}
-	mod(&deps)
-	h.app = app.New(deps)
-	return h
-}
-
-func asyncEngines(t *testing.T, fn func(t *testing.T, h *harness, p *asyncProvider)) {
-	for _, e := range testdb.Engines() {
-		t.Run(e, func(t *testing.T) {
-			t.Parallel()
-			p := &asyncProvider{}
-			h := setupWith(t, e, func(d *app.Deps) { d.Identity = p })
-			h.importOFAC() // screening without lists needs review
-			fn(t, h, p)
-		})
-	}
+func asyncEngines(t *testing.T, fn func(t *testing.T, h *kyctest.Bundle, p *asyncProvider)) {
+	kyctest.Engines(t, func(t *testing.T, engine string) {
+		p := &asyncProvider{}
+		h := kyctest.New(t, kyctest.WithEngine(engine), kyctest.WithIdentity(p))
+		h.ImportOFAC() // screening without lists needs review
+		fn(t, h, p)
+	})
 }
 
 // submitAsync submits a low-risk person and runs the three checks; the
 // identity check is left pending by the provider. It returns the customer
 // and its identity check.
-func (h *harness) submitAsync() (*domain.Customer, domain.Check) {
-	h.t.Helper()
-	c := h.submitAndRun(clientA, h.create(clientA, person()).ID)
-	return c, h.identityCheck(c.ID)
+func submitAsync(t *testing.T, h *kyctest.Bundle) (*domain.Customer, domain.Check) {
+	t.Helper()
+	c := kyctest.SubmittedCustomer(t, h, nil)
+	return c, identityCheck(t, h, c.ID)
 }
 
-func (h *harness) identityCheck(customerID string) domain.Check {
-	h.t.Helper()
-	checks, err := h.app.Customers.ListChecks(h.ctx, clientA, customerID)
+func identityCheck(t *testing.T, h *kyctest.Bundle, customerID string) domain.Check {
+	t.Helper()
+	checks, err := h.App.Customers.ListChecks(h.Ctx, kyctest.Client, customerID)
 	if err != nil {
-		h.t.Fatal(err)
+		t.Fatal(err)
 	}
 	for _, ch := range checks {
 		if ch.Type == domain.CheckIdentity {
 			return ch
 		}
 	}
-	h.t.Fatal("no identity check")
+	t.Fatal("no identity check")
 	return domain.Check{}
 }
 
-func (h *harness) checkEvents(checkID string) []domain.AuditEvent {
-	h.t.Helper()
-	evs, err := h.store.Audit().List(h.ctx, store.AuditFilter{EntityType: "check", EntityID: checkID})
+func checkEvents(t *testing.T, h *kyctest.Bundle, checkID string) []domain.AuditEvent {
+	t.Helper()
+	evs, err := h.Store.Audit().List(h.Ctx, store.AuditFilter{EntityType: "check", EntityID: checkID})
 	if err != nil {
-		h.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return evs
 }
 
-func (h *harness) customer(id string) *domain.Customer {
-	h.t.Helper()
-	c, err := h.app.Customers.Get(h.ctx, clientA, id)
+func customer(t *testing.T, h *kyctest.Bundle, id string) *domain.Customer {
+	t.Helper()
+	c, err := h.App.Customers.Get(h.Ctx, kyctest.Client, id)
 	if err != nil {
-		h.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return c
 }
@@ -136,8 +103,8 @@ func (h *harness) customer(id string) *domain.Customer {
 // nothing.
 func TestAsyncIdentityCheckCompletes(t *testing.T) {
 	t.Parallel()
-	asyncEngines(t, func(t *testing.T, h *harness, p *asyncProvider) {
-		c, chk := h.submitAsync()
+	asyncEngines(t, func(t *testing.T, h *kyctest.Bundle, p *asyncProvider) {
+		c, chk := submitAsync(t, h)
 		if c.Status != domain.StatusSubmitted {
 			t.Fatalf("customer %s while identity is pending, want submitted", c.Status)
 		}
@@ -152,13 +119,13 @@ func TestAsyncIdentityCheckCompletes(t *testing.T) {
 		if err := json.Unmarshal(chk.Details, &det); err != nil || det["provider_reference"] != "ref-"+chk.ID {
 			t.Fatalf("pending details %s (%v)", chk.Details, err)
 		}
-		evs := h.checkEvents(chk.ID)
+		evs := checkEvents(t, h, chk.ID)
 		if len(evs) != 1 || evs[0].Action != "check.pending" || meta(t, evs[0])["provider_reference"] != "ref-"+chk.ID {
 			t.Fatalf("audit of the pending check: %+v", evs)
 		}
 
 		// A retried job does not hand the check to the provider again.
-		if err := h.app.Checks.Run(h.ctx, chk.ID, 2); err != nil {
+		if err := h.App.Checks.Run(h.Ctx, chk.ID, 2); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(p.calls()); n != 1 {
@@ -167,11 +134,11 @@ func TestAsyncIdentityCheckCompletes(t *testing.T) {
 
 		done := app.CompleteInput{CheckID: chk.ID, Provider: "fake-async", Reference: "ref-" + chk.ID,
 			Status: domain.CheckPassed, Summary: "Document and selfie match.", Details: map[string]string{"score": "0.98"}}
-		applied, err := h.app.Checks.Complete(h.ctx, callback, done)
+		applied, err := h.App.Checks.Complete(h.Ctx, callback, done)
 		if err != nil || !applied {
 			t.Fatalf("complete: %v, %v", applied, err)
 		}
-		chk = h.identityCheck(c.ID)
+		chk = identityCheck(t, h, c.ID)
 		if chk.Status != domain.CheckPassed || chk.Summary != "Document and selfie match." || chk.FinishedAt == nil || chk.Provider != "fake-async" {
 			t.Fatalf("completed check %+v", chk)
 		}
@@ -180,15 +147,15 @@ func TestAsyncIdentityCheckCompletes(t *testing.T) {
 			t.Fatalf("completed details %s (%v)", chk.Details, err)
 		}
 		// The policy ran: a clean low-risk customer is approved.
-		if got := h.customer(c.ID); got.Status != domain.StatusApproved || got.NextReviewAt == nil {
+		if got := customer(t, h, c.ID); got.Status != domain.StatusApproved || got.NextReviewAt == nil {
 			t.Fatalf("customer %s after the result, want approved", got.Status)
 		}
-		evs = h.checkEvents(chk.ID)
+		evs = checkEvents(t, h, chk.ID)
 		if len(evs) != 2 || evs[1].Action != "check.completed" || evs[1].Actor != "system:identity-callback:fake-async" ||
 			meta(t, evs[1])["status"] != "passed" || meta(t, evs[1])["provider_reference"] != "ref-"+chk.ID {
 			t.Fatalf("audit of the completion: %+v", evs)
 		}
-		before, err := h.store.Audit().List(h.ctx, store.AuditFilter{})
+		before, err := h.Store.Audit().List(h.Ctx, store.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,25 +164,25 @@ func TestAsyncIdentityCheckCompletes(t *testing.T) {
 		for _, again := range []domain.CheckStatus{domain.CheckPassed, domain.CheckFailed} {
 			in := done
 			in.Status, in.Summary = again, "Changed my mind."
-			applied, err := h.app.Checks.Complete(h.ctx, callback, in)
+			applied, err := h.App.Checks.Complete(h.Ctx, callback, in)
 			if err != nil || applied {
 				t.Fatalf("repeated completion (%s): applied %v, %v", again, applied, err)
 			}
 		}
-		if got := h.identityCheck(c.ID); got.Status != domain.CheckPassed || got.Summary != "Document and selfie match." {
+		if got := identityCheck(t, h, c.ID); got.Status != domain.CheckPassed || got.Summary != "Document and selfie match." {
 			t.Fatalf("check changed by a repeated result: %+v", got)
 		}
-		if got := h.customer(c.ID); got.Status != domain.StatusApproved {
+		if got := customer(t, h, c.ID); got.Status != domain.StatusApproved {
 			t.Fatalf("customer changed by a repeated result: %s", got.Status)
 		}
-		after, err := h.store.Audit().List(h.ctx, store.AuditFilter{})
+		after, err := h.Store.Audit().List(h.Ctx, store.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(after) != len(before) {
 			t.Fatalf("a repeated result wrote %d audit events", len(after)-len(before))
 		}
-		if res := h.verifyChain(); !res.OK {
+		if res := h.VerifyAudit(); !res.OK {
 			t.Fatalf("audit chain broken: %+v", res)
 		}
 	})
@@ -225,18 +192,18 @@ func TestAsyncIdentityCheckCompletes(t *testing.T) {
 // customer moves to review with an onboarding case.
 func TestAsyncIdentityNeedsReviewOpensCase(t *testing.T) {
 	t.Parallel()
-	asyncEngines(t, func(t *testing.T, h *harness, _ *asyncProvider) {
-		c, chk := h.submitAsync()
-		applied, err := h.app.Checks.Complete(h.ctx, callback, app.CompleteInput{
+	asyncEngines(t, func(t *testing.T, h *kyctest.Bundle, _ *asyncProvider) {
+		c, chk := submitAsync(t, h)
+		applied, err := h.App.Checks.Complete(h.Ctx, callback, app.CompleteInput{
 			CheckID: chk.ID, Provider: "fake-async", Status: domain.CheckNeedsReview, Summary: "Selfie does not match the document photo.",
 		})
 		if err != nil || !applied {
 			t.Fatalf("complete: %v, %v", applied, err)
 		}
-		if got := h.customer(c.ID); got.Status != domain.StatusInReview {
+		if got := customer(t, h, c.ID); got.Status != domain.StatusInReview {
 			t.Fatalf("customer %s, want in_review", got.Status)
 		}
-		if cs := h.openCase(c.ID); cs.Kind != domain.CaseOnboarding || cs.Status != domain.CaseOpen {
+		if cs := kyctest.OpenCase(t, h, c.ID); cs.Kind != domain.CaseOnboarding || cs.Status != domain.CaseOpen {
 			t.Fatalf("case %+v", cs)
 		}
 	})
@@ -246,8 +213,8 @@ func TestAsyncIdentityNeedsReviewOpensCase(t *testing.T) {
 // system, are refused and change nothing.
 func TestAsyncIdentityCompleteRefusals(t *testing.T) {
 	t.Parallel()
-	asyncEngines(t, func(t *testing.T, h *harness, _ *asyncProvider) {
-		c, chk := h.submitAsync()
+	asyncEngines(t, func(t *testing.T, h *kyctest.Bundle, _ *asyncProvider) {
+		c, chk := submitAsync(t, h)
 		ok := app.CompleteInput{CheckID: chk.ID, Provider: "fake-async", Status: domain.CheckPassed, Summary: "Verified."}
 		with := func(mut func(*app.CompleteInput)) app.CompleteInput {
 			in := ok
@@ -255,7 +222,7 @@ func TestAsyncIdentityCompleteRefusals(t *testing.T) {
 			return in
 		}
 		var screeningID string
-		checks, err := h.app.Customers.ListChecks(h.ctx, clientA, c.ID)
+		checks, err := h.App.Customers.ListChecks(h.Ctx, kyctest.Client, c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -270,8 +237,8 @@ func TestAsyncIdentityCompleteRefusals(t *testing.T) {
 			in    app.CompleteInput
 			code  domain.ErrorCode
 		}{
-			{"an API client", clientA, ok, domain.ECodeForbidden},
-			{"another tenant", otherTenant, ok, domain.ECodeForbidden},
+			{"an API client", kyctest.Client, ok, domain.ECodeForbidden},
+			{"another tenant", kyctest.Outsider, ok, domain.ECodeForbidden},
 			{"another provider", callback, with(func(in *app.CompleteInput) { in.Provider = "document" }), domain.ECodeNotFound},
 			{"another reference", callback, with(func(in *app.CompleteInput) { in.Reference = "ref-forged" }), domain.ECodeConflict},
 			{"an unknown check", callback, with(func(in *app.CompleteInput) { in.CheckID = "chk_unknown" }), domain.ECodeNotFound},
@@ -282,20 +249,20 @@ func TestAsyncIdentityCompleteRefusals(t *testing.T) {
 			{"no check", callback, with(func(in *app.CompleteInput) { in.CheckID = "" }), domain.ECodeInvalid},
 		}
 		for _, tt := range tests {
-			applied, err := h.app.Checks.Complete(h.ctx, tt.actor, tt.in)
+			applied, err := h.App.Checks.Complete(h.Ctx, tt.actor, tt.in)
 			if applied || domain.ErrCode(err) != tt.code {
 				t.Errorf("%s: applied %v, error %v, want %s", tt.name, applied, err, tt.code)
 			}
 		}
-		_, err = h.app.Checks.Complete(h.ctx, callback, with(func(in *app.CompleteInput) { in.Status, in.Summary, in.CheckID = "", "", "" }))
+		_, err = h.App.Checks.Complete(h.Ctx, callback, with(func(in *app.CompleteInput) { in.Status, in.Summary, in.CheckID = "", "", "" }))
 		var de *domain.Error
 		if !asDomainError(err, &de) || len(de.Fields) != 3 {
 			t.Fatalf("want the three bad fields named, got %v", err)
 		}
-		if got := h.identityCheck(c.ID); got.Status != domain.CheckPending {
+		if got := identityCheck(t, h, c.ID); got.Status != domain.CheckPending {
 			t.Fatalf("refused results changed the check: %+v", got)
 		}
-		if got := h.customer(c.ID); got.Status != domain.StatusSubmitted {
+		if got := customer(t, h, c.ID); got.Status != domain.StatusSubmitted {
 			t.Fatalf("refused results changed the customer: %s", got.Status)
 		}
 	})
@@ -305,15 +272,15 @@ func TestAsyncIdentityCompleteRefusals(t *testing.T) {
 // run) is refused with a conflict, so the sender retries.
 func TestAsyncIdentityCompleteBeforeHandOver(t *testing.T) {
 	t.Parallel()
-	asyncEngines(t, func(t *testing.T, h *harness, p *asyncProvider) {
-		c := h.create(clientA, person())
-		if _, err := h.app.Customers.Submit(h.ctx, clientA, c.ID); err != nil {
+	asyncEngines(t, func(t *testing.T, h *kyctest.Bundle, p *asyncProvider) {
+		c := kyctest.Customer(t, h, nil)
+		if _, err := h.App.Customers.Submit(h.Ctx, kyctest.Client, c.ID); err != nil {
 			t.Fatal(err)
 		}
-		h.queue.take()
-		chk := h.identityCheck(c.ID)
-		_, err := h.app.Checks.Complete(h.ctx, callback, app.CompleteInput{CheckID: chk.ID, Provider: "fake-async", Status: domain.CheckPassed, Summary: "Verified."})
-		wantCode(t, err, domain.ECodeConflict)
+		h.Queue.Take()
+		chk := identityCheck(t, h, c.ID)
+		_, err := h.App.Checks.Complete(h.Ctx, callback, app.CompleteInput{CheckID: chk.ID, Provider: "fake-async", Status: domain.CheckPassed, Summary: "Verified."})
+		kyctest.WantCode(t, err, domain.ECodeConflict)
 		if len(p.calls()) != 0 {
 			t.Fatal("provider called")
 		}
@@ -324,18 +291,18 @@ func TestAsyncIdentityCompleteBeforeHandOver(t *testing.T) {
 // later: the check fails (and is retried) instead of waiting forever.
 func TestAsyncIdentityPendingNeedsReference(t *testing.T) {
 	t.Parallel()
-	asyncEngines(t, func(t *testing.T, h *harness, p *asyncProvider) {
+	asyncEngines(t, func(t *testing.T, h *kyctest.Bundle, p *asyncProvider) {
 		p.noRef = true
-		c := h.create(clientA, person())
-		if _, err := h.app.Customers.Submit(h.ctx, clientA, c.ID); err != nil {
+		c := kyctest.Customer(t, h, nil)
+		if _, err := h.App.Customers.Submit(h.Ctx, kyctest.Client, c.ID); err != nil {
 			t.Fatal(err)
 		}
-		h.queue.take()
-		chk := h.identityCheck(c.ID)
-		if err := h.app.Checks.Run(h.ctx, chk.ID, 1); err == nil {
+		h.Queue.Take()
+		chk := identityCheck(t, h, c.ID)
+		if err := h.App.Checks.Run(h.Ctx, chk.ID, 1); err == nil {
 			t.Fatal("pending without a reference accepted")
 		}
-		if got := h.identityCheck(c.ID); got.Status != domain.CheckPending || got.Provider != "" {
+		if got := identityCheck(t, h, c.ID); got.Status != domain.CheckPending || got.Provider != "" {
 			t.Fatalf("check recorded: %+v", got)
 		}
 	})
@@ -346,20 +313,20 @@ func TestAsyncIdentityPendingNeedsReference(t *testing.T) {
 // a late result changes nothing.
 func TestAsyncIdentityExpires(t *testing.T) {
 	t.Parallel()
-	asyncEngines(t, func(t *testing.T, h *harness, _ *asyncProvider) {
-		old, oldChk := h.submitAsync()
-		h.advance(2 * time.Hour)
-		young, youngChk := h.submitAsync()
-		h.advance(30 * time.Minute)
+	asyncEngines(t, func(t *testing.T, h *kyctest.Bundle, _ *asyncProvider) {
+		old, oldChk := submitAsync(t, h)
+		h.Advance(2 * time.Hour)
+		young, youngChk := submitAsync(t, h)
+		h.Advance(30 * time.Minute)
 
-		if _, err := h.app.Checks.ExpirePending(h.ctx, 0); err == nil {
+		if _, err := h.App.Checks.ExpirePending(h.Ctx, 0); err == nil {
 			t.Fatal("a zero timeout accepted")
 		}
-		n, err := h.app.Checks.ExpirePending(h.ctx, time.Hour)
+		n, err := h.App.Checks.ExpirePending(h.Ctx, time.Hour)
 		if err != nil || n != 1 {
 			t.Fatalf("expired %d (%v), want 1", n, err)
 		}
-		got := h.identityCheck(old.ID)
+		got := identityCheck(t, h, old.ID)
 		if got.Status != domain.CheckNeedsReview || got.Provider != "fake-async" || got.FinishedAt == nil {
 			t.Fatalf("expired check %+v", got)
 		}
@@ -367,33 +334,33 @@ func TestAsyncIdentityExpires(t *testing.T) {
 		if err := json.Unmarshal(got.Details, &det); err != nil || det["provider_reference"] != "ref-"+oldChk.ID {
 			t.Fatalf("expired check lost its reference: %s (%v)", got.Details, err)
 		}
-		evs := h.checkEvents(oldChk.ID)
+		evs := checkEvents(t, h, oldChk.ID)
 		if last := evs[len(evs)-1]; last.Action != "check.completed" || last.Actor != "system:identity-timeout" || meta(t, last)["status"] != "needs_review" {
 			t.Fatalf("audit of the expiry: %+v", last)
 		}
-		if c := h.customer(old.ID); c.Status != domain.StatusInReview {
+		if c := customer(t, h, old.ID); c.Status != domain.StatusInReview {
 			t.Fatalf("customer %s after the timeout, want in_review", c.Status)
 		}
-		h.openCase(old.ID)
-		if got := h.identityCheck(young.ID); got.Status != domain.CheckPending {
+		kyctest.OpenCase(t, h, old.ID)
+		if got := identityCheck(t, h, young.ID); got.Status != domain.CheckPending {
 			t.Fatalf("young check expired: %+v", got)
 		}
-		if n, err := h.app.Checks.ExpirePending(h.ctx, time.Hour); err != nil || n != 0 {
+		if n, err := h.App.Checks.ExpirePending(h.Ctx, time.Hour); err != nil || n != 0 {
 			t.Fatalf("second run expired %d (%v)", n, err)
 		}
 		// A late result for the expired check changes nothing.
-		applied, err := h.app.Checks.Complete(h.ctx, callback, app.CompleteInput{CheckID: oldChk.ID, Provider: "fake-async", Status: domain.CheckPassed, Summary: "Verified."})
+		applied, err := h.App.Checks.Complete(h.Ctx, callback, app.CompleteInput{CheckID: oldChk.ID, Provider: "fake-async", Status: domain.CheckPassed, Summary: "Verified."})
 		if err != nil || applied {
 			t.Fatalf("late result: applied %v, %v", applied, err)
 		}
-		if got := h.identityCheck(old.ID); got.Status != domain.CheckNeedsReview {
+		if got := identityCheck(t, h, old.ID); got.Status != domain.CheckNeedsReview {
 			t.Fatalf("late result changed the check: %+v", got)
 		}
 		// The young one still completes normally.
-		if applied, err := h.app.Checks.Complete(h.ctx, callback, app.CompleteInput{CheckID: youngChk.ID, Provider: "fake-async", Status: domain.CheckPassed, Summary: "Verified."}); err != nil || !applied {
+		if applied, err := h.App.Checks.Complete(h.Ctx, callback, app.CompleteInput{CheckID: youngChk.ID, Provider: "fake-async", Status: domain.CheckPassed, Summary: "Verified."}); err != nil || !applied {
 			t.Fatalf("young result: %v, %v", applied, err)
 		}
-		if c := h.customer(young.ID); c.Status != domain.StatusApproved {
+		if c := customer(t, h, young.ID); c.Status != domain.StatusApproved {
 			t.Fatalf("young customer %s, want approved", c.Status)
 		}
 	})

@@ -3,24 +3,23 @@ package app_test
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/screening/listsync"
 )
 
 func TestListSync(t *testing.T) {
 	t.Parallel()
-	engines(t, func(t *testing.T, h *harness) {
+	kyctest.OnEachEngine(t, func(t *testing.T, h *kyctest.Bundle) {
 		var truncate atomic.Bool
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			b, err := os.ReadFile(filepath.Join("testdata", "ofac", strings.TrimPrefix(r.URL.Path, "/")))
-			if err != nil {
+			b, ok := kyctest.OFACFile(strings.TrimPrefix(r.URL.Path, "/"))
+			if !ok {
 				http.NotFound(w, r)
 				return
 			}
@@ -40,32 +39,32 @@ func TestListSync(t *testing.T) {
 		}}
 		f := &listsync.Fetcher{Client: srv.Client()}
 
-		res, err := h.app.Screening.Sync(h.ctx, operatorA, f, src, false)
+		res, err := h.App.Screening.Sync(h.Ctx, kyctest.Operator, f, src, false)
 		if err != nil || res.Import == nil || res.Import.Snapshot.EntityCount != 3 {
 			t.Fatalf("first sync: %+v %v", res, err)
 		}
 		first := res.Import.Snapshot.ID
-		res, err = h.app.Screening.Sync(h.ctx, operatorA, f, src, false)
+		res, err = h.App.Screening.Sync(h.Ctx, kyctest.Operator, f, src, false)
 		if err != nil || !res.NotModified {
 			t.Fatalf("second sync should be not modified: %+v %v", res, err)
 		}
 		truncate.Store(true)
-		if _, err := h.app.Screening.Sync(h.ctx, operatorA, f, src, false); err == nil {
+		if _, err := h.App.Screening.Sync(h.Ctx, kyctest.Operator, f, src, false); err == nil {
 			t.Fatal("a truncated download was accepted")
 		}
-		snaps, err := h.app.Screening.Snapshots(h.ctx, clientA)
+		snaps, err := h.App.Screening.Snapshots(h.Ctx, kyctest.Client)
 		if err != nil || len(snaps) != 1 || snaps[0].ID != first {
 			t.Fatalf("the list in use changed after a bad download: %+v", snaps)
 		}
 		// Screening still works on the good snapshot.
-		out, err := h.app.Screening.Screen(h.ctx, clientA, screeningQuery("Kim Jong Un"))
+		out, err := h.App.Screening.Screen(h.Ctx, kyctest.Client, screeningQuery("Kim Jong Un"))
 		if err != nil || len(out.Matches) == 0 {
 			t.Fatalf("screen after failed sync: %+v %v", out, err)
 		}
 		// Only operators may sync.
-		_, err = h.app.Screening.Sync(h.ctx, clientA, f, src, false)
-		wantCode(t, err, domain.ECodeForbidden)
-		results, err := h.app.Screening.SyncAll(h.ctx, operatorA, f, []listsync.Source{src}, false)
+		_, err = h.App.Screening.Sync(h.Ctx, kyctest.Client, f, src, false)
+		kyctest.WantCode(t, err, domain.ECodeForbidden)
+		results, err := h.App.Screening.SyncAll(h.Ctx, kyctest.Operator, f, []listsync.Source{src}, false)
 		if err == nil || len(results) != 1 || results[0].Error == "" {
 			t.Fatalf("SyncAll should report the failure: %+v %v", results, err)
 		}

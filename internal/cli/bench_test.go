@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -20,7 +19,7 @@ import (
 
 	"github.com/kyc-platform/kyc/internal/config"
 	"github.com/kyc-platform/kyc/internal/domain"
-	"github.com/kyc-platform/kyc/internal/screening/lists"
+	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/store/storetest"
 	"github.com/kyc-platform/kyc/internal/store/testdb"
@@ -89,16 +88,7 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 
 	// A loaded list, so that clean customers are screened and approved
 	// automatically (with none, each would go to a person).
-	var files []lists.File
-	for _, n := range []string{"sdn.csv", "alt.csv", "add.csv"} {
-		f, err := os.Open(filepath.Join("..", "app", "testdata", "ofac", n))
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer f.Close()
-		files = append(files, lists.File{Name: n, R: f})
-	}
-	if _, err := sys.app.Screening.Import(ctx, domain.Actor{Type: domain.ActorSystem, ID: "bench"}, "ofac_sdn", files); err != nil {
+	if _, err := sys.app.Screening.Import(ctx, domain.Actor{Type: domain.ActorSystem, ID: "bench"}, "ofac_sdn", kyctest.OFACFiles()); err != nil {
 		b.Fatal(err)
 	}
 	cl, err := sys.app.Clients.Create(ctx, domain.Actor{Type: domain.ActorSystem, ID: "bench"}, "bench", "all")

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kyc-platform/kyc/internal/kyctest"
 )
 
 // runCLI runs the command line in-process against a data directory.
@@ -25,10 +27,9 @@ func runCLI(t *testing.T, dir string, args ...string) (string, string, int) {
 	return out.String(), errb.String(), code
 }
 
-var fixture = filepath.Join("..", "app", "testdata", "ofac")
-
 func TestUsageAndExitCodes(t *testing.T) {
 	t.Parallel()
+	fixture := kyctest.OFACDir(t)
 	dir := t.TempDir()
 	tests := []struct {
 		args []string
@@ -83,6 +84,7 @@ func TestOperatorCommands(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &cl) != nil || cl.ClientSecret == "" || len(cl.Scopes) != 2 {
 		t.Fatalf("client create: %d %s", code, out)
 	}
+	fixture := kyctest.OFACDir(t)
 	args := []string{"lists", "import", "--source", "ofac_sdn", "--json", filepath.Join(fixture, "sdn.csv"), filepath.Join(fixture, "alt.csv"), filepath.Join(fixture, "add.csv")}
 	out, _, code = runCLI(t, dir, args...)
 	if code != 0 || !strings.Contains(out, `"entity_count": 3`) {
@@ -127,6 +129,7 @@ func TestOperatorCommands(t *testing.T) {
 
 func TestListsSync(t *testing.T) {
 	t.Parallel()
+	fixture := kyctest.OFACDir(t)
 	srv := httptest.NewServer(http.FileServer(http.Dir(fixture)))
 	defer srv.Close()
 	dir := t.TempDir()

@@ -3,8 +3,6 @@ package jobs_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,16 +14,11 @@ import (
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/jobs"
-	"github.com/kyc-platform/kyc/internal/risk"
-	"github.com/kyc-platform/kyc/internal/screening/lists"
+	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/store/testdb"
-	"github.com/kyc-platform/kyc/internal/vault"
 	"github.com/kyc-platform/kyc/internal/verify"
-	"github.com/kyc-platform/kyc/internal/verify/phone"
 )
-
-var client = domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_jobs", Tenant: "acme", Scopes: []string{"customers:read", "customers:write", "cases:read", "cases:write"}}
 
 // provider wraps the document provider: it can fail every call, or block
 // each call until released.
@@ -84,26 +77,31 @@ func (r *recorder) count(key string) int {
 }
 
 type harness struct {
+	*kyctest.Bundle
 	t        *testing.T
-	ctx      context.Context
-	store    store.Store
-	crypt    *vault.Vault
 	provider *provider
 	metrics  *recorder
 }
 
+// setup builds the harness bundle on real time (River schedules on it)
+// with the wrapped document provider.
 func setup(t *testing.T, engine string) *harness {
 	t.Helper()
-	st := testdb.Open(t, engine)
-	v, err := vault.LoadOrCreate(vault.GenerateKey(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := &provider{real: verify.NewDocument(verify.DocumentOptions{MinAge: 18})}
 	return &harness{
-		t: t, ctx: context.Background(), store: st, crypt: v,
-		provider: &provider{real: verify.NewDocument(verify.DocumentOptions{MinAge: 18})},
+		Bundle:   kyctest.New(t, kyctest.WithEngine(engine), kyctest.WithRealTime(), kyctest.WithIdentity(p)),
+		t:        t,
+		provider: p,
 		metrics:  &recorder{outcomes: map[string]int{}},
 	}
+}
+
+// newApp returns an application over the harness store that enqueues its
+// checks through r, as a kyc process does.
+func (h *harness) newApp(r *jobs.Runner) *app.App {
+	d := h.Deps()
+	d.Enqueue = r
+	return app.New(d)
 }
 
 // start builds a working runner and an app that enqueues through it, and
@@ -111,26 +109,16 @@ func setup(t *testing.T, engine string) *harness {
 func (h *harness) start(maxAttempts int) (*jobs.Runner, *app.App) {
 	h.t.Helper()
 	r, err := jobs.New(jobs.Options{
-		Store: h.store, PGPool: testdb.PGPool(h.store), Workers: 4, MaxAttempts: maxAttempts,
+		Store: h.Store, PGPool: testdb.PGPool(h.Store), Workers: 4, MaxAttempts: maxAttempts,
 		FetchPollInterval: 20 * time.Millisecond, RetryBase: 10 * time.Millisecond, Metrics: h.metrics,
 	})
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	model, err := risk.Default()
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	a := app.New(app.Deps{
-		Store: h.store, Crypt: h.crypt, Enqueue: r, Identity: h.provider, Risk: model,
-		Policy: app.Policy{
-			AutoApprove: map[domain.RiskRating]bool{domain.RiskLow: true}, MinAge: 18,
-			CaseSLA: 5 * 24 * time.Hour, HitSLA: 24 * time.Hour, PhoneCheck: phone.Validate,
-		},
-	})
+	a := h.newApp(r)
 	r.SetApp(a)
 	h.loadLists(a)
-	if err := r.Start(h.ctx); err != nil {
+	if err := r.Start(h.Ctx); err != nil {
 		h.t.Fatal(err)
 	}
 	h.t.Cleanup(func() {
@@ -144,32 +132,16 @@ func (h *harness) start(maxAttempts int) (*jobs.Runner, *app.App) {
 // engines runs fn on both River drivers: riversqlite, and riverdatabasesql
 // with the pgx listener.
 func engines(t *testing.T, fn func(t *testing.T, h *harness)) {
-	for _, e := range testdb.Engines() {
-		t.Run(e, func(t *testing.T) {
-			t.Parallel()
-			fn(t, setup(t, e))
-		})
-	}
-}
-
-func person() domain.CustomerData {
-	return domain.CustomerData{FaceToFace: true, Individual: &domain.Person{
-		GivenNames: "Anna Maria", FamilyName: "Eriksson", BirthDate: "1990-08-12", Nationality: "SE",
-		Email: "anna.eriksson@example.com", Phone: "+46701234567",
-		Address:    &domain.Address{Line1: "Storgatan 1", City: "Stockholm", PostalCode: "11122", Country: "SE"},
-		Occupation: "Teacher", ExpectedMonthlyVolume: &domain.Money{Amount: 300000, Currency: "EUR"},
-		SourceOfFunds: "Salary",
-		Document:      &domain.IdentityDocument{Type: domain.DocIDCard, Number: "AB1234567", IssuingCountry: "SE", ExpiryDate: "2030-01-01"},
-	}}
+	kyctest.Engines(t, func(t *testing.T, engine string) { fn(t, setup(t, engine)) })
 }
 
 func (h *harness) submit(a *app.App) string {
 	h.t.Helper()
-	c, err := a.Customers.Create(h.ctx, client, app.CreateCustomerInput{Type: domain.CustomerIndividual, Data: person()})
+	c, err := a.Customers.Create(h.Ctx, kyctest.Client, app.CreateCustomerInput{Type: domain.CustomerIndividual, Data: kyctest.Individual()})
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	if _, err := a.Customers.Submit(h.ctx, client, c.ID); err != nil {
+	if _, err := a.Customers.Submit(h.Ctx, kyctest.Client, c.ID); err != nil {
 		h.t.Fatal(err)
 	}
 	return c.ID
@@ -195,7 +167,7 @@ func (h *harness) jobsIn(r *jobs.Runner, state rivertype.JobState, n int) []*riv
 	h.t.Helper()
 	var rows []*rivertype.JobRow
 	waitFor(h.t, "check jobs "+string(state), func() bool {
-		res, err := r.Client().JobList(h.ctx, river.NewJobListParams().Kinds("check").States(state).First(100))
+		res, err := r.Client().JobList(h.Ctx, river.NewJobListParams().Kinds("check").States(state).First(100))
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -211,7 +183,7 @@ func (h *harness) checksDone(a *app.App, customerID string) map[domain.CheckType
 	h.t.Helper()
 	var out map[domain.CheckType]domain.Check
 	waitFor(h.t, "the checks", func() bool {
-		cs, err := a.Customers.ListChecks(h.ctx, client, customerID)
+		cs, err := a.Customers.ListChecks(h.Ctx, kyctest.Client, customerID)
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -233,7 +205,7 @@ func (h *harness) customerSettled(a *app.App, id string) *domain.Customer {
 	var c *domain.Customer
 	waitFor(h.t, "the decision policy", func() bool {
 		var err error
-		c, err = a.Customers.Get(h.ctx, client, id)
+		c, err = a.Customers.Get(h.Ctx, kyctest.Client, id)
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -263,7 +235,7 @@ func TestSubmitRunsAllChecksAndThePolicy(t *testing.T) {
 		if n := h.metrics.count("check/ok"); n != 9 {
 			t.Fatalf("%d check jobs ok, want 9", n)
 		}
-		if res, err := a.Audit.Verify(h.ctx, domain.SystemActor("test")); err != nil || !res.OK {
+		if res, err := a.Audit.Verify(h.Ctx, domain.SystemActor("test")); err != nil || !res.OK {
 			t.Fatalf("audit chain %+v %v", res, err)
 		}
 	})
@@ -293,7 +265,7 @@ func TestFailingCheckEndsInErrorWithACase(t *testing.T) {
 		if c.Status != domain.StatusInReview {
 			t.Fatalf("customer %s, want in_review", c.Status)
 		}
-		cs, _, err := a.Cases.List(h.ctx, client, app.ListCasesInput{CustomerID: id})
+		cs, _, err := a.Cases.List(h.Ctx, kyctest.Client, app.ListCasesInput{CustomerID: id})
 		if err != nil || len(cs) != 1 || cs[0].Kind != domain.CaseOnboarding || !strings.Contains(cs[0].Reason, "identity error") {
 			t.Fatalf("cases %+v %v", cs, err)
 		}
@@ -314,8 +286,8 @@ func TestRolledBackEnqueueNeverRuns(t *testing.T) {
 	engines(t, func(t *testing.T, h *harness) {
 		r, a := h.start(3)
 		errRollback := errors.New("rollback")
-		err := h.store.InTx(h.ctx, func(tx store.Tx) error {
-			if err := r.EnqueueChecks(h.ctx, tx, []string{"chk_rolled_back_1", "chk_rolled_back_2"}); err != nil {
+		err := h.Store.InTx(h.Ctx, func(tx store.Tx) error {
+			if err := r.EnqueueChecks(h.Ctx, tx, []string{"chk_rolled_back_1", "chk_rolled_back_2"}); err != nil {
 				return err
 			}
 			return errRollback
@@ -324,7 +296,7 @@ func TestRolledBackEnqueueNeverRuns(t *testing.T) {
 			t.Fatalf("InTx: %v", err)
 		}
 		// A submit whose transaction fails after enqueueing leaves nothing either.
-		c, err := a.Customers.Create(h.ctx, client, app.CreateCustomerInput{Type: domain.CustomerIndividual, Data: person()})
+		c, err := a.Customers.Create(h.Ctx, kyctest.Client, app.CreateCustomerInput{Type: domain.CustomerIndividual, Data: kyctest.Individual()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,11 +305,11 @@ func TestRolledBackEnqueueNeverRuns(t *testing.T) {
 		id := h.submit(a)
 		h.checksDone(a, id)
 		h.jobsIn(r, rivertype.JobStateCompleted, 3)
-		res, err := r.Client().JobList(h.ctx, river.NewJobListParams().Kinds("check").First(100))
+		res, err := r.Client().JobList(h.Ctx, river.NewJobListParams().Kinds("check").First(100))
 		if err != nil {
 			t.Fatal(err)
 		}
-		checks, _ := a.Customers.ListChecks(h.ctx, client, id)
+		checks, _ := a.Customers.ListChecks(h.Ctx, kyctest.Client, id)
 		want := map[string]bool{}
 		for _, ck := range checks {
 			want[ck.ID] = true
@@ -359,7 +331,7 @@ func TestRolledBackEnqueueNeverRuns(t *testing.T) {
 				t.Fatalf("job %s is not a committed check", j.EncodedArgs)
 			}
 		}
-		if got, _ := a.Customers.Get(h.ctx, client, c.ID); got.Status != domain.StatusDraft {
+		if got, _ := a.Customers.Get(h.Ctx, kyctest.Client, c.ID); got.Status != domain.StatusDraft {
 			t.Fatalf("untouched customer is %s", got.Status)
 		}
 	})
@@ -384,7 +356,7 @@ func TestStopFinishesRunningJobs(t *testing.T) {
 		if err := <-stopped; err != nil {
 			t.Fatalf("Stop: %v", err)
 		}
-		checks, err := a.Customers.ListChecks(h.ctx, client, id)
+		checks, err := a.Customers.ListChecks(h.Ctx, kyctest.Client, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -408,7 +380,7 @@ func TestHardStopLeavesTheJobForTheNextRunner(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel() // the shutdown deadline has already passed
 		_ = r.Stop(ctx)
-		checks, _ := a.Customers.ListChecks(h.ctx, client, id)
+		checks, _ := a.Customers.ListChecks(h.Ctx, kyctest.Client, id)
 		for _, c := range checks {
 			if c.Type == domain.CheckIdentity && c.Status != domain.CheckPending {
 				t.Fatalf("identity check %s after a cancelled job, want pending", c.Status)
@@ -432,23 +404,21 @@ func TestHardStopLeavesTheJobForTheNextRunner(t *testing.T) {
 func TestInsertOnlyRunnerEnqueuesButDoesNotWork(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, h *harness) {
-		r, err := jobs.New(jobs.Options{Store: h.store, PGPool: testdb.PGPool(h.store), Workers: 0})
+		r, err := jobs.New(jobs.Options{Store: h.Store, PGPool: testdb.PGPool(h.Store), Workers: 0})
 		if err != nil {
 			t.Fatal(err)
 		}
-		model, _ := risk.Default()
-		a := app.New(app.Deps{Store: h.store, Crypt: h.crypt, Enqueue: r, Identity: h.provider, Risk: model,
-			Policy: app.Policy{MinAge: 18, PhoneCheck: phone.Validate}})
+		a := h.newApp(r)
 		r.SetApp(a)
-		if err := r.Start(h.ctx); err != nil {
+		if err := r.Start(h.Ctx); err != nil {
 			t.Fatal(err)
 		}
 		id := h.submit(a)
-		res, err := r.Client().JobList(h.ctx, river.NewJobListParams().Kinds("check"))
+		res, err := r.Client().JobList(h.Ctx, river.NewJobListParams().Kinds("check"))
 		if err != nil || len(res.Jobs) != 3 {
 			t.Fatalf("%v jobs enqueued (%v)", res, err)
 		}
-		if err := r.Stop(h.ctx); err != nil {
+		if err := r.Stop(h.Ctx); err != nil {
 			t.Fatal(err)
 		}
 		// A working runner (kyc serve --workers-only) does them.
@@ -474,17 +444,15 @@ func TestPeriodicListSyncRuns(t *testing.T) {
 	engines(t, func(t *testing.T, h *harness) {
 		called := make(chan struct{}, 4)
 		r, err := jobs.New(jobs.Options{
-			Store: h.store, PGPool: testdb.PGPool(h.store), Workers: 2, FetchPollInterval: 50 * time.Millisecond,
+			Store: h.Store, PGPool: testdb.PGPool(h.Store), Workers: 2, FetchPollInterval: 50 * time.Millisecond,
 			ListSync:         func(context.Context) error { called <- struct{}{}; return nil },
 			ListSyncInterval: time.Hour,
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		model, _ := risk.Default()
-		r.SetApp(app.New(app.Deps{Store: h.store, Crypt: h.crypt, Enqueue: r, Identity: h.provider, Risk: model,
-			Policy: app.Policy{MinAge: 18, PhoneCheck: phone.Validate}}))
-		if err := r.Start(h.ctx); err != nil {
+		r.SetApp(h.newApp(r))
+		if err := r.Start(h.Ctx); err != nil {
 			t.Fatal(err)
 		}
 		defer r.Stop(context.Background())
@@ -500,16 +468,7 @@ func TestPeriodicListSyncRuns(t *testing.T) {
 // screening check asks for a person instead of passing.
 func (h *harness) loadLists(a *app.App) {
 	h.t.Helper()
-	var files []lists.File
-	for _, n := range []string{"sdn.csv", "alt.csv", "add.csv"} {
-		f, err := os.Open(filepath.Join("..", "app", "testdata", "ofac", n))
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		defer f.Close()
-		files = append(files, lists.File{Name: n, R: f})
-	}
-	if _, err := a.Screening.Import(h.ctx, domain.Actor{Type: domain.ActorSystem, ID: "cli:test"}, "ofac_sdn", files); err != nil {
+	if _, err := a.Screening.Import(h.Ctx, kyctest.Operator, "ofac_sdn", kyctest.OFACFiles()); err != nil {
 		h.t.Fatalf("import: %v", err)
 	}
 }

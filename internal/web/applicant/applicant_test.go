@@ -10,71 +10,26 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
-	"github.com/kyc-platform/kyc/internal/risk"
-	"github.com/kyc-platform/kyc/internal/store"
-	"github.com/kyc-platform/kyc/internal/store/testdb"
-	"github.com/kyc-platform/kyc/internal/vault"
-	"github.com/kyc-platform/kyc/internal/verify"
-	"github.com/kyc-platform/kyc/internal/verify/phone"
+	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/web"
 	"github.com/kyc-platform/kyc/internal/web/applicant"
 )
 
-type queue struct {
-	mu  sync.Mutex
-	ids []string
-}
-
-func (q *queue) EnqueueChecks(_ context.Context, _ store.Tx, ids []string) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.ids = append(q.ids, ids...)
-	return nil
-}
-
-func (q *queue) take() []string {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	ids := q.ids
-	q.ids = nil
-	return ids
-}
-
-var client = domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_web", Tenant: "acme",
-	Scopes: []string{"customers:read", "customers:write", "cases:read", "cases:write"}}
-
-// env is the applicant pages over a fresh database of one engine.
+// env is the applicant pages over a fresh database of one engine, on
+// real time.
 type env struct {
-	t     *testing.T
-	ctx   context.Context
-	app   *app.App
-	queue *queue
-	srv   *httptest.Server
+	*kyctest.Bundle
+	t   *testing.T
+	srv *httptest.Server
 }
 
 func setup(t *testing.T, engine string, selfService bool) *env {
 	t.Helper()
-	st := testdb.Open(t, engine)
-	v, err := vault.LoadOrCreate(vault.GenerateKey(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	model, err := risk.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, ctx: context.Background(), queue: &queue{}}
-	e.app = app.New(app.Deps{
-		Store: st, Crypt: v, Enqueue: e.queue, Identity: verify.NewDocument(verify.DocumentOptions{MinAge: 18}), Risk: model,
-		Policy: app.Policy{AutoApprove: map[domain.RiskRating]bool{domain.RiskLow: true}, MinAge: 18,
-			CaseSLA: 5 * 24 * time.Hour, HitSLA: 24 * time.Hour, PhoneCheck: phone.Validate, PublicURL: "http://kyc.test"},
-	})
+	e := &env{Bundle: kyctest.New(t, kyctest.WithEngine(engine), kyctest.WithRealTime()), t: t}
 	assets, err := web.NewAssets()
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +38,7 @@ func setup(t *testing.T, engine string, selfService bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := applicant.New(applicant.Deps{App: e.app, Assets: assets, Catalog: cat, SelfService: selfService})
+	h, err := applicant.New(applicant.Deps{App: e.App, Assets: assets, Catalog: cat, SelfService: selfService})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,12 +52,7 @@ func setup(t *testing.T, engine string, selfService bool) *env {
 }
 
 func engines(t *testing.T, selfService bool, fn func(t *testing.T, e *env)) {
-	for _, eng := range testdb.Engines() {
-		t.Run(eng, func(t *testing.T) {
-			t.Parallel()
-			fn(t, setup(t, eng, selfService))
-		})
-	}
+	kyctest.Engines(t, func(t *testing.T, engine string) { fn(t, setup(t, engine, selfService)) })
 }
 
 // browser is a cookie-keeping HTTP client that follows redirects.
@@ -183,22 +133,15 @@ func short(s string) string {
 	return s
 }
 
+// draft creates a draft customer with data for the applicant to complete.
 func (e *env) draft(data domain.CustomerData) *domain.Customer {
 	e.t.Helper()
-	t := domain.CustomerIndividual
-	if data.Business != nil {
-		t = domain.CustomerBusiness
-	}
-	c, err := e.app.Customers.Create(e.ctx, client, app.CreateCustomerInput{Type: t, Data: data})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c
+	return kyctest.Customer(e.t, e.Bundle, &kyctest.CustomerOpts{Data: &data})
 }
 
 func (e *env) link(id string) string {
 	e.t.Helper()
-	l, err := e.app.AccessLinks.Create(e.ctx, client, id)
+	l, err := e.App.AccessLinks.Create(e.Ctx, kyctest.Client, id)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -291,16 +234,12 @@ func TestIndividualFlowFromAccessLink(t *testing.T) {
 		// Steps are closed once submitted.
 		want(t, b.get("/onboarding/step/personal"), 200, "/onboarding/status")
 		// The checks run; the panel stops polling when nothing is pending.
-		for _, id := range e.queue.take() {
-			if err := e.app.Checks.Run(e.ctx, id, 1); err != nil {
-				t.Fatal(err)
-			}
-		}
+		e.RunChecks()
 		p = b.get("/onboarding/status/panel")
 		if p.Status != 200 || strings.Contains(p.Body, "<html") || strings.Contains(p.Body, "In progress") {
 			t.Fatalf("panel after the checks: %d %s", p.Status, short(p.Body))
 		}
-		got, _ := e.app.Customers.Get(e.ctx, client, c.ID)
+		got, _ := e.App.Customers.Get(e.Ctx, kyctest.Client, c.ID)
 		if got.Status == domain.StatusApproved && strings.Contains(p.Body, "hx-trigger") {
 			t.Fatal("an approved status keeps polling")
 		}
@@ -349,7 +288,7 @@ func TestIsolationBetweenCustomers(t *testing.T) {
 		if res.StatusCode != http.StatusForbidden {
 			t.Fatalf("cross-origin POST: %d", res.StatusCode)
 		}
-		if got, _ := e.app.Customers.Get(e.ctx, client, a.ID); got.Data.Individual.GivenNames != "Alice" {
+		if got, _ := e.App.Customers.Get(e.Ctx, kyctest.Client, a.ID); got.Data.Individual.GivenNames != "Alice" {
 			t.Fatal("a cross-origin POST changed data")
 		}
 		// Headers.
@@ -443,19 +382,15 @@ func TestInfoRequestedAnswer(t *testing.T) {
 			PEPDeclared: true, // a declared PEP always goes to a person
 		}}
 		c := e.draft(data)
-		if _, err := e.app.Customers.Submit(e.ctx, client, c.ID); err != nil {
+		if _, err := e.App.Customers.Submit(e.Ctx, kyctest.Client, c.ID); err != nil {
 			t.Fatal(err)
 		}
-		for _, id := range e.queue.take() {
-			if err := e.app.Checks.Run(e.ctx, id, 1); err != nil {
-				t.Fatal(err)
-			}
-		}
-		cases, _, err := e.app.Cases.List(e.ctx, client, app.ListCasesInput{CustomerID: c.ID})
+		e.RunChecks()
+		cases, _, err := e.App.Cases.List(e.Ctx, kyctest.Client, app.ListCasesInput{CustomerID: c.ID})
 		if err != nil || len(cases) == 0 {
 			t.Fatalf("no case: %v", err)
 		}
-		if _, err := e.app.Cases.Decide(e.ctx, client, cases[0].ID, app.DecideInput{Decision: domain.DecisionRequestInfo, Reason: "Please upload a recent utility bill as proof of address."}); err != nil {
+		if _, err := e.App.Cases.Decide(e.Ctx, kyctest.Client, cases[0].ID, app.DecideInput{Decision: domain.DecisionRequestInfo, Reason: "Please upload a recent utility bill as proof of address."}); err != nil {
 			t.Fatal(err)
 		}
 		b := e.browser()
@@ -475,7 +410,7 @@ func TestSelfServiceStartIsRateLimited(t *testing.T) {
 		want(t, e.browser().post("/onboarding/start", url.Values{"type": {"individual"}}), 200, "/onboarding/step/personal", "Step 1 of 6")
 	}
 	want(t, e.browser().post("/onboarding/start", url.Values{"type": {"individual"}}), 429, "", "started several applications")
-	list, _, err := e.app.Customers.List(context.Background(), domain.Actor{Type: domain.ActorSystem, ID: "test"}, app.ListCustomersInput{Limit: 100})
+	list, _, err := e.App.Customers.List(context.Background(), domain.Actor{Type: domain.ActorSystem, ID: "test"}, app.ListCustomersInput{Limit: 100})
 	if err != nil || len(list) != 10 {
 		t.Fatalf("%d drafts created (%v), want 10", len(list), err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/store/testdb"
 	"github.com/kyc-platform/kyc/internal/web/webtest"
 )
@@ -148,9 +149,7 @@ func TestBrowserOnboarding(t *testing.T) {
 	// The checks finish in the background; the page updates itself.
 	go func() {
 		time.Sleep(time.Second)
-		for _, id := range e.queue.take() {
-			_ = e.app.Checks.Run(e.ctx, id, 1)
-		}
+		_, _ = e.Queue.RunAll(e.Ctx, e.App.Checks)
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -166,7 +165,7 @@ func TestBrowserOnboarding(t *testing.T) {
 	shot("10-status-done")
 	status := b.Text(t, "#status-heading")
 	if strings.Contains(status, "Application received") {
-		c, _ := e.app.Customers.Get(e.ctx, client, a.ID)
+		c, _ := e.App.Customers.Get(e.Ctx, kyctest.Client, a.ID)
 		if c.Status == domain.StatusSubmitted {
 			t.Fatalf("status still submitted: %q", status)
 		}

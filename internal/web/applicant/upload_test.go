@@ -6,6 +6,7 @@ import (
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/kyctest"
 )
 
 // A file over the document size limit is refused with the limit named,
@@ -18,12 +19,12 @@ func TestUploadOverTheLimit(t *testing.T) {
 		b := e.browser()
 		want(t, b.get(e.link(c.ID)), 200, "")
 		want(t, b.get("/onboarding/step/upload"), 200, "", "Up to 10 MB.")
-		limit := e.app.Documents.MaxBytes()
+		limit := e.App.Documents.MaxBytes()
 		for _, size := range []int64{limit + 1, limit + 1<<20} {
 			big := append(append([]byte(nil), pngBytes...), bytes.Repeat([]byte{0}, int(size)-len(pngBytes))...)
 			want(t, b.upload("/onboarding/upload", "file", big), 413, "", "The file must not be larger than 10 MB")
 		}
-		docs, err := e.app.Documents.List(e.ctx, client, c.ID)
+		docs, err := e.App.Documents.List(e.Ctx, kyctest.Client, c.ID)
 		if err != nil || len(docs) != 0 {
 			t.Fatalf("stored %d documents (%v)", len(docs), err)
 		}

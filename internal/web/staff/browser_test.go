@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/web/webtest"
 )
 
@@ -32,7 +33,7 @@ func TestBrowserBackOffice(t *testing.T) {
 			chromedp.Click(css("button[type=submit]")))
 		if c.Secret != "" {
 			b.Do(t, chromedp.WaitVisible(css("#code")))
-			b.Do(t, chromedp.SendKeys(css("#code"), e.code(c.Secret)), chromedp.Click(css("main button[type=submit].btn-primary")))
+			b.Do(t, chromedp.SendKeys(css("#code"), e.NextTOTP(c.Secret)), chromedp.Click(css("main button[type=submit].btn-primary")))
 		}
 		b.WaitText(t, "[data-testid=role]", "", 10*time.Second)
 	}
@@ -47,7 +48,7 @@ func TestBrowserBackOffice(t *testing.T) {
 	b.Do(t, chromedp.SendKeys(css("#email"), c.Email), chromedp.SendKeys(css("#password"), c.Password), chromedp.Click(css("button[type=submit]")),
 		chromedp.WaitVisible(css("#code")))
 	shot("signin-code")
-	b.Do(t, chromedp.SendKeys(css("#code"), e.code(c.Secret)), chromedp.Click(css("main button[type=submit].btn-primary")), chromedp.WaitVisible(css("canvas[data-kyc-chart]")))
+	b.Do(t, chromedp.SendKeys(css("#code"), e.NextTOTP(c.Secret)), chromedp.Click(css("main button[type=submit].btn-primary")), chromedp.WaitVisible(css("canvas[data-kyc-chart]")))
 	if got := b.Text(t, "[data-testid=role]"); got != "Analyst" {
 		t.Fatalf("role badge %q", got)
 	}
@@ -88,7 +89,7 @@ func TestBrowserBackOffice(t *testing.T) {
 	b.WaitText(t, "#sec-contact", "andrei@example.com", 10*time.Second)
 
 	// Disposition every hit as a false positive (htmx), then approve.
-	hits, err := e.App.Cases.Hits(context.Background(), operator, e.HitCase.ID)
+	hits, err := e.App.Cases.Hits(context.Background(), kyctest.Operator, e.HitCase.ID)
 	if err != nil || len(hits) == 0 {
 		t.Fatalf("hits %v %v", hits, err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/store"
 )
 
@@ -47,7 +48,7 @@ func TestSignIn(t *testing.T) {
 		}
 		want(t, b.get("/staff/signin/code"), 200, `autocomplete="one-time-code"`)
 		want(t, b.post("/staff/signin/code", url.Values{"code": {"000000"}}, false), http.StatusUnprocessableEntity, "The code is not right", `aria-invalid="true"`)
-		r = b.post("/staff/signin/code", url.Values{"code": {e.code(c.Secret)}}, false)
+		r = b.post("/staff/signin/code", url.Values{"code": {e.NextTOTP(c.Secret)}}, false)
 		if r.Status != http.StatusSeeOther || r.Location != "/staff/" {
 			t.Fatalf("code: %d %s %s", r.Status, r.Location, r.Body)
 		}
@@ -100,7 +101,7 @@ func TestFirstSignInEnrolment(t *testing.T) {
 			t.Fatalf("qr: %d %s", qr.Status, qr.Header.Get("Content-Type"))
 		}
 		want(t, b.post("/staff/signin/enrol", url.Values{"code": {"123456"}}, false), http.StatusUnprocessableEntity, "The code is not right")
-		r = b.post("/staff/signin/enrol", url.Values{"code": {e.code(secret)}}, false)
+		r = b.post("/staff/signin/enrol", url.Values{"code": {e.NextTOTP(secret)}}, false)
 		if r.Location != "/staff/" {
 			t.Fatalf("enrol: %d %s", r.Status, r.Location)
 		}
@@ -201,7 +202,7 @@ func TestSearchAndReveal(t *testing.T) {
 		r := b.post("/staff/customers/"+e.HitCustomer.ID+"/reveal", url.Values{"section": {"contact"}}, true)
 		want(t, r, 200, "andrei@example.com", "revealed")
 		want(t, b.post("/staff/customers/"+e.HitCustomer.ID+"/reveal", url.Values{"section": {"bogus"}}, true), http.StatusUnprocessableEntity)
-		evs, err := e.App.Audit.ListEvents(context.Background(), operator, store.AuditFilter{EntityType: "customer", EntityID: e.HitCustomer.ID})
+		evs, err := e.App.Audit.ListEvents(context.Background(), kyctest.Operator, store.AuditFilter{EntityType: "customer", EntityID: e.HitCustomer.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -228,7 +229,7 @@ func TestDecisions(t *testing.T) {
 	engines(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		an, an2, ml, au := e.signIn("analyst"), e.signIn("analyst2"), e.signIn("mlro"), e.signIn("auditor")
-		hits, err := e.App.Cases.Hits(ctx, operator, e.HitCase.ID)
+		hits, err := e.App.Cases.Hits(ctx, kyctest.Operator, e.HitCase.ID)
 		if err != nil || len(hits) == 0 {
 			t.Fatalf("hits: %v %v", hits, err)
 		}
@@ -264,7 +265,7 @@ func TestDecisions(t *testing.T) {
 		if r.Location != pepURL+"?done=decided" {
 			t.Fatalf("second approval: %d %s %s", r.Status, r.Location, trim(r.Body))
 		}
-		cs, _ := e.App.Cases.Get(ctx, operator, e.PEPCase.ID)
+		cs, _ := e.App.Cases.Get(ctx, kyctest.Operator, e.PEPCase.ID)
 		if cs.Status != domain.CaseClosed || cs.Outcome != domain.DecisionApprove {
 			t.Fatalf("case after second approval: %+v", cs)
 		}

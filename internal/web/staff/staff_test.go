@@ -1,7 +1,6 @@
 package staff_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,142 +8,54 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/kyc-platform/kyc/internal/app"
-	"github.com/kyc-platform/kyc/internal/auth"
+	"github.com/kyc-platform/kyc/internal/app/inline"
 	"github.com/kyc-platform/kyc/internal/domain"
-	"github.com/kyc-platform/kyc/internal/risk"
-	"github.com/kyc-platform/kyc/internal/screening/lists"
-	"github.com/kyc-platform/kyc/internal/store"
-	"github.com/kyc-platform/kyc/internal/store/testdb"
-	"github.com/kyc-platform/kyc/internal/vault"
-	"github.com/kyc-platform/kyc/internal/verify"
-	"github.com/kyc-platform/kyc/internal/verify/phone"
+	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/web"
 	"github.com/kyc-platform/kyc/internal/web/staff"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(time.Millisecond)
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-type queue struct {
-	mu  sync.Mutex
-	ids []string
-}
-
-func (q *queue) EnqueueChecks(_ context.Context, _ store.Tx, ids []string) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.ids = append(q.ids, ids...)
-	return nil
-}
-
-// cred is a staff user of the fixture.
-type cred struct {
-	Email, Password, Secret string
-	User                    app.User
-}
-
 // env is a running back office on one engine with users of every role and
 // two customers with open cases.
 type env struct {
+	*kyctest.Bundle
 	t     *testing.T
-	App   *app.App
-	Clock *clock
 	Srv   *httptest.Server
-	Users map[string]cred // by role; "analyst2" is a second analyst
+	Users map[string]kyctest.StaffCred // by role; "analyst2" is a second analyst
 	// HitCase has an open screening hit (Andrei Zakharov, standard risk);
 	// PEPCase needs four eyes (declared PEP, high risk).
 	HitCase, PEPCase domain.Case
 	HitCustomer      *domain.Customer
 }
 
-var operator = domain.SystemActor("cli:test")
-
+// setup builds the fixture: no automatic approval, the OFAC fixture
+// loaded, staff users of every role (analyst, mlro and admin enrolled in
+// TOTP), and the two cases.
 func setup(t *testing.T, engine string) *env {
 	t.Helper()
-	st := testdb.Open(t, engine)
-	v, err := vault.LoadOrCreate(vault.GenerateKey(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	model, err := risk.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ck := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	q := &queue{}
-	a := app.New(app.Deps{
-		Store: st, Crypt: v, Enqueue: q, Identity: verify.NewDocument(verify.DocumentOptions{MinAge: 18}), Risk: model,
-		Policy: app.Policy{MinAge: 18, CaseSLA: 5 * 24 * time.Hour, HitSLA: 24 * time.Hour, PhoneCheck: phone.Validate},
-		Now:    ck.Now,
-	})
-	e := &env{t: t, App: a, Clock: ck, Users: map[string]cred{}}
-	ctx := context.Background()
+	b := kyctest.New(t, kyctest.WithEngine(engine), kyctest.WithPolicy(func(p *app.Policy) {
+		p.AutoApprove, p.PublicURL = nil, ""
+	}))
+	e := &env{Bundle: b, t: t, Users: map[string]kyctest.StaffCred{}}
 	for _, role := range []string{"analyst", "analyst2", "mlro", "auditor", "admin"} {
 		r := strings.TrimSuffix(role, "2")
-		c := cred{Email: role + "@bank.example", Password: "correct horse " + role}
-		nu, err := a.Users.Create(ctx, operator, app.CreateUserInput{Email: c.Email, Role: r, Password: c.Password})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.User = nu.User
-		if r == "mlro" || r == "admin" || role == "analyst" {
-			s, err := a.Users.SignIn(ctx, c.Email, c.Password)
-			if err != nil {
-				t.Fatal(err)
-			}
-			enr, err := a.Users.BeginEnrolment(ctx, s.Token)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c.Secret = enr.Secret
-			if _, err := a.Users.ConfirmEnrolment(ctx, s.Token, e.code(c.Secret)); err != nil {
-				t.Fatal(err)
-			}
-		}
-		e.Users[role] = c
+		e.Users[role] = kyctest.StaffUser(t, b, &kyctest.StaffUserOpts{
+			Role: r, Email: role + "@bank.example", Password: "correct horse " + role,
+			Enrol: r == "mlro" || r == "admin" || role == "analyst",
+		})
 	}
-	// Lists and customers.
-	var files []lists.File
-	for _, n := range []string{"sdn.csv", "alt.csv", "add.csv"} {
-		f, err := os.Open(filepath.Join("..", "..", "app", "testdata", "ofac", n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		files = append(files, lists.File{Name: n, R: f})
-	}
-	if _, err := a.Screening.Import(ctx, operator, "ofac_sdn", files); err != nil {
-		t.Fatal(err)
-	}
+	b.ImportOFAC()
 	hit := person("Andrei", "Zakharov", "DE", false)
 	pep := person("Maria", "Schmidt", "DE", true)
-	e.HitCustomer = e.onboard(q, hit)
-	e.HitCase = e.caseOf(e.HitCustomer.ID)
-	e.PEPCase = e.caseOf(e.onboard(q, pep).ID)
+	e.HitCustomer = kyctest.SubmittedCustomer(t, b, &kyctest.CustomerOpts{Actor: kyctest.Operator, Data: &hit})
+	e.HitCase = kyctest.OpenCase(t, b, e.HitCustomer.ID)
+	e.PEPCase = kyctest.Case(t, b, &kyctest.CaseOpts{Customer: &kyctest.CustomerOpts{Actor: kyctest.Operator, Data: &pep}})
 
-	h, err := staffHandler(a, ck)
+	h, err := staffHandler(b.App, b.Clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +64,7 @@ func setup(t *testing.T, engine string) *env {
 	return e
 }
 
-func staffHandler(a *app.App, ck *clock) (http.Handler, error) {
+func staffHandler(a *app.App, ck *inline.Clock) (http.Handler, error) {
 	assets, err := web.NewAssets()
 	if err != nil {
 		return nil, err
@@ -181,52 +92,6 @@ func person(given, family, nat string, pep bool) domain.CustomerData {
 		SourceOfFunds: "Salary",
 		Document:      &domain.IdentityDocument{Type: domain.DocIDCard, Number: "L01X00T47", IssuingCountry: "DE", ExpiryDate: "2031-01-01"},
 	}}
-}
-
-func (e *env) onboard(q *queue, d domain.CustomerData) *domain.Customer {
-	e.t.Helper()
-	ctx := context.Background()
-	c, err := e.App.Customers.Create(ctx, operator, app.CreateCustomerInput{Type: domain.CustomerIndividual, Data: d})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if _, err := e.App.Customers.Submit(ctx, operator, c.ID); err != nil {
-		e.t.Fatal(err)
-	}
-	q.mu.Lock()
-	ids := q.ids
-	q.ids = nil
-	q.mu.Unlock()
-	for _, id := range ids {
-		if err := e.App.Checks.Run(ctx, id, 1); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	c, err = e.App.Customers.Get(ctx, operator, c.ID)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c
-}
-
-func (e *env) caseOf(customerID string) domain.Case {
-	e.t.Helper()
-	cs, _, err := e.App.Cases.List(context.Background(), operator, app.ListCasesInput{CustomerID: customerID})
-	if err != nil || len(cs) != 1 {
-		e.t.Fatalf("cases of %s: %d %v", customerID, len(cs), err)
-	}
-	return cs[0]
-}
-
-// code returns the current TOTP code, one time step after the last one so
-// that no code is refused as replayed.
-func (e *env) code(secret string) string {
-	e.Clock.Advance(30 * time.Second)
-	c, err := auth.TOTPCode(secret, e.Clock.Now())
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c
 }
 
 // browser is a cookie-keeping HTTP client that does not follow redirects.
@@ -284,7 +149,7 @@ func (e *env) signIn(role string) *browser {
 		e.t.Fatalf("sign in %s: %d %s", role, r.Status, r.Body)
 	}
 	if r.Location == "/staff/signin/code" {
-		r = b.post("/staff/signin/code", url.Values{"code": {e.code(c.Secret)}}, false)
+		r = b.post("/staff/signin/code", url.Values{"code": {e.NextTOTP(c.Secret)}}, false)
 		if r.Status != http.StatusSeeOther || r.Location != "/staff/" {
 			e.t.Fatalf("code %s: %d %s %s", role, r.Status, r.Location, r.Body)
 		}
@@ -315,10 +180,5 @@ func trim(s string) string {
 }
 
 func engines(t *testing.T, fn func(t *testing.T, e *env)) {
-	for _, eng := range testdb.Engines() {
-		t.Run(eng, func(t *testing.T) {
-			t.Parallel()
-			fn(t, setup(t, eng))
-		})
-	}
+	kyctest.Engines(t, func(t *testing.T, engine string) { fn(t, setup(t, engine)) })
 }

@@ -1,0 +1,118 @@
+// Package inline runs the application without its background machinery,
+// in the caller's goroutine: a Clock the caller moves, and a Queue that
+// collects the checks a submission enqueues so that the caller runs them
+// (RunAll) right after the submission commits.
+//
+// kyc demo writes months of backdated history with them, and the test
+// harness (internal/kyctest) builds every test's application on them.
+// Production processes use time.Now and the River queue of package jobs.
+package inline
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/store"
+)
+
+// Clock is a settable clock, safe for concurrent use. Every reading moves
+// it on by its step first, so that events written one after the other get
+// distinct, ordered times even when the caller never moves it.
+type Clock struct {
+	mu   sync.Mutex
+	t    time.Time
+	step time.Duration
+}
+
+// NewClock returns a clock at start that moves on by step at every reading.
+func NewClock(start time.Time, step time.Duration) *Clock {
+	return &Clock{t: start, step: step}
+}
+
+// Now moves the clock on by its step and returns the new time; pass it as
+// app.Deps.Now.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(c.step)
+	return c.t
+}
+
+// Peek returns the current time without moving the clock.
+func (c *Clock) Peek() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// Set moves the clock on to t; a t before the current time leaves it
+// where it is, so that time never runs backwards.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.After(c.t) {
+		c.t = t
+	}
+}
+
+// Queue implements app.Enqueuer by collecting the enqueued check ids;
+// the caller takes them (Take) or runs them (RunAll) once the submission
+// has committed. It is safe for concurrent use.
+type Queue struct {
+	mu  sync.Mutex
+	ids []string
+	err error
+}
+
+var _ app.Enqueuer = (*Queue)(nil)
+
+// EnqueueChecks records the ids, or returns the error set by Fail (so
+// that the caller's transaction rolls back).
+func (q *Queue) EnqueueChecks(_ context.Context, _ store.Tx, ids []string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.err != nil {
+		return q.err
+	}
+	q.ids = append(q.ids, ids...)
+	return nil
+}
+
+// Take returns the ids enqueued since the last Take and forgets them.
+func (q *Queue) Take() []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	ids := q.ids
+	q.ids = nil
+	return ids
+}
+
+// Fail makes every later EnqueueChecks return err (nil: succeed again).
+func (q *Queue) Fail(err error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.err = err
+}
+
+// RunAll takes the enqueued checks and runs each once, as its first
+// attempt, the way a job worker would; it returns how many it ran and
+// stops at the first error.
+func (q *Queue) RunAll(ctx context.Context, checks *app.Checks) (int, error) {
+	ids := q.Take()
+	for i, id := range ids {
+		if err := checks.Run(ctx, id, 1); err != nil {
+			return i, fmt.Errorf("run check %s: %w", id, err)
+		}
+	}
+	return len(ids), nil
+}
