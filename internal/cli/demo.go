@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/app"
+	"github.com/kyc-platform/kyc/internal/app/inline"
 	"github.com/kyc-platform/kyc/internal/config"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/risk"
@@ -77,54 +77,11 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 	})
 }
 
-// demoClock is the backdated clock of the demo: set to each event's time.
-type demoClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *demoClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(time.Millisecond)
-	return c.t
-}
-
-func (c *demoClock) set(t time.Time) {
-	c.mu.Lock()
-	if t.After(c.t) {
-		c.t = t
-	}
-	c.mu.Unlock()
-}
-
-// demoQueue collects the checks a submission enqueues; the demo runs them
-// at once, in process.
-type demoQueue struct {
-	mu  sync.Mutex
-	ids []string
-}
-
-func (q *demoQueue) EnqueueChecks(_ context.Context, _ store.Tx, ids []string) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.ids = append(q.ids, ids...)
-	return nil
-}
-
-func (q *demoQueue) take() []string {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	ids := q.ids
-	q.ids = nil
-	return ids
-}
-
 type demo struct {
 	sys       *system
 	app       *app.App
-	clock     *demoClock
-	queue     *demoQueue
+	clock     *inline.Clock // backdated: set to each event's time
+	queue     *inline.Queue // the checks of a submission, run at once in process
 	now       time.Time
 	start     time.Time
 	users     map[string]domain.Actor
@@ -142,8 +99,8 @@ type demoCred struct{ email, role, password string }
 
 func newDemo(sys *system, days int) (*demo, error) {
 	now := time.Now().UTC()
-	d := &demo{sys: sys, clock: &demoClock{}, queue: &demoQueue{}, now: now, start: now.AddDate(0, 0, -days), users: map[string]domain.Actor{}}
-	d.clock.t = d.start
+	start := now.AddDate(0, 0, -days)
+	d := &demo{sys: sys, clock: inline.NewClock(start, time.Millisecond), queue: &inline.Queue{}, now: now, start: start, users: map[string]domain.Actor{}}
 	cfg := sys.cfg
 	model, err := risk.Default()
 	if err != nil {
@@ -202,7 +159,7 @@ func (d *demo) run(ctx context.Context, e *Env) ([]demoCred, error) {
 	d.plan()
 	sort.SliceStable(d.events, func(i, j int) bool { return d.events[i].at.Before(d.events[j].at) })
 	for i, ev := range d.events {
-		d.clock.set(ev.at)
+		d.clock.Set(ev.at)
 		if err := ev.do(ctx); err != nil {
 			return nil, fmt.Errorf("demo event %d at %s: %w", i, ev.at.Format(time.RFC3339), err)
 		}
@@ -359,17 +316,13 @@ func (d *demo) customer(t0 time.Time, typ domain.CustomerType, data domain.Custo
 		if i%13 == 12 {
 			return nil // left as a draft: the applicant never finished
 		}
-		d.clock.set(t0.Add(20 * time.Minute))
+		d.clock.Set(t0.Add(20 * time.Minute))
 		if _, err := d.app.Customers.Submit(ctx, domain.SystemActor("demo-client"), id); err != nil {
 			return fmt.Errorf("submit %s: %w", name, err)
 		}
-		d.clock.set(t0.Add(21 * time.Minute))
-		for _, cid := range d.queue.take() {
-			if err := d.app.Checks.Run(ctx, cid, 1); err != nil {
-				return err
-			}
-		}
-		return nil
+		d.clock.Set(t0.Add(21 * time.Minute))
+		_, err = d.queue.RunAll(ctx, d.app.Checks)
+		return err
 	})
 	analyst, analyst2, mlro := d.users[app.RoleAnalyst], d.users[app.RoleAnalyst+"2"], d.users[app.RoleMLRO]
 	first := analyst
@@ -439,7 +392,7 @@ func (d *demo) customer(t0 time.Time, typ domain.CustomerType, data domain.Custo
 		if !res.AwaitingSecondApproval || age < 12*24*time.Hour {
 			return nil // the newest four-eyes cases still wait for the MLRO
 		}
-		d.clock.set(t0.Add(50 * time.Hour))
+		d.clock.Set(t0.Add(50 * time.Hour))
 		if _, err := d.app.Cases.Decide(ctx, mlro, cs.ID, app.DecideInput{Decision: decision, Reason: "Second approval: " + strings.ToLower(reason[:1]) + reason[1:]}); err != nil && domain.ErrCode(err) != domain.ECodeConflict {
 			return fmt.Errorf("second approval %s: %w", name, err)
 		}
