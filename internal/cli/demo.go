@@ -15,11 +15,9 @@ import (
 	"github.com/kyc-platform/kyc/internal/app/inline"
 	"github.com/kyc-platform/kyc/internal/config"
 	"github.com/kyc-platform/kyc/internal/domain"
-	"github.com/kyc-platform/kyc/internal/risk"
 	"github.com/kyc-platform/kyc/internal/screening/lists"
 	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/verify"
-	"github.com/kyc-platform/kyc/internal/verify/phone"
 )
 
 // demodata holds a small OFAC SDN fixture in the official CSV format: real
@@ -58,10 +56,7 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 				return &exitError{code: 1, msg: "demo: the database already has customers; kyc demo fills a fresh database only"}
 			}
 		}
-		d, err := newDemo(sys, days)
-		if err != nil {
-			return err
-		}
+		d := newDemo(sys, days)
 		creds, err := d.run(ctx, e)
 		if err != nil {
 			return err
@@ -97,30 +92,18 @@ type demoEvent struct {
 
 type demoCred struct{ email, role, password string }
 
-func newDemo(sys *system, days int) (*demo, error) {
+func newDemo(sys *system, days int) *demo {
 	now := time.Now().UTC()
 	start := now.AddDate(0, 0, -days)
 	d := &demo{sys: sys, clock: inline.NewClock(start, time.Millisecond), queue: &inline.Queue{}, now: now, start: start, users: map[string]domain.Actor{}}
-	cfg := sys.cfg
-	model, err := risk.Default()
-	if err != nil {
-		return nil, err
-	}
-	auto := map[domain.RiskRating]bool{}
-	for _, r := range cfg.AutoApprove {
-		auto[domain.RiskRating(r)] = true
-	}
-	d.app = app.New(app.Deps{
-		Store: sys.store, Crypt: sys.vault, Enqueue: d.queue,
-		Identity: verify.NewDocument(verify.DocumentOptions{MinAge: cfg.MinAge}),
-		Risk:     model,
-		Policy: app.Policy{
-			AutoApprove: auto, MinAge: cfg.MinAge, CaseSLA: cfg.CaseSLA, HitSLA: cfg.HitSLA, PhoneCheck: phone.Validate,
-		},
-		Logger: sys.log,
-		Now:    d.clock.Now,
-	})
-	return d, nil
+	// The application of kyc serve, with the demo's clock and queue, and
+	// the offline document verifier whatever provider is configured: sample
+	// data must not reach an external identity service.
+	deps := sys.deps
+	deps.Enqueue, deps.Now, deps.Metrics = d.queue, d.clock.Now, nil
+	deps.Identity = verify.NewDocument(verify.DocumentOptions{MinAge: sys.cfg.MinAge})
+	d.app = app.New(deps)
+	return d
 }
 
 func (d *demo) at(t time.Time, fn func(ctx context.Context) error) {

@@ -102,13 +102,15 @@ func openStore(ctx context.Context, cfg config.Config, migrate bool) (store.Stor
 
 // system bundles everything a command may need.
 type system struct {
-	cfg     config.Config
-	store   store.Store
-	pool    *pgxpool.Pool
-	vault   *vault.Vault
-	keys    *auth.KeyManager
-	runner  *jobs.Runner
-	app     *app.App
+	cfg    config.Config
+	store  store.Store
+	pool   *pgxpool.Pool
+	vault  *vault.Vault
+	keys   *auth.KeyManager
+	runner *jobs.Runner
+	app    *app.App
+	// deps are what app was built from (kyc demo builds its own over them).
+	deps    app.Deps
 	metrics *telemetry.Metrics
 	log     *slog.Logger
 }
@@ -176,7 +178,7 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 	for _, r := range cfg.AutoApprove {
 		auto[domain.RiskRating(r)] = true
 	}
-	sys.app = app.New(app.Deps{
+	sys.deps = app.Deps{
 		Store:    st,
 		Crypt:    sys.vault,
 		Enqueue:  sys.runner,
@@ -191,7 +193,8 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 			MaxDocumentBytes: cfg.MaxUploadBytes,
 		},
 		Logger: log,
-	})
+	}
+	sys.app = app.New(sys.deps)
 	sys.runner.SetApp(sys.app)
 	if _, err := sys.app.Screening.Reload(ctx); err != nil {
 		return fail(fmt.Errorf("load screening lists: %w", err))
