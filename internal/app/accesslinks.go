@@ -150,7 +150,7 @@ func (s *AccessLinks) Create(ctx context.Context, actor domain.Actor, customerID
 			return err
 		}
 		return s.audit.record(ctx, tx, auditEntry{
-			Tenant: c.Tenant, Actor: actor, Action: "access_link.created", EntityType: "customer", EntityID: c.ID,
+			Tenant: c.Tenant, Actor: actor, Action: domain.EventAccessLinkCreated, EntityID: c.ID,
 			Meta: map[string]string{"link_id": out.ID, "expires_at": out.ExpiresAt.Format(time.RFC3339)},
 		})
 	})
@@ -205,7 +205,7 @@ func (s *AccessLinks) Open(ctx context.Context, token string) (ApplicantSession,
 			return err
 		}
 		return s.audit.record(ctx, tx, auditEntry{
-			Tenant: rec.Tenant, Actor: out.Actor(), Action: "access_link.used", EntityType: "customer", EntityID: l.CustomerID,
+			Tenant: rec.Tenant, Actor: out.Actor(), Action: domain.EventAccessLinkUsed, EntityID: l.CustomerID,
 			Meta: map[string]string{"link_id": l.ID},
 		})
 	})
@@ -288,7 +288,7 @@ func (s *AccessLinks) StartSelfService(ctx context.Context, t domain.CustomerTyp
 			return err
 		}
 		if err := s.audit.record(ctx, tx, auditEntry{
-			Tenant: c.Tenant, Actor: out.Actor(), Action: "customer.created", EntityType: "customer", EntityID: c.ID,
+			Tenant: c.Tenant, Actor: out.Actor(), Action: domain.EventCustomerCreated, EntityID: c.ID,
 			Change: c.Data, Meta: map[string]string{"type": string(c.Type), "status": string(c.Status), "channel": "self_service"},
 		}); err != nil {
 			return err
@@ -300,7 +300,7 @@ func (s *AccessLinks) StartSelfService(ctx context.Context, t domain.CustomerTyp
 			return err
 		}
 		return s.audit.record(ctx, tx, auditEntry{
-			Tenant: c.Tenant, Actor: out.Actor(), Action: "applicant.session_started", EntityType: "customer", EntityID: c.ID,
+			Tenant: c.Tenant, Actor: out.Actor(), Action: domain.EventApplicantSession, EntityID: c.ID,
 			Meta: map[string]string{"channel": "self_service"},
 		})
 	})

@@ -23,19 +23,25 @@ type AuditLog struct {
 // auditEntry is what a use case records about a change.
 type auditEntry struct {
 	// Tenant of the record the event is about ("" for system-wide events).
-	Tenant     string
-	Actor      domain.Actor
-	Action     string
-	EntityType string
-	EntityID   string
+	Tenant string
+	Actor  domain.Actor
+	// Action is a registered event type (domain.Events); it also gives the
+	// event's entity type.
+	Action   domain.EventType
+	EntityID string
 	// Change is digested (keyed HMAC of its JSON), never stored raw.
 	Change any
 	// Meta holds small non-personal facts (statuses, field names, codes).
 	Meta map[string]string
 }
 
-// record appends one event to the chain inside tx.
+// record appends one event to the chain inside tx. It refuses an event type
+// that is not registered in domain.Events.
 func (l *AuditLog) record(ctx context.Context, tx store.Tx, e auditEntry) error {
+	info, ok := domain.LookupEvent(e.Action)
+	if !ok {
+		return fmt.Errorf("audit: event type %q is not registered in domain.Events", e.Action)
+	}
 	head, err := tx.Audit().LockHead(ctx)
 	if err != nil {
 		return fmt.Errorf("audit head: %w", err)
@@ -60,8 +66,8 @@ func (l *AuditLog) record(ctx context.Context, tx store.Tx, e auditEntry) error 
 		OccurredAt: now,
 		Tenant:     e.Tenant,
 		Actor:      e.Actor.String(),
-		Action:     e.Action,
-		EntityType: e.EntityType,
+		Action:     string(info.Type),
+		EntityType: info.EntityType,
 		EntityID:   e.EntityID,
 		Digest:     digest,
 		Meta:       meta,

@@ -109,7 +109,7 @@ func (s *Cases) Assign(ctx context.Context, actor domain.Actor, caseID, assignee
 			return err
 		}
 		out = cs
-		return s.audit.record(ctx, tx, auditEntry{Tenant: cs.Tenant, Actor: actor, Action: "case.assigned", EntityType: "case", EntityID: cs.ID,
+		return s.audit.record(ctx, tx, auditEntry{Tenant: cs.Tenant, Actor: actor, Action: domain.EventCaseAssigned, EntityID: cs.ID,
 			Meta: map[string]string{"from": orDash(from), "to": orDash(assignee)}})
 	})
 	return out, err
@@ -301,7 +301,7 @@ func (s *Cases) Decide(ctx context.Context, actor domain.Actor, caseID string, i
 				return err
 			}
 			if err := s.audit.record(ctx, tx, auditEntry{
-				Tenant: cust.Tenant, Actor: actor, Action: "customer.status_changed", EntityType: "customer", EntityID: cust.ID,
+				Tenant: cust.Tenant, Actor: actor, Action: domain.EventCustomerStatusChanged, EntityID: cust.ID,
 				Meta: map[string]string{"from": string(from), "to": string(cust.Status), "case_id": cs.ID},
 			}); err != nil {
 				return err
@@ -400,7 +400,7 @@ func (s *Cases) recordDecision(ctx context.Context, tx store.Tx, actor domain.Ac
 		return err
 	}
 	return s.audit.record(ctx, tx, auditEntry{
-		Tenant: cs.Tenant, Actor: actor, Action: "case.decided", EntityType: "case", EntityID: cs.ID, Change: in,
+		Tenant: cs.Tenant, Actor: actor, Action: domain.EventCaseDecided, EntityID: cs.ID, Change: in,
 		Meta: map[string]string{"decision": string(in.Decision), "stage": stage, "case_status": string(cs.Status), "decision_id": id},
 	})
 }
@@ -464,7 +464,7 @@ func (s *Cases) DispositionHit(ctx context.Context, actor domain.Actor, hitID st
 			return err
 		}
 		if err := s.audit.record(ctx, tx, auditEntry{
-			Tenant: crec.Tenant, Actor: actor, Action: "screening_hit.dispositioned", EntityType: "screening_hit", EntityID: h.ID, Change: in,
+			Tenant: crec.Tenant, Actor: actor, Action: domain.EventHitDispositioned, EntityID: h.ID, Change: in,
 			Meta: map[string]string{"from": orDash(prev), "to": h.Disposition, "list": h.List, "source_id": h.SourceID, "customer_id": h.CustomerID},
 		}); err != nil {
 			return err

@@ -171,7 +171,7 @@ func saveAssessment(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, 
 		return err
 	}
 	return audit.record(ctx, tx, auditEntry{
-		Tenant: cust.Tenant, Actor: actor, Action: "risk.assessed", EntityType: "customer", EntityID: customerID,
+		Tenant: cust.Tenant, Actor: actor, Action: domain.EventRiskAssessed, EntityID: customerID,
 		Change: a, Meta: map[string]string{"score": fmt.Sprint(a.Score), "rating": string(a.Rating), "model_version": a.ModelVersion},
 	})
 }
@@ -278,7 +278,7 @@ func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out ch
 			meta["provider"], meta["provider_reference"] = rec.Provider, out.Reference
 		}
 		if err := s.audit.record(ctx, tx, auditEntry{
-			Tenant: crec.Tenant, Actor: out.auditActor(), Action: "check.completed", EntityType: "check", EntityID: rec.ID,
+			Tenant: crec.Tenant, Actor: out.auditActor(), Action: domain.EventCheckCompleted, EntityID: rec.ID,
 			Meta: meta,
 		}); err != nil {
 			return err
@@ -375,7 +375,7 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string
 			s.d.Metrics.Decision("auto_approve")
 		}
 		return s.audit.record(ctx, tx, auditEntry{
-			Tenant: cust.Tenant, Actor: actor, Action: "customer.approved", EntityType: "customer", EntityID: cust.ID,
+			Tenant: cust.Tenant, Actor: actor, Action: domain.EventCustomerApproved, EntityID: cust.ID,
 			Meta: map[string]string{"from": string(domain.StatusSubmitted), "to": string(cust.Status), "rating": string(in.Rating), "automatic": "true"},
 		})
 	}
@@ -393,7 +393,7 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string
 		return err
 	}
 	if err := s.audit.record(ctx, tx, auditEntry{
-		Tenant: cust.Tenant, Actor: actor, Action: "customer.status_changed", EntityType: "customer", EntityID: cust.ID,
+		Tenant: cust.Tenant, Actor: actor, Action: domain.EventCustomerStatusChanged, EntityID: cust.ID,
 		Meta: map[string]string{"from": string(domain.StatusSubmitted), "to": string(cust.Status)},
 	}); err != nil {
 		return err
@@ -410,7 +410,7 @@ func openOrReuseCase(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog,
 		return err
 	}
 	var cs domain.Case
-	action := "case.opened"
+	action := domain.EventCaseOpened
 	if len(open) > 0 {
 		cs = open[0]
 		if kind == domain.CaseScreeningHit {
@@ -422,7 +422,7 @@ func openOrReuseCase(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog,
 		if err := tx.Cases().Update(ctx, cs); err != nil {
 			return err
 		}
-		action = "case.reopened"
+		action = domain.EventCaseReopened
 	} else {
 		cs = domain.Case{
 			ID: domain.NewID("case", now), Tenant: tenant, CustomerID: customerID, Kind: kind, Status: domain.CaseOpen,
@@ -447,7 +447,7 @@ func openOrReuseCase(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog,
 		}
 	}
 	return audit.record(ctx, tx, auditEntry{
-		Tenant: cs.Tenant, Actor: domain.SystemActor("decision-policy"), Action: action, EntityType: "case", EntityID: cs.ID,
+		Tenant: cs.Tenant, Actor: domain.SystemActor("decision-policy"), Action: action, EntityID: cs.ID,
 		Meta: map[string]string{"customer_id": customerID, "kind": string(cs.Kind), "reason": reason},
 	})
 }

@@ -65,7 +65,7 @@ func (s *Clients) CreateInTenant(ctx context.Context, actor domain.Actor, tenant
 			return err
 		}
 		return s.audit.record(ctx, tx, auditEntry{
-			Tenant: tenant, Actor: actor, Action: "client.created", EntityType: "client", EntityID: id,
+			Tenant: tenant, Actor: actor, Action: domain.EventClientCreated, EntityID: id,
 			Meta: map[string]string{"name": name, "scopes": rec.Scopes, "tenant": tenant},
 		})
 	})

@@ -62,7 +62,7 @@ func (s *Customers) Create(ctx context.Context, actor domain.Actor, in CreateCus
 			return err
 		}
 		return s.audit.record(ctx, tx, auditEntry{
-			Tenant: c.Tenant, Actor: actor, Action: "customer.created", EntityType: "customer", EntityID: c.ID,
+			Tenant: c.Tenant, Actor: actor, Action: domain.EventCustomerCreated, EntityID: c.ID,
 			Change: c.Data, Meta: map[string]string{"type": string(c.Type), "status": string(c.Status)},
 		})
 	})
@@ -144,7 +144,7 @@ func (s *Customers) Reveal(ctx context.Context, actor domain.Actor, id, section 
 			return err
 		}
 		out = c
-		return s.audit.record(ctx, tx, auditEntry{Tenant: c.Tenant, Actor: actor, Action: "customer.revealed", EntityType: "customer", EntityID: c.ID,
+		return s.audit.record(ctx, tx, auditEntry{Tenant: c.Tenant, Actor: actor, Action: domain.EventCustomerRevealed, EntityID: c.ID,
 			Meta: map[string]string{"section": section}})
 	})
 	return out, err
@@ -262,7 +262,7 @@ func (s *Customers) Update(ctx context.Context, actor domain.Actor, id string, m
 		}
 		out = c
 		return s.audit.record(ctx, tx, auditEntry{
-			Tenant: c.Tenant, Actor: actor, Action: "customer.updated", EntityType: "customer", EntityID: c.ID,
+			Tenant: c.Tenant, Actor: actor, Action: domain.EventCustomerUpdated, EntityID: c.ID,
 			Change: c.Data, Meta: map[string]string{"fields": strings.Join(changed, ",")},
 		})
 	})
@@ -359,7 +359,7 @@ func (s *Customers) Submit(ctx context.Context, actor domain.Actor, id string) (
 		}
 		out = c
 		return s.audit.record(ctx, tx, auditEntry{
-			Tenant: c.Tenant, Actor: actor, Action: "customer.submitted", EntityType: "customer", EntityID: c.ID,
+			Tenant: c.Tenant, Actor: actor, Action: domain.EventCustomerSubmitted, EntityID: c.ID,
 			Meta: map[string]string{"from": string(from), "to": string(c.Status), "round": fmt.Sprint(round)},
 		})
 	})

@@ -123,7 +123,7 @@ func (s *Documents) Upload(ctx context.Context, actor domain.Actor, customerID, 
 			return err
 		}
 		return s.audit.record(ctx, tx, auditEntry{
-			Tenant: c.Tenant, Actor: actor, Action: "document.uploaded", EntityType: "document", EntityID: out.ID,
+			Tenant: c.Tenant, Actor: actor, Action: domain.EventDocumentUploaded, EntityID: out.ID,
 			Meta: map[string]string{"customer_id": c.ID, "kind": kind, "content_type": ctype, "size": fmt.Sprint(out.Size), "sha256": out.SHA256},
 		})
 	})

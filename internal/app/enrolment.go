@@ -84,7 +84,7 @@ func (s *Users) ConfirmEnrolment(ctx context.Context, token, code string) (Sessi
 		if err := tx.Users().Update(ctx, rec); err != nil {
 			return err
 		}
-		if err := s.audit.record(ctx, tx, auditEntry{Actor: sess.Actor(), Action: "user.totp_enrolled", EntityType: "user", EntityID: rec.ID}); err != nil {
+		if err := s.audit.record(ctx, tx, auditEntry{Actor: sess.Actor(), Action: domain.EventUserTOTPEnrolled, EntityID: rec.ID}); err != nil {
 			return err
 		}
 		out, err = s.rotate(ctx, tx, token, rec, StageFull, "password+totp")
@@ -149,7 +149,7 @@ func (s *Users) ChangePassword(ctx context.Context, token string, in ChangePassw
 		if _, err := tx.Sessions().DeleteForUser(ctx, rec.ID); err != nil {
 			return err
 		}
-		if err := s.audit.record(ctx, tx, auditEntry{Actor: sess.Actor(), Action: "user.password_changed", EntityType: "user", EntityID: rec.ID}); err != nil {
+		if err := s.audit.record(ctx, tx, auditEntry{Actor: sess.Actor(), Action: domain.EventUserPasswordChanged, EntityID: rec.ID}); err != nil {
 			return err
 		}
 		out, err = s.startSession(ctx, tx, rec, next, "password_change")

@@ -87,7 +87,7 @@ func (s *Checks) recordPending(ctx context.Context, tx store.Tx, tenant string, 
 		return err
 	}
 	return s.audit.record(ctx, tx, auditEntry{
-		Tenant: tenant, Actor: out.auditActor(), Action: "check.pending", EntityType: "check", EntityID: rec.ID,
+		Tenant: tenant, Actor: out.auditActor(), Action: domain.EventCheckPending, EntityID: rec.ID,
 		Meta: map[string]string{"customer_id": rec.CustomerID, "type": rec.Type, "provider": out.Provider, "provider_reference": out.Reference},
 	})
 }

@@ -213,7 +213,7 @@ func (s *Screening) store(ctx context.Context, actor domain.Actor, source string
 		snap.Active = true
 		res.Snapshot = snap
 		return s.audit.record(ctx, tx, auditEntry{
-			Actor: actor, Action: "list.imported", EntityType: "list_snapshot", EntityID: snap.ID,
+			Actor: actor, Action: domain.EventListImported, EntityID: snap.ID,
 			Meta: map[string]string{
 				"source": source, "content_hash": contentHash, "entities": fmt.Sprint(len(recs)),
 				"added": fmt.Sprint(res.Added), "changed": fmt.Sprint(res.Changed), "removed": fmt.Sprint(res.Removed),

@@ -196,11 +196,11 @@ func (s *Users) startSession(ctx context.Context, tx store.Tx, rec store.UserRec
 		return Session{}, err
 	}
 	actor := u.Actor()
-	action := "user.sign_in_step"
+	action := domain.EventUserSignInStep
 	if stage == StageFull {
-		action = "user.signed_in"
+		action = domain.EventUserSignedIn
 	}
-	if err := s.audit.record(ctx, tx, auditEntry{Actor: actor, Action: action, EntityType: "user", EntityID: rec.ID,
+	if err := s.audit.record(ctx, tx, auditEntry{Actor: actor, Action: action, EntityID: rec.ID,
 		Meta: map[string]string{"method": method, "stage": stage}}); err != nil {
 		return Session{}, err
 	}
@@ -218,7 +218,7 @@ func (s *Users) fail(ctx context.Context, rec store.UserRecord, reason string, e
 		if err != nil {
 			return err
 		}
-		if err := s.audit.record(ctx, tx, auditEntry{Actor: actor, Action: "user.sign_in_failed", EntityType: "user", EntityID: rec.ID,
+		if err := s.audit.record(ctx, tx, auditEntry{Actor: actor, Action: domain.EventUserSignInFailed, EntityID: rec.ID,
 			Meta: map[string]string{"reason": reason, "failures": fmt.Sprint(n)}}); err != nil {
 			return err
 		}
@@ -233,7 +233,7 @@ func (s *Users) fail(ctx context.Context, rec store.UserRecord, reason string, e
 		if _, err := tx.Sessions().DeleteForUser(ctx, rec.ID); err != nil {
 			return err
 		}
-		return s.audit.record(ctx, tx, auditEntry{Actor: webActor, Action: "user.locked", EntityType: "user", EntityID: rec.ID,
+		return s.audit.record(ctx, tx, auditEntry{Actor: webActor, Action: domain.EventUserLocked, EntityID: rec.ID,
 			Meta: map[string]string{"until": until.Format(time.RFC3339), "failures": fmt.Sprint(n)}})
 	})
 	if err != nil {
@@ -249,7 +249,7 @@ func (s *Users) fail(ctx context.Context, rec store.UserRecord, reason string, e
 // lock-out (unknown account, disabled, already locked).
 func (s *Users) recordFailure(ctx context.Context, actor domain.Actor, userID, reason string, e error) error {
 	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
-		return s.audit.record(ctx, tx, auditEntry{Actor: actor, Action: "user.sign_in_failed", EntityType: "user", EntityID: userID,
+		return s.audit.record(ctx, tx, auditEntry{Actor: actor, Action: domain.EventUserSignInFailed, EntityID: userID,
 			Meta: map[string]string{"reason": reason}})
 	})
 	if err != nil {
@@ -385,7 +385,7 @@ func (s *Users) SignOut(ctx context.Context, token string) error {
 		if err := tx.Sessions().Delete(ctx, staffTokenHash(token)); err != nil {
 			return err
 		}
-		return s.audit.record(ctx, tx, auditEntry{Actor: sess.Actor(), Action: "user.signed_out", EntityType: "user", EntityID: sess.User.ID})
+		return s.audit.record(ctx, tx, auditEntry{Actor: sess.Actor(), Action: domain.EventUserSignedOut, EntityID: sess.User.ID})
 	})
 }
 

@@ -137,7 +137,7 @@ func (s *Users) Create(ctx context.Context, actor domain.Actor, in CreateUserInp
 			}
 			return err
 		}
-		return s.audit.record(ctx, tx, auditEntry{Actor: actor, Action: "user.created", EntityType: "user", EntityID: rec.ID,
+		return s.audit.record(ctx, tx, auditEntry{Actor: actor, Action: domain.EventUserCreated, EntityID: rec.ID,
 			Meta: map[string]string{"role": rec.Role, "one_time_password": fmt.Sprint(oneTime != "")}})
 	})
 	if err != nil {
@@ -215,11 +215,11 @@ func (s *Users) SetDisabled(ctx context.Context, actor domain.Actor, id string, 
 				return err
 			}
 		}
-		action := "user.enabled"
+		action := domain.EventUserEnabled
 		if disabled {
-			action = "user.disabled"
+			action = domain.EventUserDisabled
 		}
-		return s.audit.record(ctx, tx, auditEntry{Actor: actor, Action: action, EntityType: "user", EntityID: id,
+		return s.audit.record(ctx, tx, auditEntry{Actor: actor, Action: action, EntityID: id,
 			Meta: map[string]string{"sessions_ended": fmt.Sprint(ended)}})
 	})
 }
@@ -247,7 +247,7 @@ func (s *Users) ResetPassword(ctx context.Context, actor domain.Actor, id string
 		if _, err := tx.Sessions().DeleteForUser(ctx, id); err != nil {
 			return err
 		}
-		return s.audit.record(ctx, tx, auditEntry{Actor: actor, Action: "user.password_reset", EntityType: "user", EntityID: id})
+		return s.audit.record(ctx, tx, auditEntry{Actor: actor, Action: domain.EventUserPasswordReset, EntityID: id})
 	})
 	return pw, err
 }

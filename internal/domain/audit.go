@@ -42,7 +42,7 @@ type AuditEvent struct {
 	OccurredAt time.Time
 	Tenant     string // tenant of the record the event is about ("" for system-wide events)
 	Actor      string // "type:id"
-	Action     string // e.g. "customer.created"
+	Action     string // a registered EventType (Events), e.g. "customer.created"
 	EntityType string
 	EntityID   string
 	Digest     string // hex SHA-256 of the canonical change, no raw personal data

@@ -1,0 +1,163 @@
+package domain
+
+import "slices"
+
+// EventType names something that happened to a record. It is the action of
+// an audit event (PRODUCT.md section 8) and, for the types marked Webhook in
+// the registry, the type of a webhook event (PRODUCT.md section 7).
+type EventType string
+
+// Entity types that events are about (AuditEvent.EntityType).
+const (
+	EntityCustomer     = "customer"
+	EntityDocument     = "document"
+	EntityCheck        = "check"
+	EntityCase         = "case"
+	EntityScreeningHit = "screening_hit"
+	EntityAlert        = "alert"
+	EntityListSnapshot = "list_snapshot"
+	EntityUser         = "user"
+	EntityClient       = "client"
+)
+
+// Event types. Each is registered below with its entity type, a one-line
+// description and whether it is published to webhooks.
+const (
+	EventCustomerCreated       EventType = "customer.created"
+	EventCustomerUpdated       EventType = "customer.updated"
+	EventCustomerSubmitted     EventType = "customer.submitted"
+	EventCustomerApproved      EventType = "customer.approved"
+	EventCustomerRejected      EventType = "customer.rejected"
+	EventCustomerInfoRequested EventType = "customer.info_requested"
+	EventCustomerClosed        EventType = "customer.closed"
+	EventCustomerStatusChanged EventType = "customer.status_changed"
+	EventCustomerRevealed      EventType = "customer.revealed"
+	EventAccessLinkCreated     EventType = "access_link.created"
+	EventAccessLinkUsed        EventType = "access_link.used"
+	EventApplicantSession      EventType = "applicant.session_started"
+	EventDocumentUploaded      EventType = "document.uploaded"
+	EventCheckPending          EventType = "check.pending"
+	EventCheckCompleted        EventType = "check.completed"
+	EventRiskAssessed          EventType = "risk.assessed"
+	EventReviewDue             EventType = "review.due"
+	EventCaseOpened            EventType = "case.opened"
+	EventCaseReopened          EventType = "case.reopened"
+	EventCaseAssigned          EventType = "case.assigned"
+	EventCaseDecided           EventType = "case.decided"
+	EventHitCreated            EventType = "screening.hit_created"
+	EventHitDispositioned      EventType = "screening_hit.dispositioned"
+	EventAlertCreated          EventType = "alert.created"
+	EventListImported          EventType = "list.imported"
+	EventUserCreated           EventType = "user.created"
+	EventUserEnabled           EventType = "user.enabled"
+	EventUserDisabled          EventType = "user.disabled"
+	EventUserPasswordReset     EventType = "user.password_reset"
+	EventUserSignInStep        EventType = "user.sign_in_step"
+	EventUserSignedIn          EventType = "user.signed_in"
+	EventUserSignInFailed      EventType = "user.sign_in_failed"
+	EventUserLocked            EventType = "user.locked"
+	EventUserSignedOut         EventType = "user.signed_out"
+	EventUserTOTPEnrolled      EventType = "user.totp_enrolled"
+	EventUserPasswordChanged   EventType = "user.password_changed"
+	EventClientCreated         EventType = "client.created"
+)
+
+// EventInfo describes one registered event type.
+type EventInfo struct {
+	// Type is the event's name.
+	Type EventType
+	// EntityType is the kind of record the event is about; its EntityID
+	// names the record.
+	EntityType string
+	// Description says in one line when the event happens.
+	Description string
+	// Webhook marks the event types published to webhook subscribers
+	// (PRODUCT.md section 7).
+	Webhook bool
+}
+
+// events is the one registry of event types. The audit trail refuses a type
+// that is not registered here, and webhooks publish the ones marked Webhook:
+// adding an event is one constant and one entry.
+var events = [...]EventInfo{
+	{EventCustomerCreated, EntityCustomer, "A customer record was created (API, back office or an applicant's access link).", false},
+	{EventCustomerUpdated, EntityCustomer, "A customer's data was changed.", false},
+	{EventCustomerSubmitted, EntityCustomer, "A customer was submitted for checks.", true},
+	{EventCustomerApproved, EntityCustomer, "A customer was approved automatically by the decision policy; an approval by a case decision is a customer.status_changed (CustomerStatusEvent).", true},
+	{EventCustomerRejected, EntityCustomer, "A customer was rejected; recorded as customer.status_changed, published under this name (CustomerStatusEvent).", true},
+	{EventCustomerInfoRequested, EntityCustomer, "More information was requested from the applicant; recorded as customer.status_changed, published under this name (CustomerStatusEvent).", true},
+	{EventCustomerClosed, EntityCustomer, "A customer relationship was closed; published under this name when a customer.status_changed moves to closed (CustomerStatusEvent).", true},
+	{EventCustomerStatusChanged, EntityCustomer, "A customer's status changed (to review, or by a case decision); its meta holds from and to, and CustomerStatusEvent names the webhook event of the new status.", false},
+	{EventCustomerRevealed, EntityCustomer, "A staff user revealed a masked section of a customer's personal data.", false},
+	{EventAccessLinkCreated, EntityCustomer, "An applicant access link was issued for a customer.", false},
+	{EventAccessLinkUsed, EntityCustomer, "An applicant opened an access link.", false},
+	{EventApplicantSession, EntityCustomer, "An applicant started onboarding in the hosted pages.", false},
+	{EventDocumentUploaded, EntityDocument, "A document image was uploaded for a customer.", false},
+	{EventCheckPending, EntityCheck, "An asynchronous identity provider took a check; the check waits for its result.", false},
+	{EventCheckCompleted, EntityCheck, "A check of a submission finished (passed, failed, needs review or error).", true},
+	{EventRiskAssessed, EntityCustomer, "A customer was scored with the risk model.", false},
+	{EventReviewDue, EntityCustomer, "A customer's periodic review fell due.", true},
+	{EventCaseOpened, EntityCase, "A case was opened for review.", true},
+	{EventCaseReopened, EntityCase, "A resubmission went back to the customer's open case.", false},
+	{EventCaseAssigned, EntityCase, "A case was assigned or unassigned.", false},
+	{EventCaseDecided, EntityCase, "A decision was recorded on a case (including the first half of a four-eyes decision).", true},
+	{EventHitCreated, EntityScreeningHit, "A screening match was raised as a hit to review.", true},
+	{EventHitDispositioned, EntityScreeningHit, "A screening hit was dispositioned (true match or false positive).", false},
+	{EventAlertCreated, EntityAlert, "A transaction-monitoring rule raised an alert.", true},
+	{EventListImported, EntityListSnapshot, "A sanctions or PEP list snapshot was imported or synced and made active.", false},
+	{EventUserCreated, EntityUser, "A staff user was created.", false},
+	{EventUserEnabled, EntityUser, "A staff user was enabled.", false},
+	{EventUserDisabled, EntityUser, "A staff user was disabled.", false},
+	{EventUserPasswordReset, EntityUser, "An admin reset a staff user's password.", false},
+	{EventUserSignInStep, EntityUser, "A staff user passed the password step of sign-in; the second factor is still due.", false},
+	{EventUserSignedIn, EntityUser, "A staff user signed in.", false},
+	{EventUserSignInFailed, EntityUser, "A staff sign-in attempt failed.", false},
+	{EventUserLocked, EntityUser, "A staff user was locked out after repeated failed sign-ins.", false},
+	{EventUserSignedOut, EntityUser, "A staff user signed out.", false},
+	{EventUserTOTPEnrolled, EntityUser, "A staff user enrolled a TOTP second factor.", false},
+	{EventUserPasswordChanged, EntityUser, "A staff user changed their password.", false},
+	{EventClientCreated, EntityClient, "An API client was created.", false},
+}
+
+// Events returns every registered event type (a fresh slice).
+func Events() []EventInfo { return slices.Clone(events[:]) }
+
+// LookupEvent returns the registered event type of that name.
+func LookupEvent(t EventType) (EventInfo, bool) {
+	for _, e := range events {
+		if e.Type == t {
+			return e, true
+		}
+	}
+	return EventInfo{}, false
+}
+
+// WebhookEvents returns the event types published to webhook subscribers,
+// in registry order.
+func WebhookEvents() []EventType {
+	var out []EventType
+	for _, e := range events {
+		if e.Webhook {
+			out = append(out, e.Type)
+		}
+	}
+	return out
+}
+
+// CustomerStatusEvent maps a customer's new status to the webhook event
+// that announces it: a customer.status_changed audit event to approved,
+// rejected, info_requested or closed is published under the contract's name
+// for it. Other statuses are not announced on their own.
+func CustomerStatusEvent(to CustomerStatus) (EventType, bool) {
+	switch to {
+	case StatusApproved:
+		return EventCustomerApproved, true
+	case StatusRejected:
+		return EventCustomerRejected, true
+	case StatusInfoRequested:
+		return EventCustomerInfoRequested, true
+	case StatusClosed:
+		return EventCustomerClosed, true
+	}
+	return "", false
+}
