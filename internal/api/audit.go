@@ -8,8 +8,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/auth"
-	"github.com/kyc-platform/kyc/internal/store"
 )
 
 // AuditEvent is one link of the audit chain.
@@ -40,7 +40,7 @@ func (s *server) auditRoutes() {
 		Limit      int    `query:"limit" minimum:"1" maximum:"500" default:"100"`
 		Cursor     int64  `query:"cursor" minimum:"0" doc:"Sequence number of the last event of the previous page"`
 	}) (*struct{ Body Page[AuditEvent] }, error) {
-		evs, err := s.App.Audit.ListEvents(ctx, actorFrom(ctx), store.AuditFilter{EntityType: in.EntityType, EntityID: in.EntityID, AfterSeq: in.Cursor, Limit: in.Limit + 1})
+		evs, err := s.App.Audit.ListEvents(ctx, actorFrom(ctx), app.AuditQuery{EntityType: in.EntityType, EntityID: in.EntityID, AfterSeq: in.Cursor, Limit: in.Limit + 1})
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}

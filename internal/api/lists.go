@@ -8,7 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/kyc-platform/kyc/internal/auth"
-	"github.com/kyc-platform/kyc/internal/store"
+	"github.com/kyc-platform/kyc/internal/domain"
 )
 
 // Snapshot is a loaded list snapshot.
@@ -40,6 +40,6 @@ func (s *server) listRoutes() {
 	})
 }
 
-func snapshotOut(sn store.SnapshotRecord) Snapshot {
+func snapshotOut(sn domain.ListSnapshot) Snapshot {
 	return Snapshot{ID: sn.ID, Source: sn.Source, Version: sn.Version, EntityCount: sn.EntityCount, ContentHash: sn.ContentHash, FetchedAt: sn.FetchedAt, LoadedAt: sn.LoadedAt}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/screening"
-	"github.com/kyc-platform/kyc/internal/store"
 )
 
 func TestCreateReadListAndTenancy(t *testing.T) {
@@ -440,11 +439,11 @@ func TestCasesAreTenantScoped(t *testing.T) {
 		kyctest.WantCode(t, err, domain.ECodeNotFound)
 		_, err = h.App.Cases.DispositionHit(h.Ctx, kyctest.Outsider, hits[0].ID, app.DispositionInput{Disposition: domain.DispositionFalsePositive, Reason: "x"})
 		kyctest.WantCode(t, err, domain.ECodeNotFound)
-		evs, err := h.App.Audit.ListEvents(h.Ctx, kyctest.Outsider, store.AuditFilter{})
+		evs, err := h.App.Audit.ListEvents(h.Ctx, kyctest.Outsider, app.AuditQuery{})
 		if err != nil || len(evs) != 0 {
 			t.Fatalf("other tenant reads %d audit events (%v)", len(evs), err)
 		}
-		evs, err = h.App.Audit.ListEvents(h.Ctx, kyctest.Client, store.AuditFilter{})
+		evs, err = h.App.Audit.ListEvents(h.Ctx, kyctest.Client, app.AuditQuery{})
 		if err != nil || len(evs) == 0 {
 			t.Fatalf("own tenant reads %d audit events (%v)", len(evs), err)
 		}

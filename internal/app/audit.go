@@ -156,15 +156,31 @@ func (l *AuditLog) Verify(ctx context.Context, actor domain.Actor) (VerifyResult
 	return res, nil
 }
 
+// AuditQuery selects the audit events ListEvents returns: those about one
+// kind of entity (or one entity), in sequence order after AfterSeq, at most
+// Limit (1 to 1001; anything else means 100). The tenant is not chosen by
+// the caller: it follows from the actor.
+type AuditQuery struct {
+	EntityType string
+	EntityID   string
+	AfterSeq   int64
+	Limit      int
+}
+
 // ListEvents returns audit events in order, filtered by entity.
-func (l *AuditLog) ListEvents(ctx context.Context, actor domain.Actor, f store.AuditFilter) ([]domain.AuditEvent, error) {
+func (l *AuditLog) ListEvents(ctx context.Context, actor domain.Actor, q AuditQuery) ([]domain.AuditEvent, error) {
 	if err := Authorize(actor, PermAuditRead); err != nil {
 		return nil, err
+	}
+	f := store.AuditFilter{
+		Tenant:     tenantFilter(actor),
+		EntityType: strings.TrimSpace(q.EntityType),
+		EntityID:   q.EntityID,
+		AfterSeq:   q.AfterSeq,
+		Limit:      q.Limit,
 	}
 	if f.Limit <= 0 || f.Limit > 1001 {
 		f.Limit = 100
 	}
-	f.EntityType = strings.TrimSpace(f.EntityType)
-	f.Tenant = tenantFilter(actor)
 	return l.d.Store.Audit().List(ctx, f)
 }

@@ -34,7 +34,7 @@ type Screening struct {
 // indexState is one immutable generation of the index.
 type indexState struct {
 	index     *screening.Index
-	snapshots []store.SnapshotRecord
+	snapshots []domain.ListSnapshot
 	key       string // ids of the active snapshots, to detect changes
 }
 
@@ -103,11 +103,11 @@ func (s *Screening) Watch(ctx context.Context, interval time.Duration) {
 
 // ImportResult describes one list import.
 type ImportResult struct {
-	Snapshot  store.SnapshotRecord `json:"snapshot"`
-	Unchanged bool                 `json:"unchanged"`
-	Added     int                  `json:"added"`
-	Changed   int                  `json:"changed"`
-	Removed   int                  `json:"removed"`
+	Snapshot  domain.ListSnapshot `json:"snapshot"`
+	Unchanged bool                `json:"unchanged"`
+	Added     int                 `json:"added"`
+	Changed   int                 `json:"changed"`
+	Removed   int                 `json:"removed"`
 }
 
 // Import parses list files in their official format and stores them as a new
@@ -193,7 +193,7 @@ func (s *Screening) store(ctx context.Context, actor domain.Actor, source string
 			}
 		}
 		now := s.d.now()
-		snap := store.SnapshotRecord{
+		snap := domain.ListSnapshot{
 			ID: domain.NewID("snap", now), Source: source,
 			Version:     fetchedAt.UTC().Format("2006-01-02T15:04:05Z") + "-" + contentHash[:12],
 			ContentHash: contentHash, EntityCount: len(recs), FetchedAt: fetchedAt, LoadedAt: now,
@@ -230,7 +230,7 @@ func (s *Screening) store(ctx context.Context, actor domain.Actor, source string
 }
 
 // Snapshots returns the active snapshot of each source.
-func (s *Screening) Snapshots(ctx context.Context, actor domain.Actor) ([]store.SnapshotRecord, error) {
+func (s *Screening) Snapshots(ctx context.Context, actor domain.Actor) ([]domain.ListSnapshot, error) {
 	if err := Authorize(actor, PermListsRead); err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/kyctest"
-	"github.com/kyc-platform/kyc/internal/store"
 )
 
 func TestStaffSignIn(t *testing.T) {
@@ -124,7 +123,7 @@ func TestStaffSignIn(t *testing.T) {
 		_, err = h.App.Users.SignIn(ctx, "ana@example.com", "a long new password")
 		kyctest.WantCode(t, err, domain.ECodeUnauthorized)
 
-		evs, err := h.App.Audit.ListEvents(ctx, kyctest.Operator, store.AuditFilter{EntityType: "user", Limit: 500})
+		evs, err := h.App.Audit.ListEvents(ctx, kyctest.Operator, app.AuditQuery{EntityType: "user", Limit: 500})
 		if err != nil {
 			t.Fatal(err)
 		}

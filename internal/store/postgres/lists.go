@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/store"
 	gen "github.com/kyc-platform/kyc/internal/store/postgres/pgdb"
 )
@@ -17,8 +18,8 @@ import (
 // lists implements store.Lists.
 type lists repos
 
-func snapshotOut(s gen.ListSnapshot) store.SnapshotRecord {
-	return store.SnapshotRecord{
+func snapshotOut(s gen.ListSnapshot) domain.ListSnapshot {
+	return domain.ListSnapshot{
 		ID:          s.ID,
 		Source:      s.Source,
 		Version:     s.Version,
@@ -30,15 +31,15 @@ func snapshotOut(s gen.ListSnapshot) store.SnapshotRecord {
 	}
 }
 
-func snapshotsOut(rows []gen.ListSnapshot) []store.SnapshotRecord {
-	out := make([]store.SnapshotRecord, len(rows))
+func snapshotsOut(rows []gen.ListSnapshot) []domain.ListSnapshot {
+	out := make([]domain.ListSnapshot, len(rows))
 	for i, s := range rows {
 		out[i] = snapshotOut(s)
 	}
 	return out
 }
 
-func (r lists) CreateSnapshot(ctx context.Context, s store.SnapshotRecord) error {
+func (r lists) CreateSnapshot(ctx context.Context, s domain.ListSnapshot) error {
 	return mapErr(r.q.CreateSnapshot(ctx, gen.CreateSnapshotParams{
 		ID:          s.ID,
 		Source:      s.Source,
@@ -118,23 +119,23 @@ func (r lists) Activate(ctx context.Context, snapshotID string) error {
 	return rowsOrNotFound(r.q.ActivateSnapshot(ctx, s.ID))
 }
 
-func (r lists) GetSnapshot(ctx context.Context, id string) (store.SnapshotRecord, error) {
+func (r lists) GetSnapshot(ctx context.Context, id string) (domain.ListSnapshot, error) {
 	s, err := r.q.GetSnapshot(ctx, id)
 	if err != nil {
-		return store.SnapshotRecord{}, mapErr(err)
+		return domain.ListSnapshot{}, mapErr(err)
 	}
 	return snapshotOut(s), nil
 }
 
-func (r lists) FindSnapshotByHash(ctx context.Context, source, contentHash string) (store.SnapshotRecord, error) {
+func (r lists) FindSnapshotByHash(ctx context.Context, source, contentHash string) (domain.ListSnapshot, error) {
 	s, err := r.q.FindSnapshotByHash(ctx, gen.FindSnapshotByHashParams{Source: source, ContentHash: contentHash})
 	if err != nil {
-		return store.SnapshotRecord{}, mapErr(err)
+		return domain.ListSnapshot{}, mapErr(err)
 	}
 	return snapshotOut(s), nil
 }
 
-func (r lists) ActiveSnapshots(ctx context.Context) ([]store.SnapshotRecord, error) {
+func (r lists) ActiveSnapshots(ctx context.Context) ([]domain.ListSnapshot, error) {
 	rows, err := r.q.ActiveSnapshots(ctx)
 	if err != nil {
 		return nil, mapErr(err)
@@ -142,7 +143,7 @@ func (r lists) ActiveSnapshots(ctx context.Context) ([]store.SnapshotRecord, err
 	return snapshotsOut(rows), nil
 }
 
-func (r lists) ListSnapshots(ctx context.Context, source string) ([]store.SnapshotRecord, error) {
+func (r lists) ListSnapshots(ctx context.Context, source string) ([]domain.ListSnapshot, error) {
 	rows, err := r.q.ListSnapshots(ctx, source)
 	if err != nil {
 		return nil, mapErr(err)

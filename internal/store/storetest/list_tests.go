@@ -7,11 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/store"
 )
 
-func snapshot(source, hash string) store.SnapshotRecord {
-	return store.SnapshotRecord{
+func snapshot(source, hash string) domain.ListSnapshot {
+	return domain.ListSnapshot{
 		ID: id("snap"), Source: source, Version: "2026-06-01", ContentHash: hash,
 		EntityCount: 2, FetchedAt: at(0), LoadedAt: at(1), Active: false,
 	}
@@ -24,7 +25,7 @@ var listTests = map[string]func(*testing.T, store.Store){
 		b := snapshot("ofac_sdn", "h2")
 		b.LoadedAt = at(5)
 		u := snapshot("un_sc", "h1") // same hash, other source: allowed
-		for _, sn := range []store.SnapshotRecord{a, b, u} {
+		for _, sn := range []domain.ListSnapshot{a, b, u} {
 			must(t, s.Lists().CreateSnapshot(ctx, sn))
 		}
 		dup := snapshot("ofac_sdn", "h1")
@@ -44,28 +45,28 @@ var listTests = map[string]func(*testing.T, store.Store){
 
 		active, err := s.Lists().ActiveSnapshots(ctx)
 		must(t, err)
-		equal(t, active, []store.SnapshotRecord{})
+		equal(t, active, []domain.ListSnapshot{})
 
 		must(t, s.InTx(ctx, func(tx store.Tx) error { return tx.Lists().Activate(ctx, a.ID) }))
 		must(t, s.Lists().Activate(ctx, u.ID))
 		a.Active, u.Active = true, true
 		active, err = s.Lists().ActiveSnapshots(ctx)
 		must(t, err)
-		equal(t, active, []store.SnapshotRecord{a, u})
+		equal(t, active, []domain.ListSnapshot{a, u})
 
 		// Activating b deactivates a (same source) but not u.
 		must(t, s.InTx(ctx, func(tx store.Tx) error { return tx.Lists().Activate(ctx, b.ID) }))
 		a.Active, b.Active = false, true
 		active, err = s.Lists().ActiveSnapshots(ctx)
 		must(t, err)
-		equal(t, active, []store.SnapshotRecord{b, u})
+		equal(t, active, []domain.ListSnapshot{b, u})
 		// Idempotent.
 		must(t, s.Lists().Activate(ctx, b.ID))
 		wantErr(t, s.Lists().Activate(ctx, "snap_missing"), store.ErrNotFound)
 
 		list, err := s.Lists().ListSnapshots(ctx, "ofac_sdn")
 		must(t, err)
-		equal(t, list, []store.SnapshotRecord{b, a})
+		equal(t, list, []domain.ListSnapshot{b, a})
 		list, err = s.Lists().ListSnapshots(ctx, "")
 		must(t, err)
 		if len(list) != 3 {

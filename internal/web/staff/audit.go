@@ -5,7 +5,6 @@ import (
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
-	"github.com/kyc-platform/kyc/internal/store"
 )
 
 // auditView is the audit trail page and its chain verification.
@@ -23,7 +22,7 @@ func (h *Handler) audit(w http.ResponseWriter, r *http.Request, s app.Session) {
 	q := r.URL.Query()
 	v := auditView{shell: h.shell(r, &s, "audit", "staff.nav.audit"), EntityType: q.Get("entity_type")}
 	v.After = atoi64(q.Get("after"))
-	evs, err := h.d.App.Audit.ListEvents(r.Context(), s.Actor(), store.AuditFilter{EntityType: v.EntityType, AfterSeq: v.After, Limit: 51})
+	evs, err := h.d.App.Audit.ListEvents(r.Context(), s.Actor(), app.AuditQuery{EntityType: v.EntityType, AfterSeq: v.After, Limit: 51})
 	if err != nil {
 		h.fail(w, r, &s, err)
 		return
@@ -48,7 +47,7 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request, s app.Session) 
 		h.r.Render(w, r, http.StatusOK, "audit", "verify-result", v)
 		return
 	}
-	evs, _ := h.d.App.Audit.ListEvents(r.Context(), s.Actor(), store.AuditFilter{Limit: 50})
+	evs, _ := h.d.App.Audit.ListEvents(r.Context(), s.Actor(), app.AuditQuery{Limit: 50})
 	v.Events = evs
 	h.r.Render(w, r, http.StatusOK, "audit", "", v)
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/screening"
-	"github.com/kyc-platform/kyc/internal/store"
 )
 
 // hitView is one screening hit on the case page, with its disposition form.
@@ -17,7 +16,7 @@ type hitView struct {
 	Expl     screening.Explanation
 	Query    []string // the customer's matched tokens
 	Matched  []string // the list's matched tokens
-	Snapshot *store.SnapshotRecord
+	Snapshot *domain.ListSnapshot
 	Errs     map[string]string
 	Form     struct{ Disposition, Reason string }
 	Who      string
@@ -91,8 +90,8 @@ func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView,
 	v.Documents, _ = h.d.App.Documents.List(ctx, a, v.Customer.ID)
 	v.CanAudit = app.Authorize(a, app.PermAuditRead) == nil
 	if v.CanAudit {
-		ce, _ := h.d.App.Audit.ListEvents(ctx, a, store.AuditFilter{EntityType: "case", EntityID: id, Limit: 200})
-		cu, _ := h.d.App.Audit.ListEvents(ctx, a, store.AuditFilter{EntityType: "customer", EntityID: v.Customer.ID, Limit: 200})
+		ce, _ := h.d.App.Audit.ListEvents(ctx, a, app.AuditQuery{EntityType: "case", EntityID: id, Limit: 200})
+		cu, _ := h.d.App.Audit.ListEvents(ctx, a, app.AuditQuery{EntityType: "customer", EntityID: v.Customer.ID, Limit: 200})
 		v.Events = mergeEvents(ce, cu)
 	}
 	v.IsPending = v.Case.Status == domain.CasePendingSecondApproval
@@ -123,7 +122,7 @@ func mergeEvents(a, b []domain.AuditEvent) []domain.AuditEvent {
 	return out
 }
 
-func (h *Handler) hitView(hit domain.ScreeningHit, snaps []store.SnapshotRecord, who map[string]string, canWrite, closed bool) hitView {
+func (h *Handler) hitView(hit domain.ScreeningHit, snaps []domain.ListSnapshot, who map[string]string, canWrite, closed bool) hitView {
 	hv := hitView{Hit: hit, Errs: map[string]string{}, Who: who[hit.DisposedBy], CanWrite: canWrite, Closed: closed}
 	_ = json.Unmarshal([]byte(hit.Explanation), &hv.Expl)
 	for _, t := range hv.Expl.Tokens {

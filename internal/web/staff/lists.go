@@ -4,13 +4,13 @@ import (
 	"net/http"
 
 	"github.com/kyc-platform/kyc/internal/app"
-	"github.com/kyc-platform/kyc/internal/store"
+	"github.com/kyc-platform/kyc/internal/domain"
 )
 
 // listsView is the lists page: the loaded snapshots of each source.
 type listsView struct {
 	shell
-	Snapshots []store.SnapshotRecord
+	Snapshots []domain.ListSnapshot
 }
 
 func (h *Handler) lists(w http.ResponseWriter, r *http.Request, s app.Session) {

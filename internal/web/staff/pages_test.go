@@ -11,7 +11,6 @@ import (
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/kyctest"
-	"github.com/kyc-platform/kyc/internal/store"
 )
 
 func TestSignIn(t *testing.T) {
@@ -202,7 +201,7 @@ func TestSearchAndReveal(t *testing.T) {
 		r := b.post("/staff/customers/"+e.HitCustomer.ID+"/reveal", url.Values{"section": {"contact"}}, true)
 		want(t, r, 200, "andrei@example.com", "revealed")
 		want(t, b.post("/staff/customers/"+e.HitCustomer.ID+"/reveal", url.Values{"section": {"bogus"}}, true), http.StatusUnprocessableEntity)
-		evs, err := e.App.Audit.ListEvents(context.Background(), kyctest.Operator, store.AuditFilter{EntityType: "customer", EntityID: e.HitCustomer.ID})
+		evs, err := e.App.Audit.ListEvents(context.Background(), kyctest.Operator, app.AuditQuery{EntityType: "customer", EntityID: e.HitCustomer.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
