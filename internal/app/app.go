@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"time"
@@ -27,7 +28,15 @@ type Crypter interface {
 // Enqueuer schedules background work in the caller's transaction, so that a
 // job exists if and only if the business write commits.
 type Enqueuer interface {
-	EnqueueChecks(ctx context.Context, tx store.Tx, checkIDs []string) error
+	EnqueueChecks(ctx context.Context, tx EnqueueTx, checkIDs []string) error
+}
+
+// EnqueueTx is what a job queue sees of the caller's open transaction: the
+// *sql.Tx that it inserts its jobs into (River's InsertManyTx). Every
+// store.Tx is one; declaring it here keeps the queue (package jobs) from
+// depending on the store.
+type EnqueueTx interface {
+	SQLTx() *sql.Tx
 }
 
 // Metrics receives business counters; a nil Metrics records nothing.

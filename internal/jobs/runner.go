@@ -15,7 +15,6 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"github.com/kyc-platform/kyc/internal/app"
-	"github.com/kyc-platform/kyc/internal/store"
 )
 
 // Recorder receives job metrics; *telemetry.Metrics implements it.
@@ -23,9 +22,19 @@ type Recorder interface {
 	Job(kind, outcome string, d time.Duration)
 }
 
+// Database is what the runner needs of the store: the engine's name and
+// the *sql.DB that River shares with it. A store.Store is one.
+type Database interface {
+	// Dialect is "sqlite" or "postgres".
+	Dialect() string
+	// DB is the handle River uses for its own tables.
+	DB() *sql.DB
+}
+
 // Options configure the runner.
 type Options struct {
-	Store store.Store
+	// Store is the database the jobs live in, beside the business data.
+	Store Database
 	// PGPool, on PostgreSQL, lets workers wake on LISTEN/NOTIFY.
 	PGPool *pgxpool.Pool
 	// Workers is the number of concurrent jobs; 0 makes an insert-only
@@ -142,7 +151,7 @@ func (r *Runner) Client() *river.Client[*sql.Tx] { return r.client }
 
 // EnqueueChecks implements app.Enqueuer: it inserts one job per check in the
 // caller's transaction.
-func (r *Runner) EnqueueChecks(ctx context.Context, tx store.Tx, checkIDs []string) error {
+func (r *Runner) EnqueueChecks(ctx context.Context, tx app.EnqueueTx, checkIDs []string) error {
 	params := make([]river.InsertManyParams, len(checkIDs))
 	for i, id := range checkIDs {
 		params[i] = river.InsertManyParams{Args: CheckArgs{CheckID: id}}

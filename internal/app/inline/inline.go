@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/app"
-	"github.com/kyc-platform/kyc/internal/store"
 )
 
 // Clock is a settable clock, safe for concurrent use. Every reading moves
@@ -78,7 +77,7 @@ var _ app.Enqueuer = (*Queue)(nil)
 
 // EnqueueChecks records the ids, or returns the error set by Fail (so
 // that the caller's transaction rolls back).
-func (q *Queue) EnqueueChecks(_ context.Context, _ store.Tx, ids []string) error {
+func (q *Queue) EnqueueChecks(_ context.Context, _ app.EnqueueTx, ids []string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.err != nil {
