@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+
 	"github.com/kyc-platform/kyc/internal/auth"
+	"github.com/kyc-platform/kyc/internal/routes"
 )
 
 // AccessLinkOut is a new access link to the hosted onboarding pages.
@@ -29,6 +31,6 @@ func (s *server) accessLinkRoutes() {
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		return &struct{ Body AccessLinkOut }{Body: AccessLinkOut{URL: l.URL, ExpiresAt: l.ExpiresAt}}, nil
+		return &struct{ Body AccessLinkOut }{Body: AccessLinkOut{URL: routes.AccessLinkURL(s.PublicURL, l.Token), ExpiresAt: l.ExpiresAt}}, nil
 	})
 }

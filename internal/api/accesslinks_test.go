@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/routes"
 	"github.com/kyc-platform/kyc/internal/store"
 )
 
@@ -27,10 +27,10 @@ func TestAccessLinks(t *testing.T) {
 		r := e.post("/api/v1/customers/"+c.ID+"/access-links", tok, nil)
 		want(t, r, http.StatusCreated, &l)
 		u, err := url.Parse(l.URL)
-		if err != nil || !u.IsAbs() || !strings.HasPrefix(u.Path, app.AccessLinkPath) || u.RawQuery != "" || u.Fragment != "" {
+		if err != nil || !u.IsAbs() || !strings.HasPrefix(u.Path, routes.AccessLink) || u.RawQuery != "" || u.Fragment != "" {
 			t.Fatalf("url %q is not an absolute link to the onboarding pages", l.URL)
 		}
-		token := strings.TrimPrefix(u.Path, app.AccessLinkPath)
+		token := strings.TrimPrefix(u.Path, routes.AccessLink)
 		if len(token) < 22 { // ≥ 128 bits in base64url
 			t.Fatalf("token %q too short", token)
 		}

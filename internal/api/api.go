@@ -33,6 +33,10 @@ type Deps struct {
 	Version string
 	// MaxBodyBytes caps JSON bodies (413 above).
 	MaxBodyBytes int64
+	// PublicURL is the deployment's public base URL (KYC_BASE_URL), from
+	// which the API builds the absolute links it hands out (access links to
+	// the hosted onboarding pages); "" means http://localhost.
+	PublicURL string
 	// DocsPage, when set, serves /docs (the composition root passes one
 	// built on embedded assets, so the reference works offline); otherwise
 	// huma's page, which loads its viewer from a CDN.
@@ -64,6 +68,9 @@ func Register(mux *http.ServeMux, d Deps) huma.API {
 	}
 	if d.MaxBodyBytes <= 0 {
 		d.MaxBodyBytes = 1 << 20
+	}
+	if d.PublicURL == "" {
+		d.PublicURL = "http://localhost"
 	}
 	cfg := huma.DefaultConfig("kyc API", d.Version)
 	cfg.CreateHooks = nil // no $schema links in bodies

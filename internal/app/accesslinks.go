@@ -8,17 +8,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/store"
 )
-
-// AccessLinkPath is the path of the hosted onboarding pages that opens an
-// access link; the token follows it. The link is the one place a token
-// travels; opening it exchanges the token for a session cookie.
-const AccessLinkPath = "/onboarding/link/"
 
 // Defaults of the applicant access settings (Policy fields left zero).
 const (
@@ -39,12 +33,13 @@ type AccessLinks struct {
 	cust  *Customers
 }
 
-// AccessLink is a newly created link. Token and URL are shown once.
+// AccessLink is a newly created link. Token is shown once: the transport
+// that hands the link out turns it into the URL of the hosted page that
+// opens it; opening that page exchanges the token for a session (Open).
 type AccessLink struct {
 	ID         string
 	CustomerID string
 	Token      string
-	URL        string
 	ExpiresAt  time.Time
 }
 
@@ -80,15 +75,6 @@ func (s *AccessLinks) maxAge() time.Duration {
 		return s.d.Policy.ApplicantMaxAge
 	}
 	return DefaultApplicantMaxAge
-}
-
-// publicURL is the configured public base URL, or http://localhost when
-// none is configured (the composition root always configures one).
-func (s *AccessLinks) publicURL() string {
-	if s.d.Policy.PublicURL != "" {
-		return strings.TrimRight(s.d.Policy.PublicURL, "/")
-	}
-	return "http://localhost"
 }
 
 // newToken returns 256 random bits, base64url without padding.
@@ -139,10 +125,7 @@ func (s *AccessLinks) Create(ctx context.Context, actor domain.Actor, customerID
 			return domain.Errorf(domain.ECodeConflict, "An access link can be created while the customer is draft or info_requested, not %s.", c.Status)
 		}
 		now := s.d.now()
-		out = AccessLink{
-			ID: domain.NewID("acl", now), CustomerID: c.ID, Token: token,
-			URL: s.publicURL() + AccessLinkPath + token, ExpiresAt: now.Add(s.linkTTL()),
-		}
+		out = AccessLink{ID: domain.NewID("acl", now), CustomerID: c.ID, Token: token, ExpiresAt: now.Add(s.linkTTL())}
 		if err := tx.AccessLinks().Create(ctx, store.AccessLinkRecord{
 			ID: out.ID, TokenHash: tokenHash(token), CustomerID: c.ID, Tenant: c.Tenant,
 			CreatedBy: actor.String(), CreatedAt: now, ExpiresAt: out.ExpiresAt,

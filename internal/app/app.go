@@ -57,9 +57,6 @@ type Policy struct {
 	// PhoneCheck validates a phone number for a country (injected so that
 	// domain stays free of dependencies).
 	PhoneCheck func(e164, country string) error
-	// PublicURL is the public base URL of the deployment (no trailing
-	// slash), used in access links.
-	PublicURL string
 	// AccessLinkTTL is the lifetime of an access link; ApplicantIdle and
 	// ApplicantMaxAge end applicant sessions (zero: the defaults).
 	AccessLinkTTL   time.Duration

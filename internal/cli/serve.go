@@ -140,7 +140,8 @@ func newHandler(sys *system, issuerURL string, apiOn bool) (http.Handler, error)
 			return nil, fmt.Errorf("web assets: %w", err)
 		}
 		api.Register(mux, api.Deps{App: sys.app, Auth: verifier, Logger: sys.log, Version: Version, MaxBodyBytes: sys.cfg.MaxBodyBytes,
-			DocsPage: web.DocsHandler(assets, "/openapi.json")})
+			PublicURL: sys.cfg.PublicURL(),
+			DocsPage:  web.DocsHandler(assets, "/openapi.json")})
 		if err := mountWeb(mux, sys, assets, issuerURL); err != nil {
 			return nil, fmt.Errorf("web pages: %w", err)
 		}

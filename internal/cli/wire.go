@@ -187,8 +187,8 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		Metrics:  sys.metrics,
 		Policy: app.Policy{
 			AutoApprove: auto, MinAge: cfg.MinAge, CaseSLA: cfg.CaseSLA, HitSLA: cfg.HitSLA,
-			PhoneCheck: phone.Validate,
-			PublicURL:  cfg.PublicURL(), AccessLinkTTL: cfg.AccessLinkTTL,
+			PhoneCheck:    phone.Validate,
+			AccessLinkTTL: cfg.AccessLinkTTL,
 			ApplicantIdle: cfg.ApplicantIdle, ApplicantMaxAge: cfg.ApplicantMaxAge,
 			MaxDocumentBytes: cfg.MaxUploadBytes,
 		},

@@ -112,13 +112,11 @@ func WithMetrics(m app.Metrics) Option { return func(o *options) { o.metrics = m
 
 // DefaultPolicy is the policy of a Bundle: low risk is approved
 // automatically, applicants are 18 or older, cases are due in five days
-// (one for screening hits), phone numbers are checked, and access links
-// point at http://kyc.test.
+// (one for screening hits) and phone numbers are checked.
 func DefaultPolicy() app.Policy {
 	return app.Policy{
 		AutoApprove: map[domain.RiskRating]bool{domain.RiskLow: true}, MinAge: 18,
 		CaseSLA: 5 * 24 * time.Hour, HitSLA: 24 * time.Hour, PhoneCheck: phone.Validate,
-		PublicURL: "http://kyc.test",
 	}
 }
 

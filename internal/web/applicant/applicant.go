@@ -14,11 +14,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/routes"
 	"github.com/kyc-platform/kyc/internal/web"
 )
 
@@ -26,7 +26,7 @@ import (
 var pagesFS embed.FS
 
 // Prefix is where the pages are mounted.
-const Prefix = "/onboarding"
+const Prefix = routes.Onboarding
 
 // Deps are what the pages need.
 type Deps struct {
@@ -83,7 +83,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET "+Prefix+"/{$}", h.home)
 	m.HandleFunc("GET "+Prefix, h.home)
 	m.HandleFunc("POST "+Prefix+"/start", h.startSelfService)
-	m.HandleFunc("GET "+strings.TrimSuffix(app.AccessLinkPath, "/")+"/{token}", h.openLink)
+	m.HandleFunc("GET "+routes.AccessLink+"{token}", h.openLink)
 	m.HandleFunc("GET "+Prefix+"/step/{step}", h.session(h.stepPage))
 	m.HandleFunc("POST "+Prefix+"/step/{step}", h.session(h.stepPost))
 	m.HandleFunc("POST "+Prefix+"/validate/{step}", h.session(h.validateField))

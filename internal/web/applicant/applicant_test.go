@@ -15,6 +15,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/kyctest"
+	"github.com/kyc-platform/kyc/internal/routes"
 	"github.com/kyc-platform/kyc/internal/web"
 	"github.com/kyc-platform/kyc/internal/web/applicant"
 )
@@ -145,8 +146,7 @@ func (e *env) link(id string) string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	u, _ := url.Parse(l.URL)
-	return u.Path
+	return routes.AccessLink + l.Token
 }
 
 // pngBytes is a PNG signature followed by filler (accepted by content).

@@ -38,7 +38,7 @@ type env struct {
 func setup(t *testing.T, engine string) *env {
 	t.Helper()
 	b := kyctest.New(t, kyctest.WithEngine(engine), kyctest.WithPolicy(func(p *app.Policy) {
-		p.AutoApprove, p.PublicURL = nil, ""
+		p.AutoApprove = nil
 	}))
 	e := &env{Bundle: b, t: t, Users: map[string]kyctest.StaffCred{}}
 	for _, role := range []string{"analyst", "analyst2", "mlro", "auditor", "admin"} {
