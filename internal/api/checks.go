@@ -8,6 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/kyc-platform/kyc/internal/auth"
+	"github.com/kyc-platform/kyc/internal/domain"
 )
 
 // Check is one check result.
@@ -55,12 +56,12 @@ func (s *server) checkRoutes() {
 		}
 		// Point at the named checks once the slice stopped growing.
 		for i := range out.Body.Data {
-			switch out.Body.Data[i].Type {
-			case "identity":
+			switch domain.CheckType(out.Body.Data[i].Type) {
+			case domain.CheckIdentity:
 				out.Body.Identity = &out.Body.Data[i]
-			case "screening":
+			case domain.CheckScreening:
 				out.Body.Screening = &out.Body.Data[i]
-			case "risk":
+			case domain.CheckRisk:
 				out.Body.Risk = &out.Body.Data[i]
 			}
 		}

@@ -13,8 +13,9 @@ import (
 	"github.com/kyc-platform/kyc/internal/store"
 )
 
-// Checks runs the identity, screening and risk checks (from background
-// jobs) and applies the decision policy once all three are done.
+// Checks runs the registered checks of a submission (identity, screening
+// and risk; checktypes.go) from background jobs and applies the decision
+// policy once all of them are done.
 type Checks struct {
 	d         *Deps
 	audit     *AuditLog
@@ -75,17 +76,11 @@ func (s *Checks) Run(ctx context.Context, checkID string, attempt int) error {
 		return err
 	}
 	now := s.d.now()
-	var out checkOutcome
-	switch domain.CheckType(rec.Type) {
-	case domain.CheckIdentity:
-		out, err = s.identity(ctx, cust, rec, now)
-	case domain.CheckScreening:
-		out, err = s.screening.screenCustomer(ctx, cust, rec)
-	case domain.CheckRisk:
-		out, err = s.risk(ctx, cust, rec, now)
-	default:
-		err = fmt.Errorf("unknown check type %q", rec.Type)
+	kind, err := lookupCheck(domain.CheckType(rec.Type))
+	if err != nil {
+		return err
 	}
+	out, err := kind.run(s, ctx, cust, rec, now)
 	if err != nil {
 		return err
 	}
@@ -312,7 +307,7 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string
 		return err
 	}
 	latest := latestRound(recs)
-	if len(latest) < len(domain.CheckTypes) {
+	if len(latest) < len(CheckTypes()) {
 		return nil
 	}
 	byType := map[string]store.CheckRecord{}

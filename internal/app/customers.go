@@ -343,8 +343,9 @@ func (s *Customers) Submit(ctx context.Context, actor domain.Actor, id string) (
 		if err != nil {
 			return err
 		}
-		ids := make([]string, 0, len(domain.CheckTypes))
-		for _, t := range domain.CheckTypes {
+		types := CheckTypes()
+		ids := make([]string, 0, len(types))
+		for _, t := range types {
 			chk := store.CheckRecord{
 				ID: domain.NewID("chk", now), CustomerID: c.ID, Type: string(t),
 				Status: string(domain.CheckPending), Round: round, CreatedAt: now, UpdatedAt: now,
@@ -404,7 +405,8 @@ func (s *Customers) ListChecks(ctx context.Context, actor domain.Actor, id strin
 	return out, nil
 }
 
-// latestRound keeps the checks of the highest round, in CheckTypes order.
+// latestRound keeps the checks of the highest round, in CheckTypes order
+// (a check of a type no longer registered is left out).
 func latestRound(recs []store.CheckRecord) []store.CheckRecord {
 	max := 0
 	for _, r := range recs {
@@ -413,7 +415,7 @@ func latestRound(recs []store.CheckRecord) []store.CheckRecord {
 		}
 	}
 	var out []store.CheckRecord
-	for _, t := range domain.CheckTypes {
+	for _, t := range CheckTypes() {
 		for _, r := range recs {
 			if r.Round == max && r.Type == string(t) {
 				out = append(out, r)

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// CheckType names one of the three checks run on submission.
+// CheckType names one of the checks run on submission; app registers each
+// with its runner (app.CheckTypes).
 type CheckType string
 
 // Check types.
@@ -14,9 +15,6 @@ const (
 	CheckScreening CheckType = "screening"
 	CheckRisk      CheckType = "risk"
 )
-
-// CheckTypes lists the checks in the order they are shown.
-var CheckTypes = []CheckType{CheckIdentity, CheckScreening, CheckRisk}
 
 // CheckStatus is the state of a check.
 type CheckStatus string
