@@ -90,8 +90,8 @@ func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView,
 	v.Documents, _ = h.d.App.Documents.List(ctx, a, v.Customer.ID)
 	v.CanAudit = app.Authorize(a, app.PermAuditRead) == nil
 	if v.CanAudit {
-		ce, _ := h.d.App.Audit.ListEvents(ctx, a, app.AuditQuery{EntityType: "case", EntityID: id, Limit: 200})
-		cu, _ := h.d.App.Audit.ListEvents(ctx, a, app.AuditQuery{EntityType: "customer", EntityID: v.Customer.ID, Limit: 200})
+		ce, _ := h.d.App.Audit.ListEvents(ctx, a, app.AuditQuery{EntityType: domain.EntityCase, EntityID: id, Limit: 200})
+		cu, _ := h.d.App.Audit.ListEvents(ctx, a, app.AuditQuery{EntityType: domain.EntityCustomer, EntityID: v.Customer.ID, Limit: 200})
 		v.Events = mergeEvents(ce, cu)
 	}
 	v.IsPending = v.Case.Status == domain.CasePendingSecondApproval
