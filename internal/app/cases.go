@@ -194,7 +194,9 @@ func validateDecision(in DecideInput) error {
 // Decide records a decision on a case (PRODUCT.md sections 2 and 6).
 // Approving enhanced due diligence and rejecting a screening hit need a
 // second approver who is a different person (four-eyes): the first decision
-// leaves the case pending_second_approval and changes nothing else.
+// leaves the case pending_second_approval and changes nothing else. Which
+// decisions are open, and which need four eyes, is decided by the rules
+// Options reports (decisionOptions), applied here to the locked rows.
 func (s *Cases) Decide(ctx context.Context, actor domain.Actor, caseID string, in DecideInput) (DecideResult, error) {
 	if err := Authorize(actor, PermCasesWrite); err != nil {
 		return DecideResult{}, err
@@ -220,61 +222,42 @@ func (s *Cases) Decide(ctx context.Context, actor domain.Actor, caseID string, i
 		if err != nil {
 			return err
 		}
+		hits, err := customerHitFacts(ctx, tx, cust.ID)
+		if err != nil {
+			return err
+		}
+		opt := decisionOptions(actor, cs, cust, hits).For(in.Decision)
+		if !opt.Allowed {
+			return opt.err
+		}
 		now := s.d.now()
 		stage := "final"
-		switch cs.Status {
-		case domain.CaseClosed:
-			return domain.Errorf(domain.ECodeConflict, "The case is closed.")
-		case domain.CasePendingSecondApproval:
-			if in.Decision != domain.DecisionApprove && in.Decision != domain.DecisionReject {
-				return domain.Errorf(domain.ECodeConflict, "The case awaits a second approval: approve or reject only.")
-			}
-			if cs.PendingBy == actor.String() {
-				return domain.Errorf(domain.ECodeForbidden, "Four-eyes: the second approval must come from a different person than the first (%s).", cs.PendingBy)
-			}
-			if err := s.requireApprover(actor, cust); err != nil {
+		switch {
+		case opt.SecondApproval:
+			// The first of four eyes: the case waits, nothing else changes.
+			cs.Status = domain.CasePendingSecondApproval
+			cs.PendingDecision, cs.PendingBy, cs.PendingReason, cs.PendingAt = in.Decision, actor.String(), "", &now
+			if err := s.saveCase(ctx, tx, &cs); err != nil {
 				return err
 			}
+			res.Case, res.Customer, res.AwaitingSecondApproval = cs, cust, true
+			return s.recordDecision(ctx, tx, actor, cs, in, "first")
+		case cs.Status == domain.CasePendingSecondApproval && in.Decision != cs.PendingDecision:
+			// The second reviewer disagrees: back to open for a new first decision.
+			cs.Status = domain.CaseOpen
+			cs.PendingDecision, cs.PendingBy, cs.PendingReason, cs.PendingAt = "", "", "", nil
+			if err := s.saveCase(ctx, tx, &cs); err != nil {
+				return err
+			}
+			res.Case, res.Customer = cs, cust
+			return s.recordDecision(ctx, tx, actor, cs, in, "second_disagreed")
+		case cs.Status == domain.CasePendingSecondApproval:
 			stage = "second"
-			if in.Decision != cs.PendingDecision {
-				// The second reviewer disagrees: back to open for a new first decision.
-				cs.Status = domain.CaseOpen
-				cs.PendingDecision, cs.PendingBy, cs.PendingReason, cs.PendingAt = "", "", "", nil
-				if err := s.saveCase(ctx, tx, &cs); err != nil {
-					return err
-				}
-				res.Case, res.Customer = cs, cust
-				return s.recordDecision(ctx, tx, actor, cs, in, "second_disagreed")
-			}
-		default:
-			if in.Decision == domain.DecisionApprove || in.Decision == domain.DecisionReject {
-				needs, err := s.needsSecondApproval(ctx, tx, cs, cust, in.Decision)
-				if err != nil {
-					return err
-				}
-				if in.Decision == domain.DecisionApprove {
-					if err := s.canApprove(ctx, tx, cust); err != nil {
-						return err
-					}
-				}
-				if needs {
-					cs.Status = domain.CasePendingSecondApproval
-					cs.PendingDecision, cs.PendingBy, cs.PendingReason, cs.PendingAt = in.Decision, actor.String(), "", &now
-					if err := s.saveCase(ctx, tx, &cs); err != nil {
-						return err
-					}
-					res.Case, res.Customer, res.AwaitingSecondApproval = cs, cust, true
-					return s.recordDecision(ctx, tx, actor, cs, in, "first")
-				}
-			}
 		}
 		// The decision takes effect.
 		from := cust.Status
 		switch in.Decision {
 		case domain.DecisionApprove:
-			if err := s.canApprove(ctx, tx, cust); err != nil {
-				return err
-			}
 			if err := approveCustomer(cust, now); err != nil {
 				return err
 			}
@@ -317,65 +300,6 @@ func (s *Cases) Decide(ctx context.Context, actor domain.Actor, caseID string, i
 		s.d.Metrics.Decision(string(in.Decision))
 	}
 	return res, err
-}
-
-// requireApprover checks that a user giving a second approval of enhanced
-// due diligence is an MLRO (PRODUCT.md section 6). API clients are trusted
-// integrations whose own users are accountable; they need cases:write only.
-func (s *Cases) requireApprover(actor domain.Actor, cust *domain.Customer) error {
-	if actor.Type == domain.ActorUser && cust.DueDiligence == domain.DDEnhanced && actor.Role != RoleMLRO {
-		return domain.Errorf(domain.ECodeForbidden, "Only an MLRO may give the second approval of enhanced due diligence.")
-	}
-	return nil
-}
-
-// needsSecondApproval: approving enhanced due diligence, and rejecting a
-// customer on a screening hit, need four eyes.
-func (s *Cases) needsSecondApproval(ctx context.Context, tx store.Tx, cs domain.Case, cust *domain.Customer, d domain.DecisionKind) (bool, error) {
-	switch d {
-	case domain.DecisionApprove:
-		return cust.DueDiligence == domain.DDEnhanced || cust.RiskRating == domain.RiskHigh, nil
-	case domain.DecisionReject:
-		if cs.Kind == domain.CaseScreeningHit || cs.Kind == domain.CaseListUpdate {
-			return true, nil
-		}
-		hits, err := tx.Hits().ListByCustomer(ctx, cust.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return false, err
-		}
-		for _, h := range hits {
-			if h.CaseID == cs.ID {
-				return true, nil
-			}
-		}
-	}
-	return false, nil
-}
-
-// canApprove refuses approval while a hit is open or confirmed, or when the
-// rating is prohibited: a confirmed sanctions match is never approved.
-func (s *Cases) canApprove(ctx context.Context, tx store.Tx, cust *domain.Customer) error {
-	if cust.RiskRating == domain.RiskProhibited {
-		return domain.Errorf(domain.ECodeConflict, "A customer rated prohibited can never be approved.")
-	}
-	if cust.Status != domain.StatusInReview && cust.Status != domain.StatusSubmitted {
-		return domain.Errorf(domain.ECodeConflict, "A customer in status %q cannot be approved.", cust.Status)
-	}
-	hits, err := tx.Hits().ListByCustomer(ctx, cust.ID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	for _, h := range hits {
-		switch h.Disposition {
-		case string(domain.DispositionOpen):
-			return domain.Errorf(domain.ECodeConflict, "Disposition every screening hit before approving (hit %s is open).", h.ID)
-		case string(domain.DispositionTrueMatch):
-			if !isPEPHit(h) {
-				return domain.Errorf(domain.ECodeConflict, "A confirmed sanctions match can never be approved (hit %s).", h.ID)
-			}
-		}
-	}
-	return nil
 }
 
 func (s *Cases) saveCase(ctx context.Context, tx store.Tx, cs *domain.Case) error {

@@ -40,8 +40,10 @@ type caseView struct {
 	Documents []app.Document
 	Who       map[string]string
 	// Decision form.
-	CanWrite     bool
-	CanAudit     bool
+	CanWrite bool
+	CanAudit bool
+	// The decision form and its hints, from app.Cases.Options.
+	Offered      []string // the decisions the form offers
 	IsPending    bool
 	PendingMine  bool // the signed-in user gave the first approval
 	NeedsMLRO    bool // the second approval of EDD must come from an MLRO
@@ -94,11 +96,18 @@ func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView,
 		cu, _ := h.d.App.Audit.ListEvents(ctx, a, app.AuditQuery{EntityType: domain.EntityCustomer, EntityID: v.Customer.ID, Limit: 200})
 		v.Events = mergeEvents(ce, cu)
 	}
+	opts, err := h.d.App.Cases.Options(ctx, a, id)
+	if err != nil {
+		return v, err
+	}
+	for _, d := range opts.Offered() {
+		v.Offered = append(v.Offered, string(d))
+	}
+	approve := opts.For(domain.DecisionApprove)
 	v.IsPending = v.Case.Status == domain.CasePendingSecondApproval
-	v.PendingMine = v.IsPending && v.Case.PendingBy == a.String()
-	edd := v.Customer.DueDiligence == domain.DDEnhanced
-	v.NeedsMLRO = v.IsPending && edd && a.Role != app.RoleMLRO
-	v.FourEyesNext = !v.IsPending && (edd || v.Customer.RiskRating == domain.RiskHigh)
+	v.PendingMine = approve.Block == app.BlockSameApprover
+	v.NeedsMLRO = approve.Block == app.BlockNeedsMLRO
+	v.FourEyesNext = approve.SecondApproval
 	v.Sections = app.RevealSections
 	return v, nil
 }

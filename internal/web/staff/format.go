@@ -138,12 +138,6 @@ func funcs() template.FuncMap {
 			}
 			return "no"
 		},
-		"decisions": func(pending bool) []string {
-			if pending {
-				return []string{"approve", "reject"}
-			}
-			return []string{"approve", "reject", "request_info", "escalate"}
-		},
 		"jsonList":  jsonList,
 		"money":     money,
 		"highlight": highlight,
