@@ -76,6 +76,8 @@ type Config struct {
 	AccessLinkTTL   time.Duration
 	ApplicantIdle   time.Duration
 	ApplicantMaxAge time.Duration
+	// Monitoring configures transaction monitoring and reports.
+	Monitoring Monitoring
 }
 
 // DefaultMaxUploadBytes is the default size limit of an uploaded document.
@@ -112,6 +114,7 @@ func Default() Config {
 		AccessLinkTTL:      30 * time.Minute,
 		ApplicantIdle:      30 * time.Minute,
 		ApplicantMaxAge:    8 * time.Hour,
+		Monitoring:         defaultMonitoring(),
 	}
 }
 
@@ -203,6 +206,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if v := getenv("KYC_AUTO_APPROVE"); v != "" {
 		c.AutoApprove = splitList(v) // "none" turns automatic approval off
 	}
+	errs = append(errs, monitoringFromEnv(getenv, &c.Monitoring)...)
 	return c, errors.Join(errs...)
 }
 
@@ -305,6 +309,7 @@ func (c Config) Validate() error {
 	if c.ApplicantMaxAge < c.ApplicantIdle || c.ApplicantMaxAge > 7*24*time.Hour {
 		errs = append(errs, fmt.Errorf("KYC_APPLICANT_SESSION_MAX: %s must be at least the idle timeout and at most 168h", c.ApplicantMaxAge))
 	}
+	errs = append(errs, c.Monitoring.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -565,3 +565,15 @@ func industryMatches(code string, g group) bool {
 	}
 	return false
 }
+
+// FactorCountries returns the countries of the named country factor, for
+// rules elsewhere that follow the model's lists (transaction monitoring's
+// high-risk-country rule); false when the model has no such factor.
+func (m *Model) FactorCountries(name string) ([]string, bool) {
+	for _, f := range m.doc.Factors {
+		if f.Name == name && f.Kind == KindCountry {
+			return slices.Clone(f.Countries), true
+		}
+	}
+	return nil, false
+}

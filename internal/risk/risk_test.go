@@ -202,3 +202,17 @@ func TestLoadErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestFactorCountries(t *testing.T) {
+	t.Parallel()
+	m := model(t)
+	if got, ok := m.FactorCountries("fatf_call_for_action_countermeasures"); !ok || strings.Join(got, ",") != "KP,IR" {
+		t.Fatalf("call for action: %v %v", got, ok)
+	}
+	if _, ok := m.FactorCountries("pep"); ok {
+		t.Fatal("a non-country factor has countries")
+	}
+	if _, ok := m.FactorCountries("nope"); ok {
+		t.Fatal("unknown factor")
+	}
+}
