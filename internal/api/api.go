@@ -1,5 +1,5 @@
-// Package api serves the public REST API (/api/v1) described in PRODUCT.md
-// section 3, with its OpenAPI 3.1 document from huma. Handlers translate
+// Package api serves the public REST API (/api/v1, README section "API"),
+// with its OpenAPI 3.1 document from huma. Handlers translate
 // between JSON and the app layer; authorization and rules live in app.
 package api
 

@@ -221,7 +221,7 @@ func TestCaseListFiltersAndPagination(t *testing.T) {
 }
 
 // Cases, hits and decisions of another client's customer must answer 404
-// like unknown ids (PRODUCT.md section 3).
+// like unknown ids (README, "Tenants").
 func TestCasesOfAnotherTenantAreHidden(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {

@@ -14,8 +14,8 @@ import (
 	"github.com/kyc-platform/kyc/internal/store"
 )
 
-// AuditLog writes and verifies the hash-chained audit trail (PRODUCT.md
-// section 8). Every append happens inside the transaction of the change.
+// AuditLog writes and verifies the hash-chained audit trail (README,
+// "Personal data and the audit trail"). Every append happens inside the transaction of the change.
 type AuditLog struct {
 	d *Deps
 }

@@ -12,7 +12,7 @@ import (
 // one registry of scopes) grants the permission of the same name.
 type Permission string
 
-// Permissions granted by API scopes (PRODUCT.md section 9), named by the
+// Permissions granted by API scopes (README, section "API"), named by the
 // scope registry.
 const (
 	PermCustomersRead     Permission = auth.ScopeCustomersRead
@@ -34,7 +34,7 @@ const (
 	PermClientsWrite Permission = "clients:write"
 )
 
-// Staff roles (PRODUCT.md section 1).
+// Staff roles (README, "Two web faces").
 const (
 	RoleAnalyst = "analyst"
 	RoleMLRO    = "mlro"

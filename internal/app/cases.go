@@ -191,7 +191,7 @@ func validateDecision(in DecideInput) error {
 	return v.Err()
 }
 
-// Decide records a decision on a case (PRODUCT.md sections 2 and 6).
+// Decide records a decision on a case (ARCHITECTURE.md, "A decision").
 // Approving enhanced due diligence and rejecting a screening hit need a
 // second approver who is a different person (four-eyes): the first decision
 // leaves the case pending_second_approval and changes nothing else. Which

@@ -297,8 +297,8 @@ func (o checkOutcome) auditActor() domain.Actor {
 	return o.actor
 }
 
-// applyPolicy applies the decision policy (domain.Decide, PRODUCT.md
-// section 2) once every check of the latest round is done: it gathers the
+// applyPolicy applies the decision policy (domain.Decide; README, "The KYC
+// process") once every check of the latest round is done: it gathers the
 // policy's inputs inside the transaction, and approves the customer or moves
 // it to review with a case, as the policy decides.
 func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string) error {
@@ -448,7 +448,7 @@ func openOrReuseCase(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog,
 }
 
 // approveCustomer moves a customer to approved and sets the next periodic
-// review by rating (RISK_MODEL.md: high 1 year, medium 2, low 3).
+// review by rating (README, "The KYC process": high 1 year, medium 2, low 3).
 func approveCustomer(c *domain.Customer, now time.Time) error {
 	if c.RiskRating == domain.RiskProhibited {
 		return domain.Errorf(domain.ECodeConflict, "A customer rated prohibited can never be approved.")

@@ -128,8 +128,8 @@ func (s *Customers) load(ctx context.Context, r store.Repos, actor domain.Actor,
 var RevealSections = []string{"identity", "contact", "address", "document", "financial", "related_persons"}
 
 // Reveal returns a customer for showing a masked section in full and
-// audits that the actor saw it (PRODUCT.md section 8: every access to
-// personal data can be traced).
+// audits that the actor saw it (README, "Personal data and the audit
+// trail": every access to personal data can be traced).
 func (s *Customers) Reveal(ctx context.Context, actor domain.Actor, id, section string) (*domain.Customer, error) {
 	if err := Authorize(actor, PermCustomersRead); err != nil {
 		return nil, err

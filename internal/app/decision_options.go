@@ -148,8 +148,8 @@ func customerHitFacts(ctx context.Context, r store.Repos, customerID string) ([]
 	return out, nil
 }
 
-// decisionOptions applies the decision rules of PRODUCT.md sections 2 and
-// 6 to a case, its customer and the customer's hits, for one actor. It is
+// decisionOptions applies the decision rules (README, "The KYC process";
+// ARCHITECTURE.md, "A decision") to a case, its customer and the customer's hits, for one actor. It is
 // pure: Decide calls it inside its transaction, on the rows it locked, and
 // Cases.Options on a plain read.
 func decisionOptions(actor domain.Actor, cs domain.Case, cust *domain.Customer, hits []hitFact) DecisionOptions {

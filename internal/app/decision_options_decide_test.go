@@ -9,7 +9,7 @@ import (
 )
 
 // TestOptionsAgreeWithDecide walks a four-eyes approval of enhanced due
-// diligence (PRODUCT.md section 6) and checks at each step that Decide
+// diligence (README, "The KYC process") and checks at each step that Decide
 // does what Cases.Options says: every decision Options refuses, Decide
 // refuses with the same reason, and an allowed one waits for a second
 // approver exactly when Options says it would.

@@ -8,9 +8,9 @@ import (
 	"github.com/kyc-platform/kyc/internal/domain"
 )
 
-// TestDecisionOptions is the table of the decision rules of PRODUCT.md
-// section 2 (decision policy: a confirmed sanctions match is never
-// approved, every hit is dispositioned first) and section 6 (four-eyes:
+// TestDecisionOptions is the table of the decision rules of the README's
+// "The KYC process" (decision policy: a confirmed sanctions match is never
+// approved, every hit is dispositioned first; four-eyes:
 // approving enhanced due diligence or a high-risk customer, and rejecting
 // on a screening hit, need a second approver who is a different person;
 // the second approval of enhanced due diligence comes from an MLRO).

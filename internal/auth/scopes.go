@@ -7,7 +7,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/domain"
 )
 
-// API scopes (PRODUCT.md section 9). A client holds a set of them and every
+// API scopes (published in the README, section "API"). A client holds a set of them and every
 // token carries a subset; each grants the app permission of the same name.
 const (
 	ScopeCustomersRead     = "customers:read"
@@ -37,7 +37,7 @@ type ScopeInfo struct {
 }
 
 // scopes is the one registry of API scopes, in canonical order (the order
-// of PRODUCT.md section 9). ParseScopes, the token endpoint, the OpenAPI
+// the README publishes them in). ParseScopes, the token endpoint, the OpenAPI
 // document, the back office and app authorization all read it: adding a
 // scope is one constant and one entry here.
 var scopes = [...]ScopeInfo{

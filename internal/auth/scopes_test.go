@@ -68,7 +68,8 @@ func TestScopeHelpers(t *testing.T) {
 
 // TestScopeRegistry checks that every registered scope is complete (a
 // "resource:action" name registered once, a description), that the registry
-// holds exactly the scopes of PRODUCT.md section 9 in that order, and that
+// holds exactly the scopes the README publishes (section "API"), in that
+// order, and that
 // "all" grants every one of them.
 func TestScopeRegistry(t *testing.T) {
 	t.Parallel()
@@ -89,7 +90,7 @@ func TestScopeRegistry(t *testing.T) {
 	product := []string{"customers:read", "customers:write", "screening:read", "cases:read", "cases:write",
 		"transactions:read", "transactions:write", "webhooks:write", "audit:read", "lists:read", "data:export"}
 	if !slices.Equal(AllScopes(), product) {
-		t.Errorf("AllScopes() = %v, want PRODUCT.md section 9: %v", AllScopes(), product)
+		t.Errorf("AllScopes() = %v, want the scopes the README publishes: %v", AllScopes(), product)
 	}
 	if got, err := ParseScopes("all"); err != nil || !slices.Equal(got, product) {
 		t.Errorf(`ParseScopes("all") = %v, %v`, got, err)

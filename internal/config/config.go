@@ -39,7 +39,7 @@ type Config struct {
 	// Audience is the aud claim of issued tokens.
 	Audience string
 	// AutoApprove lists the ratings that may be approved without a person
-	// (PRODUCT.md section 2: low by default, medium off).
+	// (README, "The KYC process": low by default, medium off).
 	AutoApprove []string
 	// MinAge is the minimum age of an individual customer.
 	MinAge int

@@ -3,8 +3,8 @@ package domain
 import "slices"
 
 // EventType names something that happened to a record. It is the action of
-// an audit event (PRODUCT.md section 8) and, for the types marked Webhook in
-// the registry, the type of a webhook event (PRODUCT.md section 7).
+// an audit event (README, "Personal data and the audit trail") and, for the
+// types marked Webhook in the registry, the type of a webhook event.
 type EventType string
 
 // Entity types that events are about (AuditEvent.EntityType).
@@ -71,8 +71,7 @@ type EventInfo struct {
 	EntityType string
 	// Description says in one line when the event happens.
 	Description string
-	// Webhook marks the event types published to webhook subscribers
-	// (PRODUCT.md section 7).
+	// Webhook marks the event types published to webhook subscribers.
 	Webhook bool
 }
 

@@ -36,8 +36,8 @@ func TestEventRegistryComplete(t *testing.T) {
 	}
 }
 
-// TestWebhookEventsAreTheContract checks that exactly the event types of
-// PRODUCT.md section 7 are published to webhooks.
+// TestWebhookEventsAreTheContract checks that exactly the event types of the
+// webhook contract, listed here, are published to webhooks.
 func TestWebhookEventsAreTheContract(t *testing.T) {
 	t.Parallel()
 	want := []EventType{"customer.submitted", "customer.approved", "customer.rejected", "customer.info_requested",

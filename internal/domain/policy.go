@@ -6,7 +6,7 @@ import (
 )
 
 // PolicyInput is what the decision policy looks at once every check of a
-// submission round is done (PRODUCT.md section 2, "decision policy"). It
+// submission round is done (README, "The KYC process"). It
 // holds plain values only: the caller gathers them from the records.
 type PolicyInput struct {
 	// Identity, Screening and Risk are the statuses of the round's checks.
@@ -37,7 +37,7 @@ type PolicyOutcome struct {
 	Reason   string   // set when Approve is false; no personal data
 }
 
-// Decide applies the decision policy of PRODUCT.md section 2: a customer is
+// Decide applies the decision policy (README, "The KYC process"): a customer is
 // approved automatically only when no case is open, identity passed,
 // screening passed with no open hit, the risk check completed, there is no
 // confirmed sanctions match, and the rating is one configured for automatic

@@ -2,12 +2,12 @@ package domain
 
 import "testing"
 
-// TestDecisionPolicy encodes the decision policy of PRODUCT.md section 2
-// ("Then the decision policy applies: low/medium risk with identity passed
-// and no open hits may be approved automatically (configurable, off by
-// default for medium); everything else opens a case. A confirmed sanctions
-// match or a prohibited rating is never auto-approved."). Each row names the
-// rule it encodes.
+// TestDecisionPolicy encodes the decision policy of the README, "The KYC
+// process" ("Then the decision policy approves automatically only what is
+// configured (low risk by default, medium off: KYC_AUTO_APPROVE), with
+// identity passed, screening passed and no open hit. A confirmed sanctions
+// match or a prohibited rating is never auto-approved. Everything else opens
+// a case"). Each row names the rule it encodes.
 func TestDecisionPolicy(t *testing.T) {
 	lowOnly := map[RiskRating]bool{RiskLow: true} // the default KYC_AUTO_APPROVE=low
 	lowMedium := map[RiskRating]bool{RiskLow: true, RiskMedium: true}
@@ -45,7 +45,7 @@ func TestDecisionPolicy(t *testing.T) {
 		// §2: a confirmed sanctions match is never auto-approved, even when the
 		// risk model in use did not rate it prohibited.
 		{"confirmed sanctions match, rated low", with(func(in *PolicyInput) { in.ConfirmedSanctionsMatch = true }), onboarding("confirmed sanctions match")},
-		// §2 with RISK_MODEL.md (sanctions match: knock-out to prohibited): the rating names it.
+		// With the default risk model (a sanctions match is a knock-out to prohibited) the rating names it.
 		{"confirmed sanctions match, rated prohibited", with(func(in *PolicyInput) {
 			in.ConfirmedSanctionsMatch, in.Rating, in.Risk = true, RiskProhibited, CheckFailed
 		}), onboarding("risk rating prohibited")},
@@ -87,7 +87,7 @@ func TestDecisionPolicy(t *testing.T) {
 }
 
 // TestDecisionPolicyNeverAutoApprovesProhibitedOrSanctioned checks every
-// combination of inputs against PRODUCT.md section 2: "A confirmed sanctions
+// combination of inputs against the README, "The KYC process": "A confirmed sanctions
 // match or a prohibited rating is never auto-approved", nor anything without
 // identity passed, screening passed and no open hit.
 func TestDecisionPolicyNeverAutoApprovesProhibitedOrSanctioned(t *testing.T) {

@@ -1,6 +1,7 @@
 package domain
 
-// CustomerStatus is a step of the customer lifecycle (PRODUCT.md section 2).
+// CustomerStatus is a step of the customer lifecycle (README, "The KYC
+// process").
 type CustomerStatus string
 
 // Customer statuses.
@@ -86,7 +87,8 @@ const (
 	DDEnhanced   DueDiligence = "enhanced"
 )
 
-// DueDiligenceFor maps a rating to its due-diligence level (RISK_MODEL.md).
+// DueDiligenceFor maps a rating to its due-diligence level (README, "The KYC
+// process").
 // A prohibited rating has none.
 func DueDiligenceFor(r RiskRating) DueDiligence {
 	switch r {

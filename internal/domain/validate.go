@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 )
 
-// Limits of the customer validation rules (PRODUCT.md section 2).
+// Limits of the customer validation rules (README, "The KYC process").
 const (
 	// DefaultMinAge is the minimum age of an individual customer when
 	// ValidationOptions.MinAge is zero.
@@ -52,7 +52,7 @@ func (o ValidationOptions) minAge() int {
 	return o.MinAge
 }
 
-// ValidateCustomer applies every rule of PRODUCT.md section 2 to the data of
+// ValidateCustomer applies the data rules (README, "The KYC process") to the data of
 // a customer about to be submitted: required fields, formats, ages, expiry
 // and the consistency of the MRZ with the form. It returns nil or an
 // ECodeInvalid *Error listing every bad field, located by its JSON path in

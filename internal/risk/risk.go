@@ -1,6 +1,6 @@
 // Package risk holds the risk model: a versioned YAML document of factors,
 // points, thresholds, floors and knock-outs (a default ships in the binary,
-// RISK_MODEL.md), and the scoring of a customer with it, explaining every
+// default.yaml), and the scoring of a customer with it, explaining every
 // factor that applied.
 package risk
 
@@ -310,7 +310,8 @@ type relevant struct {
 }
 
 // relevantCountries lists the countries the geography factors look at,
-// in order of precedence (RISK_MODEL.md footnote 1).
+// in order of precedence: the customer's own (nationality and residence, or
+// incorporation and registered address), then each beneficial owner's.
 func relevantCountries(c *domain.Customer) []relevant {
 	var out []relevant
 	add := func(role, code string) {
