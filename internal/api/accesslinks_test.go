@@ -62,6 +62,7 @@ func TestAccessLinks(t *testing.T) {
 			} `json:"data"`
 		}
 		_, audTok := e.client("audit:read")
+		e.SealAudit()
 		want(t, e.get("/api/v1/audit-events?entity_type=customer&entity_id="+c.ID, audTok), http.StatusOK, &ev)
 		actions := map[string]int{}
 		for _, x := range ev.Data {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -238,6 +239,7 @@ func TestCasesOfAnotherTenantAreHidden(t *testing.T) {
 		var evs struct {
 			Data []struct{ Tenant, Action string }
 		}
+		e.SealAudit()
 		want(t, e.get("/api/v1/audit-events", b), http.StatusOK, &evs)
 		for _, ev := range evs.Data {
 			if ev.Tenant != "globex" {
@@ -328,7 +330,30 @@ func TestAuditEvents(t *testing.T) {
 		want(t, e.patch("/api/v1/customers/"+c.ID, tok, map[string]any{"occupation": "Nurse"}), http.StatusOK, nil)
 		e.submitAndRun(tok, c.ID)
 
+		// Committed but not sealed yet: the trail does not show the events
+		// and says how many wait, and for how long.
+		var waiting struct {
+			Data    []json.RawMessage `json:"data"`
+			Sealing struct {
+				SealedThrough int64   `json:"sealed_through"`
+				Unsealed      int64   `json:"unsealed"`
+				LagSeconds    float64 `json:"lag_seconds"`
+			} `json:"sealing"`
+		}
 		r := e.get("/api/v1/audit-events?entity_type=customer&entity_id="+c.ID, tok)
+		want(t, r, http.StatusOK, &waiting)
+		if len(waiting.Data) != 0 || waiting.Sealing.Unsealed < 4 || waiting.Sealing.SealedThrough != 0 || waiting.Sealing.LagSeconds <= 0 {
+			t.Fatalf("before sealing: %d events, sealing %+v", len(waiting.Data), waiting.Sealing)
+		}
+		if lag, err := strconv.ParseFloat(r.Header.Get("Audit-Sealing-Lag"), 64); err != nil || lag <= 0 {
+			t.Fatalf("Audit-Sealing-Lag %q", r.Header.Get("Audit-Sealing-Lag"))
+		}
+		sealed := e.SealAudit()
+		r = e.get("/api/v1/audit-events?entity_type=customer&entity_id="+c.ID, tok)
+		want(t, r, http.StatusOK, &waiting)
+		if waiting.Sealing.Unsealed != 0 || waiting.Sealing.SealedThrough != int64(sealed) || waiting.Sealing.LagSeconds != 0 || r.Header.Get("Audit-Sealing-Lag") != "0.000" {
+			t.Fatalf("after sealing %d: sealing %+v, header %q", sealed, waiting.Sealing, r.Header.Get("Audit-Sealing-Lag"))
+		}
 		var page struct {
 			Data       []map[string]json.RawMessage `json:"data"`
 			NextCursor string                       `json:"next_cursor"`

@@ -79,6 +79,10 @@ type Deps struct {
 	Logger   *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// AuditKeys key the audit chain and sign its checkpoints; nil means
+	// derived from Crypt's master key (Crypt must then be a KeyDeriver,
+	// as *vault.Vault is).
+	AuditKeys *AuditKeys
 }
 
 // now is the clock, truncated to the microsecond that both databases keep,
@@ -124,7 +128,7 @@ type App struct {
 // New wires the use cases over deps.
 func New(deps Deps) *App {
 	d := &deps
-	audit := &AuditLog{d: d}
+	audit := newAuditLog(d)
 	scr := &Screening{d: d, audit: audit}
 	checks := &Checks{d: d, audit: audit, screening: scr}
 	customers := &Customers{d: d, audit: audit}

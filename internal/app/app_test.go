@@ -358,9 +358,7 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		if res := h.VerifyAudit(); !res.OK || res.Events != 3 {
 			t.Fatalf("chain before tampering %+v", res)
 		}
-		if _, err := h.Store.DB().ExecContext(h.Ctx, `UPDATE audit_events SET action = 'customer.deleted' WHERE seq = 2`); err != nil {
-			t.Fatal(err)
-		}
+		h.TamperAudit(`UPDATE audit_events SET action = 'customer.deleted' WHERE seq = 2`)
 		res := h.VerifyAudit()
 		if res.OK || res.BrokenAt != 2 {
 			t.Fatalf("tampering not detected at 2: %+v", res)
@@ -439,6 +437,7 @@ func TestCasesAreTenantScoped(t *testing.T) {
 		kyctest.WantCode(t, err, domain.ECodeNotFound)
 		_, err = h.App.Cases.DispositionHit(h.Ctx, kyctest.Outsider, hits[0].ID, app.DispositionInput{Disposition: domain.DispositionFalsePositive, Reason: "x"})
 		kyctest.WantCode(t, err, domain.ECodeNotFound)
+		h.SealAudit()
 		evs, err := h.App.Audit.ListEvents(h.Ctx, kyctest.Outsider, app.AuditQuery{})
 		if err != nil || len(evs) != 0 {
 			t.Fatalf("other tenant reads %d audit events (%v)", len(evs), err)

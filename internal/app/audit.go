@@ -2,22 +2,48 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/store"
 )
 
-// AuditLog writes and verifies the hash-chained audit trail (README,
-// "Personal data and the audit trail"). Every append happens inside the transaction of the change.
+// AuditLog writes, seals and verifies the audit trail (README, "Personal
+// data and the audit trail"). A change appends its event inside its own
+// transaction, without any lock (record); a sealer chains appended events
+// shortly after they commit (Seal, audit_seal.go); readers see the sealed
+// chain only (ListEvents) and how far sealing lags (Sealing); Verify
+// (audit_verify.go) recomputes the keyed chain. ARCHITECTURE.md, "The
+// audit trail", gives the argument.
 type AuditLog struct {
-	d *Deps
+	d    *Deps
+	keys *AuditKeys
+	// keyed is set once a round found the chain keyed with keys.
+	keyed atomic.Bool
+}
+
+// newAuditLog builds the audit log over d; the keys come from
+// d.AuditKeys, or are derived from d.Crypt when it holds the master key.
+func newAuditLog(d *Deps) *AuditLog {
+	l := &AuditLog{d: d, keys: d.AuditKeys}
+	if l.keys == nil {
+		if kd, ok := d.Crypt.(KeyDeriver); ok {
+			l.keys = NewAuditKeys(kd)
+		}
+	}
+	return l
+}
+
+// Keys returns the audit keys, or an error when none were configured.
+func (l *AuditLog) Keys() (*AuditKeys, error) {
+	if l.keys == nil {
+		return nil, fmt.Errorf("audit: no audit keys (Deps.AuditKeys unset and Deps.Crypt derives no keys)")
+	}
+	return l.keys, nil
 }
 
 // auditEntry is what a use case records about a change.
@@ -35,16 +61,16 @@ type auditEntry struct {
 	Meta map[string]string
 }
 
-// record appends one event to the chain inside tx. It refuses an event type
+// record appends one event to the audit journal inside tx, so that it
+// exists if and only if the change commits. It takes no lock and computes
+// no link: the sealer chains the event after the commit. Call it after the
+// change's row locks are held, so that events about one record are
+// appended in the order their changes commit. It refuses an event type
 // that is not registered in domain.Events.
 func (l *AuditLog) record(ctx context.Context, tx store.Tx, e auditEntry) error {
 	info, ok := domain.LookupEvent(e.Action)
 	if !ok {
 		return fmt.Errorf("audit: event type %q is not registered in domain.Events", e.Action)
-	}
-	head, err := tx.Audit().LockHead(ctx)
-	if err != nil {
-		return fmt.Errorf("audit head: %w", err)
 	}
 	now := l.d.now()
 	digest := ""
@@ -61,7 +87,6 @@ func (l *AuditLog) record(ctx context.Context, tx store.Tx, e auditEntry) error 
 		meta = string(b)
 	}
 	ev := domain.AuditEvent{
-		Seq:        head.Seq + 1,
 		ID:         domain.NewID("evt", now),
 		OccurredAt: now,
 		Tenant:     e.Tenant,
@@ -71,89 +96,11 @@ func (l *AuditLog) record(ctx context.Context, tx store.Tx, e auditEntry) error 
 		EntityID:   e.EntityID,
 		Digest:     digest,
 		Meta:       meta,
-		PrevHash:   head.Hash,
 	}
-	ev.Hash = ChainHash(ev)
 	if err := tx.Audit().Append(ctx, ev); err != nil {
 		return fmt.Errorf("audit append: %w", err)
 	}
 	return nil
-}
-
-// ChainHash computes the SHA-256 link of an event: it covers the previous
-// hash and every field of the event, so editing, inserting, deleting or
-// reordering any row breaks the chain from that row on.
-func ChainHash(e domain.AuditEvent) string {
-	h := sha256.New()
-	for _, f := range []string{
-		e.PrevHash,
-		strconv.FormatInt(e.Seq, 10),
-		e.ID,
-		e.OccurredAt.UTC().Format(time.RFC3339Nano),
-		e.Tenant,
-		e.Actor, e.Action, e.EntityType, e.EntityID, e.Digest, e.Meta,
-	} {
-		// Length-prefix each field so that no two field lists collide.
-		fmt.Fprintf(h, "%d:%s|", len(f), f)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// VerifyResult is the outcome of recomputing the chain.
-type VerifyResult struct {
-	OK       bool   `json:"ok"`
-	Events   int64  `json:"events"`
-	BrokenAt int64  `json:"broken_at,omitempty"` // sequence number of the first bad link
-	EventID  string `json:"event_id,omitempty"`
-	Reason   string `json:"reason,omitempty"`
-	HeadHash string `json:"head_hash,omitempty"`
-}
-
-// Verify recomputes the whole chain and names the first broken link.
-func (l *AuditLog) Verify(ctx context.Context, actor domain.Actor) (VerifyResult, error) {
-	if err := Authorize(actor, PermAuditRead); err != nil {
-		return VerifyResult{}, err
-	}
-	var res VerifyResult
-	prev := ""
-	var after int64
-	for {
-		evs, err := l.d.Store.Audit().List(ctx, store.AuditFilter{AfterSeq: after, Limit: 1000})
-		if err != nil {
-			return res, err
-		}
-		for _, e := range evs {
-			fail := func(reason string) (VerifyResult, error) {
-				res.BrokenAt, res.EventID, res.Reason = e.Seq, e.ID, reason
-				return res, nil
-			}
-			switch {
-			case e.Seq != after+1:
-				return fail(fmt.Sprintf("sequence gap: expected %d, found %d (a row was deleted or inserted)", after+1, e.Seq))
-			case e.PrevHash != prev:
-				return fail("prev_hash does not match the hash of the previous event")
-			case ChainHash(e) != e.Hash:
-				return fail("hash does not match the event's contents (the row was modified)")
-			}
-			prev, after = e.Hash, e.Seq
-			res.Events++
-		}
-		if len(evs) < 1000 {
-			break
-		}
-	}
-	head, err := l.d.Store.Audit().LockHead(ctx)
-	if err != nil {
-		return res, err
-	}
-	if head.Seq != after || head.Hash != prev {
-		res.BrokenAt = after + 1
-		res.Reason = fmt.Sprintf("chain head (seq %d) does not match the last event (seq %d): events were removed from the end", head.Seq, after)
-		return res, nil
-	}
-	res.OK = true
-	res.HeadHash = prev
-	return res, nil
 }
 
 // AuditQuery selects the audit events ListEvents returns: those about one
@@ -167,7 +114,11 @@ type AuditQuery struct {
 	Limit      int
 }
 
-// ListEvents returns audit events in order, filtered by entity.
+// ListEvents returns sealed audit events in sequence order, filtered by
+// entity. Only sealed events have a sequence number, and a sealer assigns
+// them in order and commits them in order, so a reader tailing the trail
+// by AfterSeq sees every event exactly once; an event committed but not
+// sealed yet appears in a later page (Sealing says how many wait).
 func (l *AuditLog) ListEvents(ctx context.Context, actor domain.Actor, q AuditQuery) ([]domain.AuditEvent, error) {
 	if err := Authorize(actor, PermAuditRead); err != nil {
 		return nil, err
@@ -183,4 +134,37 @@ func (l *AuditLog) ListEvents(ctx context.Context, actor domain.Actor, q AuditQu
 		f.Limit = 100
 	}
 	return l.d.Store.Audit().List(ctx, f)
+}
+
+// SealingStatus says how far the sealed trail lags behind the committed
+// events an actor may see.
+type SealingStatus struct {
+	// SealedThrough is the sequence number of the last sealed event.
+	SealedThrough int64
+	// Unsealed counts the committed events (of the actor's tenant) that
+	// no sealer has chained yet; OldestUnsealed is when the oldest of
+	// them occurred (zero when none) and Lag how long ago that was.
+	Unsealed       int64
+	OldestUnsealed time.Time
+	Lag            time.Duration
+}
+
+// Sealing reports the sealing lag as seen by actor.
+func (l *AuditLog) Sealing(ctx context.Context, actor domain.Actor) (SealingStatus, error) {
+	if err := Authorize(actor, PermAuditRead); err != nil {
+		return SealingStatus{}, err
+	}
+	h, err := l.d.Store.Audit().Head(ctx)
+	if err != nil {
+		return SealingStatus{}, err
+	}
+	p, err := l.d.Store.Audit().PendingStats(ctx, tenantFilter(actor))
+	if err != nil {
+		return SealingStatus{}, err
+	}
+	st := SealingStatus{SealedThrough: h.Seq, Unsealed: p.Count, OldestUnsealed: p.Oldest}
+	if p.Count > 0 {
+		st.Lag = max(0, l.d.now().Sub(p.Oldest))
+	}
+	return st, nil
 }

@@ -81,6 +81,7 @@ func identityCheck(t *testing.T, h *kyctest.Bundle, customerID string) domain.Ch
 
 func checkEvents(t *testing.T, h *kyctest.Bundle, checkID string) []domain.AuditEvent {
 	t.Helper()
+	h.SealAudit()
 	evs, err := h.Store.Audit().List(h.Ctx, store.AuditFilter{EntityType: "check", EntityID: checkID})
 	if err != nil {
 		t.Fatal(err)
@@ -155,6 +156,7 @@ func TestAsyncIdentityCheckCompletes(t *testing.T) {
 			meta(t, evs[1])["status"] != "passed" || meta(t, evs[1])["provider_reference"] != "ref-"+chk.ID {
 			t.Fatalf("audit of the completion: %+v", evs)
 		}
+		h.SealAudit()
 		before, err := h.Store.Audit().List(h.Ctx, store.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)
@@ -175,6 +177,7 @@ func TestAsyncIdentityCheckCompletes(t *testing.T) {
 		if got := customer(t, h, c.ID); got.Status != domain.StatusApproved {
 			t.Fatalf("customer changed by a repeated result: %s", got.Status)
 		}
+		h.SealAudit()
 		after, err := h.Store.Audit().List(h.Ctx, store.AuditFilter{})
 		if err != nil {
 			t.Fatal(err)

@@ -123,6 +123,7 @@ func TestStaffSignIn(t *testing.T) {
 		_, err = h.App.Users.SignIn(ctx, "ana@example.com", "a long new password")
 		kyctest.WantCode(t, err, domain.ECodeUnauthorized)
 
+		h.SealAudit()
 		evs, err := h.App.Audit.ListEvents(ctx, kyctest.Operator, app.AuditQuery{EntityType: "user", Limit: 500})
 		if err != nil {
 			t.Fatal(err)

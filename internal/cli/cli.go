@@ -40,7 +40,7 @@ func commands() []command {
 		{"client", "Manage API clients: client create --name N --scopes S [--json]", runClient},
 		{"lists", "Manage sanctions lists: lists import --source S FILE…", runLists},
 		{"screen", "Screen a name: screen NAME [--birth-date --country --type --json]", runScreen},
-		{"audit", "Audit trail: audit verify [--json]", runAudit},
+		{"audit", "Audit trail: audit verify [--checkpoint FILE] [--json] | audit checkpoint [--json]", runAudit},
 		{"keys", "Token-signing keys: keys rotate [--json]", runKeys},
 		{"user", "Staff users: user create --email E --role R [--password-stdin] [--json]", runUser},
 		{"demo", "Fill a fresh database with sample customers, cases and staff users", runDemo},

@@ -52,7 +52,19 @@ func withSystem(ctx context.Context, e *Env, name string, args []string, bind fu
 		return err
 	}
 	defer sys.Close()
-	return fn(sys, pos)
+	if err := fn(sys, pos); err != nil {
+		return err
+	}
+	if name == "audit verify" {
+		// Verification reports unsealed events; it does not hide them.
+		return nil
+	}
+	// No sealer may be running (no kyc serve): chain what the command
+	// wrote before exiting.
+	if _, err := sys.app.Audit.SealAll(ctx); err != nil {
+		return fmt.Errorf("seal audit events: %w", err)
+	}
+	return nil
 }
 
 func runClient(ctx context.Context, e *Env, args []string) error {
@@ -187,34 +199,6 @@ func printMatches(w io.Writer, ms []screening.Match) error {
 		fmt.Fprintf(tw, "%.3f\t%s\t%s\t%s\t%s\n", m.Score, m.List, m.SourceID, m.Name, m.MatchedName)
 	}
 	return tw.Flush()
-}
-
-func runAudit(ctx context.Context, e *Env, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return usageErr("usage: kyc audit verify [--json]")
-	}
-	var asJSON bool
-	return withSystem(ctx, e, "audit verify", args[1:], func(_ *config.Config, fs *flag.FlagSet) {
-		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
-	}, func(sys *system, _ []string) error {
-		res, err := sys.app.Audit.Verify(ctx, operator())
-		if err != nil {
-			return err
-		}
-		if asJSON {
-			if err := printJSON(e.Stdout, res); err != nil {
-				return err
-			}
-		} else if res.OK {
-			fmt.Fprintf(e.Stdout, "audit chain OK: %d events, head %s\n", res.Events, res.HeadHash)
-		} else {
-			fmt.Fprintf(e.Stdout, "audit chain BROKEN at event %d (%s): %s\n", res.BrokenAt, joinNonEmpty(" ", res.EventID), res.Reason)
-		}
-		if !res.OK {
-			return &exitError{code: 1}
-		}
-		return nil
-	})
 }
 
 func runKeys(ctx context.Context, e *Env, args []string) error {

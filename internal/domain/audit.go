@@ -36,6 +36,8 @@ const DefaultTenant = "default"
 func SystemActor(job string) Actor { return Actor{Type: ActorSystem, ID: job} }
 
 // AuditEvent is one link of the append-only, hash-chained audit trail.
+// A change appends it without Seq, PrevHash and Hash; the sealer gives it
+// those when it chains it (SealedAt).
 type AuditEvent struct {
 	Seq        int64
 	ID         string
@@ -49,4 +51,7 @@ type AuditEvent struct {
 	Meta       string // small JSON of non-personal facts (statuses, codes)
 	PrevHash   string
 	Hash       string
+	// SealedAt is when the sealer chained the event; zero for the events
+	// chained inside their own transaction by versions before sealing.
+	SealedAt time.Time
 }

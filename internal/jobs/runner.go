@@ -55,6 +55,10 @@ type Options struct {
 	// list URLs and stores new snapshots.
 	ListSync         func(ctx context.Context) error
 	ListSyncInterval time.Duration
+	// SealInterval is the pause of the audit sealer between rounds that
+	// found little to seal (zero: DefaultSealInterval). Every runner with
+	// workers runs the sealer.
+	SealInterval time.Duration
 }
 
 // Runner owns the River client.
@@ -62,6 +66,7 @@ type Runner struct {
 	client  *river.Client[*sql.Tx]
 	bundle  *bundle
 	working bool
+	sealer  *sealer
 }
 
 // bundle is filled in by SetApp once the use cases exist (the use cases
@@ -140,7 +145,8 @@ func New(opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	return &Runner{client: client, bundle: b, working: opts.Workers > 0}, nil
+	return &Runner{client: client, bundle: b, working: opts.Workers > 0,
+		sealer: &sealer{b: b, interval: cmp.Or(opts.SealInterval, DefaultSealInterval)}}, nil
 }
 
 // SetApp hands the use cases to the workers. Call it before Start.
@@ -168,11 +174,16 @@ func (r *Runner) Start(ctx context.Context) error {
 	if r.bundle.app == nil {
 		return errors.New("jobs: SetApp must be called before Start")
 	}
-	return r.client.Start(ctx)
+	if err := r.client.Start(ctx); err != nil {
+		return err
+	}
+	r.sealer.start()
+	return nil
 }
 
 // Stop waits for running jobs to finish until ctx ends, then cancels them;
 // a cancelled job is retried later by any process (River rescues it).
+// Then the audit sealer seals what those jobs committed and stops.
 func (r *Runner) Stop(ctx context.Context) error {
 	if !r.working {
 		return nil
@@ -181,7 +192,9 @@ func (r *Runner) Stop(ctx context.Context) error {
 	if err != nil && ctx.Err() != nil {
 		hard, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		return r.client.StopAndCancel(hard)
+		err = r.client.StopAndCancel(hard)
 	}
-	return err
+	sealCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	return errors.Join(err, r.sealer.stop(sealCtx))
 }

@@ -123,6 +123,7 @@ func TestRoles(t *testing.T) {
 		want(t, au.post("/staff/hits/x/disposition", url.Values{"disposition": {"false_positive"}, "reason": {"ok"}}, false), http.StatusForbidden)
 		want(t, au.post(caseURL+"/assign", url.Values{"to": {"me"}}, false), http.StatusForbidden)
 		want(t, au.get("/staff/admin/users"), http.StatusForbidden)
+		e.SealAudit()
 		want(t, au.get("/staff/audit"), 200, "customer.created")
 		// Admins manage users and clients, and see no cases.
 		want(t, adm.get("/staff/cases"), http.StatusForbidden)
@@ -201,6 +202,7 @@ func TestSearchAndReveal(t *testing.T) {
 		r := b.post("/staff/customers/"+e.HitCustomer.ID+"/reveal", url.Values{"section": {"contact"}}, true)
 		want(t, r, 200, "andrei@example.com", "revealed")
 		want(t, b.post("/staff/customers/"+e.HitCustomer.ID+"/reveal", url.Values{"section": {"bogus"}}, true), http.StatusUnprocessableEntity)
+		e.SealAudit()
 		evs, err := e.App.Audit.ListEvents(context.Background(), kyctest.Operator, app.AuditQuery{EntityType: "customer", EntityID: e.HitCustomer.ID})
 		if err != nil {
 			t.Fatal(err)
@@ -269,6 +271,7 @@ func TestDecisions(t *testing.T) {
 			t.Fatalf("case after second approval: %+v", cs)
 		}
 		// The auditor verifies the chain.
+		e.SealAudit()
 		want(t, au.post("/staff/audit/verify", nil, true), 200, "The chain is intact.")
 		want(t, au.post("/staff/audit/verify", nil, false), 200, "The chain is intact.", "case.decided")
 		want(t, an.post("/staff/audit/verify", nil, true), http.StatusForbidden)

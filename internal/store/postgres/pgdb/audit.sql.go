@@ -7,32 +7,62 @@ package pgdb
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
+const countAuditJournal = `-- name: CountAuditJournal :one
+SELECT COUNT(*) FROM audit_journal
+WHERE CAST($1 AS TEXT) = '' OR tenant = $1
+`
+
+func (q *Queries) CountAuditJournal(ctx context.Context, tenant string) (int64, error) {
+	row := q.db.QueryRowContext(ctx, countAuditJournal, tenant)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const getAuditHead = `-- name: GetAuditHead :one
-SELECT seq, hash FROM audit_head WHERE id = 1
+
+SELECT seq, hash, legacy_seq, legacy_hash, legacy_mac, key_id FROM audit_head WHERE id = 1
 `
 
 type GetAuditHeadRow struct {
-	Seq  int64
-	Hash string
+	Seq        int64
+	Hash       string
+	LegacySeq  int64
+	LegacyHash string
+	LegacyMac  string
+	KeyID      string
 }
 
+// Audit trail. A change appends its event to audit_journal in its own
+// transaction, without any lock; one sealer at a time moves journaled
+// events into audit_events (the hash chain) and moves audit_head, the one
+// row naming the end of the chain. Engine-specific parts (the sealer's
+// lock, the batch statements) are in queries/{sqlite,postgres}/audit_seal.sql.
 func (q *Queries) GetAuditHead(ctx context.Context) (GetAuditHeadRow, error) {
 	row := q.db.QueryRowContext(ctx, getAuditHead)
 	var i GetAuditHeadRow
-	err := row.Scan(&i.Seq, &i.Hash)
+	err := row.Scan(
+		&i.Seq,
+		&i.Hash,
+		&i.LegacySeq,
+		&i.LegacyHash,
+		&i.LegacyMac,
+		&i.KeyID,
+	)
 	return i, err
 }
 
 const insertAuditEvent = `-- name: InsertAuditEvent :exec
 INSERT INTO audit_events (
-    seq, id, occurred_at, tenant, actor, action, entity_type, entity_id, digest, meta, prev_hash, hash
+    seq, id, occurred_at, tenant, actor, action, entity_type, entity_id, digest, meta, prev_hash, hash, sealed_at
 ) VALUES (
     $1, $2, $3, $4, $5, $6,
     $7, $8, $9, $10,
-    $11, $12
+    $11, $12, $13
 )
 `
 
@@ -49,6 +79,7 @@ type InsertAuditEventParams struct {
 	Meta       string
 	PrevHash   string
 	Hash       string
+	SealedAt   sql.NullTime
 }
 
 func (q *Queries) InsertAuditEvent(ctx context.Context, arg InsertAuditEventParams) error {
@@ -65,22 +96,61 @@ func (q *Queries) InsertAuditEvent(ctx context.Context, arg InsertAuditEventPara
 		arg.Meta,
 		arg.PrevHash,
 		arg.Hash,
+		arg.SealedAt,
+	)
+	return err
+}
+
+const insertAuditJournal = `-- name: InsertAuditJournal :exec
+INSERT INTO audit_journal (
+    id, occurred_at, tenant, actor, action, entity_type, entity_id, digest, meta
+) VALUES (
+    $1, $2, $3, $4, $5,
+    $6, $7, $8, $9
+)
+`
+
+type InsertAuditJournalParams struct {
+	ID         string
+	OccurredAt time.Time
+	Tenant     string
+	Actor      string
+	Action     string
+	EntityType string
+	EntityID   string
+	Digest     string
+	Meta       string
+}
+
+func (q *Queries) InsertAuditJournal(ctx context.Context, arg InsertAuditJournalParams) error {
+	_, err := q.db.ExecContext(ctx, insertAuditJournal,
+		arg.ID,
+		arg.OccurredAt,
+		arg.Tenant,
+		arg.Actor,
+		arg.Action,
+		arg.EntityType,
+		arg.EntityID,
+		arg.Digest,
+		arg.Meta,
 	)
 	return err
 }
 
 const listAuditEvents = `-- name: ListAuditEvents :many
-SELECT seq, id, occurred_at, actor, action, entity_type, entity_id, digest, meta, prev_hash, hash, tenant FROM audit_events
+SELECT seq, id, occurred_at, actor, action, entity_type, entity_id, digest, meta, prev_hash, hash, tenant, sealed_at FROM audit_events
 WHERE seq > $1
-  AND (CAST($2 AS TEXT) = '' OR entity_type = $2)
-  AND (CAST($3 AS TEXT) = '' OR entity_id = $3)
-  AND (CAST($4 AS TEXT) = '' OR tenant = $4)
+  AND (CAST($2 AS BIGINT) = 0 OR seq <= $2)
+  AND (CAST($3 AS TEXT) = '' OR entity_type = $3)
+  AND (CAST($4 AS TEXT) = '' OR entity_id = $4)
+  AND (CAST($5 AS TEXT) = '' OR tenant = $5)
 ORDER BY seq
-LIMIT CAST($5 AS BIGINT)
+LIMIT CAST($6 AS BIGINT)
 `
 
 type ListAuditEventsParams struct {
 	AfterSeq   int64
+	UpToSeq    int64
 	EntityType string
 	EntityID   string
 	Tenant     string
@@ -90,6 +160,7 @@ type ListAuditEventsParams struct {
 func (q *Queries) ListAuditEvents(ctx context.Context, arg ListAuditEventsParams) ([]AuditEvent, error) {
 	rows, err := q.db.QueryContext(ctx, listAuditEvents,
 		arg.AfterSeq,
+		arg.UpToSeq,
 		arg.EntityType,
 		arg.EntityID,
 		arg.Tenant,
@@ -115,6 +186,7 @@ func (q *Queries) ListAuditEvents(ctx context.Context, arg ListAuditEventsParams
 			&i.PrevHash,
 			&i.Hash,
 			&i.Tenant,
+			&i.SealedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -129,38 +201,94 @@ func (q *Queries) ListAuditEvents(ctx context.Context, arg ListAuditEventsParams
 	return items, nil
 }
 
-const lockAuditHead = `-- name: LockAuditHead :one
-
-UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash
+const listAuditJournal = `-- name: ListAuditJournal :many
+SELECT pos, id, occurred_at, tenant, actor, action, entity_type, entity_id, digest, meta FROM audit_journal ORDER BY pos LIMIT CAST($1 AS BIGINT)
 `
 
-type LockAuditHeadRow struct {
-	Seq  int64
-	Hash string
-}
-
-// Audit trail. audit_head has exactly one row; updating it takes a row lock
-// on PostgreSQL that serialises appenders until commit.
-func (q *Queries) LockAuditHead(ctx context.Context) (LockAuditHeadRow, error) {
-	row := q.db.QueryRowContext(ctx, lockAuditHead)
-	var i LockAuditHeadRow
-	err := row.Scan(&i.Seq, &i.Hash)
-	return i, err
+func (q *Queries) ListAuditJournal(ctx context.Context, lim int64) ([]AuditJournal, error) {
+	rows, err := q.db.QueryContext(ctx, listAuditJournal, lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []AuditJournal
+	for rows.Next() {
+		var i AuditJournal
+		if err := rows.Scan(
+			&i.Pos,
+			&i.ID,
+			&i.OccurredAt,
+			&i.Tenant,
+			&i.Actor,
+			&i.Action,
+			&i.EntityType,
+			&i.EntityID,
+			&i.Digest,
+			&i.Meta,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const moveAuditHead = `-- name: MoveAuditHead :execrows
 UPDATE audit_head SET seq = $1, hash = $2
-WHERE id = 1 AND seq = $3
+WHERE id = 1 AND seq = $3 AND hash = $4
 `
 
 type MoveAuditHeadParams struct {
-	Seq     int64
-	Hash    string
-	PrevSeq int64
+	Seq      int64
+	Hash     string
+	PrevSeq  int64
+	PrevHash string
 }
 
 func (q *Queries) MoveAuditHead(ctx context.Context, arg MoveAuditHeadParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, moveAuditHead, arg.Seq, arg.Hash, arg.PrevSeq)
+	result, err := q.db.ExecContext(ctx, moveAuditHead,
+		arg.Seq,
+		arg.Hash,
+		arg.PrevSeq,
+		arg.PrevHash,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const oldestAuditJournal = `-- name: OldestAuditJournal :one
+SELECT occurred_at FROM audit_journal
+WHERE CAST($1 AS TEXT) = '' OR tenant = $1
+ORDER BY occurred_at LIMIT 1
+`
+
+func (q *Queries) OldestAuditJournal(ctx context.Context, tenant string) (time.Time, error) {
+	row := q.db.QueryRowContext(ctx, oldestAuditJournal, tenant)
+	var occurred_at time.Time
+	err := row.Scan(&occurred_at)
+	return occurred_at, err
+}
+
+const setAuditKey = `-- name: SetAuditKey :execrows
+UPDATE audit_head SET legacy_mac = $1, key_id = $2
+WHERE id = 1 AND legacy_mac = '' AND key_id = ''
+`
+
+type SetAuditKeyParams struct {
+	LegacyMac string
+	KeyID     string
+}
+
+func (q *Queries) SetAuditKey(ctx context.Context, arg SetAuditKeyParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, setAuditKey, arg.LegacyMac, arg.KeyID)
 	if err != nil {
 		return 0, err
 	}

@@ -52,12 +52,30 @@ type AuditEvent struct {
 	PrevHash   string
 	Hash       string
 	Tenant     string
+	SealedAt   sql.NullTime
 }
 
 type AuditHead struct {
-	ID   int64
-	Seq  int64
-	Hash string
+	ID         int64
+	Seq        int64
+	Hash       string
+	LegacySeq  int64
+	LegacyHash string
+	LegacyMac  string
+	KeyID      string
+}
+
+type AuditJournal struct {
+	Pos        int64
+	ID         string
+	OccurredAt time.Time
+	Tenant     string
+	Actor      string
+	Action     string
+	EntityType string
+	EntityID   string
+	Digest     string
+	Meta       string
 }
 
 type Case struct {

@@ -42,6 +42,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.completeIdempotencyStmt, err = db.PrepareContext(ctx, completeIdempotency); err != nil {
 		return nil, fmt.Errorf("error preparing query CompleteIdempotency: %w", err)
 	}
+	if q.countAuditJournalStmt, err = db.PrepareContext(ctx, countAuditJournal); err != nil {
+		return nil, fmt.Errorf("error preparing query CountAuditJournal: %w", err)
+	}
 	if q.countCustomersByRiskStmt, err = db.PrepareContext(ctx, countCustomersByRisk); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCustomersByRisk: %w", err)
 	}
@@ -113,6 +116,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteApplicantSessionsBeforeStmt, err = db.PrepareContext(ctx, deleteApplicantSessionsBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteApplicantSessionsBefore: %w", err)
+	}
+	if q.deleteAuditJournalStmt, err = db.PrepareContext(ctx, deleteAuditJournal); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteAuditJournal: %w", err)
 	}
 	if q.deleteExpiredSessionsStmt, err = db.PrepareContext(ctx, deleteExpiredSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredSessions: %w", err)
@@ -186,6 +192,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAuditEventStmt, err = db.PrepareContext(ctx, insertAuditEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAuditEvent: %w", err)
 	}
+	if q.insertAuditEventsStmt, err = db.PrepareContext(ctx, insertAuditEvents); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAuditEvents: %w", err)
+	}
+	if q.insertAuditJournalStmt, err = db.PrepareContext(ctx, insertAuditJournal); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAuditJournal: %w", err)
+	}
 	if q.latestHitDispositionStmt, err = db.PrepareContext(ctx, latestHitDisposition); err != nil {
 		return nil, fmt.Errorf("error preparing query LatestHitDisposition: %w", err)
 	}
@@ -194,6 +206,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listAuditEventsStmt, err = db.PrepareContext(ctx, listAuditEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuditEvents: %w", err)
+	}
+	if q.listAuditJournalStmt, err = db.PrepareContext(ctx, listAuditJournal); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAuditJournal: %w", err)
 	}
 	if q.listAwaitingChecksStmt, err = db.PrepareContext(ctx, listAwaitingChecks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAwaitingChecks: %w", err)
@@ -237,14 +252,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listUsersStmt, err = db.PrepareContext(ctx, listUsers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListUsers: %w", err)
 	}
-	if q.lockAuditHeadStmt, err = db.PrepareContext(ctx, lockAuditHead); err != nil {
-		return nil, fmt.Errorf("error preparing query LockAuditHead: %w", err)
+	if q.lockAuditHeadForSealStmt, err = db.PrepareContext(ctx, lockAuditHeadForSeal); err != nil {
+		return nil, fmt.Errorf("error preparing query LockAuditHeadForSeal: %w", err)
 	}
 	if q.lockUserStmt, err = db.PrepareContext(ctx, lockUser); err != nil {
 		return nil, fmt.Errorf("error preparing query LockUser: %w", err)
 	}
 	if q.moveAuditHeadStmt, err = db.PrepareContext(ctx, moveAuditHead); err != nil {
 		return nil, fmt.Errorf("error preparing query MoveAuditHead: %w", err)
+	}
+	if q.oldestAuditJournalStmt, err = db.PrepareContext(ctx, oldestAuditJournal); err != nil {
+		return nil, fmt.Errorf("error preparing query OldestAuditJournal: %w", err)
 	}
 	if q.openCasesForCustomerStmt, err = db.PrepareContext(ctx, openCasesForCustomer); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenCasesForCustomer: %w", err)
@@ -260,6 +278,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.retireKeyStmt, err = db.PrepareContext(ctx, retireKey); err != nil {
 		return nil, fmt.Errorf("error preparing query RetireKey: %w", err)
+	}
+	if q.setAuditKeyStmt, err = db.PrepareContext(ctx, setAuditKey); err != nil {
+		return nil, fmt.Errorf("error preparing query SetAuditKey: %w", err)
 	}
 	if q.touchApplicantSessionStmt, err = db.PrepareContext(ctx, touchApplicantSession); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchApplicantSession: %w", err)
@@ -318,6 +339,11 @@ func (q *Queries) Close() error {
 	if q.completeIdempotencyStmt != nil {
 		if cerr := q.completeIdempotencyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing completeIdempotencyStmt: %w", cerr)
+		}
+	}
+	if q.countAuditJournalStmt != nil {
+		if cerr := q.countAuditJournalStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countAuditJournalStmt: %w", cerr)
 		}
 	}
 	if q.countCustomersByRiskStmt != nil {
@@ -440,6 +466,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteApplicantSessionsBeforeStmt: %w", cerr)
 		}
 	}
+	if q.deleteAuditJournalStmt != nil {
+		if cerr := q.deleteAuditJournalStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteAuditJournalStmt: %w", cerr)
+		}
+	}
 	if q.deleteExpiredSessionsStmt != nil {
 		if cerr := q.deleteExpiredSessionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteExpiredSessionsStmt: %w", cerr)
@@ -560,6 +591,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAuditEventStmt: %w", cerr)
 		}
 	}
+	if q.insertAuditEventsStmt != nil {
+		if cerr := q.insertAuditEventsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditEventsStmt: %w", cerr)
+		}
+	}
+	if q.insertAuditJournalStmt != nil {
+		if cerr := q.insertAuditJournalStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditJournalStmt: %w", cerr)
+		}
+	}
 	if q.latestHitDispositionStmt != nil {
 		if cerr := q.latestHitDispositionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing latestHitDispositionStmt: %w", cerr)
@@ -573,6 +614,11 @@ func (q *Queries) Close() error {
 	if q.listAuditEventsStmt != nil {
 		if cerr := q.listAuditEventsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAuditEventsStmt: %w", cerr)
+		}
+	}
+	if q.listAuditJournalStmt != nil {
+		if cerr := q.listAuditJournalStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAuditJournalStmt: %w", cerr)
 		}
 	}
 	if q.listAwaitingChecksStmt != nil {
@@ -645,9 +691,9 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listUsersStmt: %w", cerr)
 		}
 	}
-	if q.lockAuditHeadStmt != nil {
-		if cerr := q.lockAuditHeadStmt.Close(); cerr != nil {
-			err = fmt.Errorf("error closing lockAuditHeadStmt: %w", cerr)
+	if q.lockAuditHeadForSealStmt != nil {
+		if cerr := q.lockAuditHeadForSealStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing lockAuditHeadForSealStmt: %w", cerr)
 		}
 	}
 	if q.lockUserStmt != nil {
@@ -658,6 +704,11 @@ func (q *Queries) Close() error {
 	if q.moveAuditHeadStmt != nil {
 		if cerr := q.moveAuditHeadStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing moveAuditHeadStmt: %w", cerr)
+		}
+	}
+	if q.oldestAuditJournalStmt != nil {
+		if cerr := q.oldestAuditJournalStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing oldestAuditJournalStmt: %w", cerr)
 		}
 	}
 	if q.openCasesForCustomerStmt != nil {
@@ -683,6 +734,11 @@ func (q *Queries) Close() error {
 	if q.retireKeyStmt != nil {
 		if cerr := q.retireKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing retireKeyStmt: %w", cerr)
+		}
+	}
+	if q.setAuditKeyStmt != nil {
+		if cerr := q.setAuditKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setAuditKeyStmt: %w", cerr)
 		}
 	}
 	if q.touchApplicantSessionStmt != nil {
@@ -770,6 +826,7 @@ type Queries struct {
 	caseExistsStmt                    *sql.Stmt
 	claimTOTPStepStmt                 *sql.Stmt
 	completeIdempotencyStmt           *sql.Stmt
+	countAuditJournalStmt             *sql.Stmt
 	countCustomersByRiskStmt          *sql.Stmt
 	countCustomersByStatusStmt        *sql.Stmt
 	countHitsSinceStmt                *sql.Stmt
@@ -794,6 +851,7 @@ type Queries struct {
 	deactivateSnapshotsStmt           *sql.Stmt
 	deleteApplicantSessionStmt        *sql.Stmt
 	deleteApplicantSessionsBeforeStmt *sql.Stmt
+	deleteAuditJournalStmt            *sql.Stmt
 	deleteExpiredSessionsStmt         *sql.Stmt
 	deleteIdempotencyBeforeStmt       *sql.Stmt
 	deleteKeyStmt                     *sql.Stmt
@@ -818,9 +876,12 @@ type Queries struct {
 	getUserStmt                       *sql.Stmt
 	getUserByEmailIndexStmt           *sql.Stmt
 	insertAuditEventStmt              *sql.Stmt
+	insertAuditEventsStmt             *sql.Stmt
+	insertAuditJournalStmt            *sql.Stmt
 	latestHitDispositionStmt          *sql.Stmt
 	latestRiskAssessmentStmt          *sql.Stmt
 	listAuditEventsStmt               *sql.Stmt
+	listAuditJournalStmt              *sql.Stmt
 	listAwaitingChecksStmt            *sql.Stmt
 	listCasesStmt                     *sql.Stmt
 	listChecksByCustomerStmt          *sql.Stmt
@@ -835,14 +896,16 @@ type Queries struct {
 	listSnapshotsStmt                 *sql.Stmt
 	listUnclosedCasesStmt             *sql.Stmt
 	listUsersStmt                     *sql.Stmt
-	lockAuditHeadStmt                 *sql.Stmt
+	lockAuditHeadForSealStmt          *sql.Stmt
 	lockUserStmt                      *sql.Stmt
 	moveAuditHeadStmt                 *sql.Stmt
+	oldestAuditJournalStmt            *sql.Stmt
 	openCasesForCustomerStmt          *sql.Stmt
 	putIdempotencyStmt                *sql.Stmt
 	queueCasesStmt                    *sql.Stmt
 	releaseIdempotencyStmt            *sql.Stmt
 	retireKeyStmt                     *sql.Stmt
+	setAuditKeyStmt                   *sql.Stmt
 	touchApplicantSessionStmt         *sql.Stmt
 	touchSessionStmt                  *sql.Stmt
 	updateCaseStmt                    *sql.Stmt
@@ -863,6 +926,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		caseExistsStmt:                    q.caseExistsStmt,
 		claimTOTPStepStmt:                 q.claimTOTPStepStmt,
 		completeIdempotencyStmt:           q.completeIdempotencyStmt,
+		countAuditJournalStmt:             q.countAuditJournalStmt,
 		countCustomersByRiskStmt:          q.countCustomersByRiskStmt,
 		countCustomersByStatusStmt:        q.countCustomersByStatusStmt,
 		countHitsSinceStmt:                q.countHitsSinceStmt,
@@ -887,6 +951,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deactivateSnapshotsStmt:           q.deactivateSnapshotsStmt,
 		deleteApplicantSessionStmt:        q.deleteApplicantSessionStmt,
 		deleteApplicantSessionsBeforeStmt: q.deleteApplicantSessionsBeforeStmt,
+		deleteAuditJournalStmt:            q.deleteAuditJournalStmt,
 		deleteExpiredSessionsStmt:         q.deleteExpiredSessionsStmt,
 		deleteIdempotencyBeforeStmt:       q.deleteIdempotencyBeforeStmt,
 		deleteKeyStmt:                     q.deleteKeyStmt,
@@ -911,9 +976,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getUserStmt:                       q.getUserStmt,
 		getUserByEmailIndexStmt:           q.getUserByEmailIndexStmt,
 		insertAuditEventStmt:              q.insertAuditEventStmt,
+		insertAuditEventsStmt:             q.insertAuditEventsStmt,
+		insertAuditJournalStmt:            q.insertAuditJournalStmt,
 		latestHitDispositionStmt:          q.latestHitDispositionStmt,
 		latestRiskAssessmentStmt:          q.latestRiskAssessmentStmt,
 		listAuditEventsStmt:               q.listAuditEventsStmt,
+		listAuditJournalStmt:              q.listAuditJournalStmt,
 		listAwaitingChecksStmt:            q.listAwaitingChecksStmt,
 		listCasesStmt:                     q.listCasesStmt,
 		listChecksByCustomerStmt:          q.listChecksByCustomerStmt,
@@ -928,14 +996,16 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listSnapshotsStmt:                 q.listSnapshotsStmt,
 		listUnclosedCasesStmt:             q.listUnclosedCasesStmt,
 		listUsersStmt:                     q.listUsersStmt,
-		lockAuditHeadStmt:                 q.lockAuditHeadStmt,
+		lockAuditHeadForSealStmt:          q.lockAuditHeadForSealStmt,
 		lockUserStmt:                      q.lockUserStmt,
 		moveAuditHeadStmt:                 q.moveAuditHeadStmt,
+		oldestAuditJournalStmt:            q.oldestAuditJournalStmt,
 		openCasesForCustomerStmt:          q.openCasesForCustomerStmt,
 		putIdempotencyStmt:                q.putIdempotencyStmt,
 		queueCasesStmt:                    q.queueCasesStmt,
 		releaseIdempotencyStmt:            q.releaseIdempotencyStmt,
 		retireKeyStmt:                     q.retireKeyStmt,
+		setAuditKeyStmt:                   q.setAuditKeyStmt,
 		touchApplicantSessionStmt:         q.touchApplicantSessionStmt,
 		touchSessionStmt:                  q.touchSessionStmt,
 		updateCaseStmt:                    q.updateCaseStmt,

@@ -51,12 +51,30 @@ type AuditEvent struct {
 	PrevHash   string
 	Hash       string
 	Tenant     string
+	SealedAt   sql.NullInt64
 }
 
 type AuditHead struct {
-	ID   int64
-	Seq  int64
-	Hash string
+	ID         int64
+	Seq        int64
+	Hash       string
+	LegacySeq  int64
+	LegacyHash string
+	LegacyMac  string
+	KeyID      string
+}
+
+type AuditJournal struct {
+	Pos        int64
+	ID         string
+	OccurredAt int64
+	Tenant     string
+	Actor      string
+	Action     string
+	EntityType string
+	EntityID   string
+	Digest     string
+	Meta       string
 }
 
 type Case struct {
