@@ -31,7 +31,8 @@ import (
 // workers, until every check of every customer is done. It reports
 // customers/s (end to end, checks included) and the p50/p99 latency of the
 // create+submit requests, with 1 and 16 concurrent clients; beside it, the
-// raw insert rate of the same engine in the same run, the ceiling.
+// raw insert rate of the same engine in the same run, the ceiling. The API
+// runs also report the audit sealing lag (p50, p99 of sealed − appended).
 //
 //	make bench   (or: go test ./internal/cli -run '^$' -bench Onboarding -benchtime 400x)
 func BenchmarkOnboarding(b *testing.B) {
@@ -124,6 +125,10 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 		return out
 	}
 
+	head, err := sys.store.Audit().Head(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
 	lat := make([]time.Duration, b.N)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -154,6 +159,7 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 		b.ReportMetric(float64(b.N)/apiDone.Seconds(), "customers/s")
 		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Microseconds())/1000, "p99-ms")
+		reportSealLag(b, sys, head.Seq)
 		return
 	}
 	// Wait until the workers have run every check and the policy decided.
@@ -177,6 +183,48 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 	b.ReportMetric(float64(b.N)/apiDone.Seconds(), "api-customers/s")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Microseconds())/1000, "p99-ms")
+	reportSealLag(b, sys, head.Seq)
+}
+
+// reportSealLag waits for the sealer to chain what the run wrote and
+// reports the p50 and p99 of sealed_at − occurred_at over the events
+// after seq: from the audit append (a little before the commit) to the
+// seal.
+func reportSealLag(b *testing.B, sys *system, after int64) {
+	b.Helper()
+	ctx := context.Background()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		p, err := sys.store.Audit().PendingStats(ctx, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if p.Count == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%d audit events still unsealed a minute after the run", p.Count)
+		}
+	}
+	var lags []time.Duration
+	for {
+		evs, err := sys.store.Audit().List(ctx, store.AuditFilter{AfterSeq: after, Limit: 5000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, e := range evs {
+			lags = append(lags, e.SealedAt.Sub(e.OccurredAt))
+		}
+		if len(evs) < 5000 {
+			break
+		}
+		after = evs[len(evs)-1].Seq
+	}
+	if len(lags) == 0 {
+		return
+	}
+	sort.Slice(lags, func(i, j int) bool { return lags[i] < lags[j] })
+	b.ReportMetric(float64(lags[len(lags)/2].Microseconds())/1000, "seal-lag-p50-ms")
+	b.ReportMetric(float64(lags[min(len(lags)-1, len(lags)*99/100)].Microseconds())/1000, "seal-lag-p99-ms")
 }
 
 func benchToken(b *testing.B, base, id, secret string) string {
