@@ -44,10 +44,18 @@ type PersonFields struct {
 	Document              *DocumentBody `json:"document,omitempty"`
 }
 
-// RelatedPersonBody is a UBO, director, signatory or shareholder.
+// RelatedPersonBody is a related party of a business: a person (beneficial
+// owner, director, signatory, senior managing official, shareholder) or a
+// company holding shares, directly or through another related company.
 type RelatedPersonBody struct {
-	Roles            []string `json:"roles,omitempty" maxItems:"4" doc:"ubo, director, signatory, shareholder"`
-	OwnershipPercent float64  `json:"ownership_percent,omitempty" minimum:"0" maximum:"100"`
+	ID                   string   `json:"id,omitempty" maxLength:"64" doc:"Chosen by the caller, unique within the customer, so that owned_via can name it in the same request; assigned when absent and kept across edits"`
+	Kind                 string   `json:"kind,omitempty" enum:"person,company" doc:"person (default) or company"`
+	Roles                []string `json:"roles,omitempty" maxItems:"5" doc:"ubo, director, signatory, senior_managing_official, shareholder (a company: shareholder only)"`
+	OwnershipPercent     float64  `json:"ownership_percent,omitempty" minimum:"0" maximum:"100" doc:"Share of the customer, or of the related company named by owned_via"`
+	OwnedVia             string   `json:"owned_via,omitempty" maxLength:"64" doc:"The id of the related company through which this party holds its share; absent: held directly"`
+	LegalName            string   `json:"legal_name,omitempty" maxLength:"300" doc:"Company: legal name"`
+	RegistrationNumber   string   `json:"registration_number,omitempty" maxLength:"60" doc:"Company: registration number"`
+	IncorporationCountry string   `json:"incorporation_country,omitempty" doc:"Company: ISO 3166-1 alpha-2 country of incorporation"`
 	PersonFields
 }
 
@@ -160,7 +168,11 @@ func fieldsToDomain(t domain.CustomerType, f CustomerFields) (domain.CustomerDat
 			for i, r := range rp.Roles {
 				roles[i] = domain.RelatedRole(r)
 			}
-			b.RelatedPersons = append(b.RelatedPersons, domain.RelatedPerson{Person: personToDomain(rp.PersonFields), Roles: roles, OwnershipPercent: rp.OwnershipPercent})
+			b.RelatedPersons = append(b.RelatedPersons, domain.RelatedPerson{
+				ID: rp.ID, Kind: domain.PartyKind(rp.Kind), Person: personToDomain(rp.PersonFields), Roles: roles,
+				OwnershipPercent: rp.OwnershipPercent, OwnedVia: rp.OwnedVia,
+				LegalName: rp.LegalName, RegistrationNumber: rp.RegistrationNumber, IncorporationCountry: rp.IncorporationCountry,
+			})
 		}
 		d.Business = b
 	}
@@ -185,7 +197,11 @@ func fieldsFromDomain(d domain.CustomerData) CustomerFields {
 			for i, r := range rp.Roles {
 				roles[i] = string(r)
 			}
-			f.RelatedPersons = append(f.RelatedPersons, RelatedPersonBody{Roles: roles, OwnershipPercent: rp.OwnershipPercent, PersonFields: personFromDomain(rp.Person)})
+			f.RelatedPersons = append(f.RelatedPersons, RelatedPersonBody{
+				ID: rp.ID, Kind: string(rp.Kind), Roles: roles, OwnershipPercent: rp.OwnershipPercent, OwnedVia: rp.OwnedVia,
+				LegalName: rp.LegalName, RegistrationNumber: rp.RegistrationNumber, IncorporationCountry: rp.IncorporationCountry,
+				PersonFields: personFromDomain(rp.Person),
+			})
 		}
 	}
 	return f

@@ -307,7 +307,8 @@ func business() map[string]any {
 		"related_persons": []any{map[string]any{
 			"roles": []string{"ubo", "director"}, "ownership_percent": 60, "given_names": "Lars", "family_name": "Nilsson",
 			"birth_date": "1975-03-04", "nationality": "SE",
-			"address": map[string]any{"line1": "Drottninggatan 2", "city": "Stockholm", "postal_code": "11151", "country": "SE"},
+			"address":  map[string]any{"line1": "Drottninggatan 2", "city": "Stockholm", "postal_code": "11151", "country": "SE"},
+			"document": map[string]any{"type": "id_card", "number": "CD7654321", "issuing_country": "SE", "expiry_date": "2031-01-01"},
 		}},
 	}
 }

@@ -36,6 +36,7 @@ func (s *Customers) Create(ctx context.Context, actor domain.Actor, in CreateCus
 		return nil, err
 	}
 	now := s.d.now()
+	assignPartyIDs(nil, &in.Data)
 	if err := domain.ValidateDraft(in.Type, in.Data, now, s.d.validationOptions()); err != nil {
 		return nil, err
 	}
@@ -245,6 +246,7 @@ func (s *Customers) Update(ctx context.Context, actor domain.Actor, id string, m
 		if err := checkShape(c.Type, data); err != nil {
 			return err
 		}
+		assignPartyIDs(&c.Data, &data)
 		now := s.d.now()
 		if err := domain.ValidateDraft(c.Type, data, now, s.d.validationOptions()); err != nil {
 			return err

@@ -204,23 +204,61 @@ var demoPeople = []demoPerson{
 
 type demoBusiness struct {
 	name, reg, country, inc, form, industry, city, postal, street, website string
-	layers                                                                 int
-	owners                                                                 []demoPerson
+	// parties are the related persons and companies; a person's address
+	// is the company's, and each beneficial owner and control person gets
+	// an identity document.
+	parties []demoParty
 }
 
+// demoParty is a related party of a demo business: a person (given,
+// family, birth, nat) or a company (company, reg, nat as its country).
+type demoParty struct {
+	id, given, family, birth, nat, company, reg, via string
+	pct                                              float64
+	roles                                            []domain.RelatedRole
+}
+
+var (
+	ubo      = domain.RoleUBO
+	director = domain.RoleDirector
+	smo      = domain.RoleSeniorManagingOfficial
+	holder   = domain.RoleShareholder
+)
+
 var demoBusinesses = []demoBusiness{
-	{"Nordlicht Software GmbH", "HRB 123456", "DE", "2015-04-01", "GmbH", "62.01", "Hamburg", "20095", "Mönckebergstraße 7", "https://nordlicht.example", 0,
-		[]demoPerson{{given: "Lukas", family: "Becker", birth: "1985-02-03", nat: "DE"}, {given: "Hannah", family: "Müller", birth: "1993-08-30", nat: "DE"}}},
-	{"Aurora Gold Trading Ltd", "12345678", "GB", "2024-11-01", "Ltd", "46.72", "London", "EC2V 6DN", "10 Cheapside", "https://auroragold.example", 3,
-		[]demoPerson{{given: "Yusuf", family: "Demir", birth: "1984-02-28", nat: "TR"}}},
-	{"Basic Element Holdings Ltd", "HE 123456", "CY", "2010-06-15", "Ltd", "64.20", "Limassol", "3036", "Makariou Avenue 2", "https://basic-element.example", 4,
-		[]demoPerson{{given: "Oleg", family: "Deripaska", birth: "1968-01-02", nat: "RU"}}},
-	{"Verde Logistics S.L.", "B12345678", "ES", "2012-09-09", "S.L.", "52.29", "Valencia", "46001", "Calle de Colón 2", "https://verde.example", 1,
-		[]demoPerson{{given: "Sofia", family: "García López", birth: "1992-11-21", nat: "ES"}, {given: "Tomás", family: "Silva", birth: "1982-12-12", nat: "PT"}}},
-	{"Bluewave Payments B.V.", "87654321", "NL", "2021-03-20", "B.V.", "66.19", "Rotterdam", "3011", "Coolsingel 40", "https://bluewave.example", 2,
-		[]demoPerson{{given: "Emma", family: "de Vries", birth: "1995-09-09", nat: "NL"}}},
-	{"Helvetia Precision AG", "CHE-123.456.789", "CH", "1998-01-12", "AG", "28.41", "Basel", "4051", "Freie Strasse 20", "https://helvetia-precision.example", 0,
-		[]demoPerson{{given: "Noah", family: "Keller", birth: "1996-12-30", nat: "CH"}, {given: "Ingrid", family: "Johansen", birth: "1965-05-05", nat: "NO"}}},
+	{"Nordlicht Software GmbH", "HRB 123456", "DE", "2015-04-01", "GmbH", "62.01", "Hamburg", "20095", "Mönckebergstraße 7", "https://nordlicht.example", []demoParty{
+		{given: "Lukas", family: "Becker", birth: "1985-02-03", nat: "DE", pct: 50, roles: []domain.RelatedRole{ubo, director}},
+		{given: "Hannah", family: "Müller", birth: "1993-08-30", nat: "DE", pct: 50, roles: []domain.RelatedRole{ubo, director}},
+	}},
+	// Three layers: Yusuf Demir owns Bosphorus Capital Ltd (BVI), which owns
+	// Aurora Holdings Ltd, which owns the customer.
+	{"Aurora Gold Trading Ltd", "12345678", "GB", "2024-11-01", "Ltd", "46.72", "London", "EC2V 6DN", "10 Cheapside", "https://auroragold.example", []demoParty{
+		{id: "aurora-holdings", company: "Aurora Holdings Ltd", reg: "87654321", nat: "GB", pct: 100},
+		{id: "bosphorus", company: "Bosphorus Capital Ltd", reg: "BVI 1987654", nat: "VG", pct: 100, via: "aurora-holdings"},
+		{given: "Yusuf", family: "Demir", birth: "1984-02-28", nat: "TR", pct: 100, via: "bosphorus", roles: []domain.RelatedRole{ubo, director}},
+	}},
+	{"Basic Element Holdings Ltd", "HE 123456", "CY", "2010-06-15", "Ltd", "64.20", "Limassol", "3036", "Makariou Avenue 2", "https://basic-element.example", []demoParty{
+		{given: "Oleg", family: "Deripaska", birth: "1968-01-02", nat: "RU", pct: 100, roles: []domain.RelatedRole{ubo, director}},
+	}},
+	// Two layers: Sofia García López holds the customer through Verde
+	// Holding S.L. (100% of 70%: 70% effective).
+	{"Verde Logistics S.L.", "B12345678", "ES", "2012-09-09", "S.L.", "52.29", "Valencia", "46001", "Calle de Colón 2", "https://verde.example", []demoParty{
+		{id: "verde-holding", company: "Verde Holding S.L.", reg: "B87654321", nat: "ES", pct: 70},
+		{given: "Sofia", family: "García López", birth: "1992-11-21", nat: "ES", pct: 100, via: "verde-holding", roles: []domain.RelatedRole{ubo}},
+		{given: "Tomás", family: "Silva", birth: "1982-12-12", nat: "PT", pct: 30, roles: []domain.RelatedRole{ubo, director}},
+	}},
+	// Widely held: no one owns 25% or more, so the senior managing official
+	// is recorded as the beneficial owner.
+	{"Bluewave Payments B.V.", "87654321", "NL", "2021-03-20", "B.V.", "66.19", "Rotterdam", "3011", "Coolsingel 40", "https://bluewave.example", []demoParty{
+		{given: "Emma", family: "de Vries", birth: "1995-09-09", nat: "NL", pct: 12, roles: []domain.RelatedRole{smo, director, holder}},
+		{id: "maas-ventures", company: "Maas Ventures B.V.", reg: "76543210", nat: "NL", pct: 20},
+		{given: "Daan", family: "Visser", birth: "1979-04-17", nat: "NL", pct: 100, via: "maas-ventures", roles: []domain.RelatedRole{holder}},
+		{given: "Sanne", family: "Bakker", birth: "1988-07-07", nat: "NL", pct: 18, roles: []domain.RelatedRole{holder}},
+	}},
+	{"Helvetia Precision AG", "CHE-123.456.789", "CH", "1998-01-12", "AG", "28.41", "Basel", "4051", "Freie Strasse 20", "https://helvetia-precision.example", []demoParty{
+		{given: "Noah", family: "Keller", birth: "1996-12-30", nat: "CH", pct: 50, roles: []domain.RelatedRole{ubo, director}},
+		{given: "Ingrid", family: "Johansen", birth: "1965-05-05", nat: "NO", pct: 50, roles: []domain.RelatedRole{ubo}},
+	}},
 }
 
 // sanctioned names in the fixture: a hit on them is a true match.
@@ -267,17 +305,24 @@ func (p demoPerson) individual(i int) *domain.Person {
 func (b demoBusiness) business() *domain.Business {
 	out := &domain.Business{
 		LegalName: b.name, RegistrationNumber: b.reg, IncorporationCountry: b.country, IncorporationDate: b.inc,
-		LegalForm: b.form, Industry: b.industry, Website: b.website, OwnershipLayers: b.layers,
+		LegalForm: b.form, Industry: b.industry, Website: b.website,
 		Address:               &domain.Address{Line1: b.street, City: b.city, PostalCode: b.postal, Country: b.country},
 		ExpectedMonthlyVolume: &domain.Money{Amount: 5000000, Currency: "EUR"}, SourceOfFunds: "Trading revenue",
 	}
-	share := 100.0 / float64(len(b.owners))
-	for _, o := range b.owners {
-		out.RelatedPersons = append(out.RelatedPersons, domain.RelatedPerson{
-			Person: domain.Person{GivenNames: o.given, FamilyName: o.family, BirthDate: o.birth, Nationality: o.nat,
-				Address: &domain.Address{Line1: b.street, City: b.city, PostalCode: b.postal, Country: b.country}},
-			Roles: []domain.RelatedRole{domain.RoleUBO, domain.RoleDirector}, OwnershipPercent: share,
-		})
+	for i, p := range b.parties {
+		rp := domain.RelatedPerson{ID: p.id, Roles: p.roles, OwnershipPercent: p.pct, OwnedVia: p.via}
+		if p.company != "" {
+			rp.Kind, rp.LegalName, rp.RegistrationNumber, rp.IncorporationCountry = domain.PartyCompany, p.company, p.reg, p.nat
+			rp.Roles = []domain.RelatedRole{holder}
+		} else {
+			rp.Person = domain.Person{GivenNames: p.given, FamilyName: p.family, BirthDate: p.birth, Nationality: p.nat,
+				Address: &domain.Address{Line1: b.street, City: b.city, PostalCode: b.postal, Country: b.country}}
+			if rp.HasRole(ubo) || rp.IsControlPerson() {
+				rp.Document = &domain.IdentityDocument{Type: domain.DocPassport, Number: fmt.Sprintf("B%08d", 27182818+len(b.name)*97+i*7919),
+					IssuingCountry: p.nat, ExpiryDate: fmt.Sprintf("%d-09-30", 2029+i%5)}
+			}
+		}
+		out.RelatedPersons = append(out.RelatedPersons, rp)
 	}
 	return out
 }

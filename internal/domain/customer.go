@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // CustomerType distinguishes natural persons from legal entities.
 type CustomerType string
@@ -85,14 +88,147 @@ const (
 	RoleDirector    RelatedRole = "director"
 	RoleSignatory   RelatedRole = "signatory"
 	RoleShareholder RelatedRole = "shareholder"
+	// RoleSeniorManagingOfficial is the natural person who manages the
+	// company day to day (EU AMLR 2024/1624 art. 51–53, REFERENCE.md: recorded as the
+	// beneficial owner when no one owns 25% or more; one of the control
+	// persons of 31 CFR 1010.230).
+	RoleSeniorManagingOfficial RelatedRole = "senior_managing_official"
 )
 
-// RelatedPerson is a beneficial owner, director, signatory or shareholder of
-// a business customer.
+// RelatedRoles lists every related-party role, in the order forms show them.
+func RelatedRoles() []RelatedRole {
+	return []RelatedRole{RoleUBO, RoleDirector, RoleSignatory, RoleSeniorManagingOfficial, RoleShareholder}
+}
+
+// Control reports whether the role gives control of the company: director,
+// signatory or senior managing official (31 CFR 1010.230(d)(2), the control
+// prong; EU AMLR art. 53).
+func (r RelatedRole) Control() bool {
+	return r == RoleDirector || r == RoleSignatory || r == RoleSeniorManagingOfficial
+}
+
+// PartyKind says whether a related party of a business is a natural person
+// or a company.
+type PartyKind string
+
+// Related party kinds; "" means PartyPerson.
+const (
+	PartyPerson  PartyKind = "person"
+	PartyCompany PartyKind = "company"
+)
+
+// RelatedPerson is a related party of a business customer (PRODUCT.md
+// section 2): a natural person (beneficial owner, director, signatory,
+// senior managing official, shareholder) or a company holding shares, directly
+// or through another related company (OwnedVia). A person has the Person
+// fields; a company has LegalName, RegistrationNumber and
+// IncorporationCountry.
 type RelatedPerson struct {
+	// ID names the party within the customer (chosen by the caller or
+	// assigned, see AssignPartyIDs) so that OwnedVia can refer to it.
+	ID string `json:"id,omitempty"`
+	// Kind is person ("" too) or company.
+	Kind PartyKind `json:"kind,omitempty"`
 	Person
-	Roles            []RelatedRole `json:"roles"`
-	OwnershipPercent float64       `json:"ownership_percent"`
+	// LegalName, RegistrationNumber and IncorporationCountry describe a
+	// related company.
+	LegalName            string        `json:"legal_name,omitempty"`
+	RegistrationNumber   string        `json:"registration_number,omitempty"`
+	IncorporationCountry string        `json:"incorporation_country,omitempty"`
+	Roles                []RelatedRole `json:"roles"`
+	// OwnershipPercent is the share held in the customer, or in the
+	// related company named by OwnedVia.
+	OwnershipPercent float64 `json:"ownership_percent"`
+	// OwnedVia is the ID of the related company through which the party
+	// holds its share; "" means held directly.
+	OwnedVia string `json:"owned_via,omitempty"`
+}
+
+// IsCompany reports whether the party is a related company.
+func (rp RelatedPerson) IsCompany() bool { return rp.Kind == PartyCompany }
+
+// HasRole reports whether the party holds role r.
+func (rp RelatedPerson) HasRole(r RelatedRole) bool {
+	for _, x := range rp.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// IsControlPerson reports whether the party is a natural person with a
+// control role (director, signatory or senior managing official).
+func (rp RelatedPerson) IsControlPerson() bool {
+	if rp.IsCompany() {
+		return false
+	}
+	for _, r := range rp.Roles {
+		if r.Control() {
+			return true
+		}
+	}
+	return false
+}
+
+// Name is the full name of a person or the legal name of a company.
+func (rp RelatedPerson) Name() string {
+	if rp.IsCompany() {
+		return rp.LegalName
+	}
+	return rp.FullName()
+}
+
+// ShortName names the party with as little personal data as serves: a
+// company by its legal name, a person by the first given name and the
+// initial of the family name ("Ali R."), for explanations and summaries.
+func (rp RelatedPerson) ShortName() string {
+	if rp.IsCompany() {
+		return rp.LegalName
+	}
+	given, _, _ := strings.Cut(strings.TrimSpace(rp.GivenNames), " ")
+	family := []rune(strings.TrimSpace(rp.FamilyName))
+	switch {
+	case given == "" && len(family) == 0:
+		return ""
+	case len(family) == 0:
+		return given
+	case given == "":
+		return string(family[0]) + "."
+	}
+	return given + " " + string(family[0]) + "."
+}
+
+// RoleLabel names the party's most significant role in words, for
+// explanations: "Beneficial owner", "Director", "Signatory", "Senior managing
+// official", "Shareholder", or "Related company".
+func (rp RelatedPerson) RoleLabel() string {
+	if rp.IsCompany() {
+		return "Related company"
+	}
+	for _, r := range []RelatedRole{RoleUBO, RoleDirector, RoleSeniorManagingOfficial, RoleSignatory, RoleShareholder} {
+		if rp.HasRole(r) {
+			return r.Label()
+		}
+	}
+	return "Related person"
+}
+
+// Label is the role in words, capitalised ("Senior managing official").
+func (r RelatedRole) Label() string {
+	switch r {
+	case RoleUBO:
+		return "Beneficial owner"
+	case RoleDirector:
+		return "Director"
+	case RoleSignatory:
+		return "Signatory"
+	case RoleSeniorManagingOfficial:
+		return "Senior managing official"
+	case RoleShareholder:
+		return "Shareholder"
+	}
+	return string(r)
 }
 
 // Business holds the fields of a legal-entity customer.

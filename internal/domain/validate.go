@@ -3,11 +3,9 @@ package domain
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/mail"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -514,73 +512,6 @@ func (v *validator) business(b Business) {
 	v.relatedPersons(b.RelatedPersons)
 }
 
-func (v *validator) relatedPersons(rps []RelatedPerson) {
-	if len(rps) == 0 {
-		if v.full {
-			v.add("related_persons", "Add the beneficial owners (25% or more) and at least one director or signatory")
-		}
-		return
-	}
-	if len(rps) > 100 {
-		v.add("related_persons", "Enter at most 100 related persons")
-		return
-	}
-	var sum float64
-	anyOwner, anyControl, percentsOK := false, false, true
-	for i, rp := range rps {
-		prefix := fmt.Sprintf("related_persons[%d]", i)
-		control := false
-		if len(rp.Roles) == 0 {
-			if v.full {
-				v.add(prefix+".roles", "Choose at least one role: ubo, director, signatory or shareholder")
-			}
-		}
-		seen := map[RelatedRole]bool{}
-		for j, r := range rp.Roles {
-			switch r {
-			case RoleUBO, RoleShareholder:
-			case RoleDirector, RoleSignatory:
-				control = true
-			default:
-				v.add(fmt.Sprintf("%s.roles[%d]", prefix, j), "Choose a role: ubo, director, signatory or shareholder")
-				continue
-			}
-			if seen[r] {
-				v.add(fmt.Sprintf("%s.roles[%d]", prefix, j), "Give each role only once")
-			}
-			seen[r] = true
-		}
-		pct := rp.OwnershipPercent
-		if math.IsNaN(pct) || pct < 0 || pct > 100 {
-			v.add(prefix+".ownership_percent", "Enter the ownership as a percentage between 0 and 100")
-			percentsOK = false
-		} else {
-			sum += pct
-			if pct >= UBOThreshold {
-				anyOwner = true
-				if v.full && !seen[RoleUBO] {
-					v.add(prefix+".roles", fmt.Sprintf("A person owning %s%% or more is a beneficial owner: add the role ubo", strconv.FormatFloat(UBOThreshold, 'f', -1, 64)))
-				}
-			}
-		}
-		if control {
-			anyControl = true
-		}
-		v.person(prefix, rp.Person, personRelated)
-		if v.full && control && rp.BirthDate != "" {
-			if d, err := ParseDate(rp.BirthDate); err == nil && !d.After(today(v.now)) && Age(d, v.now) < v.opts.minAge() {
-				v.add(prefix+".birth_date", fmt.Sprintf("A director or signatory must be at least %d years old; check the date of birth", v.opts.minAge()))
-			}
-		}
-	}
-	if percentsOK && sum > 100+1e-9 {
-		v.add("related_persons", fmt.Sprintf("The ownership percentages add up to %s%%; they must not exceed 100%%", strconv.FormatFloat(sum, 'f', -1, 64)))
-	}
-	if v.full && !anyOwner && !anyControl {
-		v.add("related_persons", "No one owns 25% or more: add at least one person in a control role (director or signatory)")
-	}
-}
-
 // ValidWebsite reports whether s is an absolute http or https URL with a
 // host name containing a dot.
 func ValidWebsite(s string) bool {
@@ -652,11 +583,7 @@ func NormalizeCustomer(d *CustomerData) {
 		normalizeAddress(b.Address)
 		normalizeMoney(b.ExpectedMonthlyVolume)
 		for i := range b.RelatedPersons {
-			rp := &b.RelatedPersons[i]
-			normalizePerson(&rp.Person)
-			for j, r := range rp.Roles {
-				rp.Roles[j] = RelatedRole(strings.ToLower(strings.TrimSpace(string(r))))
-			}
+			normalizeParty(&b.RelatedPersons[i])
 		}
 	}
 }

@@ -51,6 +51,9 @@ func validBusiness() *Business {
 		p := validPerson()
 		p.GivenNames = given
 		p.Document = nil
+		if slices.Contains(roles, RoleUBO) || slices.Contains(roles, RoleDirector) {
+			p.Document = &IdentityDocument{Type: DocIDCard, Number: "L01X00T47", IssuingCountry: "DE", ExpiryDate: "2031-01-31"}
+		}
 		return RelatedPerson{Person: *p, Roles: roles, OwnershipPercent: pct}
 	}
 	return &Business{
@@ -172,10 +175,18 @@ func TestValidateBusiness(t *testing.T) {
 		{"ownership over 100", func(b *Business) { b.RelatedPersons[1].OwnershipPercent = 41 }, []string{"related_persons", "related_persons[1].roles"}},
 		{"owner without ubo role", func(b *Business) { b.RelatedPersons[1].OwnershipPercent = 25 }, []string{"related_persons[1].roles"}},
 		{"percent out of range", func(b *Business) { b.RelatedPersons[1].OwnershipPercent = 101 }, []string{"related_persons[1].ownership_percent"}},
-		{"no owner but director", func(b *Business) {
+		{"no owner, director only", func(b *Business) {
 			b.RelatedPersons[0].OwnershipPercent = 20
 			b.RelatedPersons[0].Roles = []RelatedRole{RoleDirector}
+		}, []string{"related_persons"}},
+		{"no owner, senior managing official", func(b *Business) {
+			b.RelatedPersons[0].OwnershipPercent = 20
+			b.RelatedPersons[0].Roles = []RelatedRole{RoleSeniorManagingOfficial}
 		}, nil},
+		{"owner without control person", func(b *Business) {
+			b.RelatedPersons[0].Roles = []RelatedRole{RoleUBO}
+		}, []string{"related_persons"}},
+		{"ubo without document", func(b *Business) { b.RelatedPersons[0].Document = nil }, []string{"related_persons[0].document"}},
 		{"no owner no control", func(b *Business) {
 			b.RelatedPersons[0].OwnershipPercent = 20
 			b.RelatedPersons[0].Roles = []RelatedRole{RoleShareholder}

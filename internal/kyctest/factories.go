@@ -54,7 +54,8 @@ func BusinessData() domain.CustomerData {
 		RelatedPersons: []domain.RelatedPerson{{
 			Roles: []domain.RelatedRole{domain.RoleUBO, domain.RoleDirector}, OwnershipPercent: 60,
 			Person: domain.Person{GivenNames: "Lars", FamilyName: "Nilsson", BirthDate: "1975-03-04", Nationality: "SE",
-				Address: &domain.Address{Line1: "Drottninggatan 2", City: "Stockholm", PostalCode: "11151", Country: "SE"}},
+				Address:  &domain.Address{Line1: "Drottninggatan 2", City: "Stockholm", PostalCode: "11151", Country: "SE"},
+				Document: &domain.IdentityDocument{Type: domain.DocIDCard, Number: "CD7654321", IssuingCountry: "SE", ExpiryDate: "2031-01-01"}},
 		}},
 	}}
 }

@@ -346,11 +346,15 @@ func TestSelfServiceStart(t *testing.T) {
 			form.Set(pre+".address.line1", "Drottninggatan 2")
 			form.Set(pre+".address.city", "Stockholm")
 			form.Set(pre+".address.country", "SE")
+			form.Set(pre+".document.type", "id_card")
+			form.Set(pre+".document.number", "AB123456"+string(rune('0'+i)))
+			form.Set(pre+".document.issuing_country", "SE")
+			form.Set(pre+".document.expiry_date", "2031-01-01")
 		}
 		form["related_persons[0].roles"] = []string{"ubo", "director"}
 		form["related_persons[1].roles"] = []string{"shareholder"}
 		p = b.post("/onboarding/step/people", form)
-		want(t, p, 422, "", "add up to 120%")
+		want(t, p, 422, "", "add up to more than 100%")
 		form.Set("related_persons[1].ownership_percent", "40")
 		p = b.post("/onboarding/step/people", form)
 		want(t, p, 422, "", "beneficial owner", `href="#f-related_persons-1-roles"`)

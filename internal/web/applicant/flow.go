@@ -81,54 +81,7 @@ func (h *Handler) renderStep(w http.ResponseWriter, r *http.Request, s sess, v *
 		first = "f-declaration"
 		onPage["declaration"] = true
 	case "people":
-		n := 1
-		if rp, ok := data["related_persons"].([]any); ok && len(rp) > 0 {
-			n = len(rp)
-		}
-		if form != nil {
-			n = formRows(form)
-		}
-		total := 0.0
-		for i := 0; i < n; i++ {
-			pv := personView{Index: i}
-			for _, f := range personRowFields(i) {
-				pv.Fields = append(pv.Fields, h.fieldView(v.L, st.ID, f, value(f), errs[f.Path], v.Today))
-				onPage[f.Path] = true
-				if first == "" {
-					first = fieldID(f.Path)
-				}
-				if strings.HasSuffix(f.Path, "ownership_percent") {
-					p, _ := strconv.ParseFloat(strings.ReplaceAll(value(f), ",", "."), 64)
-					total += p
-				}
-			}
-			roles := map[string]bool{}
-			if form != nil {
-				for _, rl := range strings.Split(form[fmt.Sprintf("related_persons[%d].roles", i)], ",") {
-					roles[rl] = true
-				}
-			} else if arr, ok := getPath(data, fmt.Sprintf("related_persons[%d].roles", i)).([]any); ok {
-				for _, rl := range arr {
-					roles[fmt.Sprint(rl)] = true
-				}
-			}
-			rolesLoc := fmt.Sprintf("related_persons[%d].roles", i)
-			onPage[rolesLoc] = true
-			for _, rl := range relatedRoles {
-				pv.Roles = append(pv.Roles, optionView{Value: rl, Label: v.L.T("role." + rl), Checked: roles[rl], ID: fieldID(rolesLoc) + "-" + rl})
-			}
-			pv.Roles[0].ID = fieldID(rolesLoc)
-			if e := errs[rolesLoc]; e != "" {
-				pv.Error = h.msg(v.L, e)
-			}
-			for loc, e := range errs {
-				if strings.HasPrefix(loc, rolesLoc+"[") && pv.Error == "" {
-					pv.Error = h.msg(v.L, e)
-				}
-			}
-			v.People = append(v.People, pv)
-		}
-		v.OwnerTotal = strconv.FormatFloat(total, 'f', -1, 64)
+		first = h.fillPeople(v, st, data, form, errs, onPage)
 	default:
 		for _, f := range st.Fields {
 			v.Fields = append(v.Fields, h.fieldView(v.L, st.ID, f, value(f), errs[f.Path], v.Today))
@@ -203,6 +156,10 @@ func readPeople(r *http.Request) map[string]string {
 // apply writes form values into the data (the caller's copy).
 func apply(t domain.CustomerType, d domain.CustomerData, fields []field, form map[string]string, people bool) (domain.CustomerData, []domain.FieldError, error) {
 	m := subject(d)
+	var prev []domain.RelatedPerson
+	if d.Business != nil {
+		prev = d.Business.RelatedPersons
+	}
 	var problems []domain.FieldError
 	if people {
 		delete(m, "related_persons")
@@ -237,6 +194,9 @@ func apply(t domain.CustomerType, d domain.CustomerData, fields []field, form ma
 		setPath(m, f.Path, val)
 	}
 	prune(m)
+	if people {
+		applyPeople(m)
+	}
 	if rps, ok := m["related_persons"].([]any); ok {
 		for _, rp := range rps {
 			if o, ok := rp.(map[string]any); ok {
@@ -245,6 +205,9 @@ func apply(t domain.CustomerType, d domain.CustomerData, fields []field, form ma
 		}
 	}
 	err := setSubject(&d, t, m)
+	if err == nil && people && d.Business != nil {
+		resolveOwnedVia(prev, d.Business.RelatedPersons)
+	}
 	return d, problems, err
 }
 
@@ -362,6 +325,18 @@ func editRows(form map[string]string, action string) map[string]string {
 	for k, val := range form {
 		i, _ := strconv.Atoi(k[len("related_persons["):strings.IndexByte(k, ']')])
 		rest := k[strings.IndexByte(k, ']')+1:]
+		if rest == ".owned_via" {
+			// A share held through the removed company is now held
+			// directly; references to later rows move up by one.
+			if j, err := strconv.Atoi(strings.TrimPrefix(val, "#")); err == nil && strings.HasPrefix(val, "#") {
+				switch {
+				case j == del:
+					val = ""
+				case j > del:
+					val = fmt.Sprintf("#%d", j-1)
+				}
+			}
+		}
 		switch {
 		case i < del:
 			out[k] = val
@@ -569,4 +544,182 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request, s sess) {
 	hd.Set("X-Frame-Options", "SAMEORIGIN")
 	hd.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; plugin-types application/pdf; frame-ancestors 'self'")
 	_, _ = w.Write(d.Content)
+}
+
+// ---- the people step: related persons and companies ----
+
+// fillPeople builds the rows of the people step from the posted form (when
+// showing problems) or the stored data, and returns the id of the first
+// input. The owned_via choice lists the other company rows as "#<row>",
+// which apply turns into their ids.
+func (h *Handler) fillPeople(v *view, st *step, data map[string]any, form map[string]string, errs map[string]string, onPage map[string]bool) string {
+	first := ""
+	n := 1
+	if rp, ok := data["related_persons"].([]any); ok && len(rp) > 0 {
+		n = len(rp)
+	}
+	if form != nil {
+		n = formRows(form)
+	}
+	stored := func(path string) string {
+		return displayValue(field{Path: path}, getPath(data, path))
+	}
+	raw := func(f field) string {
+		if form != nil {
+			return form[f.Path]
+		}
+		return displayValue(f, getPath(data, f.Path))
+	}
+	// Row index of each stored id, for owned_via.
+	rowOf := map[string]int{}
+	kinds := make([]string, n)
+	names := make([]string, n)
+	for i := 0; i < n; i++ {
+		p := fmt.Sprintf("related_persons[%d]", i)
+		if form != nil {
+			kinds[i], names[i] = form[p+".kind"], form[p+".legal_name"]
+		} else {
+			kinds[i], names[i] = stored(p+".kind"), stored(p+".legal_name")
+			if id := stored(p + ".id"); id != "" {
+				rowOf[id] = i
+			}
+		}
+		if kinds[i] != string(domain.PartyCompany) {
+			kinds[i] = string(domain.PartyPerson)
+		}
+	}
+	total := 0.0
+	for i := 0; i < n; i++ {
+		prefix := fmt.Sprintf("related_persons[%d]", i)
+		pv := personView{Index: i, Company: kinds[i] == string(domain.PartyCompany)}
+		direct := raw(field{Path: prefix + ".owned_via"}) == ""
+		for _, f := range personRowFields(i) {
+			val := raw(f)
+			switch {
+			case strings.HasSuffix(f.Path, ".kind"):
+				val = kinds[i]
+			case strings.HasSuffix(f.Path, ".owned_via") && form == nil && val != "":
+				if j, ok := rowOf[val]; ok {
+					val = fmt.Sprintf("#%d", j)
+				}
+			}
+			if f.Kind == kindHidden {
+				pv.ID, pv.IDPath = val, f.Path
+				continue
+			}
+			fv := h.fieldView(v.L, st.ID, f, val, errs[f.Path], v.Today)
+			onPage[f.Path] = true
+			switch partGroup(f.Path) {
+			case groupKind:
+				pv.Kind = fv
+			case groupPerson:
+				pv.Person = append(pv.Person, fv)
+			case groupCompany:
+				pv.CompanyFields = append(pv.CompanyFields, fv)
+			case groupOwnership:
+				if f.Kind == kindSelect {
+					fv.Options = append(fv.Options, optionView{Value: "", Label: v.L.T("people.owned_via.direct"), Checked: val == ""})
+					for j := 0; j < n; j++ {
+						if j == i || kinds[j] != string(domain.PartyCompany) {
+							continue
+						}
+						label := v.L.T("people.company", j+1)
+						if names[j] != "" {
+							label += ": " + names[j]
+						}
+						ref := fmt.Sprintf("#%d", j)
+						fv.Options = append(fv.Options, optionView{Value: ref, Label: label, Checked: val == ref})
+					}
+				} else if direct {
+					p, _ := strconv.ParseFloat(strings.ReplaceAll(val, ",", "."), 64)
+					total += p
+				}
+				pv.Ownership = append(pv.Ownership, fv)
+			case groupAddress:
+				pv.Address = append(pv.Address, fv)
+			case groupDocument:
+				pv.Document = append(pv.Document, fv)
+			}
+			if first == "" {
+				first = fv.ID
+			}
+		}
+		roles := map[string]bool{}
+		if form != nil {
+			for _, rl := range strings.Split(form[prefix+".roles"], ",") {
+				roles[rl] = true
+			}
+		} else if arr, ok := getPath(data, prefix+".roles").([]any); ok {
+			for _, rl := range arr {
+				roles[fmt.Sprint(rl)] = true
+			}
+		}
+		rolesLoc := prefix + ".roles"
+		onPage[rolesLoc] = true
+		for _, rl := range relatedRoles {
+			pv.Roles = append(pv.Roles, optionView{Value: rl, Label: v.L.T("role." + rl), Checked: roles[rl], ID: fieldID(rolesLoc) + "-" + rl})
+		}
+		pv.Roles[0].ID = fieldID(rolesLoc)
+		if e := errs[rolesLoc]; e != "" {
+			pv.Error = h.msgAt(v.L, rolesLoc, e)
+		}
+		for loc, e := range errs {
+			if strings.HasPrefix(loc, rolesLoc+"[") && pv.Error == "" {
+				pv.Error = h.msgAt(v.L, rolesLoc, e)
+			}
+		}
+		v.People = append(v.People, pv)
+	}
+	v.OwnerTotal = strconv.FormatFloat(total, 'f', -1, 64)
+	return first
+}
+
+// personPaths and companyPaths are the fields of a related party that
+// belong to one kind only; apply drops those of the other kind, so that
+// what a person typed before switching a row's kind is not kept.
+var (
+	personPaths  = []string{"given_names", "family_name", "birth_date", "nationality", "address", "document", "roles"}
+	companyPaths = []string{"legal_name", "registration_number", "incorporation_country"}
+)
+
+// applyPeople finishes the related parties that apply wrote from the form:
+// each row keeps the fields of its kind, gets an id (the one it had, or a
+// new one that stays), and an owned_via naming a row ("#2") becomes that
+// row's id.
+func applyPeople(m map[string]any) {
+	rows, _ := m["related_persons"].([]any)
+	for _, r := range rows {
+		o, ok := r.(map[string]any)
+		if !ok {
+			continue
+		}
+		drop := companyPaths
+		if o["kind"] == string(domain.PartyCompany) {
+			drop = personPaths
+		}
+		for _, k := range drop {
+			delete(o, k)
+		}
+		if id, _ := o["id"].(string); id == "" {
+			delete(o, "id")
+		}
+	}
+}
+
+// resolveOwnedVia turns the "#<row>" references of the people step into
+// the ids of those rows, after every row has an id.
+func resolveOwnedVia(prev []domain.RelatedPerson, rps []domain.RelatedPerson) {
+	domain.AssignPartyIDs(prev, rps)
+	for i := range rps {
+		ref, ok := strings.CutPrefix(rps[i].OwnedVia, "#")
+		if !ok {
+			continue
+		}
+		j, err := strconv.Atoi(ref)
+		if err != nil || j < 0 || j >= len(rps) {
+			rps[i].OwnedVia = ""
+			continue
+		}
+		rps[i].OwnedVia = rps[j].ID
+	}
 }

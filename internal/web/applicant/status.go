@@ -57,7 +57,7 @@ func (h *Handler) fillReview(v *view, s sess) {
 		case "people":
 			rps, _ := data["related_persons"].([]any)
 			for i := range rps {
-				name := strings.TrimSpace(fmt.Sprint(getPath(data, fmt.Sprintf("related_persons[%d].given_names", i))) + " " + fmt.Sprint(getPath(data, fmt.Sprintf("related_persons[%d].family_name", i))))
+				name := partyName(data, i)
 				var roles []string
 				if arr, ok := getPath(data, fmt.Sprintf("related_persons[%d].roles", i)).([]any); ok {
 					for _, r := range arr {
@@ -68,8 +68,20 @@ func (h *Handler) fillReview(v *view, s sess) {
 				value := strings.Join(roles, ", ")
 				if pct != "" {
 					value += " · " + pct + " %"
+					if via, _ := getPath(data, fmt.Sprintf("related_persons[%d].owned_via", i)).(string); via != "" {
+						for j := range rps {
+							if id, _ := getPath(data, fmt.Sprintf("related_persons[%d].id", j)).(string); id == via {
+								value += " " + l.T("review.owned_via", partyName(data, j))
+							}
+						}
+					}
 				}
-				sec.Rows = append(sec.Rows, reviewRow{Label: name, Value: value, ChangeURL: url + "#" + fieldID(fmt.Sprintf("related_persons[%d].given_names", i)), ChangeLabel: change + " " + name})
+				value = strings.TrimPrefix(value, " · ")
+				anchor := fmt.Sprintf("related_persons[%d].given_names", i)
+				if getPath(data, fmt.Sprintf("related_persons[%d].kind", i)) == string(domain.PartyCompany) {
+					anchor = fmt.Sprintf("related_persons[%d].legal_name", i)
+				}
+				sec.Rows = append(sec.Rows, reviewRow{Label: name, Value: value, ChangeURL: url + "#" + fieldID(anchor), ChangeLabel: change + " " + name})
 			}
 			if len(rps) == 0 {
 				sec.Rows = append(sec.Rows, reviewRow{Label: l.T("step.people.short"), Value: l.T("review.not_given"), ChangeURL: url, ChangeLabel: change})
@@ -205,4 +217,17 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, s sess) {
 		return
 	}
 	h.r.Render(w, r, http.StatusOK, "answer", "", h.answerView(r, s))
+}
+
+// partyName is the name of related party i on the review page: a
+// company's legal name, a person's given and family names.
+func partyName(data map[string]any, i int) string {
+	if getPath(data, fmt.Sprintf("related_persons[%d].kind", i)) == string(domain.PartyCompany) {
+		return fmt.Sprint(getPath(data, fmt.Sprintf("related_persons[%d].legal_name", i)))
+	}
+	str := func(path string) string {
+		s, _ := getPath(data, path).(string)
+		return s
+	}
+	return strings.TrimSpace(str(fmt.Sprintf("related_persons[%d].given_names", i)) + " " + str(fmt.Sprintf("related_persons[%d].family_name", i)))
 }

@@ -25,6 +25,8 @@ const (
 	kindCurrency = "currency"
 	kindURL      = "url"
 	kindMRZ      = "mrz"
+	kindSelect   = "select" // options built by the page (owned_via)
+	kindHidden   = "hidden"
 )
 
 // field is one question of a step. Path is the field's location in the
@@ -144,17 +146,71 @@ var businessSteps = []step{
 }
 
 // relatedRoles are the roles a related person may hold.
-var relatedRoles = []string{"ubo", "director", "signatory", "shareholder"}
+var relatedRoles = []string{"ubo", "director", "signatory", "senior_managing_official", "shareholder"}
 
-// personRowFields are the fields of one related person (without prefix).
+// personRowFields are the fields of one related party of the people step:
+// its id (hidden), its kind, the person fields, the company fields, the
+// share and the company it is held through, the home address and the
+// identity document. The page shows the person or the company fields by
+// kind (partGroup), and apply keeps only those of the chosen kind.
 func personRowFields(i int) []field {
 	prefix := fmt.Sprintf("related_persons[%d]", i)
-	fs := personFields(prefix, false)
-	for j := range fs {
-		fs[j].Autocomplete = "off"
+	fs := []field{
+		{Path: prefix + ".id", Kind: kindHidden},
+		{Path: prefix + ".kind", Kind: kindRadios, Label: "f.party_kind", Required: true, Options: []string{string(domain.PartyPerson), string(domain.PartyCompany)}},
 	}
-	fs = append(fs, field{Path: prefix + ".ownership_percent", Kind: kindText, Label: "f.ownership_percent", Pattern: `[0-9]{1,3}([.,][0-9]{1,2})?`, MaxLen: 6, Width: "kyc-w-10"})
-	return append(fs, addressFields(prefix+".address", false)...)
+	pf := personFields(prefix, false)
+	for j := range pf {
+		pf[j].Autocomplete = "off"
+	}
+	fs = append(fs, pf...)
+	fs = append(fs,
+		field{Path: prefix + ".legal_name", Kind: kindText, Label: "f.party.legal_name", Required: true, Autocomplete: "off", MaxLen: 200},
+		field{Path: prefix + ".registration_number", Kind: kindText, Label: "f.party.registration_number", Required: true, Autocomplete: "off", Pattern: `[\p{L}\p{N} \-./]{1,50}`, MaxLen: 50, Width: "kyc-w-20"},
+		field{Path: prefix + ".incorporation_country", Kind: kindCountry, Label: "f.party.incorporation_country", Required: true},
+		field{Path: prefix + ".ownership_percent", Kind: kindText, Label: "f.ownership_percent", Pattern: `[0-9]{1,3}([.,][0-9]{1,2})?`, MaxLen: 6, Width: "kyc-w-10"},
+		field{Path: prefix + ".owned_via", Kind: kindSelect, Label: "f.owned_via"},
+	)
+	fs = append(fs, addressFields(prefix+".address", false)...)
+	return append(fs,
+		field{Path: prefix + ".document.type", Kind: kindRadios, Label: "f.document.type", Options: []string{"passport", "id_card", "driving_licence", "residence_permit"}},
+		field{Path: prefix + ".document.number", Kind: kindText, Label: "f.party.document.number", Pattern: `[A-Za-z0-9 \-]{1,30}`, MaxLen: 40, Width: "kyc-w-20", Autocomplete: "off"},
+		field{Path: prefix + ".document.issuing_country", Kind: kindCountry, Label: "f.document.issuing_country"},
+		field{Path: prefix + ".document.expiry_date", Kind: kindDate, Label: "f.document.expiry_date", DateMin: "today", Width: "kyc-w-date"},
+	)
+}
+
+// Groups of a related party's fields on the people step.
+const (
+	groupID        = "id"
+	groupKind      = "kind"
+	groupPerson    = "person"
+	groupCompany   = "company"
+	groupOwnership = "ownership"
+	groupAddress   = "address"
+	groupDocument  = "document"
+)
+
+// partGroup says which group of a related party's row a field belongs to
+// ("related_persons[0].address.city" → address).
+func partGroup(path string) string {
+	rest := path[strings.IndexByte(path, ']')+2:]
+	head, _, _ := strings.Cut(rest, ".")
+	switch head {
+	case "id":
+		return groupID
+	case "kind":
+		return groupKind
+	case "legal_name", "registration_number", "incorporation_country":
+		return groupCompany
+	case "ownership_percent", "owned_via":
+		return groupOwnership
+	case "address":
+		return groupAddress
+	case "document":
+		return groupDocument
+	}
+	return groupPerson
 }
 
 func stepsFor(t domain.CustomerType) []step {

@@ -75,11 +75,24 @@ type optionView struct {
 	ID           string
 }
 
+// personView is one related party of the people step: a person or a
+// company, its fields in groups (partGroup), and its roles.
 type personView struct {
-	Index  int
-	Fields []fieldView
-	Roles  []optionView
-	Error  string
+	Index int
+	// ID is the party's id (a hidden input keeps it across edits).
+	ID      string
+	IDPath  string
+	Company bool
+	Kind    fieldView
+	// Person, CompanyFields, Ownership, Address and Document are the
+	// groups of fields; the page shows the person or the company ones.
+	Person        []fieldView
+	CompanyFields []fieldView
+	Ownership     []fieldView
+	Address       []fieldView
+	Document      []fieldView
+	Roles         []optionView
+	Error         string
 }
 
 type docView struct {
@@ -135,6 +148,14 @@ func (h *Handler) msgAt(l web.Localizer, loc, s string) string {
 	}
 	if id := "rule:" + s; h.d.Catalog.Has(id) {
 		return l.T(id)
+	}
+	// A rule that names what it is about in a closing parenthesis (`…
+	// ("rp2": 30% effective)`) is phrased by its stem: the page shows it
+	// beside that party already.
+	if i := strings.LastIndex(s, " ("); i > 0 && strings.HasSuffix(s, ")") {
+		if id := "rule:" + s[:i]; h.d.Catalog.Has(id) {
+			return l.T(id)
+		}
 	}
 	return s
 }

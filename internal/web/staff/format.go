@@ -140,6 +140,7 @@ func funcs() template.FuncMap {
 		},
 		"jsonList":  jsonList,
 		"money":     money,
+		"pct":       domain.FormatPercent,
 		"highlight": highlight,
 		"score": func(f float64) string {
 			return strings.TrimRight(strings.TrimRight(fmtFloat(f*100, 1), "0"), ".") + "%"

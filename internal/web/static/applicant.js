@@ -53,16 +53,33 @@
     var people = document.querySelector("form[data-kyc-people]");
     if (people) {
       var total = people.querySelector("[data-kyc-total]");
+      // The total counts the shares held directly; a share held through a
+      // related company is a share of that company.
       var sum = function () {
         var t = 0;
         people.querySelectorAll("input[name$='.ownership_percent']").forEach(function (i) {
+          var via = people.querySelector("select[name='" + i.name.replace(".ownership_percent", ".owned_via") + "']");
+          if (via && via.value) return;
           var v = parseFloat((i.value || "0").replace(",", "."));
           if (!isNaN(v)) t += v;
         });
         total.textContent = (Math.round(t * 100) / 100) + " %";
         total.classList.toggle("text-danger", t > 100);
       };
+      // Show the person or the company questions of a row by its kind.
+      var kind = function (radio) {
+        var row = radio.closest("[data-kyc-party]");
+        if (!row || !radio.checked) return;
+        row.setAttribute("data-kyc-party", radio.value);
+        row.querySelectorAll("[data-kyc-kind]").forEach(function (g) {
+          g.hidden = g.getAttribute("data-kyc-kind") !== radio.value;
+        });
+      };
       people.addEventListener("input", sum);
+      people.addEventListener("change", function (e) {
+        if (e.target.matches("input[type=radio][name$='.kind']")) kind(e.target);
+        sum();
+      });
     }
   });
   // After an inline check replaces a field, keep the page's focus where the
