@@ -35,7 +35,7 @@ type partyOut struct {
 
 // Related companies, owned_via and assigned ids through the API: created,
 // read back, kept across a merge patch; a loop is refused naming the party
-// (PRODUCT.md section 2; EU AMLR 2024/1624 art. 52).
+// (README, "Businesses and their owners"; EU AMLR 2024/1624 art. 52).
 func TestRelatedCompaniesThroughAPI(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, e *env) {

@@ -117,8 +117,8 @@ const (
 	PartyCompany PartyKind = "company"
 )
 
-// RelatedPerson is a related party of a business customer (PRODUCT.md
-// section 2): a natural person (beneficial owner, director, signatory,
+// RelatedPerson is a related party of a business customer (README,
+// "Businesses and their owners"): a natural person (beneficial owner, director, signatory,
 // senior managing official, shareholder) or a company holding shares, directly
 // or through another related company (OwnedVia). A person has the Person
 // fields; a company has LegalName, RegistrationNumber and

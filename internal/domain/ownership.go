@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// Ownership of a business over chains of related companies (PRODUCT.md
-// section 2, "Business"). A related party holds OwnershipPercent of the
+// Ownership of a business over chains of related companies (README, "Businesses
+// and their owners"). A related party holds OwnershipPercent of the
 // customer, or of the related company its OwnedVia names; its effective
 // share of the customer is the product of the percentages along its chain
 // (EU AMLR 2024/1624 art. 52: indirect ownership is computed by multiplying
@@ -244,7 +244,7 @@ func (b *Business) BeneficialOwners() []int {
 // ToVerify returns the indexes of the related persons whose identity is
 // verified like an individual customer's: every beneficial owner (see
 // BeneficialOwners) and every control person, each once, in list order
-// (PRODUCT.md section 5).
+// (README, "Businesses and their owners").
 func (b *Business) ToVerify() []int {
 	set := map[int]bool{}
 	for _, i := range b.BeneficialOwners() {

@@ -160,7 +160,7 @@ func validateBusiness(t *testing.T, b *Business) map[string]string {
 
 // TestCorporateOwnerAccepted: a related company (kind company, legal name,
 // registration number, incorporation country) can own the customer, and a
-// person can hold through it (PRODUCT.md section 2; EU AMLR art. 52).
+// person can hold through it (README, "Businesses and their owners"; EU AMLR art. 52).
 func TestCorporateOwnerAccepted(t *testing.T) {
 	t.Parallel()
 	if got := validateBusiness(t, ownedBusiness()); got != nil {

@@ -8,8 +8,8 @@ import (
 	"unicode/utf8"
 )
 
-// The rules of a business's related parties (PRODUCT.md section 2,
-// "Business"): ids and owned_via references, the kinds and their fields,
+// The rules of a business's related parties (README, "Businesses
+// and their owners"): ids and owned_via references, the kinds and their fields,
 // shares that add up, effective ownership over chains, beneficial owners,
 // the control prong and the senior managing official.
 
