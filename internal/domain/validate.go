@@ -3,8 +3,6 @@ package domain
 import (
 	"errors"
 	"fmt"
-	"net/mail"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -271,38 +269,6 @@ func (v *validator) email(loc, s string) {
 	}
 }
 
-// ValidEmail reports whether s is a plain email address (no display name)
-// with a domain that has at least one dot, at most 254 characters long.
-func ValidEmail(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " <>\t\r\n") {
-		return false
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" {
-		return false
-	}
-	at := strings.LastIndexByte(s, '@')
-	domain := s[at+1:]
-	if at < 1 || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
-		return false
-	}
-	return true
-}
-
-// ValidE164 reports whether s has the E.164 syntax: a plus sign and 8 to 15
-// digits, the first not zero.
-func ValidE164(s string) bool {
-	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
-		return false
-	}
-	for _, c := range s[1:] {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 func (v *validator) phone(loc, s, country string) {
 	if !ValidE164(s) {
 		v.add(loc, "Enter the phone number in international format with the country code, such as +447911123456")
@@ -389,31 +355,6 @@ func (v *validator) money(prefix string, m Money) {
 	} else if !ValidCurrency(m.Currency) {
 		v.add(join(prefix, "currency"), "Choose a currency from the list (an ISO 4217 code such as EUR or USD)")
 	}
-}
-
-// ValidDocumentType reports whether t is a known identity document type.
-func ValidDocumentType(t DocumentType) bool {
-	switch t {
-	case DocPassport, DocIDCard, DocDrivingLicence, DocResidencePermit:
-		return true
-	}
-	return false
-}
-
-// ValidDocumentNumber reports whether s has the syntax of a document number:
-// 1 to 30 characters A–Z and 0–9 (after NormalizeCustomer has upper-cased
-// it and removed spaces). Per-type and per-country formats are checked by the
-// identity check (internal/verify), as they vary.
-func ValidDocumentNumber(s string) bool {
-	if s == "" || len(s) > 30 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 func (v *validator) document(prefix string, p Person) {
@@ -510,145 +451,4 @@ func (v *validator) business(b Business) {
 		v.add("ownership_layers", "Enter the number of ownership layers between 0 and 50")
 	}
 	v.relatedPersons(b.RelatedPersons)
-}
-
-// ValidWebsite reports whether s is an absolute http or https URL with a
-// host name containing a dot.
-func ValidWebsite(s string) bool {
-	if len(s) > 200 {
-		return false
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil {
-		return false
-	}
-	h := u.Hostname()
-	return strings.Contains(h, ".") && !strings.HasPrefix(h, ".") && !strings.HasSuffix(h, ".")
-}
-
-// naicsSectors are the two-digit sectors of NAICS 2022.
-var naicsSectors = map[string]bool{
-	"11": true, "21": true, "22": true, "23": true, "31": true, "32": true, "33": true,
-	"42": true, "44": true, "45": true, "48": true, "49": true, "51": true, "52": true,
-	"53": true, "54": true, "55": true, "56": true, "61": true, "62": true, "71": true,
-	"72": true, "81": true, "92": true,
-}
-
-// ValidIndustryCode reports whether s is a NACE code (division "92", group
-// "64.1" or class "64.19") or a NAICS code (2 to 6 digits starting with a
-// NAICS sector, such as "522110").
-func ValidIndustryCode(s string) bool {
-	isDigits := func(x string) bool {
-		if x == "" {
-			return false
-		}
-		for _, c := range x {
-			if c < '0' || c > '9' {
-				return false
-			}
-		}
-		return true
-	}
-	if div, rest, ok := strings.Cut(s, "."); ok {
-		return len(div) == 2 && isDigits(div) && div != "00" && (len(rest) == 1 || len(rest) == 2) && isDigits(rest)
-	}
-	switch {
-	case len(s) == 2 && isDigits(s):
-		return s != "00" // a NACE division or a NAICS sector
-	case len(s) >= 3 && len(s) <= 6 && isDigits(s):
-		return naicsSectors[s[:2]]
-	}
-	return false
-}
-
-// NormalizeCustomer tidies user input in place before validation: trims
-// spaces everywhere, collapses runs of spaces in names, upper-cases country,
-// currency and document codes, strips spaces and punctuation from phone and
-// document numbers, and normalises line breaks in the MRZ.
-func NormalizeCustomer(d *CustomerData) {
-	if d.Individual != nil {
-		normalizePerson(d.Individual)
-	}
-	if b := d.Business; b != nil {
-		b.LegalName = collapse(b.LegalName)
-		b.RegistrationNumber = strings.TrimSpace(b.RegistrationNumber)
-		b.IncorporationCountry = upper(b.IncorporationCountry)
-		b.IncorporationDate = strings.TrimSpace(b.IncorporationDate)
-		b.LegalForm = strings.TrimSpace(b.LegalForm)
-		b.Industry = strings.TrimSpace(b.Industry)
-		b.Website = strings.TrimSpace(b.Website)
-		b.Email = strings.TrimSpace(b.Email)
-		b.Phone = normalizePhone(b.Phone)
-		b.SourceOfFunds = strings.TrimSpace(b.SourceOfFunds)
-		normalizeAddress(b.Address)
-		normalizeMoney(b.ExpectedMonthlyVolume)
-		for i := range b.RelatedPersons {
-			normalizeParty(&b.RelatedPersons[i])
-		}
-	}
-}
-
-func normalizePerson(p *Person) {
-	p.GivenNames = collapse(p.GivenNames)
-	p.FamilyName = collapse(p.FamilyName)
-	p.BirthDate = strings.TrimSpace(p.BirthDate)
-	p.Nationality = upper(p.Nationality)
-	p.Email = strings.TrimSpace(p.Email)
-	p.Phone = normalizePhone(p.Phone)
-	p.Occupation = strings.TrimSpace(p.Occupation)
-	p.TaxID = strings.TrimSpace(p.TaxID)
-	p.SourceOfFunds = strings.TrimSpace(p.SourceOfFunds)
-	normalizeAddress(p.Address)
-	normalizeMoney(p.ExpectedMonthlyVolume)
-	if doc := p.Document; doc != nil {
-		doc.Type = DocumentType(strings.ToLower(strings.TrimSpace(string(doc.Type))))
-		doc.Number = strings.Map(func(r rune) rune {
-			if r == ' ' || r == '-' {
-				return -1
-			}
-			return unicode.ToUpper(r)
-		}, strings.TrimSpace(doc.Number))
-		doc.IssuingCountry = upper(doc.IssuingCountry)
-		doc.ExpiryDate = strings.TrimSpace(doc.ExpiryDate)
-		doc.MRZ = NormalizeMRZ(doc.MRZ)
-	}
-}
-
-func normalizeAddress(a *Address) {
-	if a == nil {
-		return
-	}
-	a.Line1 = collapse(a.Line1)
-	a.Line2 = collapse(a.Line2)
-	a.City = collapse(a.City)
-	a.PostalCode = strings.ToUpper(collapse(a.PostalCode))
-	a.Region = collapse(a.Region)
-	a.Country = upper(a.Country)
-}
-
-func normalizeMoney(m *Money) {
-	if m != nil {
-		m.Currency = upper(m.Currency)
-	}
-}
-
-func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
-
-// collapse trims s and replaces each run of white space by one space.
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// normalizePhone removes the usual formatting (spaces, hyphens, periods,
-// parentheses) and turns a leading "00" into "+".
-func normalizePhone(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '-', '.', '(', ')', '/', '\u00a0':
-			return -1
-		}
-		return r
-	}, s)
-	if strings.HasPrefix(s, "00") {
-		s = "+" + s[2:]
-	}
-	return s
 }
