@@ -15,7 +15,7 @@ import (
 // Case is a case as the API shows it.
 type Case struct {
 	ID              string     `json:"id"`
-	Kind            string     `json:"kind" enum:"onboarding,screening_hit,periodic_review,list_update,transaction_alert"`
+	Kind            string     `json:"kind" enum:"onboarding,screening_hit,periodic_review,list_update,change_review,document_expiry,transaction_alert"`
 	Status          string     `json:"status" enum:"open,pending_second_approval,closed"`
 	CustomerID      string     `json:"customer_id"`
 	Assignee        string     `json:"assignee"`
@@ -81,7 +81,7 @@ func (s *server) caseRoutes() {
 		Summary: "List cases", Tags: []string{"Cases"}, Security: security(auth.ScopeCasesRead),
 		Errors: errs(http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
-		Kind       string `query:"kind" enum:"onboarding,screening_hit,periodic_review,list_update,transaction_alert"`
+		Kind       string `query:"kind" enum:"onboarding,screening_hit,periodic_review,list_update,change_review,document_expiry,transaction_alert"`
 		Status     string `query:"status" enum:"open,pending_second_approval,closed"`
 		CustomerID string `query:"customer_id" maxLength:"64"`
 		Assignee   string `query:"assignee" maxLength:"200"`
@@ -120,14 +120,14 @@ func (s *server) caseRoutes() {
 	register(s, huma.Operation{
 		OperationID: "decide-case", Method: http.MethodPost, Path: "/api/v1/cases/{id}/decisions",
 		Summary: "Decide a case",
-		Description: "approve, reject, request_info or escalate, with a required reason. Approving enhanced due diligence and rejecting on a screening hit need a second approver who is a different client or person: " +
+		Description: "approve, reject, request_info, escalate or close_customer (an approved customer only: off-boarding, as POST /api/v1/customers/{id}/close), with a required reason. Approving enhanced due diligence and rejecting on a screening hit need a second approver who is a different client or person: " +
 			"the first such decision leaves the case pending_second_approval (202) and the second one (same decision) makes it take effect.",
 		Tags: []string{"Cases"}, Security: security(auth.ScopeCasesWrite),
 		Errors: errs(http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64"`
 		Body struct {
-			Decision string `json:"decision,omitempty" enum:"approve,reject,request_info,escalate" doc:"Required"`
+			Decision string `json:"decision,omitempty" enum:"approve,reject,request_info,escalate,close_customer" doc:"Required"`
 			Reason   string `json:"reason,omitempty" maxLength:"4000" doc:"Required, free text"`
 		}
 	}) (*struct {

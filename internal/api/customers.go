@@ -39,6 +39,9 @@ type Customer struct {
 	SubmittedAt  *time.Time `json:"submitted_at,omitempty"`
 	DecidedAt    *time.Time `json:"decided_at,omitempty"`
 	NextReviewAt *time.Time `json:"next_review_at,omitempty"`
+	// ClosedAt and RetentionEndsAt describe the end of the relationship.
+	ClosedAt        *time.Time `json:"closed_at,omitempty" doc:"When the relationship was closed (off-boarding)"`
+	RetentionEndsAt *time.Time `json:"retention_ends_at,omitempty" doc:"When the retention period of the records ends (KYC_RETENTION after closure or rejection); the personal data is purged then"`
 	CustomerFields
 }
 
@@ -47,6 +50,7 @@ func customerOut(c *domain.Customer) Customer {
 		ID: c.ID, Type: string(c.Type), Status: string(c.Status), RiskRating: string(c.RiskRating),
 		DueDiligence: string(c.DueDiligence), ExternalRef: c.ExternalRef, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		SubmittedAt: c.SubmittedAt, DecidedAt: c.DecidedAt, NextReviewAt: c.NextReviewAt,
+		ClosedAt: c.ClosedAt, RetentionEndsAt: c.RetentionEndsAt,
 		CustomerFields: fieldsFromDomain(c.Data),
 	}
 }
@@ -139,7 +143,7 @@ func (s *server) customerRoutes() {
 		if err := json.Unmarshal(in.RawBody, &patch); err != nil || patch == nil {
 			return nil, s.fail(ctx, domain.Errorf(domain.ECodeMalformed, "The body must be a JSON object (RFC 7396 merge patch)."))
 		}
-		for _, fixed := range []string{"id", "type", "status", "risk_rating", "due_diligence", "created_at", "updated_at", "submitted_at", "decided_at", "next_review_at"} {
+		for _, fixed := range []string{"id", "type", "status", "risk_rating", "due_diligence", "created_at", "updated_at", "submitted_at", "decided_at", "next_review_at", "closed_at", "retention_ends_at"} {
 			if _, ok := patch[fixed]; ok {
 				return nil, s.fail(ctx, &domain.Error{Code: domain.ECodeInvalid, Message: "The request has invalid fields.", Fields: []domain.FieldError{{Location: "body." + fixed, Message: "This field cannot be changed."}}})
 			}

@@ -21,6 +21,7 @@ func (s *server) routes() {
 	s.listRoutes()
 	s.auditRoutes()
 	s.accessLinkRoutes()
+	s.offboardingRoutes()
 }
 
 // register adds an operation with the configured body limit: huma's own

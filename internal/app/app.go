@@ -65,6 +65,12 @@ type Policy struct {
 	// MaxDocumentBytes is the size limit of an uploaded document (zero:
 	// MaxDocumentBytes).
 	MaxDocumentBytes int64
+	// Retention is how long records are kept after closure or rejection
+	// (zero: DefaultRetention); DocumentExpiryNotice is how far ahead of
+	// an identity document's expiry its case opens (zero:
+	// DefaultDocumentExpiryNotice).
+	Retention            domain.Period
+	DocumentExpiryNotice domain.Period
 }
 
 // Deps are the collaborators every use case shares.

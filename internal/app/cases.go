@@ -37,7 +37,7 @@ func (s *Cases) List(ctx context.Context, actor domain.Actor, in ListCasesInput)
 	}
 	var v domain.Validation
 	if in.Kind != "" && !domain.CaseKind(in.Kind).Valid() {
-		v.Add("kind", "Unknown kind: use onboarding, screening_hit, periodic_review, list_update or transaction_alert.")
+		v.Add("kind", "Unknown kind: use onboarding, screening_hit, periodic_review, list_update, change_review, document_expiry or transaction_alert.")
 	}
 	if in.Status != "" && !domain.CaseStatus(in.Status).Valid() {
 		v.Add("status", "Unknown status: use open, pending_second_approval or closed.")
@@ -179,7 +179,7 @@ type DecideResult struct {
 func validateDecision(in DecideInput) error {
 	var v domain.Validation
 	if !in.Decision.Valid() {
-		v.Add("decision", "Choose approve, reject, request_info or escalate.")
+		v.Add("decision", "Choose approve, reject, request_info, escalate or close_customer.")
 	}
 	r := strings.TrimSpace(in.Reason)
 	switch {
@@ -267,6 +267,12 @@ func (s *Cases) Decide(ctx context.Context, actor domain.Actor, caseID string, i
 				return err
 			}
 			cust.Status, cust.DecidedAt = domain.StatusRejected, &now
+			startRetention(s.d, cust, now)
+			cs.Status, cs.Outcome, cs.ClosedAt = domain.CaseClosed, in.Decision, &now
+		case domain.DecisionCloseCustomer:
+			if err := markClosed(s.d, cust, in.Reason); err != nil {
+				return err
+			}
 			cs.Status, cs.Outcome, cs.ClosedAt = domain.CaseClosed, in.Decision, &now
 		case domain.DecisionRequestInfo:
 			if err := cust.Status.Transition(domain.StatusInfoRequested); err != nil {

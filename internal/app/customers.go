@@ -469,6 +469,8 @@ func (s *Customers) fromRecord(r store.CustomerRecord) (*domain.Customer, error)
 
 func customerAAD(id string) []byte { return []byte("customer:" + id) }
 
+func closeReasonAAD(id string) []byte { return []byte("customer-close:" + id) }
+
 func customerToRecord(cr Crypter, c *domain.Customer) (store.CustomerRecord, error) {
 	plain, err := json.Marshal(c.Data)
 	if err != nil {
@@ -483,6 +485,16 @@ func customerToRecord(cr Crypter, c *domain.Customer) (store.CustomerRecord, err
 		DueDiligence: string(c.DueDiligence), ExternalRef: c.ExternalRef, ClientID: c.ClientID,
 		Data: sealed, Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		SubmittedAt: c.SubmittedAt, DecidedAt: c.DecidedAt, NextReviewAt: c.NextReviewAt,
+		ClosedAt: c.ClosedAt, RetentionEndsAt: c.RetentionEndsAt, RestrictedAt: c.RestrictedAt, PurgedAt: c.PurgedAt,
+	}
+	if c.CloseReason != "" {
+		if rec.CloseReason, err = cr.Seal([]byte(c.CloseReason), closeReasonAAD(c.ID)); err != nil {
+			return store.CustomerRecord{}, fmt.Errorf("encrypt close reason: %w", err)
+		}
+	}
+	if c.PurgedAt != nil {
+		// A purged record keeps no lookup key of the person it was.
+		return rec, nil
 	}
 	var email, doc string
 	if p := c.Data.Individual; p != nil {
@@ -514,6 +526,14 @@ func customerFromRecord(cr Crypter, r store.CustomerRecord) (*domain.Customer, e
 		ExternalRef: r.ExternalRef, ClientID: r.ClientID, Version: r.Version,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt,
 		DecidedAt: r.DecidedAt, NextReviewAt: r.NextReviewAt,
+		ClosedAt: r.ClosedAt, RetentionEndsAt: r.RetentionEndsAt, RestrictedAt: r.RestrictedAt, PurgedAt: r.PurgedAt,
+	}
+	if len(r.CloseReason) > 0 {
+		reason, err := cr.Open(r.CloseReason, closeReasonAAD(r.ID))
+		if err != nil {
+			return nil, fmt.Errorf("decrypt close reason of %s: %w", r.ID, err)
+		}
+		c.CloseReason = string(reason)
 	}
 	plain, err := cr.Open(r.Data, customerAAD(r.ID))
 	if err != nil {

@@ -70,7 +70,7 @@ type DecisionOption struct {
 // DecisionOptions says which decisions are open to an actor on a case.
 type DecisionOptions struct {
 	// Choices holds one option per decision kind, in the order a form
-	// shows them: approve, reject, request_info, escalate.
+	// shows them: approve, reject, request_info, escalate, close_customer.
 	Choices []DecisionOption
 }
 
@@ -98,7 +98,7 @@ func (o DecisionOptions) Offered() []domain.DecisionKind {
 }
 
 // decisionOrder is the order of DecisionOptions.Choices.
-var decisionOrder = []domain.DecisionKind{domain.DecisionApprove, domain.DecisionReject, domain.DecisionRequestInfo, domain.DecisionEscalate}
+var decisionOrder = []domain.DecisionKind{domain.DecisionApprove, domain.DecisionReject, domain.DecisionRequestInfo, domain.DecisionEscalate, domain.DecisionCloseCustomer}
 
 // Options says which decisions are open to the actor on a case, which of
 // them would need a second approver, and why the others are not (the
@@ -194,6 +194,17 @@ func decisionOption(actor domain.Actor, cs domain.Case, cust *domain.Customer, h
 		}
 	default:
 		opt.Offered = true
+		if d == domain.DecisionCloseCustomer && cust.Status != domain.StatusApproved {
+			// Closing is offered only on a case about an approved customer
+			// (a review, a list update, a change of circumstances). Not
+			// offered, it is refused for the reader's role first, as Decide
+			// does.
+			opt.Offered = false
+			if err := Authorize(actor, PermCasesWrite); err != nil {
+				return block(BlockRole, err)
+			}
+			return block(BlockCustomerStatus, domain.Errorf(domain.ECodeConflict, "Only an approved customer can be closed; this one is %q.", cust.Status))
+		}
 		switch d {
 		case domain.DecisionApprove:
 			// Approving enhanced due diligence or a high-risk customer needs
@@ -234,6 +245,8 @@ func takesEffect(cust *domain.Customer, hits []hitFact, d domain.DecisionKind) (
 		return statusAllows(cust, domain.StatusRejected)
 	case domain.DecisionRequestInfo:
 		return statusAllows(cust, domain.StatusInfoRequested)
+	case domain.DecisionCloseCustomer:
+		return statusAllows(cust, domain.StatusClosed)
 	}
 	return "", nil
 }

@@ -60,10 +60,12 @@ func TestOptionsAgreeWithDecide(t *testing.T) {
 			return res
 		}
 
-		if got := refusals(analyst); len(got) != 0 {
+		// Closing the relationship is open to cases about an approved
+		// customer only; every other decision is open.
+		if got := refusals(analyst); len(got) != 1 || got[0] != app.BlockCustomerStatus {
 			t.Fatalf("open case: refused %v", got)
 		}
-		if got := refusals(auditor); len(got) != 4 || got[0] != app.BlockRole {
+		if got := refusals(auditor); len(got) != 5 || got[0] != app.BlockRole || got[4] != app.BlockRole {
 			t.Fatalf("auditor on an open case: %v", got)
 		}
 		if !options(analyst).For(domain.DecisionApprove).SecondApproval {
@@ -71,10 +73,10 @@ func TestOptionsAgreeWithDecide(t *testing.T) {
 		}
 		decide(analyst, domain.DecisionApprove)
 
-		if got := refusals(analyst); len(got) != 4 || got[0] != app.BlockSameApprover || got[2] != app.BlockAwaitingSecond {
+		if got := refusals(analyst); len(got) != 5 || got[0] != app.BlockSameApprover || got[2] != app.BlockAwaitingSecond || got[4] != app.BlockAwaitingSecond {
 			t.Fatalf("first approver: %v", got)
 		}
-		if got := refusals(analyst2); len(got) != 4 || got[0] != app.BlockNeedsMLRO {
+		if got := refusals(analyst2); len(got) != 5 || got[0] != app.BlockNeedsMLRO {
 			t.Fatalf("another analyst: %v", got)
 		}
 		if got := options(mlro).Offered(); len(got) != 2 {
@@ -84,7 +86,7 @@ func TestOptionsAgreeWithDecide(t *testing.T) {
 		if res.Case.Status != domain.CaseClosed || res.Customer.Status != domain.StatusApproved {
 			t.Fatalf("second approval: case %s, customer %s", res.Case.Status, res.Customer.Status)
 		}
-		if got := refusals(mlro); len(got) != 4 || got[0] != app.BlockClosed || len(options(mlro).Offered()) != 0 {
+		if got := refusals(mlro); len(got) != 5 || got[0] != app.BlockClosed || len(options(mlro).Offered()) != 0 {
 			t.Fatalf("closed case: %v", got)
 		}
 		// Options reads like Get: another tenant does not see the case.

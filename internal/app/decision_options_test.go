@@ -14,8 +14,11 @@ import (
 // approving enhanced due diligence or a high-risk customer, and rejecting
 // on a screening hit, need a second approver who is a different person;
 // the second approval of enhanced due diligence comes from an MLRO).
-// Each row gives, for approve, reject, request_info and escalate in that
-// order: "ok" (allowed), the block that stops it, "-block" when the form
+// Closing the relationship (close_customer) is offered on a case about an
+// approved customer only (off-boarding: PRODUCT section 2, "an approved
+// customer may later be closed").
+// Each row gives, for approve, reject, request_info, escalate and
+// close_customer in that order: "ok" (allowed), the block that stops it, "-block" when the form
 // does not even offer it, and "/2" when recording it now would wait for a
 // second approver.
 func TestDecisionOptions(t *testing.T) {
@@ -29,6 +32,7 @@ func TestDecisionOptions(t *testing.T) {
 	open := domain.Case{ID: "case_1", Kind: domain.CaseOnboarding, Status: domain.CaseOpen}
 	hitCase := domain.Case{ID: "case_1", Kind: domain.CaseScreeningHit, Status: domain.CaseOpen}
 	closed := domain.Case{ID: "case_1", Kind: domain.CaseOnboarding, Status: domain.CaseClosed, Outcome: domain.DecisionApprove}
+	review := domain.Case{ID: "case_1", Kind: domain.CasePeriodicReview, Status: domain.CaseOpen}
 	pending := func(d domain.DecisionKind, by domain.Actor) domain.Case {
 		at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 		return domain.Case{ID: "case_1", Kind: domain.CaseOnboarding, Status: domain.CasePendingSecondApproval,
@@ -42,6 +46,7 @@ func TestDecisionOptions(t *testing.T) {
 	edd := customer(domain.StatusInReview, domain.RiskHigh, domain.DDEnhanced)
 	prohibited := customer(domain.StatusInReview, domain.RiskProhibited, domain.DDEnhanced)
 	infoRequested := customer(domain.StatusInfoRequested, domain.RiskLow, domain.DDStandard)
+	approvedCust := customer(domain.StatusApproved, domain.RiskLow, domain.DDSimplified)
 	hit := func(d domain.Disposition, pepOnly bool) []hitFact {
 		return []hitFact{{ID: "hit_1", CaseID: "case_1", Disposition: d, PEPOnly: pepOnly}}
 	}
@@ -52,62 +57,66 @@ func TestDecisionOptions(t *testing.T) {
 		cs    domain.Case
 		cust  *domain.Customer
 		hits  []hitFact
-		want  [4]string
+		want  [5]string
 	}{
 		{"open case, low risk: every decision takes effect",
-			analyst, open, lowRisk, nil, [4]string{"ok", "ok", "ok", "ok"}},
+			analyst, open, lowRisk, nil, [5]string{"ok", "ok", "ok", "ok", "-customer_status"}},
 		{"approving a high-risk customer needs four eyes (section 6)",
-			analyst, open, highRisk, nil, [4]string{"ok/2", "ok", "ok", "ok"}},
+			analyst, open, highRisk, nil, [5]string{"ok/2", "ok", "ok", "ok", "-customer_status"}},
 		{"approving enhanced due diligence needs four eyes (section 6)",
-			client, open, edd, nil, [4]string{"ok/2", "ok", "ok", "ok"}},
+			client, open, edd, nil, [5]string{"ok/2", "ok", "ok", "ok", "-customer_status"}},
 		{"rejecting on a screening-hit case needs four eyes (section 6)",
-			analyst, hitCase, lowRisk, hit(domain.DispositionFalsePositive, false), [4]string{"ok", "ok/2", "ok", "ok"}},
+			analyst, hitCase, lowRisk, hit(domain.DispositionFalsePositive, false), [5]string{"ok", "ok/2", "ok", "ok", "-customer_status"}},
 		{"rejecting a customer with a hit on this case needs four eyes whatever the case kind (section 6)",
-			analyst, open, lowRisk, hit(domain.DispositionFalsePositive, false), [4]string{"ok", "ok/2", "ok", "ok"}},
+			analyst, open, lowRisk, hit(domain.DispositionFalsePositive, false), [5]string{"ok", "ok/2", "ok", "ok", "-customer_status"}},
 		{"an open hit is dispositioned before approving (section 2); four eyes are still announced",
-			analyst, hitCase, highRisk, hit(domain.DispositionOpen, false), [4]string{"open_hit/2", "ok/2", "ok", "ok"}},
+			analyst, hitCase, highRisk, hit(domain.DispositionOpen, false), [5]string{"open_hit/2", "ok/2", "ok", "ok", "-customer_status"}},
 		{"a confirmed sanctions match is never approved (section 2)",
-			analyst, hitCase, lowRisk, hit(domain.DispositionTrueMatch, false), [4]string{"sanctions_match", "ok/2", "ok", "ok"}},
+			analyst, hitCase, lowRisk, hit(domain.DispositionTrueMatch, false), [5]string{"sanctions_match", "ok/2", "ok", "ok", "-customer_status"}},
 		{"a confirmed PEP-only match may be approved, with four eyes for the high risk it brings (section 6)",
-			analyst, hitCase, highRisk, hit(domain.DispositionTrueMatch, true), [4]string{"ok/2", "ok/2", "ok", "ok"}},
+			analyst, hitCase, highRisk, hit(domain.DispositionTrueMatch, true), [5]string{"ok/2", "ok/2", "ok", "ok", "-customer_status"}},
 		{"a prohibited rating is never approved (section 2)",
-			analyst, open, prohibited, nil, [4]string{"prohibited/2", "ok", "ok", "ok"}},
+			analyst, open, prohibited, nil, [5]string{"prohibited/2", "ok", "ok", "ok", "-customer_status"}},
 		{"a customer waiting for information cannot be approved or asked again",
-			analyst, open, infoRequested, nil, [4]string{"customer_status", "ok", "customer_status", "ok"}},
+			analyst, open, infoRequested, nil, [5]string{"customer_status", "ok", "customer_status", "ok", "-customer_status"}},
 		{"a closed case takes no decision",
-			mlro, closed, lowRisk, nil, [4]string{"-closed", "-closed", "-closed", "-closed"}},
+			mlro, closed, lowRisk, nil, [5]string{"-closed", "-closed", "-closed", "-closed", "-closed"}},
 		{"four eyes: the first approver cannot give the second approval (section 6)",
 			analyst, pending(domain.DecisionApprove, analyst), highRisk, nil,
-			[4]string{"same_approver", "same_approver", "-awaiting_second_approval", "-awaiting_second_approval"}},
+			[5]string{"same_approver", "same_approver", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
 		{"a different person gives the second approval, or disagrees (section 6)",
 			analyst2, pending(domain.DecisionApprove, analyst), highRisk, nil,
-			[4]string{"ok", "ok", "-awaiting_second_approval", "-awaiting_second_approval"}},
+			[5]string{"ok", "ok", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
 		{"the second approval of enhanced due diligence comes from an MLRO, not another analyst (section 6)",
 			analyst2, pending(domain.DecisionApprove, analyst), edd, nil,
-			[4]string{"needs_mlro", "needs_mlro", "-awaiting_second_approval", "-awaiting_second_approval"}},
+			[5]string{"needs_mlro", "needs_mlro", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
 		{"an MLRO gives the second approval of enhanced due diligence (section 6)",
 			mlro, pending(domain.DecisionApprove, analyst), edd, nil,
-			[4]string{"ok", "ok", "-awaiting_second_approval", "-awaiting_second_approval"}},
+			[5]string{"ok", "ok", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
 		{"an API client is not held to the MLRO rule: its own users are accountable",
 			client, pending(domain.DecisionApprove, analyst), edd, nil,
-			[4]string{"ok", "ok", "-awaiting_second_approval", "-awaiting_second_approval"}},
+			[5]string{"ok", "ok", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
 		{"the second approval still needs every hit dispositioned (section 2); disagreeing does not",
 			analyst2, pending(domain.DecisionApprove, analyst), highRisk, hit(domain.DispositionOpen, false),
-			[4]string{"open_hit", "ok", "-awaiting_second_approval", "-awaiting_second_approval"}},
+			[5]string{"open_hit", "ok", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
 		{"a second rejection rejects; approving instead disagrees, which only reopens the case",
 			analyst2, pending(domain.DecisionReject, analyst), lowRisk, hit(domain.DispositionTrueMatch, false),
-			[4]string{"ok", "ok", "-awaiting_second_approval", "-awaiting_second_approval"}},
+			[5]string{"ok", "ok", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
+		{"a case about an approved customer (a review, a list update) may close the relationship",
+			analyst, review, approvedCust, nil, [5]string{"customer_status", "customer_status", "customer_status", "ok", "ok"}},
+		{"a reader may not close the relationship either",
+			auditor, review, approvedCust, nil, [5]string{"customer_status", "customer_status", "customer_status", "role", "role"}},
 		{"a role that may read cases but not decide them",
-			auditor, open, lowRisk, nil, [4]string{"role", "role", "role", "role"}},
+			auditor, open, lowRisk, nil, [5]string{"role", "role", "role", "role", "-role"}},
 		{"a client without cases:write",
-			readOnlyClient, open, highRisk, nil, [4]string{"role/2", "role", "role", "role"}},
+			readOnlyClient, open, highRisk, nil, [5]string{"role/2", "role", "role", "role", "-role"}},
 		{"the case's own rule is named before the reader's role, so the page can say why the case waits",
 			auditor, pending(domain.DecisionApprove, analyst), edd, nil,
-			[4]string{"needs_mlro", "needs_mlro", "-awaiting_second_approval", "-awaiting_second_approval"}},
+			[5]string{"needs_mlro", "needs_mlro", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := decisionOptions(tc.actor, tc.cs, tc.cust, tc.hits)
-			var got [4]string
+			var got [5]string
 			for i, c := range o.Choices {
 				if c.Decision != decisionOrder[i] {
 					t.Fatalf("choice %d is %s, want %s", i, c.Decision, decisionOrder[i])
@@ -115,7 +124,7 @@ func TestDecisionOptions(t *testing.T) {
 				got[i] = render(t, c)
 			}
 			if got != tc.want {
-				t.Errorf("approve, reject, request_info, escalate = %q, want %q", got, tc.want)
+				t.Errorf("approve, reject, request_info, escalate, close_customer = %q, want %q", got, tc.want)
 			}
 		})
 	}
@@ -170,7 +179,7 @@ func TestDecisionOptionErrors(t *testing.T) {
 			t.Errorf("%s on %s: %+v, want %s (%s) naming %q", tc.d, tc.cs.Status, o, tc.wantsBlock, tc.code, tc.reasonHas)
 		}
 	}
-	if o := (DecisionOptions{}).For("close_customer"); o.Allowed || o.Offered || domain.ErrCode(o.err) != domain.ECodeInvalid {
+	if o := (DecisionOptions{}).For("archive"); o.Allowed || o.Offered || domain.ErrCode(o.err) != domain.ECodeInvalid {
 		t.Errorf("unknown decision: %+v", o)
 	}
 }

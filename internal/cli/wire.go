@@ -191,6 +191,7 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 			AccessLinkTTL: cfg.AccessLinkTTL,
 			ApplicantIdle: cfg.ApplicantIdle, ApplicantMaxAge: cfg.ApplicantMaxAge,
 			MaxDocumentBytes: cfg.MaxUploadBytes,
+			Retention:        cfg.Retention, DocumentExpiryNotice: cfg.DocumentExpiryNotice,
 		},
 		Logger: log,
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/screening/lists"
 	"github.com/kyc-platform/kyc/internal/verify/providers"
 )
@@ -78,7 +79,26 @@ type Config struct {
 	ApplicantMaxAge time.Duration
 	// Monitoring configures transaction monitoring and reports.
 	Monitoring Monitoring
+	// Retention is how long a customer's records are kept after closure or
+	// rejection before the purge job removes the personal data
+	// (KYC_RETENTION, ISO 8601 such as P5Y or a Go duration).
+	Retention domain.Period
+	// RetentionScanInterval is the period of the purge job.
+	RetentionScanInterval time.Duration
+	// DocumentExpiryNotice is how long before an identity document expires
+	// a document_expiry case opens (KYC_DOCUMENT_EXPIRY_NOTICE).
+	DocumentExpiryNotice domain.Period
+	// DocumentExpiryScanInterval is the period of the job that looks for
+	// documents about to expire.
+	DocumentExpiryScanInterval time.Duration
 }
+
+// DefaultRetention keeps records five years after the end of the
+// relationship (EU AMLD 2015/849 art. 40(1); AMLR 2024/1624 art. 77).
+var DefaultRetention = domain.Period{Years: 5}
+
+// DefaultDocumentExpiryNotice opens a document_expiry case 30 days ahead.
+var DefaultDocumentExpiryNotice = domain.Period{Days: 30}
 
 // DefaultMaxUploadBytes is the default size limit of an uploaded document.
 const DefaultMaxUploadBytes = 10 << 20
@@ -115,6 +135,11 @@ func Default() Config {
 		ApplicantIdle:      30 * time.Minute,
 		ApplicantMaxAge:    8 * time.Hour,
 		Monitoring:         defaultMonitoring(),
+
+		Retention:                  DefaultRetention,
+		RetentionScanInterval:      time.Hour,
+		DocumentExpiryNotice:       DefaultDocumentExpiryNotice,
+		DocumentExpiryScanInterval: time.Hour,
 	}
 }
 
@@ -206,6 +231,20 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if v := getenv("KYC_AUTO_APPROVE"); v != "" {
 		c.AutoApprove = splitList(v) // "none" turns automatic approval off
 	}
+	period := func(name string, dst *domain.Period) {
+		if v := getenv(name); v != "" {
+			p, err := domain.ParsePeriod(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+				return
+			}
+			*dst = p
+		}
+	}
+	period("KYC_RETENTION", &c.Retention)
+	period("KYC_DOCUMENT_EXPIRY_NOTICE", &c.DocumentExpiryNotice)
+	dur("KYC_RETENTION_SCAN_INTERVAL", &c.RetentionScanInterval)
+	dur("KYC_DOCUMENT_EXPIRY_SCAN_INTERVAL", &c.DocumentExpiryScanInterval)
 	errs = append(errs, monitoringFromEnv(getenv, &c.Monitoring)...)
 	return c, errors.Join(errs...)
 }
@@ -285,6 +324,12 @@ func (c Config) Validate() error {
 	}
 	if _, err := providers.Registry().Lookup(c.IdentityProvider); err != nil {
 		errs = append(errs, fmt.Errorf("KYC_IDENTITY_PROVIDER: %w", err))
+	}
+	if c.RetentionScanInterval < time.Second {
+		errs = append(errs, fmt.Errorf("KYC_RETENTION_SCAN_INTERVAL: %s must be at least 1s", c.RetentionScanInterval))
+	}
+	if c.DocumentExpiryScanInterval < time.Second {
+		errs = append(errs, fmt.Errorf("KYC_DOCUMENT_EXPIRY_SCAN_INTERVAL: %s must be at least 1s", c.DocumentExpiryScanInterval))
 	}
 	if c.MaxUploadBytes < minUploadLimit || c.MaxUploadBytes > maxUploadLimit {
 		errs = append(errs, fmt.Errorf("KYC_MAX_UPLOAD_BYTES: %d must be between %d (64 KB) and %d (64 MB)", c.MaxUploadBytes, minUploadLimit, maxUploadLimit))

@@ -12,12 +12,17 @@ const (
 	CasePeriodicReview   CaseKind = "periodic_review"
 	CaseListUpdate       CaseKind = "list_update"
 	CaseTransactionAlert CaseKind = "transaction_alert"
+	// CaseChangeReview is opened when a change of circumstances of an
+	// approved customer makes the re-run checks worse than approval allows.
+	CaseChangeReview CaseKind = "change_review"
+	// CaseDocumentExpiry is opened ahead of an identity document's expiry.
+	CaseDocumentExpiry CaseKind = "document_expiry"
 )
 
 // Valid reports whether k is a known case kind.
 func (k CaseKind) Valid() bool {
 	switch k {
-	case CaseOnboarding, CaseScreeningHit, CasePeriodicReview, CaseListUpdate, CaseTransactionAlert:
+	case CaseOnboarding, CaseScreeningHit, CasePeriodicReview, CaseListUpdate, CaseTransactionAlert, CaseChangeReview, CaseDocumentExpiry:
 		return true
 	}
 	return false
@@ -47,12 +52,15 @@ const (
 	DecisionReject      DecisionKind = "reject"
 	DecisionRequestInfo DecisionKind = "request_info"
 	DecisionEscalate    DecisionKind = "escalate"
+	// DecisionCloseCustomer closes the relationship with an approved
+	// customer (off-boarding) and the case with it.
+	DecisionCloseCustomer DecisionKind = "close_customer"
 )
 
 // Valid reports whether d is a known decision.
 func (d DecisionKind) Valid() bool {
 	switch d {
-	case DecisionApprove, DecisionReject, DecisionRequestInfo, DecisionEscalate:
+	case DecisionApprove, DecisionReject, DecisionRequestInfo, DecisionEscalate, DecisionCloseCustomer:
 		return true
 	}
 	return false

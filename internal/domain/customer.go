@@ -277,6 +277,19 @@ type Customer struct {
 	SubmittedAt  *time.Time
 	DecidedAt    *time.Time
 	NextReviewAt *time.Time
+	// ClosedAt is when the relationship was closed (off-boarding);
+	// RetentionEndsAt is when the retention period of the records ends
+	// (from closure or rejection) and the personal data may be purged.
+	ClosedAt        *time.Time
+	RetentionEndsAt *time.Time
+	// CloseReason is the internal reason for closing (encrypted at rest,
+	// never shown to the applicant).
+	CloseReason string
+	// RestrictedAt is set by an erasure request inside retention: the
+	// record is hidden from everyone but auditors until it is purged.
+	RestrictedAt *time.Time
+	// PurgedAt is set once the personal data has been removed.
+	PurgedAt *time.Time
 }
 
 // DisplayName returns the customer's name (person or legal name).

@@ -26,6 +26,15 @@ type CustomerRecord struct {
 	SubmittedAt   *time.Time
 	DecidedAt     *time.Time
 	NextReviewAt  *time.Time
+	// ClosedAt and CloseReason (encrypted) record an off-boarding;
+	// RetentionEndsAt is when the purge may remove the personal data
+	// (from closure or rejection); RestrictedAt marks an erasure request
+	// inside retention; PurgedAt, a record whose personal data is gone.
+	ClosedAt        *time.Time
+	CloseReason     []byte
+	RetentionEndsAt *time.Time
+	RestrictedAt    *time.Time
+	PurgedAt        *time.Time
 }
 
 // CustomerFilter selects customers for List. Zero fields do not filter.

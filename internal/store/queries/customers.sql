@@ -5,12 +5,15 @@
 INSERT INTO customers (
     id, tenant, type, status, risk_rating, due_diligence, external_ref, client_id, data,
     email_index, document_index, name_index, version, created_at, updated_at,
-    submitted_at, decided_at, next_review_at
+    submitted_at, decided_at, next_review_at, closed_at, close_reason, retention_ends_at,
+    restricted_at, purged_at
 ) VALUES (
     sqlc.arg(id), sqlc.arg(tenant), sqlc.arg(type), sqlc.arg(status), sqlc.arg(risk_rating), sqlc.arg(due_diligence),
     sqlc.arg(external_ref), sqlc.arg(client_id), sqlc.arg(data), sqlc.arg(email_index),
     sqlc.arg(document_index), sqlc.arg(name_index), sqlc.arg(version), sqlc.arg(created_at),
-    sqlc.arg(updated_at), sqlc.arg(submitted_at), sqlc.arg(decided_at), sqlc.arg(next_review_at)
+    sqlc.arg(updated_at), sqlc.arg(submitted_at), sqlc.arg(decided_at), sqlc.arg(next_review_at),
+    sqlc.arg(closed_at), sqlc.arg(close_reason), sqlc.arg(retention_ends_at), sqlc.arg(restricted_at),
+    sqlc.arg(purged_at)
 );
 
 -- name: GetCustomer :one
@@ -32,7 +35,12 @@ UPDATE customers SET
     updated_at = sqlc.arg(updated_at),
     submitted_at = sqlc.arg(submitted_at),
     decided_at = sqlc.arg(decided_at),
-    next_review_at = sqlc.arg(next_review_at)
+    next_review_at = sqlc.arg(next_review_at),
+    closed_at = sqlc.arg(closed_at),
+    close_reason = sqlc.arg(close_reason),
+    retention_ends_at = sqlc.arg(retention_ends_at),
+    restricted_at = sqlc.arg(restricted_at),
+    purged_at = sqlc.arg(purged_at)
 WHERE id = sqlc.arg(id) AND version = sqlc.arg(prev_version);
 
 -- name: CustomerExists :one

@@ -33,6 +33,12 @@ func customerOut(c gen.Customer) store.CustomerRecord {
 		SubmittedAt:   ntsOut(c.SubmittedAt),
 		DecidedAt:     ntsOut(c.DecidedAt),
 		NextReviewAt:  ntsOut(c.NextReviewAt),
+
+		ClosedAt:        ntsOut(c.ClosedAt),
+		CloseReason:     c.CloseReason,
+		RetentionEndsAt: ntsOut(c.RetentionEndsAt),
+		RestrictedAt:    ntsOut(c.RestrictedAt),
+		PurgedAt:        ntsOut(c.PurgedAt),
 	}
 }
 
@@ -56,6 +62,12 @@ func (r customers) Create(ctx context.Context, c store.CustomerRecord) error {
 		SubmittedAt:   ntsIn(c.SubmittedAt),
 		DecidedAt:     ntsIn(c.DecidedAt),
 		NextReviewAt:  ntsIn(c.NextReviewAt),
+
+		ClosedAt:        ntsIn(c.ClosedAt),
+		CloseReason:     c.CloseReason,
+		RetentionEndsAt: ntsIn(c.RetentionEndsAt),
+		RestrictedAt:    ntsIn(c.RestrictedAt),
+		PurgedAt:        ntsIn(c.PurgedAt),
 	}))
 }
 
@@ -94,6 +106,12 @@ func (r customers) Update(ctx context.Context, c store.CustomerRecord) error {
 		SubmittedAt:   ntsIn(c.SubmittedAt),
 		DecidedAt:     ntsIn(c.DecidedAt),
 		NextReviewAt:  ntsIn(c.NextReviewAt),
+
+		ClosedAt:        ntsIn(c.ClosedAt),
+		CloseReason:     c.CloseReason,
+		RetentionEndsAt: ntsIn(c.RetentionEndsAt),
+		RestrictedAt:    ntsIn(c.RestrictedAt),
+		PurgedAt:        ntsIn(c.PurgedAt),
 	})
 	if err != nil {
 		return mapErr(err)

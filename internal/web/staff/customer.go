@@ -17,13 +17,24 @@ type customerView struct {
 	Documents []app.Document
 	Sections  []string
 	CanWrite  bool
+	// CanClose shows the off-boarding form: an approved customer and an
+	// actor who may change customers.
+	CanClose   bool
+	CloseError string
+	Errs       map[string]string
+	Form       struct{ Reason string }
 }
 
 func (h *Handler) customerPage(w http.ResponseWriter, r *http.Request, s app.Session) {
+	h.renderCustomer(w, r, s, r.PathValue("id"), http.StatusOK, nil, "")
+}
+
+func (h *Handler) renderCustomer(w http.ResponseWriter, r *http.Request, s app.Session, id string, status int, errs map[string]string, reason string) {
 	ctx, a := r.Context(), s.Actor()
-	v := customerView{shell: h.shell(r, &s, "customers", ""), Sections: app.RevealSections}
+	v := customerView{shell: h.shell(r, &s, "customers", ""), Sections: app.RevealSections, Errs: errs}
+	v.Form.Reason = reason
 	var err error
-	if v.Customer, err = h.d.App.Customers.Get(ctx, a, r.PathValue("id")); err != nil {
+	if v.Customer, err = h.d.App.Customers.Get(ctx, a, id); err != nil {
 		h.fail(w, r, &s, err)
 		return
 	}
@@ -34,7 +45,36 @@ func (h *Handler) customerPage(w http.ResponseWriter, r *http.Request, s app.Ses
 	}
 	v.Cases, _, _ = h.d.App.Cases.List(ctx, a, app.ListCasesInput{CustomerID: v.Customer.ID, Limit: 50})
 	v.Documents, _ = h.d.App.Documents.List(ctx, a, v.Customer.ID)
-	h.r.Render(w, r, http.StatusOK, "customer", "", v)
+	v.CanWrite = app.Authorize(a, app.PermCustomersWrite) == nil
+	v.CanClose = v.CanWrite && v.Customer.Status == domain.StatusApproved
+	if v.Errs == nil {
+		v.Errs = map[string]string{}
+	}
+	h.r.Render(w, r, status, "customer", "", v)
+}
+
+// closeCustomer ends the relationship (off-boarding) from the customer
+// page; a bad reason or a customer that is not approved shows the page
+// again with the message.
+func (h *Handler) closeCustomer(w http.ResponseWriter, r *http.Request, s app.Session) {
+	id := r.PathValue("id")
+	in := app.CloseInput{Reason: r.PostFormValue("reason")}
+	if _, err := h.d.App.Customers.Close(r.Context(), s.Actor(), id, in); err != nil {
+		st := statusOf(err)
+		if st != http.StatusUnprocessableEntity && st != http.StatusConflict {
+			h.fail(w, r, &s, err)
+			return
+		}
+		errs := map[string]string{}
+		if st == http.StatusUnprocessableEntity {
+			errs = fieldErrors(err)
+		} else {
+			errs["form"] = domain.ErrMessage(err)
+		}
+		h.renderCustomer(w, r, s, id, st, errs, in.Reason)
+		return
+	}
+	redirect(w, r, "/staff/customers/"+id+"?done=closed")
 }
 
 // revealView is one section of a customer's data, masked or in full.

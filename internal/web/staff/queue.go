@@ -21,7 +21,7 @@ type queueView struct {
 	Risks   []string
 }
 
-var caseKinds = []string{"onboarding", "screening_hit", "periodic_review", "list_update", "transaction_alert"}
+var caseKinds = []string{"onboarding", "screening_hit", "periodic_review", "list_update", "change_review", "document_expiry", "transaction_alert"}
 
 var riskRatings = []string{"low", "medium", "high", "prohibited"}
 

@@ -48,34 +48,42 @@ const createCustomer = `-- name: CreateCustomer :exec
 INSERT INTO customers (
     id, tenant, type, status, risk_rating, due_diligence, external_ref, client_id, data,
     email_index, document_index, name_index, version, created_at, updated_at,
-    submitted_at, decided_at, next_review_at
+    submitted_at, decided_at, next_review_at, closed_at, close_reason, retention_ends_at,
+    restricted_at, purged_at
 ) VALUES (
     $1, $2, $3, $4, $5, $6,
     $7, $8, $9, $10,
     $11, $12, $13, $14,
-    $15, $16, $17, $18
+    $15, $16, $17, $18,
+    $19, $20, $21, $22,
+    $23
 )
 `
 
 type CreateCustomerParams struct {
-	ID            string
-	Tenant        string
-	Type          string
-	Status        string
-	RiskRating    string
-	DueDiligence  string
-	ExternalRef   string
-	ClientID      string
-	Data          []byte
-	EmailIndex    string
-	DocumentIndex string
-	NameIndex     string
-	Version       int64
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	SubmittedAt   sql.NullTime
-	DecidedAt     sql.NullTime
-	NextReviewAt  sql.NullTime
+	ID              string
+	Tenant          string
+	Type            string
+	Status          string
+	RiskRating      string
+	DueDiligence    string
+	ExternalRef     string
+	ClientID        string
+	Data            []byte
+	EmailIndex      string
+	DocumentIndex   string
+	NameIndex       string
+	Version         int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	SubmittedAt     sql.NullTime
+	DecidedAt       sql.NullTime
+	NextReviewAt    sql.NullTime
+	ClosedAt        sql.NullTime
+	CloseReason     []byte
+	RetentionEndsAt sql.NullTime
+	RestrictedAt    sql.NullTime
+	PurgedAt        sql.NullTime
 }
 
 // Customers. Shared by both engines: keep to SQL that SQLite and PostgreSQL
@@ -100,6 +108,11 @@ func (q *Queries) CreateCustomer(ctx context.Context, arg CreateCustomerParams) 
 		arg.SubmittedAt,
 		arg.DecidedAt,
 		arg.NextReviewAt,
+		arg.ClosedAt,
+		arg.CloseReason,
+		arg.RetentionEndsAt,
+		arg.RestrictedAt,
+		arg.PurgedAt,
 	)
 	return err
 }
@@ -116,7 +129,7 @@ func (q *Queries) CustomerExists(ctx context.Context, id string) (int64, error) 
 }
 
 const getCustomer = `-- name: GetCustomer :one
-SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at, tenant FROM customers WHERE id = $1
+SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at, tenant, closed_at, close_reason, retention_ends_at, restricted_at, purged_at FROM customers WHERE id = $1
 `
 
 func (q *Queries) GetCustomer(ctx context.Context, id string) (Customer, error) {
@@ -141,12 +154,17 @@ func (q *Queries) GetCustomer(ctx context.Context, id string) (Customer, error) 
 		&i.DecidedAt,
 		&i.NextReviewAt,
 		&i.Tenant,
+		&i.ClosedAt,
+		&i.CloseReason,
+		&i.RetentionEndsAt,
+		&i.RestrictedAt,
+		&i.PurgedAt,
 	)
 	return i, err
 }
 
 const listCustomers = `-- name: ListCustomers :many
-SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at, tenant FROM customers
+SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at, tenant, closed_at, close_reason, retention_ends_at, restricted_at, purged_at FROM customers
 WHERE (CAST($1 AS TEXT) = '' OR status = $1)
   AND (CAST($2 AS TEXT) = '' OR risk_rating = $2)
   AND (CAST($3 AS TEXT) = '' OR type = $3)
@@ -209,6 +227,11 @@ func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([
 			&i.DecidedAt,
 			&i.NextReviewAt,
 			&i.Tenant,
+			&i.ClosedAt,
+			&i.CloseReason,
+			&i.RetentionEndsAt,
+			&i.RestrictedAt,
+			&i.PurgedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -239,28 +262,38 @@ UPDATE customers SET
     updated_at = $12,
     submitted_at = $13,
     decided_at = $14,
-    next_review_at = $15
-WHERE id = $16 AND version = $17
+    next_review_at = $15,
+    closed_at = $16,
+    close_reason = $17,
+    retention_ends_at = $18,
+    restricted_at = $19,
+    purged_at = $20
+WHERE id = $21 AND version = $22
 `
 
 type UpdateCustomerParams struct {
-	Type          string
-	Status        string
-	RiskRating    string
-	DueDiligence  string
-	ExternalRef   string
-	ClientID      string
-	Data          []byte
-	EmailIndex    string
-	DocumentIndex string
-	NameIndex     string
-	Version       int64
-	UpdatedAt     time.Time
-	SubmittedAt   sql.NullTime
-	DecidedAt     sql.NullTime
-	NextReviewAt  sql.NullTime
-	ID            string
-	PrevVersion   int64
+	Type            string
+	Status          string
+	RiskRating      string
+	DueDiligence    string
+	ExternalRef     string
+	ClientID        string
+	Data            []byte
+	EmailIndex      string
+	DocumentIndex   string
+	NameIndex       string
+	Version         int64
+	UpdatedAt       time.Time
+	SubmittedAt     sql.NullTime
+	DecidedAt       sql.NullTime
+	NextReviewAt    sql.NullTime
+	ClosedAt        sql.NullTime
+	CloseReason     []byte
+	RetentionEndsAt sql.NullTime
+	RestrictedAt    sql.NullTime
+	PurgedAt        sql.NullTime
+	ID              string
+	PrevVersion     int64
 }
 
 func (q *Queries) UpdateCustomer(ctx context.Context, arg UpdateCustomerParams) (int64, error) {
@@ -280,6 +313,11 @@ func (q *Queries) UpdateCustomer(ctx context.Context, arg UpdateCustomerParams) 
 		arg.SubmittedAt,
 		arg.DecidedAt,
 		arg.NextReviewAt,
+		arg.ClosedAt,
+		arg.CloseReason,
+		arg.RetentionEndsAt,
+		arg.RestrictedAt,
+		arg.PurgedAt,
 		arg.ID,
 		arg.PrevVersion,
 	)

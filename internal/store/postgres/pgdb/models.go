@@ -125,24 +125,29 @@ type Check struct {
 }
 
 type Customer struct {
-	ID            string
-	Type          string
-	Status        string
-	RiskRating    string
-	DueDiligence  string
-	ExternalRef   string
-	ClientID      string
-	Data          []byte
-	EmailIndex    string
-	DocumentIndex string
-	NameIndex     string
-	Version       int64
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	SubmittedAt   sql.NullTime
-	DecidedAt     sql.NullTime
-	NextReviewAt  sql.NullTime
-	Tenant        string
+	ID              string
+	Type            string
+	Status          string
+	RiskRating      string
+	DueDiligence    string
+	ExternalRef     string
+	ClientID        string
+	Data            []byte
+	EmailIndex      string
+	DocumentIndex   string
+	NameIndex       string
+	Version         int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	SubmittedAt     sql.NullTime
+	DecidedAt       sql.NullTime
+	NextReviewAt    sql.NullTime
+	Tenant          string
+	ClosedAt        sql.NullTime
+	CloseReason     []byte
+	RetentionEndsAt sql.NullTime
+	RestrictedAt    sql.NullTime
+	PurgedAt        sql.NullTime
 }
 
 type Document struct {

@@ -40,7 +40,7 @@ func (q *Queries) GetCaseForUpdate(ctx context.Context, id string) (Case, error)
 
 const getCustomerForUpdate = `-- name: GetCustomerForUpdate :one
 
-SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at, tenant FROM customers WHERE id = ?1
+SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at, tenant, closed_at, close_reason, retention_ends_at, restricted_at, purged_at FROM customers WHERE id = ?1
 `
 
 // SQLite variants of the row-locking reads: a SQLite write transaction
@@ -67,6 +67,11 @@ func (q *Queries) GetCustomerForUpdate(ctx context.Context, id string) (Customer
 		&i.DecidedAt,
 		&i.NextReviewAt,
 		&i.Tenant,
+		&i.ClosedAt,
+		&i.CloseReason,
+		&i.RetentionEndsAt,
+		&i.RestrictedAt,
+		&i.PurgedAt,
 	)
 	return i, err
 }

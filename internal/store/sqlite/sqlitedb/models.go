@@ -124,24 +124,29 @@ type Check struct {
 }
 
 type Customer struct {
-	ID            string
-	Type          string
-	Status        string
-	RiskRating    string
-	DueDiligence  string
-	ExternalRef   string
-	ClientID      string
-	Data          []byte
-	EmailIndex    string
-	DocumentIndex string
-	NameIndex     string
-	Version       int64
-	CreatedAt     int64
-	UpdatedAt     int64
-	SubmittedAt   sql.NullInt64
-	DecidedAt     sql.NullInt64
-	NextReviewAt  sql.NullInt64
-	Tenant        string
+	ID              string
+	Type            string
+	Status          string
+	RiskRating      string
+	DueDiligence    string
+	ExternalRef     string
+	ClientID        string
+	Data            []byte
+	EmailIndex      string
+	DocumentIndex   string
+	NameIndex       string
+	Version         int64
+	CreatedAt       int64
+	UpdatedAt       int64
+	SubmittedAt     sql.NullInt64
+	DecidedAt       sql.NullInt64
+	NextReviewAt    sql.NullInt64
+	Tenant          string
+	ClosedAt        sql.NullInt64
+	CloseReason     []byte
+	RetentionEndsAt sql.NullInt64
+	RestrictedAt    sql.NullInt64
+	PurgedAt        sql.NullInt64
 }
 
 type Document struct {
