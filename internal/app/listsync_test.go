@@ -36,6 +36,7 @@ func TestListSync(t *testing.T) {
 		defer srv.Close()
 		src := listsync.Source{Name: "ofac_sdn", Files: []listsync.RemoteFile{
 			{Name: "sdn.csv", URL: srv.URL + "/sdn.csv"}, {Name: "alt.csv", URL: srv.URL + "/alt.csv"}, {Name: "add.csv", URL: srv.URL + "/add.csv"},
+			{Name: "sdn_comments.csv", URL: srv.URL + "/sdn_comments.csv"},
 		}}
 		f := &listsync.Fetcher{Client: srv.Client()}
 

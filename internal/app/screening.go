@@ -112,8 +112,11 @@ type ImportResult struct {
 
 // Import parses list files in their official format and stores them as a new
 // active snapshot of the source, atomically. Identical content is a no-op.
-// A damaged file fails the import and leaves the list in use untouched.
-func (s *Screening) Import(ctx context.Context, actor domain.Actor, source string, files []lists.File) (ImportResult, error) {
+// A damaged, truncated or incomplete file set fails the import and leaves
+// the list in use untouched, and so does an edition with far fewer entities
+// than the one in use (lists.CheckCountDrop, the rule sync applies) unless
+// force is set.
+func (s *Screening) Import(ctx context.Context, actor domain.Actor, source string, files []lists.File, force bool) (ImportResult, error) {
 	if err := Authorize(actor, PermListsWrite); err != nil {
 		return ImportResult{}, err
 	}
@@ -126,6 +129,20 @@ func (s *Screening) Import(ctx context.Context, actor domain.Actor, source strin
 	}
 	if len(entities) == 0 {
 		return ImportResult{}, domain.Errorf(domain.ECodeInvalid, "The %s files hold no entities.", source)
+	}
+	if !force {
+		snaps, err := s.d.Store.Lists().ActiveSnapshots(ctx)
+		if err != nil {
+			return ImportResult{}, err
+		}
+		for _, sn := range snaps {
+			if sn.Source != source {
+				continue
+			}
+			if err := lists.CheckCountDrop(len(entities), sn.EntityCount, 0); err != nil {
+				return ImportResult{}, domain.Errorf(domain.ECodeConflict, "%s: %v; the list in use is kept. Check that the files are complete, or use --force to accept the new edition.", source, err)
+			}
+		}
 	}
 	return s.store(ctx, actor, source, entities, s.d.now())
 }

@@ -85,7 +85,7 @@ func benchReplicas(b *testing.B, bin string, n, clients int) {
 	}
 	run("migrate")
 	fixture := kyctest.OFACDir(b)
-	run("lists", "import", "--source", "ofac_sdn", filepath.Join(fixture, "sdn.csv"), filepath.Join(fixture, "alt.csv"), filepath.Join(fixture, "add.csv"))
+	run("lists", "import", "--source", "ofac_sdn", filepath.Join(fixture, "sdn.csv"), filepath.Join(fixture, "alt.csv"), filepath.Join(fixture, "add.csv"), filepath.Join(fixture, "sdn_comments.csv"))
 	var cl struct {
 		ClientID     string `json:"client_id"`
 		ClientSecret string `json:"client_secret"`

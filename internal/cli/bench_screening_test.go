@@ -61,7 +61,7 @@ func BenchmarkScreeningAPI(b *testing.B) {
 			defer fh.Close()
 			files = append(files, lists.File{Name: filepath.Base(f), R: fh})
 		}
-		if _, err := sys.app.Screening.Import(ctx, op, imp.source, files); err != nil {
+		if _, err := sys.app.Screening.Import(ctx, op, imp.source, files, false); err != nil {
 			b.Fatal(err)
 		}
 	}

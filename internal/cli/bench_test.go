@@ -89,7 +89,7 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 
 	// A loaded list, so that clean customers are screened and approved
 	// automatically (with none, each would go to a person).
-	if _, err := sys.app.Screening.Import(ctx, domain.Actor{Type: domain.ActorSystem, ID: "bench"}, "ofac_sdn", kyctest.OFACFiles()); err != nil {
+	if _, err := sys.app.Screening.Import(ctx, domain.Actor{Type: domain.ActorSystem, ID: "bench"}, "ofac_sdn", kyctest.OFACFiles(), false); err != nil {
 		b.Fatal(err)
 	}
 	cl, err := sys.app.Clients.Create(ctx, domain.Actor{Type: domain.ActorSystem, ID: "bench"}, "bench", "all")

@@ -85,7 +85,7 @@ func TestOperatorCommands(t *testing.T) {
 		t.Fatalf("client create: %d %s", code, out)
 	}
 	fixture := kyctest.OFACDir(t)
-	args := []string{"lists", "import", "--source", "ofac_sdn", "--json", filepath.Join(fixture, "sdn.csv"), filepath.Join(fixture, "alt.csv"), filepath.Join(fixture, "add.csv")}
+	args := []string{"lists", "import", "--source", "ofac_sdn", "--json", filepath.Join(fixture, "sdn.csv"), filepath.Join(fixture, "alt.csv"), filepath.Join(fixture, "add.csv"), filepath.Join(fixture, "sdn_comments.csv")}
 	out, _, code = runCLI(t, dir, args...)
 	if code != 0 || !strings.Contains(out, `"entity_count": 3`) {
 		t.Fatalf("import: %d %s", code, out)
@@ -97,9 +97,31 @@ func TestOperatorCommands(t *testing.T) {
 	// A damaged file fails the import and names the problem.
 	bad := filepath.Join(t.TempDir(), "sdn.csv")
 	os.WriteFile(bad, []byte("36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\"\n37,\"BROKEN"), 0o600)
-	_, errs, code := runCLI(t, dir, "lists", "import", "--source", "ofac_sdn", bad)
-	if code == 0 || !strings.Contains(errs, "sdn.csv") {
+	_, errs, code := runCLI(t, dir, "lists", "import", "--source", "ofac_sdn", bad, filepath.Join(fixture, "alt.csv"), filepath.Join(fixture, "add.csv"), filepath.Join(fixture, "sdn_comments.csv"))
+	if code == 0 || !strings.Contains(errs, "sdn.csv: line 1") {
 		t.Fatalf("damaged import: exit %d %s", code, errs)
+	}
+	// A well-formed edition of one entry would remove the other two: a sharp
+	// drop, refused unless --force (issue 12 item 1).
+	one := t.TempDir()
+	for _, n := range kyctest.OFACFileNames {
+		b, _ := kyctest.OFACFile(n)
+		if n != "sdn_comments.csv" {
+			b = append(b[:bytes.IndexByte(b, '\n')+1], 0x1a) // entry 36 comes first in each file
+		}
+		os.WriteFile(filepath.Join(one, n), b, 0o600)
+	}
+	oneArgs := []string{"lists", "import", "--source", "ofac_sdn", filepath.Join(one, "sdn.csv"), filepath.Join(one, "alt.csv"), filepath.Join(one, "add.csv"), filepath.Join(one, "sdn_comments.csv")}
+	_, errs, code = runCLI(t, dir, oneArgs...)
+	if code != 1 || !strings.Contains(errs, "dropped sharply") || !strings.Contains(errs, "--force") {
+		t.Fatalf("one-entry import: exit %d %s", code, errs)
+	}
+	out, _, code = runCLI(t, dir, append(oneArgs[:4:4], append([]string{"--force"}, oneArgs[4:]...)...)...)
+	if code != 0 || !strings.Contains(out, "1 entities") {
+		t.Fatalf("forced one-entry import: exit %d %s", code, out)
+	}
+	if out, _, code = runCLI(t, dir, args...); code != 0 || !strings.Contains(out, `"entity_count": 3`) {
+		t.Fatalf("re-import: %d %s", code, out)
 	}
 	out, _, code = runCLI(t, dir, "screen", "Kim", "Jong", "Un", "--json")
 	var sr struct {
@@ -134,7 +156,7 @@ func TestListsSync(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	srcs := filepath.Join(dir, "sources.json")
-	os.WriteFile(srcs, []byte(fmt.Sprintf(`[{"name":"ofac_sdn","files":[{"name":"sdn.csv","url":"%[1]s/sdn.csv"},{"name":"alt.csv","url":"%[1]s/alt.csv"},{"name":"add.csv","url":"%[1]s/add.csv"}]}]`, srv.URL)), 0o600)
+	os.WriteFile(srcs, []byte(fmt.Sprintf(`[{"name":"ofac_sdn","files":[{"name":"sdn.csv","url":"%[1]s/sdn.csv"},{"name":"alt.csv","url":"%[1]s/alt.csv"},{"name":"add.csv","url":"%[1]s/add.csv"},{"name":"sdn_comments.csv","url":"%[1]s/sdn_comments.csv"}]}]`, srv.URL)), 0o600)
 	out, _, code := runCLI(t, dir, "lists", "sync", "--sources", srcs)
 	if code != 0 || !strings.Contains(out, "ofac_sdn: snapshot") || !strings.Contains(out, "3 entities") {
 		t.Fatalf("sync: %d %s", code, out)

@@ -112,16 +112,17 @@ func runLists(ctx context.Context, e *Env, args []string) error {
 		return runListsSync(ctx, e, args[1:])
 	}
 	if len(args) == 0 || args[0] != "import" {
-		return usageErr("usage: kyc lists import --source SOURCE FILE… [--json] | kyc lists sync [--source S] [--force]")
+		return usageErr("usage: kyc lists import --source SOURCE FILE… [--force] [--json] | kyc lists sync [--source S] [--force]")
 	}
 	var source string
-	var asJSON bool
+	var asJSON, force bool
 	return withSystem(ctx, e, "lists import", args[1:], func(_ *config.Config, fs *flag.FlagSet) {
 		fs.StringVar(&source, "source", "", "list source: "+strings.Join(lists.Names(), ", ")+" (required)")
+		fs.BoolVar(&force, "force", false, "accept an edition with far fewer entities than the list in use")
 		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
 	}, func(sys *system, pos []string) error {
 		if source == "" || len(pos) == 0 {
-			return usageErr("usage: kyc lists import --source SOURCE FILE…")
+			return usageErr("usage: kyc lists import --source SOURCE FILE… [--force]")
 		}
 		var files []lists.File
 		for _, p := range pos {
@@ -136,7 +137,7 @@ func runLists(ctx context.Context, e *Env, args []string) error {
 		if progress {
 			fmt.Fprintf(e.Stderr, "importing %s from %d file(s)…\n", source, len(files))
 		}
-		res, err := sys.app.Screening.Import(ctx, operator(), source, files)
+		res, err := sys.app.Screening.Import(ctx, operator(), source, files, force)
 		if err != nil {
 			return describe(err)
 		}

@@ -129,14 +129,14 @@ func (d *demo) run(ctx context.Context, e *Env) ([]demoCred, error) {
 		d.users[key] = nu.User.Actor()
 	}
 	var files []lists.File
-	for _, n := range []string{"sdn.csv", "alt.csv", "add.csv"} {
+	for _, n := range []string{"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"} {
 		b, err := demodata.ReadFile("demodata/" + n)
 		if err != nil {
 			return nil, err
 		}
 		files = append(files, lists.File{Name: n, R: bytes.NewReader(b)})
 	}
-	if _, err := d.app.Screening.Import(ctx, op, lists.SourceOFACSDN, files); err != nil {
+	if _, err := d.app.Screening.Import(ctx, op, lists.SourceOFACSDN, files, false); err != nil {
 		return nil, fmt.Errorf("demo list: %w", err)
 	}
 	d.plan()

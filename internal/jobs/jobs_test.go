@@ -468,7 +468,7 @@ func TestPeriodicListSyncRuns(t *testing.T) {
 // screening check asks for a person instead of passing.
 func (h *harness) loadLists(a *app.App) {
 	h.t.Helper()
-	if _, err := a.Screening.Import(h.Ctx, kyctest.Operator, "ofac_sdn", kyctest.OFACFiles()); err != nil {
+	if _, err := a.Screening.Import(h.Ctx, kyctest.Operator, "ofac_sdn", kyctest.OFACFiles(), false); err != nil {
 		h.t.Fatalf("import: %v", err)
 	}
 }

@@ -13,13 +13,14 @@ import (
 // ofacFixture holds three real entries of the OFAC SDN list (public data)
 // in the official CSV format: a vessel operator, KIM Jong Un (DOB 08 Jan
 // 1984) and ZAKHAROV Andrey Georgiyevich (entry 35025, DOB 08 Jan 1969,
-// Russian).
+// Russian), and the full file set: the comments file holds one real line
+// about another entry (ignored), as an import needs all four files.
 //
 //go:embed testdata/ofac/*.csv
 var ofacFixture embed.FS
 
 // OFACFileNames are the files of the OFAC SDN fixture, in import order.
-var OFACFileNames = []string{"sdn.csv", "alt.csv", "add.csv"}
+var OFACFileNames = []string{"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"}
 
 // OFACFile returns one file of the OFAC SDN fixture by name, or false when
 // the fixture has no such file.
@@ -62,7 +63,7 @@ func (b *Bundle) ImportOFAC() {
 	if b.ofac {
 		return
 	}
-	if _, err := b.App.Screening.Import(b.Ctx, Operator, "ofac_sdn", OFACFiles()); err != nil {
+	if _, err := b.App.Screening.Import(b.Ctx, Operator, "ofac_sdn", OFACFiles(), false); err != nil {
 		b.T.Fatalf("kyctest: import the OFAC fixture: %v", err)
 	}
 	b.ofac = true

@@ -20,6 +20,9 @@ type headerCSV struct {
 }
 
 func newHeaderCSV(name string, data []byte, sep rune, isHeader func([]string) bool, required ...string) (*headerCSV, error) {
+	if err := checkCSVFields(name, data, byte(sep)); err != nil {
+		return nil, err
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = sep
 	r.FieldsPerRecord = -1

@@ -203,6 +203,9 @@ type euXMLEntity struct {
 }
 
 func parseEUXML(name string, data []byte) ([]screening.Entity, error) {
+	if err := checkXMLRuns(name, data); err != nil {
+		return nil, err
+	}
 	d := xml.NewDecoder(bytes.NewReader(data))
 	b := &euBuilder{byID: map[string]*screening.Entity{}}
 	depth, closed := 0, false

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/kyc-platform/kyc/internal/screening"
@@ -48,7 +50,7 @@ var ftmSchemas = map[string]screening.EntityType{
 // Address, Ownership …) are skipped.
 func parseFtM(name string, data []byte) ([]screening.Entity, error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	sc.Buffer(make([]byte, 64<<10), MaxLineSize)
 	byID := map[string]int{}
 	var out []screening.Entity
 	deleted := map[int]bool{}
@@ -93,7 +95,9 @@ func parseFtM(name string, data []byte) ([]screening.Entity, error) {
 		byID[fe.ID] = len(out)
 		out = append(out, e)
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, &ParseError{File: name, Line: line + 1, Msg: fmt.Sprintf("a line is longer than %d bytes", MaxLineSize)}
+	} else if err != nil {
 		return nil, &ParseError{File: name, Line: line + 1, Msg: err.Error()}
 	}
 	if len(deleted) > 0 {

@@ -82,6 +82,15 @@ func Parse(source string, files []File) ([]screening.Entity, error) {
 // readAll reads a file up to MaxFileSize, strips a UTF-8 BOM and a trailing
 // DOS end-of-file byte, and checks the encoding.
 func readAll(f File) ([]byte, error) {
+	raw, err := readRaw(f)
+	if err != nil {
+		return nil, err
+	}
+	return decode(f, raw)
+}
+
+// readRaw reads a file up to MaxFileSize, as it is.
+func readRaw(f File) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(f.R, MaxFileSize+1))
 	if err != nil {
 		return nil, &ParseError{File: f.Name, Msg: "read: " + err.Error()}
@@ -89,7 +98,13 @@ func readAll(f File) ([]byte, error) {
 	if len(data) > MaxFileSize {
 		return nil, &ParseError{File: f.Name, Msg: "file too large"}
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	return data, nil
+}
+
+// decode strips a UTF-8 BOM and a trailing DOS end-of-file byte from raw
+// (sharing its memory) and checks the encoding.
+func decode(f File, raw []byte) ([]byte, error) {
+	data := bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
 	data = bytes.TrimRight(data, "\x1a")
 	if !utf8.Valid(data) {
 		return nil, &ParseError{File: f.Name, Line: badUTF8Line(data), Msg: "invalid UTF-8 encoding"}

@@ -12,7 +12,13 @@ import (
 )
 
 // OFAC sources (REFERENCE.md): the SDN list and the consolidated non-SDN
-// list, each a set of four legacy CSV files recognised by name.
+// list, each a set of four legacy CSV files recognised by name. An import
+// needs all four: without the alias file every alias would be gone, without
+// the address file every address and country. The primary, alias and
+// address files of every official edition end with the DOS end-of-file byte
+// 0x1A, so one cut at a line boundary (which still parses) is recognised by
+// its missing marker; the comments file is exempt (the 2021 editions lack
+// the marker there, see ../shared/data/lists/us_ofac_2021-07).
 const (
 	SourceOFACSDN          = "ofac_sdn"
 	SourceOFACConsolidated = "ofac_consolidated"
@@ -25,10 +31,10 @@ var ofacSDN = Source{
 	Name:  SourceOFACSDN,
 	Title: "OFAC Specially Designated Nationals and Blocked Persons List",
 	Files: []SourceFile{
-		{Name: "sdn.csv", URL: ofacExports + "SDN.CSV", Required: true},
-		{Name: "alt.csv", URL: ofacExports + "ALT.CSV"},
-		{Name: "add.csv", URL: ofacExports + "ADD.CSV"},
-		{Name: "sdn_comments.csv", URL: ofacExports + "SDN_COMMENTS.CSV"},
+		{Name: "sdn.csv", URL: ofacExports + "SDN.CSV", Required: true, EOFMarker: true},
+		{Name: "alt.csv", URL: ofacExports + "ALT.CSV", Required: true, EOFMarker: true},
+		{Name: "add.csv", URL: ofacExports + "ADD.CSV", Required: true, EOFMarker: true},
+		{Name: "sdn_comments.csv", URL: ofacExports + "SDN_COMMENTS.CSV", Required: true},
 	},
 	NamedFiles: true,
 	parse:      parseOFAC,
@@ -38,10 +44,10 @@ var ofacConsolidated = Source{
 	Name:  SourceOFACConsolidated,
 	Title: "OFAC Consolidated (non-SDN) Sanctions List",
 	Files: []SourceFile{
-		{Name: "cons_prim.csv", URL: ofacExports + "CONS_PRIM.CSV", Required: true},
-		{Name: "cons_alt.csv", URL: ofacExports + "CONS_ALT.CSV"},
-		{Name: "cons_add.csv", URL: ofacExports + "CONS_ADD.CSV"},
-		{Name: "cons_comments.csv", URL: ofacExports + "CONS_COMMENTS.CSV"},
+		{Name: "cons_prim.csv", URL: ofacExports + "CONS_PRIM.CSV", Required: true, EOFMarker: true},
+		{Name: "cons_alt.csv", URL: ofacExports + "CONS_ALT.CSV", Required: true, EOFMarker: true},
+		{Name: "cons_add.csv", URL: ofacExports + "CONS_ADD.CSV", Required: true, EOFMarker: true},
+		{Name: "cons_comments.csv", URL: ofacExports + "CONS_COMMENTS.CSV", Required: true},
 	},
 	NamedFiles: true,
 	parse:      parseOFAC,
@@ -57,10 +63,14 @@ func parseOFAC(src Source, files []File) ([]screening.Entity, error) {
 	for _, f := range files {
 		byName[baseName(f.Name)] = f
 	}
+	marker := map[string]bool{}
+	for _, sf := range src.Files {
+		marker[sf.Name] = sf.EOFMarker
+	}
 	prim := byName[names.prim]
 	var ents []screening.Entity
 	idx := map[string]int{}
-	err := readOFACCSV(prim, 12, func(rec []string, line int) error {
+	err := readOFACCSV(prim, marker[names.prim], 12, func(rec []string, line int) error {
 		id := rec[0]
 		if id == "" {
 			return &ParseError{File: prim.Name, Line: line, Msg: "empty entry number"}
@@ -108,7 +118,7 @@ func parseOFAC(src Source, files []File) ([]screening.Entity, error) {
 		return nil, err
 	}
 	if f, ok := byName[names.comments]; ok {
-		err := readOFACCSV(f, 2, func(rec []string, line int) error {
+		err := readOFACCSV(f, marker[names.comments], 2, func(rec []string, line int) error {
 			if i, ok := idx[rec[0]]; ok {
 				ents[i].Remarks += rec[1]
 			}
@@ -119,7 +129,7 @@ func parseOFAC(src Source, files []File) ([]screening.Entity, error) {
 		}
 	}
 	if f, ok := byName[names.alt]; ok {
-		err := readOFACCSV(f, 5, func(rec []string, line int) error {
+		err := readOFACCSV(f, marker[names.alt], 5, func(rec []string, line int) error {
 			i, ok := idx[rec[0]]
 			if !ok {
 				return &ParseError{File: f.Name, Line: line, Msg: "alias of unknown entry " + rec[0]}
@@ -143,7 +153,7 @@ func parseOFAC(src Source, files []File) ([]screening.Entity, error) {
 		}
 	}
 	if f, ok := byName[names.add]; ok {
-		err := readOFACCSV(f, 6, func(rec []string, line int) error {
+		err := readOFACCSV(f, marker[names.add], 6, func(rec []string, line int) error {
 			i, ok := idx[rec[0]]
 			if !ok {
 				return &ParseError{File: f.Name, Line: line, Msg: "address of unknown entry " + rec[0]}
@@ -174,15 +184,33 @@ func countryOr(s string) string {
 }
 
 // readOFACCSV reads an OFAC CSV file with a fixed number of columns,
-// mapping "-0-" to "".
-func readOFACCSV(f File, cols int, fn func(rec []string, line int) error) error {
-	data, err := readAll(f)
+// mapping "-0-" to "". With marker the file must end with 0x1A (checked
+// after the content parses, so a damaged line is named first).
+func readOFACCSV(f File, marker bool, cols int, fn func(rec []string, line int) error) error {
+	raw, err := readRaw(f)
+	if err != nil {
+		return err
+	}
+	data, err := decode(f, raw)
 	if err != nil {
 		return err
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return &ParseError{File: f.Name, Msg: "empty file"}
 	}
+	if err := checkCSVFields(f.Name, data, ','); err != nil {
+		return err
+	}
+	if err := readOFACRecords(f.Name, data, cols, fn); err != nil {
+		return err
+	}
+	if marker && !bytes.HasSuffix(bytes.TrimRight(raw, " \t\r\n"), []byte{0x1a}) {
+		return &ParseError{File: f.Name, Msg: "truncated: the end-of-file marker (0x1A) of an official OFAC file is missing"}
+	}
+	return nil
+}
+
+func readOFACRecords(name string, data []byte, cols int, fn func(rec []string, line int) error) error {
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
@@ -194,16 +222,16 @@ func readOFACCSV(f File, cols int, fn func(rec []string, line int) error) error 
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return &ParseError{File: f.Name, Line: pe.Line, Msg: pe.Err.Error()}
+				return &ParseError{File: name, Line: pe.Line, Msg: pe.Err.Error()}
 			}
-			return &ParseError{File: f.Name, Msg: err.Error()}
+			return &ParseError{File: name, Msg: err.Error()}
 		}
 		line, _ := r.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
 		if len(rec) != cols {
-			return &ParseError{File: f.Name, Line: line, Msg: fmt.Sprintf("want %d columns, got %d", cols, len(rec))}
+			return &ParseError{File: name, Line: line, Msg: fmt.Sprintf("want %d columns, got %d", cols, len(rec))}
 		}
 		for k := range rec {
 			v := strings.TrimSpace(rec[k])

@@ -13,8 +13,8 @@ const (
 2676,"AL ZAWAHIRI, Dr. Ayman","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 19 Jun 1951; POB Giza, Egypt; nationality Egypt; Passport 1084010 (Egypt); Gender Male."
 4243,"EBANO","vessel","CUBA",-0- ,-0- ,"General Cargo","2595","1865","Panama",-0- ,"Vessel Registration Identification IMO 7406784; f.k.a. 'ANA I'."
 ` + "\x1a"
-	fxAlt      = "2676,1,\"aka\",\"AL-ZAWAHIRI, Aiman\",-0- \n36,2,\"fka\",\"AERO-CARIBBEAN\",-0- \n"
-	fxAdd      = "36,25,-0- ,\"Havana\",\"Cuba\",-0- \n2676,26,-0- ,-0- ,\"Egypt\",-0- \n4243,27,-0- ,-0- ,-0- ,-0- \n"
+	fxAlt      = "2676,1,\"aka\",\"AL-ZAWAHIRI, Aiman\",-0- \n36,2,\"fka\",\"AERO-CARIBBEAN\",-0- \n\x1a"
+	fxAdd      = "36,25,-0- ,\"Havana\",\"Cuba\",-0- \n2676,26,-0- ,-0- ,\"Egypt\",-0- \n4243,27,-0- ,-0- ,-0- ,-0- \n\x1a"
 	fxComments = "2676,\" More remarks.\"\n"
 	fxUN       = `<?xml version="1.0" encoding="UTF-8"?>
 <CONSOLIDATED_LIST dateGenerated="2026-02-27T00:00:09.554Z"><INDIVIDUALS><INDIVIDUAL>
@@ -60,6 +60,20 @@ func files(pairs ...string) []File {
 	return fs
 }
 
+// ofacSet is the full OFAC SDN fixture file set with some files replaced:
+// pairs of name and content, as for files.
+func ofacSet(replace ...string) []File {
+	set := []string{"sdn.csv", fxSDN, "alt.csv", fxAlt, "add.csv", fxAdd, "sdn_comments.csv", fxComments}
+	for i := 0; i+1 < len(replace); i += 2 {
+		for j := 0; j < len(set); j += 2 {
+			if set[j] == replace[i] {
+				set[j+1] = replace[i+1]
+			}
+		}
+	}
+	return files(set...)
+}
+
 func byID(ents []screening.Entity) map[string]screening.Entity {
 	m := map[string]screening.Entity{}
 	for _, e := range ents {
@@ -91,7 +105,7 @@ func TestParseFixtures(t *testing.T) {
 				t.Fatalf("%+v", m["ofac_sdn:36"])
 			}
 		}},
-		{"ofac consolidated", SourceOFACConsolidated, files("cons_prim.csv", fxSDN, "CONS_ALT.CSV", fxAlt), 3, nil},
+		{"ofac consolidated", SourceOFACConsolidated, files("cons_prim.csv", fxSDN, "CONS_ALT.CSV", fxAlt, "cons_add.csv", fxAdd, "cons_comments.csv", fxComments), 3, nil},
 		{"un", SourceUN, files("un.xml", fxUN), 2, func(t *testing.T, m map[string]screening.Entity) {
 			e := m["un:6908555"]
 			if e.Name != "ERIC BADEGE" || e.BirthDates[0] != "1971" || e.Countries[0] != "CD" || len(e.Aliases) != 2 || !e.Aliases[1].Weak || e.Aliases[0].Kind != screening.AliasOriginalScript {
@@ -163,11 +177,11 @@ func TestParseDamaged(t *testing.T) {
 		files  []File
 		want   string
 	}{
-		{"truncated quote", SourceOFACSDN, files("sdn.csv", fxSDN[:200]), "sdn.csv: line 2"},
-		{"wrong columns", SourceOFACSDN, files("sdn.csv", "1,\"A\",-0-\n"), "sdn.csv: line 1: want 12 columns"},
-		{"bad encoding", SourceOFACSDN, files("sdn.csv", "1,\"A\xff\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"), "line 1: invalid UTF-8"},
-		{"alias of unknown", SourceOFACSDN, files("sdn.csv", fxSDN, "alt.csv", "99,1,\"aka\",\"X\",-0- \n"), "alt.csv: line 1"},
-		{"unknown file", SourceOFACSDN, files("foo.csv", fxSDN), "foo.csv: not a file"},
+		{"truncated quote", SourceOFACSDN, ofacSet("sdn.csv", fxSDN[:200]), "sdn.csv: line 2"},
+		{"wrong columns", SourceOFACSDN, ofacSet("sdn.csv", "1,\"A\",-0-\n"), "sdn.csv: line 1: want 12 columns"},
+		{"bad encoding", SourceOFACSDN, ofacSet("sdn.csv", "1,\"A\xff\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"), "line 1: invalid UTF-8"},
+		{"alias of unknown", SourceOFACSDN, ofacSet("alt.csv", "99,1,\"aka\",\"X\",-0- \n"), "alt.csv: line 1"},
+		{"unknown file", SourceOFACSDN, append(ofacSet(), files("foo.csv", fxSDN)...), "foo.csv: not a file"},
 		{"missing prim", SourceOFACSDN, files("alt.csv", fxAlt), "sdn.csv is missing"},
 		{"truncated xml", SourceUN, files("un.xml", fxUN[:600]), "un.xml: line"},
 		{"truncated json", SourceOpenSanctions, files("e.json", fxFtM[:100]), "e.json: line 1"},
@@ -250,7 +264,15 @@ func fuzzParse(f *testing.F, source, name string, seeds ...string) {
 	})
 }
 
-func FuzzOFAC(f *testing.F)          { fuzzParse(f, SourceOFACSDN, "sdn.csv", fxSDN) }
+func FuzzOFAC(f *testing.F) {
+	f.Add([]byte(fxSDN))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ents, err := Parse(SourceOFACSDN, ofacSet("sdn.csv", string(data)))
+		if err != nil && ents != nil {
+			t.Fatal("partial data with error")
+		}
+	})
+}
 func FuzzUN(f *testing.F)            { fuzzParse(f, SourceUN, "un.xml", fxUN) }
 func FuzzOpenSanctions(f *testing.F) { fuzzParse(f, SourceOpenSanctions, "e.json", fxFtM) }
 func FuzzCSL(f *testing.F)           { fuzzParse(f, SourceUSCSL, "csl.csv", fxCSL) }

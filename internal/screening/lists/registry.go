@@ -40,6 +40,10 @@ type SourceFile struct {
 	URL string
 	// Required files must be present in an import of a NamedFiles source.
 	Required bool
+	// EOFMarker says that every official edition of the file ends with the
+	// DOS end-of-file byte 0x1A: a file without it was cut short (at a line
+	// boundary, where the CSV itself still parses) and is refused.
+	EOFMarker bool
 }
 
 // Downloadable reports whether every file of the source has an official

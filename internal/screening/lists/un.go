@@ -87,6 +87,9 @@ type unRecord struct {
 
 // parseUN reads the UN Security Council consolidated list XML.
 func parseUN(name string, data []byte) ([]screening.Entity, error) {
+	if err := checkXMLRuns(name, data); err != nil {
+		return nil, err
+	}
 	d := xml.NewDecoder(bytes.NewReader(data))
 	var out []screening.Entity
 	sawRoot, closedRoot := false, false

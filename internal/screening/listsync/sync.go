@@ -69,7 +69,7 @@ type Result struct {
 
 // ErrCountDrop is returned when the new edition has far fewer entities
 // than the one in use and the fetch is not forced.
-var ErrCountDrop = errors.New("entity count dropped sharply")
+var ErrCountDrop = lists.ErrCountDrop
 
 // ErrTooLarge is returned when a file exceeds Fetcher.MaxBytes.
 var ErrTooLarge = errors.New("file exceeds the size limit")
@@ -150,12 +150,10 @@ func (f *Fetcher) Fetch(ctx context.Context, src Source, prev State, force bool)
 	if err != nil {
 		return Result{}, fmt.Errorf("sync %s: invalid download: %w", src.Name, err)
 	}
-	maxDrop := f.MaxDrop
-	if maxDrop <= 0 {
-		maxDrop = 0.2
-	}
-	if !force && prev.EntityCount > 0 && float64(len(ents)) < float64(prev.EntityCount)*(1-maxDrop) {
-		return Result{}, fmt.Errorf("sync %s: %w: %d entities, %d in use (max drop %.0f%%; force to accept)", src.Name, ErrCountDrop, len(ents), prev.EntityCount, maxDrop*100)
+	if !force {
+		if err := lists.CheckCountDrop(len(ents), prev.EntityCount, f.MaxDrop); err != nil {
+			return Result{}, fmt.Errorf("sync %s: %w (force to accept)", src.Name, err)
+		}
 	}
 	res.Entities = ents
 	res.EntityCount = len(ents)

@@ -16,10 +16,21 @@ const sdnV1 = `36,"AEROCARIBBEAN AIRLINES",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,
 306,"BANCO NACIONAL DE CUBA",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"a.k.a. 'BNC'."
 424,"BOUTIQUE LA MAISON",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- 
 475,"CASA DE CUBA",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- 
-`
+` + "\x1a"
 
 const altV1 = `2676,1,"aka","AL-ZAWAHIRI, Ayman",-0- 
-`
+` + "\x1a"
+
+// addV1 and commentsV1 complete the file set an OFAC import needs.
+const (
+	addV1      = "36,25,-0- ,\"Havana\",\"Cuba\",-0- \n\x1a"
+	commentsV1 = "2676,\" More remarks.\"\n"
+)
+
+// files returns the OFAC fixture set with sdn.csv replaced.
+func files(sdn string) map[string]string {
+	return map[string]string{"sdn.csv": sdn, "alt.csv": altV1, "add.csv": addV1, "sdn_comments.csv": commentsV1}
+}
 
 // server serves files with ETag support and counts requests.
 type server struct {
@@ -59,14 +70,17 @@ func setup(t *testing.T, files map[string]string) (*server, Source, *Fetcher) {
 	s := &server{files: files}
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
-	src := Source{Name: "ofac_sdn", Files: []RemoteFile{{Name: "sdn.csv", URL: ts.URL + "/sdn.csv"}, {Name: "alt.csv", URL: ts.URL + "/alt.csv"}}}
+	src := Source{Name: "ofac_sdn"}
+	for _, n := range []string{"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"} {
+		src.Files = append(src.Files, RemoteFile{Name: n, URL: ts.URL + "/" + n})
+	}
 	fixed := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	return s, src, &Fetcher{Client: ts.Client(), Timeout: 5 * time.Second, Now: func() time.Time { return fixed }}
 }
 
 func TestFetchConditional(t *testing.T) {
 	t.Parallel()
-	s, src, f := setup(t, map[string]string{"sdn.csv": sdnV1, "alt.csv": altV1})
+	s, src, f := setup(t, files(sdnV1))
 	ctx := context.Background()
 	r1, err := f.Fetch(ctx, src, State{}, false)
 	if err != nil {
@@ -79,11 +93,11 @@ func TestFetchConditional(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r2.NotModified || r2.Entities != nil || s.notMod != 2 {
+	if !r2.NotModified || r2.Entities != nil || s.notMod != 4 {
 		t.Fatalf("second fetch should be 304: %+v (304s %d)", r2, s.notMod)
 	}
 	// content changes only in alt.csv: the whole edition is re-fetched.
-	s.files["alt.csv"] = altV1 + "2676,2,\"aka\",\"AL-ZAWAHRI, Aiman\",-0- \n"
+	s.files["alt.csv"] = strings.TrimSuffix(altV1, "\x1a") + "2676,2,\"aka\",\"AL-ZAWAHRI, Aiman\",-0- \n\x1a"
 	r3, err := f.Fetch(ctx, src, r1.State, false)
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +128,8 @@ func TestFetchRefusesDamage(t *testing.T) {
 	}{
 		{name: "truncated transfer", sdn: sdnV1, lie: 100, want: "download incomplete"},
 		{name: "truncated record", sdn: sdnV1[:len(sdnV1)-40], want: "line 5"},
+		// The defect of issue 12 item 1: a file cut at a line boundary parses.
+		{name: "cut at a line boundary", sdn: sdnV1[:strings.Index(sdnV1, "475,")], want: "end-of-file marker"},
 		{name: "wrong columns", sdn: "1,\"X\",-0-\n", want: "want 12 columns"},
 		{name: "too large", sdn: sdnV1, max: 100, want: "size limit"},
 		{name: "count drop", sdn: sdnV1, prev: State{EntityCount: 100}, want: "dropped sharply"},
@@ -122,7 +138,7 @@ func TestFetchRefusesDamage(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s, src, f := setup(t, map[string]string{"sdn.csv": tc.sdn, "alt.csv": altV1})
+			s, src, f := setup(t, files(tc.sdn))
 			s.lie = tc.lie
 			f.MaxBytes = tc.max
 			r, err := f.Fetch(context.Background(), src, tc.prev, tc.force)
