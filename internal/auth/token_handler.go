@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -48,9 +49,12 @@ func WithLogger(l *slog.Logger) TokenHandlerOption {
 }
 
 // WithFailureLimit sets the throttle: after max failed authentications of
-// one client id within window, requests for that id are refused with 429
-// until the window has passed. max <= 0 disables the throttle. Default 10
-// per 15 minutes.
+// one client id from one source address within window, further wrong
+// secrets for that id from that address are answered 429 with Retry-After
+// until the window has passed. A correct secret is never refused: the
+// throttle slows guessing from one place, it does not lock the real client
+// out (issue 12 item 2). max <= 0 disables the throttle. Default 10 per 15
+// minutes.
 func WithFailureLimit(max int, window time.Duration) TokenHandlerOption {
 	return func(h *tokenHandler) { h.maxFailures, h.window = max, window }
 }
@@ -170,20 +174,15 @@ func (h *tokenHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.issuer.km.now()
-	if wait := h.throttled(clientID, now); wait > 0 {
-		h.log.Warn("oauth token: too many failed attempts", "client_id", clientID)
-		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-		writeOAuthError(w, http.StatusTooManyRequests, oauthInvalidClient, "Too many failed attempts; retry later.")
-		return
-	}
-
+	// The secret is checked first (one SHA-256, cheap): the throttle only
+	// answers failures, so a correct secret always gets its token.
+	key := clientID + " " + sourceAddr(r)
 	client, err := h.clients.Get(r.Context(), clientID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		VerifySecret(make([]byte, 32), secret) // same work as a known client
-		h.fail(clientID, now)
+		h.failed(w, key, now)
 		h.log.Info("oauth token: unknown client", "client_id", clientID)
-		h.invalidClient(w)
 		return
 	case err != nil:
 		h.log.Error("oauth token: look up client", "client_id", clientID, "err", err)
@@ -191,9 +190,8 @@ func (h *tokenHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !VerifySecret(client.SecretHash, secret) {
-		h.fail(clientID, now)
 		h.log.Info("oauth token: wrong client secret", "client_id", clientID)
-		h.invalidClient(w)
+		h.failed(w, key, now)
 		return
 	}
 	if client.Disabled {
@@ -201,7 +199,7 @@ func (h *tokenHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.invalidClient(w)
 		return
 	}
-	h.succeed(clientID)
+	h.succeed(key)
 
 	granted := SplitScopes(client.Scopes)
 	scopes := granted
@@ -278,7 +276,30 @@ func (h *tokenHandler) invalidClient(w http.ResponseWriter) {
 	writeOAuthError(w, http.StatusUnauthorized, oauthInvalidClient, "Client authentication failed.")
 }
 
-// throttled returns how long the client id must wait, or 0.
+// sourceAddr is the request's source address without the port (the client
+// address behind trusted proxies: httpx.TrustedProxies rewrites RemoteAddr).
+func sourceAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// failed counts a failed authentication of key and answers it: 401, or 429
+// with Retry-After once key has failed too often within the window.
+func (h *tokenHandler) failed(w http.ResponseWriter, key string, now time.Time) {
+	h.fail(key, now)
+	if wait := h.throttled(key, now); wait > 0 {
+		h.log.Warn("oauth token: too many failed attempts", "client_id", key[:strings.IndexByte(key, ' ')])
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+		writeOAuthError(w, http.StatusTooManyRequests, oauthInvalidClient, "Too many failed attempts; retry later.")
+		return
+	}
+	h.invalidClient(w)
+}
+
+// throttled returns how long the key must wait, or 0.
 func (h *tokenHandler) throttled(id string, now time.Time) time.Duration {
 	if h.maxFailures <= 0 {
 		return 0
@@ -294,7 +315,7 @@ func (h *tokenHandler) throttled(id string, now time.Time) time.Duration {
 		delete(h.failures, id)
 		return 0
 	}
-	if f.n >= h.maxFailures {
+	if f.n > h.maxFailures {
 		return end.Sub(now)
 	}
 	return 0
