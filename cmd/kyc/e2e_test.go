@@ -246,7 +246,7 @@ func flow(t *testing.T, e *env) {
 	}
 	fixture := kyctest.OFACDir(t)
 	out, code := e.run("lists", "import", "--source", "ofac_sdn", "--json",
-		filepath.Join(fixture, "sdn.csv"), filepath.Join(fixture, "alt.csv"), filepath.Join(fixture, "add.csv"))
+		filepath.Join(fixture, "sdn.csv"), filepath.Join(fixture, "alt.csv"), filepath.Join(fixture, "add.csv"), filepath.Join(fixture, "sdn_comments.csv"))
 	if code != 0 || !strings.Contains(out, `"entity_count": 3`) {
 		t.Fatalf("lists import: %d %s", code, out)
 	}
