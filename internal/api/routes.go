@@ -22,6 +22,7 @@ func (s *server) routes() {
 	s.auditRoutes()
 	s.accessLinkRoutes()
 	s.offboardingRoutes()
+	s.webhookRoutes()
 }
 
 // register adds an operation with the configured body limit: huma's own

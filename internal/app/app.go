@@ -89,6 +89,8 @@ type Deps struct {
 	// derived from Crypt's master key (Crypt must then be a KeyDeriver,
 	// as *vault.Vault is).
 	AuditKeys *AuditKeys
+	// Webhooks configure the outbox and the delivery of webhooks.
+	Webhooks WebhookDeps
 }
 
 // now is the clock, truncated to the microsecond that both databases keep,
@@ -129,6 +131,8 @@ type App struct {
 	// read models of the staff back office.
 	Users      *Users
 	Backoffice *Backoffice
+	// Webhooks manages webhook endpoints and delivers their events.
+	Webhooks *Webhooks
 }
 
 // New wires the use cases over deps.
@@ -150,6 +154,7 @@ func New(deps Deps) *App {
 		AccessLinks: &AccessLinks{d: d, audit: audit, cust: customers},
 		Users:       &Users{d: d, audit: audit, Policy: DefaultStaffPolicy},
 		Backoffice:  &Backoffice{d: d},
+		Webhooks:    &Webhooks{d: d, audit: audit},
 	}
 }
 

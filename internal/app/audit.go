@@ -100,7 +100,7 @@ func (l *AuditLog) record(ctx context.Context, tx store.Tx, e auditEntry) error 
 	if err := tx.Audit().Append(ctx, ev); err != nil {
 		return fmt.Errorf("audit append: %w", err)
 	}
-	return nil
+	return l.publish(ctx, tx, e.Tenant, info.Type, e.EntityID, e.Meta, now)
 }
 
 // AuditQuery selects the audit events ListEvents returns: those about one

@@ -331,7 +331,7 @@ func (s *Cases) recordDecision(ctx context.Context, tx store.Tx, actor domain.Ac
 	}
 	return s.audit.record(ctx, tx, auditEntry{
 		Tenant: cs.Tenant, Actor: actor, Action: domain.EventCaseDecided, EntityID: cs.ID, Change: in,
-		Meta: map[string]string{"decision": string(in.Decision), "stage": stage, "case_status": string(cs.Status), "decision_id": id},
+		Meta: map[string]string{"decision": string(in.Decision), "stage": stage, "case_status": string(cs.Status), "decision_id": id, "customer_id": cs.CustomerID},
 	})
 }
 

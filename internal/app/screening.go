@@ -463,6 +463,12 @@ func (s *Screening) screenCustomer(ctx context.Context, c *domain.Customer, chk 
 				}); err != nil {
 					return err
 				}
+				if err := s.audit.record(ctx, tx, auditEntry{
+					Tenant: c.Tenant, Actor: domain.SystemActor("screening"), Action: domain.EventHitCreated, EntityID: id,
+					Meta: map[string]string{"customer_id": c.ID, "check_id": rec.ID, "list": h.m.List, "source_id": h.m.SourceID},
+				}); err != nil {
+					return err
+				}
 			}
 			return nil
 		},

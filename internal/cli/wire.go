@@ -18,6 +18,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/config"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/jobs"
+	"github.com/kyc-platform/kyc/internal/netguard"
 	"github.com/kyc-platform/kyc/internal/risk"
 	"github.com/kyc-platform/kyc/internal/screening/listsync"
 	"github.com/kyc-platform/kyc/internal/store"
@@ -28,6 +29,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/verify"
 	"github.com/kyc-platform/kyc/internal/verify/phone"
 	"github.com/kyc-platform/kyc/internal/verify/providers"
+	"github.com/kyc-platform/kyc/internal/webhook"
 )
 
 // migrator is implemented by both stores.
@@ -193,7 +195,8 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 			MaxDocumentBytes: cfg.MaxUploadBytes,
 			Retention:        cfg.Retention, DocumentExpiryNotice: cfg.DocumentExpiryNotice,
 		},
-		Logger: log,
+		Logger:   log,
+		Webhooks: webhookDeps(cfg, sys.runner),
 	}
 	sys.app = app.New(sys.deps)
 	sys.runner.SetApp(sys.app)
@@ -210,4 +213,20 @@ func operator() domain.Actor {
 		u = "operator"
 	}
 	return domain.Actor{Type: domain.ActorSystem, ID: "cli:" + strings.ToLower(u)}
+}
+
+// webhookDeps wires webhooks: the SSRF guard (netguard; https and public
+// addresses only unless KYC_WEBHOOK_ALLOW_PRIVATE) at registration and in
+// the sender's dialer at every delivery, and the River queue.
+func webhookDeps(cfg config.Config, q app.WebhookEnqueuer) app.WebhookDeps {
+	guard := netguard.Policy{AllowPrivate: cfg.WebhookAllowPrivate}
+	return app.WebhookDeps{
+		Enqueue: q,
+		Guard:   guard,
+		Sender: &webhook.Sender{
+			Client:    guard.Client(netguard.ClientOptions{Timeout: cfg.WebhookTimeout}),
+			UserAgent: "kyc-webhooks/" + Version,
+			IsRefusal: func(err error) bool { return errors.Is(err, netguard.ErrNotAllowed) },
+		},
+	}
 }

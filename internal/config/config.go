@@ -62,6 +62,12 @@ type Config struct {
 	HitSLA  time.Duration
 	// JobMaxAttempts is how often a failing check job is tried.
 	JobMaxAttempts int
+	// WebhookAllowPrivate (KYC_WEBHOOK_ALLOW_PRIVATE) allows webhook
+	// endpoints over http and on private or loopback addresses, for
+	// development; WebhookTimeout bounds one delivery attempt
+	// (KYC_WEBHOOK_TIMEOUT, default 10s).
+	WebhookAllowPrivate bool
+	WebhookTimeout      time.Duration
 	// MaxBodyBytes caps JSON request bodies; MaxUploadBytes caps uploaded
 	// documents (KYC_MAX_UPLOAD_BYTES).
 	MaxBodyBytes   int64
@@ -128,6 +134,7 @@ func Default() Config {
 		CaseSLA:            5 * 24 * time.Hour,
 		HitSLA:             24 * time.Hour,
 		JobMaxAttempts:     5,
+		WebhookTimeout:     10 * time.Second,
 		MaxBodyBytes:       1 << 20,
 		MaxUploadBytes:     DefaultMaxUploadBytes,
 		ShutdownTimeout:    30 * time.Second,
@@ -228,6 +235,14 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.SelfService = b
 	}
+	if v := getenv("KYC_WEBHOOK_ALLOW_PRIVATE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("KYC_WEBHOOK_ALLOW_PRIVATE: %q is not true or false", v))
+		}
+		c.WebhookAllowPrivate = b
+	}
+	dur("KYC_WEBHOOK_TIMEOUT", &c.WebhookTimeout)
 	if v := getenv("KYC_AUTO_APPROVE"); v != "" {
 		c.AutoApprove = splitList(v) // "none" turns automatic approval off
 	}

@@ -1,6 +1,9 @@
 package domain
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // EventType names something that happened to a record. It is the action of
 // an audit event (README, "Personal data and the audit trail") and, for the
@@ -18,6 +21,10 @@ const (
 	EntityListSnapshot = "list_snapshot"
 	EntityUser         = "user"
 	EntityClient       = "client"
+	// EntityWebhookEndpoint is a registered webhook endpoint;
+	// EntityWebhookDelivery the delivery of one event to one endpoint.
+	EntityWebhookEndpoint = "webhook_endpoint"
+	EntityWebhookDelivery = "webhook_delivery"
 )
 
 // Event types. Each is registered below with its entity type, a one-line
@@ -60,6 +67,10 @@ const (
 	EventUserTOTPEnrolled      EventType = "user.totp_enrolled"
 	EventUserPasswordChanged   EventType = "user.password_changed"
 	EventClientCreated         EventType = "client.created"
+	EventWebhookEndpointAdded  EventType = "webhook_endpoint.created"
+	EventWebhookEndpointGone   EventType = "webhook_endpoint.deleted"
+	EventWebhookSecretRotated  EventType = "webhook_endpoint.secret_rotated"
+	EventWebhookRetried        EventType = "webhook_delivery.retried"
 )
 
 // EventInfo describes one registered event type.
@@ -116,6 +127,10 @@ var events = [...]EventInfo{
 	{EventUserTOTPEnrolled, EntityUser, "A staff user enrolled a TOTP second factor.", false},
 	{EventUserPasswordChanged, EntityUser, "A staff user changed their password.", false},
 	{EventClientCreated, EntityClient, "An API client was created.", false},
+	{EventWebhookEndpointAdded, EntityWebhookEndpoint, "A webhook endpoint was registered.", false},
+	{EventWebhookEndpointGone, EntityWebhookEndpoint, "A webhook endpoint was removed; its pending deliveries stop.", false},
+	{EventWebhookSecretRotated, EntityWebhookEndpoint, "A webhook endpoint's signing secret was rotated; the previous one signs too for 24 hours.", false},
+	{EventWebhookRetried, EntityWebhookDelivery, "A webhook delivery was sent again by hand.", false},
 }
 
 // Events returns every registered event type (a fresh slice).
@@ -159,4 +174,60 @@ func CustomerStatusEvent(to CustomerStatus) (EventType, bool) {
 		return EventCustomerClosed, true
 	}
 	return "", false
+}
+
+// AllWebhookEvents is the subscription to every webhook event type.
+const AllWebhookEvents = "*"
+
+// webhookDataKeys are the audit meta keys that a webhook payload may carry
+// beside the keys ending in "_id": statuses, kinds and outcomes, never
+// personal data (PRODUCT.md section 7 as summarised in the README,
+// "Webhooks": payloads carry ids and statuses). A key that is in neither
+// stays in the audit trail only; "reason", free text, is never published.
+var webhookDataKeys = map[string]bool{
+	"status": true, "from": true, "to": true, "kind": true, "type": true,
+	"decision": true, "stage": true, "case_status": true, "rating": true,
+	"round": true, "automatic": true, "disposition": true, "rule": true,
+	"severity": true, "list": true, "due_at": true,
+}
+
+// WebhookPublication says which webhook event, if any, an audit event is
+// published as, and the payload data: the record's id under
+// "<entity type>_id" and the meta keys that are ids or statuses. A type
+// marked Webhook in the registry is published under its own name; a
+// customer.status_changed under the name of the new status
+// (CustomerStatusEvent), with that status as "status". This is the one
+// mapping from the audit trail to webhooks: registering an event type with
+// Webhook set and recording it is all it takes to publish it.
+func WebhookPublication(action EventType, entityID string, meta map[string]string) (EventType, map[string]string, bool) {
+	info, ok := LookupEvent(action)
+	if !ok {
+		return "", nil, false
+	}
+	typ := info.Type
+	if !info.Webhook {
+		if action != EventCustomerStatusChanged {
+			return "", nil, false
+		}
+		if typ, ok = CustomerStatusEvent(CustomerStatus(meta["to"])); !ok {
+			return "", nil, false
+		}
+	}
+	data := map[string]string{info.EntityType + "_id": entityID}
+	for k, v := range meta {
+		if webhookDataKeys[k] || (strings.HasSuffix(k, "_id") && k != info.EntityType+"_id") {
+			data[k] = v
+		}
+	}
+	if info.EntityType == EntityCustomer && data["status"] == "" && meta["to"] != "" {
+		data["status"] = meta["to"]
+	}
+	return typ, data, true
+}
+
+// IsWebhookEvent reports whether t is a webhook event type a subscriber
+// may name.
+func IsWebhookEvent(t EventType) bool {
+	info, ok := LookupEvent(t)
+	return ok && info.Webhook
 }

@@ -12,7 +12,7 @@ import (
 func TestEventRegistryComplete(t *testing.T) {
 	t.Parallel()
 	name := regexp.MustCompile(`^[a-z][a-z_]*\.[a-z][a-z_]*$`)
-	entities := []string{EntityCustomer, EntityDocument, EntityCheck, EntityCase, EntityScreeningHit, EntityAlert, EntityListSnapshot, EntityUser, EntityClient}
+	entities := []string{EntityCustomer, EntityDocument, EntityCheck, EntityCase, EntityScreeningHit, EntityAlert, EntityListSnapshot, EntityUser, EntityClient, EntityWebhookEndpoint, EntityWebhookDelivery}
 	seen := map[EventType]bool{}
 	for _, e := range Events() {
 		if !name.MatchString(string(e.Type)) || seen[e.Type] {

@@ -55,6 +55,9 @@ type Options struct {
 	// list URLs and stores new snapshots.
 	ListSync         func(ctx context.Context) error
 	ListSyncInterval time.Duration
+	// WebhookWorkers is the number of concurrent webhook deliveries, in
+	// their own queue (zero: DefaultWebhookWorkers).
+	WebhookWorkers int
 	// SealInterval is the pause of the audit sealer between rounds that
 	// found little to seal (zero: DefaultSealInterval). Every runner with
 	// workers runs the sealer.
@@ -93,6 +96,9 @@ func New(opts Options) (*Runner, error) {
 	if err := river.AddWorkerSafely(workers, &listSyncWorker{b: b, sync: opts.ListSync}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &webhookWorker{b: b}); err != nil {
+		return nil, err
+	}
 	maxAttempts := opts.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 5
@@ -105,7 +111,10 @@ func New(opts Options) (*Runner, error) {
 		JobTimeout:  2 * time.Minute,
 	}
 	if opts.Workers > 0 {
-		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}}
+		cfg.Queues = map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: opts.Workers},
+			QueueWebhooks:      {MaxWorkers: cmp.Or(opts.WebhookWorkers, DefaultWebhookWorkers)},
+		}
 		cfg.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return PurgeArgs{}, nil

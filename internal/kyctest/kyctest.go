@@ -21,6 +21,7 @@ package kyctest
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"testing"
 	"time"
@@ -29,12 +30,14 @@ import (
 	"github.com/kyc-platform/kyc/internal/app/inline"
 	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/netguard"
 	"github.com/kyc-platform/kyc/internal/risk"
 	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/store/testdb"
 	"github.com/kyc-platform/kyc/internal/vault"
 	"github.com/kyc-platform/kyc/internal/verify"
 	"github.com/kyc-platform/kyc/internal/verify/phone"
+	"github.com/kyc-platform/kyc/internal/webhook"
 )
 
 // The test clock: it starts at Start and moves on by Step at every
@@ -65,6 +68,9 @@ type Bundle struct {
 	// Queue collects the checks the application enqueues; run them with
 	// RunChecks (or SubmitAndRun).
 	Queue *inline.Queue
+	// Webhooks collects the webhook delivery attempts the application
+	// schedules; run the due ones with RunWebhooks.
+	Webhooks *inline.Webhooks
 	// App is the application wired over the above.
 	App *app.App
 
@@ -137,7 +143,7 @@ func New(t testing.TB, opts ...Option) *Bundle {
 	if err != nil {
 		t.Fatalf("kyctest: risk model: %v", err)
 	}
-	b := &Bundle{T: t, Ctx: context.Background(), Engine: o.engine, Store: st, Vault: v, Risk: model, Queue: &inline.Queue{}}
+	b := &Bundle{T: t, Ctx: context.Background(), Engine: o.engine, Store: st, Vault: v, Risk: model, Queue: &inline.Queue{}, Webhooks: &inline.Webhooks{}}
 	policy := DefaultPolicy()
 	for _, fn := range o.policy {
 		fn(&policy)
@@ -149,6 +155,9 @@ func New(t testing.TB, opts ...Option) *Bundle {
 	b.deps = app.Deps{
 		Store: st, Crypt: v, Enqueue: b.Queue, Identity: identity, Risk: model,
 		Metrics: o.metrics, Policy: policy, Logger: o.logger,
+		Webhooks: app.WebhookDeps{Enqueue: b.Webhooks, Guard: netguard.Policy{AllowPrivate: true}, Sender: &webhook.Sender{
+			Client: netguard.Policy{AllowPrivate: true}.Client(netguard.ClientOptions{Timeout: 5 * time.Second}), UserAgent: "kyc-webhooks/test",
+			IsRefusal: func(err error) bool { return errors.Is(err, netguard.ErrNotAllowed) }}},
 	}
 	if !o.realTime {
 		b.Clock = inline.NewClock(Start, Step)
@@ -180,6 +189,21 @@ func (b *Bundle) Deps() app.Deps { return b.deps }
 func (b *Bundle) RunChecks() int {
 	b.T.Helper()
 	n, err := b.Queue.RunAll(b.Ctx, b.App.Checks)
+	if err != nil {
+		b.T.Fatalf("kyctest: %v", err)
+	}
+	return n
+}
+
+// RunWebhooks runs the webhook delivery attempts due at the test clock's
+// time (all of them under a real-time clock) and returns how many ran.
+func (b *Bundle) RunWebhooks() int {
+	b.T.Helper()
+	now := time.Now().Add(1000 * time.Hour)
+	if b.Clock != nil {
+		now = b.Clock.Peek()
+	}
+	n, err := b.Webhooks.RunDue(b.Ctx, b.App.Webhooks, now)
 	if err != nil {
 		b.T.Fatalf("kyctest: %v", err)
 	}

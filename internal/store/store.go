@@ -56,4 +56,5 @@ type Repos interface {
 	StaffRepos
 	AccessLinks() AccessLinks
 	Screenings() Screenings
+	Webhooks() Webhooks
 }

@@ -115,3 +115,52 @@ func (q *Queue) RunAll(ctx context.Context, checks *app.Checks) (int, error) {
 	}
 	return len(ids), nil
 }
+
+// Webhooks implements app.WebhookEnqueuer by collecting the delivery
+// attempts the application schedules; the caller runs the due ones
+// (RunDue). It is safe for concurrent use.
+type Webhooks struct {
+	mu   sync.Mutex
+	jobs []app.WebhookJob
+}
+
+var _ app.WebhookEnqueuer = (*Webhooks)(nil)
+
+// EnqueueWebhooks records the jobs.
+func (q *Webhooks) EnqueueWebhooks(_ context.Context, _ app.EnqueueTx, jobs []app.WebhookJob) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.jobs = append(q.jobs, jobs...)
+	return nil
+}
+
+// Pending returns the jobs not run yet, in the order they were scheduled.
+func (q *Webhooks) Pending() []app.WebhookJob {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]app.WebhookJob(nil), q.jobs...)
+}
+
+// RunDue takes the jobs due at now (At not after it) and runs each through
+// w.Deliver, the way a job worker would; it returns how many ran and
+// stops at the first error. Jobs scheduled by the runs wait for a later
+// call.
+func (q *Webhooks) RunDue(ctx context.Context, w *app.Webhooks, now time.Time) (int, error) {
+	q.mu.Lock()
+	var due, later []app.WebhookJob
+	for _, j := range q.jobs {
+		if j.At.After(now) {
+			later = append(later, j)
+		} else {
+			due = append(due, j)
+		}
+	}
+	q.jobs = later
+	q.mu.Unlock()
+	for i, j := range due {
+		if err := w.Deliver(ctx, j); err != nil {
+			return i, fmt.Errorf("deliver %s: %w", j.DeliveryID, err)
+		}
+	}
+	return len(due), nil
+}

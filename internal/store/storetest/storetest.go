@@ -45,6 +45,7 @@ func Run(t *testing.T, open Open) {
 		{"Staff", staffTests},
 		{"Tenants", tenantTests},
 		{"Screenings", screeningTests},
+		{"Webhooks", webhookTests},
 		{"River", riverTests},
 	}
 	for _, g := range groups {

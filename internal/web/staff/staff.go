@@ -113,6 +113,12 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST /staff/admin/users/{id}/reset-password", h.user(h.adminResetPassword))
 	handle("GET /staff/admin/clients", h.user(h.adminClients))
 	handle("POST /staff/admin/clients", h.user(h.adminCreateClient))
+	handle("GET /staff/admin/webhooks", h.user(h.adminWebhooks))
+	handle("POST /staff/admin/webhooks", h.user(h.adminCreateWebhook))
+	handle("GET /staff/admin/webhooks/{id}", h.user(h.adminWebhook))
+	handle("POST /staff/admin/webhooks/{id}/rotate-secret", h.user(h.adminRotateWebhook))
+	handle("POST /staff/admin/webhooks/{id}/delete", h.user(h.adminDeleteWebhook))
+	handle("POST /staff/admin/webhook-deliveries/{id}/retry", h.user(h.adminRetryDelivery))
 	mux.Handle("GET /staff", http.RedirectHandler("/staff/", http.StatusSeeOther))
 }
 

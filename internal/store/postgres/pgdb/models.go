@@ -269,3 +269,52 @@ type UserSession struct {
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
 }
+
+type WebhookAttempt struct {
+	DeliveryID string
+	Attempt    int64
+	StartedAt  time.Time
+	StatusCode int64
+	DurationUs int64
+	Error      string
+	Manual     bool
+}
+
+type WebhookDelivery struct {
+	ID             string
+	Tenant         string
+	EventID        string
+	EndpointID     string
+	EventType      string
+	Status         string
+	Attempts       int64
+	NextAttemptAt  sql.NullTime
+	LastAttemptAt  sql.NullTime
+	LastStatusCode int64
+	LastError      string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+type WebhookEndpoint struct {
+	ID             string
+	Tenant         string
+	Url            string
+	Description    string
+	EventTypes     string
+	Secret         []byte
+	PreviousSecret []byte
+	PreviousUntil  sql.NullTime
+	CreatedBy      string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	DeletedAt      sql.NullTime
+}
+
+type WebhookEvent struct {
+	ID        string
+	Tenant    string
+	Type      string
+	Payload   string
+	CreatedAt time.Time
+}

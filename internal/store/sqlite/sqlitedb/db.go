@@ -33,6 +33,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addUserFailureStmt, err = db.PrepareContext(ctx, addUserFailure); err != nil {
 		return nil, fmt.Errorf("error preparing query AddUserFailure: %w", err)
 	}
+	if q.addWebhookAttemptStmt, err = db.PrepareContext(ctx, addWebhookAttempt); err != nil {
+		return nil, fmt.Errorf("error preparing query AddWebhookAttempt: %w", err)
+	}
 	if q.caseExistsStmt, err = db.PrepareContext(ctx, caseExists); err != nil {
 		return nil, fmt.Errorf("error preparing query CaseExists: %w", err)
 	}
@@ -56,6 +59,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countQueueCasesStmt, err = db.PrepareContext(ctx, countQueueCases); err != nil {
 		return nil, fmt.Errorf("error preparing query CountQueueCases: %w", err)
+	}
+	if q.countWebhookDeliveriesStmt, err = db.PrepareContext(ctx, countWebhookDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query CountWebhookDeliveries: %w", err)
 	}
 	if q.createAccessLinkStmt, err = db.PrepareContext(ctx, createAccessLink); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateAccessLink: %w", err)
@@ -102,6 +108,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createUserStmt, err = db.PrepareContext(ctx, createUser); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateUser: %w", err)
 	}
+	if q.createWebhookDeliveryStmt, err = db.PrepareContext(ctx, createWebhookDelivery); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateWebhookDelivery: %w", err)
+	}
+	if q.createWebhookEndpointStmt, err = db.PrepareContext(ctx, createWebhookEndpoint); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateWebhookEndpoint: %w", err)
+	}
+	if q.createWebhookEventStmt, err = db.PrepareContext(ctx, createWebhookEvent); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateWebhookEvent: %w", err)
+	}
 	if q.customerDecisionsSinceStmt, err = db.PrepareContext(ctx, customerDecisionsSince); err != nil {
 		return nil, fmt.Errorf("error preparing query CustomerDecisionsSince: %w", err)
 	}
@@ -134,6 +149,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteUserSessionsStmt, err = db.PrepareContext(ctx, deleteUserSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteUserSessions: %w", err)
+	}
+	if q.deleteWebhookEndpointStmt, err = db.PrepareContext(ctx, deleteWebhookEndpoint); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteWebhookEndpoint: %w", err)
 	}
 	if q.findSnapshotByHashStmt, err = db.PrepareContext(ctx, findSnapshotByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query FindSnapshotByHash: %w", err)
@@ -188,6 +206,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getUserByEmailIndexStmt, err = db.PrepareContext(ctx, getUserByEmailIndex); err != nil {
 		return nil, fmt.Errorf("error preparing query GetUserByEmailIndex: %w", err)
+	}
+	if q.getWebhookDeliveryStmt, err = db.PrepareContext(ctx, getWebhookDelivery); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWebhookDelivery: %w", err)
+	}
+	if q.getWebhookEndpointStmt, err = db.PrepareContext(ctx, getWebhookEndpoint); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWebhookEndpoint: %w", err)
+	}
+	if q.getWebhookEventStmt, err = db.PrepareContext(ctx, getWebhookEvent); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWebhookEvent: %w", err)
 	}
 	if q.insertAuditEventStmt, err = db.PrepareContext(ctx, insertAuditEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAuditEvent: %w", err)
@@ -252,6 +279,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listUsersStmt, err = db.PrepareContext(ctx, listUsers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListUsers: %w", err)
 	}
+	if q.listWebhookAttemptsStmt, err = db.PrepareContext(ctx, listWebhookAttempts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListWebhookAttempts: %w", err)
+	}
+	if q.listWebhookDeliveriesStmt, err = db.PrepareContext(ctx, listWebhookDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query ListWebhookDeliveries: %w", err)
+	}
+	if q.listWebhookEndpointsStmt, err = db.PrepareContext(ctx, listWebhookEndpoints); err != nil {
+		return nil, fmt.Errorf("error preparing query ListWebhookEndpoints: %w", err)
+	}
 	if q.lockAuditHeadForSealStmt, err = db.PrepareContext(ctx, lockAuditHeadForSeal); err != nil {
 		return nil, fmt.Errorf("error preparing query LockAuditHeadForSeal: %w", err)
 	}
@@ -303,6 +339,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.updateUserStmt, err = db.PrepareContext(ctx, updateUser); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateUser: %w", err)
 	}
+	if q.updateWebhookDeliveryStmt, err = db.PrepareContext(ctx, updateWebhookDelivery); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateWebhookDelivery: %w", err)
+	}
+	if q.updateWebhookEndpointSecretStmt, err = db.PrepareContext(ctx, updateWebhookEndpointSecret); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateWebhookEndpointSecret: %w", err)
+	}
 	if q.useAccessLinkStmt, err = db.PrepareContext(ctx, useAccessLink); err != nil {
 		return nil, fmt.Errorf("error preparing query UseAccessLink: %w", err)
 	}
@@ -324,6 +366,11 @@ func (q *Queries) Close() error {
 	if q.addUserFailureStmt != nil {
 		if cerr := q.addUserFailureStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addUserFailureStmt: %w", cerr)
+		}
+	}
+	if q.addWebhookAttemptStmt != nil {
+		if cerr := q.addWebhookAttemptStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addWebhookAttemptStmt: %w", cerr)
 		}
 	}
 	if q.caseExistsStmt != nil {
@@ -364,6 +411,11 @@ func (q *Queries) Close() error {
 	if q.countQueueCasesStmt != nil {
 		if cerr := q.countQueueCasesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countQueueCasesStmt: %w", cerr)
+		}
+	}
+	if q.countWebhookDeliveriesStmt != nil {
+		if cerr := q.countWebhookDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countWebhookDeliveriesStmt: %w", cerr)
 		}
 	}
 	if q.createAccessLinkStmt != nil {
@@ -441,6 +493,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createUserStmt: %w", cerr)
 		}
 	}
+	if q.createWebhookDeliveryStmt != nil {
+		if cerr := q.createWebhookDeliveryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createWebhookDeliveryStmt: %w", cerr)
+		}
+	}
+	if q.createWebhookEndpointStmt != nil {
+		if cerr := q.createWebhookEndpointStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createWebhookEndpointStmt: %w", cerr)
+		}
+	}
+	if q.createWebhookEventStmt != nil {
+		if cerr := q.createWebhookEventStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createWebhookEventStmt: %w", cerr)
+		}
+	}
 	if q.customerDecisionsSinceStmt != nil {
 		if cerr := q.customerDecisionsSinceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing customerDecisionsSinceStmt: %w", cerr)
@@ -494,6 +561,11 @@ func (q *Queries) Close() error {
 	if q.deleteUserSessionsStmt != nil {
 		if cerr := q.deleteUserSessionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteUserSessionsStmt: %w", cerr)
+		}
+	}
+	if q.deleteWebhookEndpointStmt != nil {
+		if cerr := q.deleteWebhookEndpointStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteWebhookEndpointStmt: %w", cerr)
 		}
 	}
 	if q.findSnapshotByHashStmt != nil {
@@ -584,6 +656,21 @@ func (q *Queries) Close() error {
 	if q.getUserByEmailIndexStmt != nil {
 		if cerr := q.getUserByEmailIndexStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getUserByEmailIndexStmt: %w", cerr)
+		}
+	}
+	if q.getWebhookDeliveryStmt != nil {
+		if cerr := q.getWebhookDeliveryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWebhookDeliveryStmt: %w", cerr)
+		}
+	}
+	if q.getWebhookEndpointStmt != nil {
+		if cerr := q.getWebhookEndpointStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWebhookEndpointStmt: %w", cerr)
+		}
+	}
+	if q.getWebhookEventStmt != nil {
+		if cerr := q.getWebhookEventStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWebhookEventStmt: %w", cerr)
 		}
 	}
 	if q.insertAuditEventStmt != nil {
@@ -691,6 +778,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listUsersStmt: %w", cerr)
 		}
 	}
+	if q.listWebhookAttemptsStmt != nil {
+		if cerr := q.listWebhookAttemptsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listWebhookAttemptsStmt: %w", cerr)
+		}
+	}
+	if q.listWebhookDeliveriesStmt != nil {
+		if cerr := q.listWebhookDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listWebhookDeliveriesStmt: %w", cerr)
+		}
+	}
+	if q.listWebhookEndpointsStmt != nil {
+		if cerr := q.listWebhookEndpointsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listWebhookEndpointsStmt: %w", cerr)
+		}
+	}
 	if q.lockAuditHeadForSealStmt != nil {
 		if cerr := q.lockAuditHeadForSealStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing lockAuditHeadForSealStmt: %w", cerr)
@@ -776,6 +878,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateUserStmt: %w", cerr)
 		}
 	}
+	if q.updateWebhookDeliveryStmt != nil {
+		if cerr := q.updateWebhookDeliveryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateWebhookDeliveryStmt: %w", cerr)
+		}
+	}
+	if q.updateWebhookEndpointSecretStmt != nil {
+		if cerr := q.updateWebhookEndpointSecretStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateWebhookEndpointSecretStmt: %w", cerr)
+		}
+	}
 	if q.useAccessLinkStmt != nil {
 		if cerr := q.useAccessLinkStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing useAccessLinkStmt: %w", cerr)
@@ -823,6 +935,7 @@ type Queries struct {
 	activateSnapshotStmt              *sql.Stmt
 	activeSnapshotsStmt               *sql.Stmt
 	addUserFailureStmt                *sql.Stmt
+	addWebhookAttemptStmt             *sql.Stmt
 	caseExistsStmt                    *sql.Stmt
 	claimTOTPStepStmt                 *sql.Stmt
 	completeIdempotencyStmt           *sql.Stmt
@@ -831,6 +944,7 @@ type Queries struct {
 	countCustomersByStatusStmt        *sql.Stmt
 	countHitsSinceStmt                *sql.Stmt
 	countQueueCasesStmt               *sql.Stmt
+	countWebhookDeliveriesStmt        *sql.Stmt
 	createAccessLinkStmt              *sql.Stmt
 	createApplicantSessionStmt        *sql.Stmt
 	createCaseStmt                    *sql.Stmt
@@ -846,6 +960,9 @@ type Queries struct {
 	createSessionStmt                 *sql.Stmt
 	createSnapshotStmt                *sql.Stmt
 	createUserStmt                    *sql.Stmt
+	createWebhookDeliveryStmt         *sql.Stmt
+	createWebhookEndpointStmt         *sql.Stmt
+	createWebhookEventStmt            *sql.Stmt
 	customerDecisionsSinceStmt        *sql.Stmt
 	customerExistsStmt                *sql.Stmt
 	deactivateSnapshotsStmt           *sql.Stmt
@@ -857,6 +974,7 @@ type Queries struct {
 	deleteKeyStmt                     *sql.Stmt
 	deleteSessionStmt                 *sql.Stmt
 	deleteUserSessionsStmt            *sql.Stmt
+	deleteWebhookEndpointStmt         *sql.Stmt
 	findSnapshotByHashStmt            *sql.Stmt
 	getAccessLinkByHashStmt           *sql.Stmt
 	getApplicantSessionStmt           *sql.Stmt
@@ -875,6 +993,9 @@ type Queries struct {
 	getSnapshotStmt                   *sql.Stmt
 	getUserStmt                       *sql.Stmt
 	getUserByEmailIndexStmt           *sql.Stmt
+	getWebhookDeliveryStmt            *sql.Stmt
+	getWebhookEndpointStmt            *sql.Stmt
+	getWebhookEventStmt               *sql.Stmt
 	insertAuditEventStmt              *sql.Stmt
 	insertAuditEventsStmt             *sql.Stmt
 	insertAuditJournalStmt            *sql.Stmt
@@ -896,6 +1017,9 @@ type Queries struct {
 	listSnapshotsStmt                 *sql.Stmt
 	listUnclosedCasesStmt             *sql.Stmt
 	listUsersStmt                     *sql.Stmt
+	listWebhookAttemptsStmt           *sql.Stmt
+	listWebhookDeliveriesStmt         *sql.Stmt
+	listWebhookEndpointsStmt          *sql.Stmt
 	lockAuditHeadForSealStmt          *sql.Stmt
 	lockUserStmt                      *sql.Stmt
 	moveAuditHeadStmt                 *sql.Stmt
@@ -913,6 +1037,8 @@ type Queries struct {
 	updateCustomerStmt                *sql.Stmt
 	updateHitStmt                     *sql.Stmt
 	updateUserStmt                    *sql.Stmt
+	updateWebhookDeliveryStmt         *sql.Stmt
+	updateWebhookEndpointSecretStmt   *sql.Stmt
 	useAccessLinkStmt                 *sql.Stmt
 }
 
@@ -923,6 +1049,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		activateSnapshotStmt:              q.activateSnapshotStmt,
 		activeSnapshotsStmt:               q.activeSnapshotsStmt,
 		addUserFailureStmt:                q.addUserFailureStmt,
+		addWebhookAttemptStmt:             q.addWebhookAttemptStmt,
 		caseExistsStmt:                    q.caseExistsStmt,
 		claimTOTPStepStmt:                 q.claimTOTPStepStmt,
 		completeIdempotencyStmt:           q.completeIdempotencyStmt,
@@ -931,6 +1058,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countCustomersByStatusStmt:        q.countCustomersByStatusStmt,
 		countHitsSinceStmt:                q.countHitsSinceStmt,
 		countQueueCasesStmt:               q.countQueueCasesStmt,
+		countWebhookDeliveriesStmt:        q.countWebhookDeliveriesStmt,
 		createAccessLinkStmt:              q.createAccessLinkStmt,
 		createApplicantSessionStmt:        q.createApplicantSessionStmt,
 		createCaseStmt:                    q.createCaseStmt,
@@ -946,6 +1074,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createSessionStmt:                 q.createSessionStmt,
 		createSnapshotStmt:                q.createSnapshotStmt,
 		createUserStmt:                    q.createUserStmt,
+		createWebhookDeliveryStmt:         q.createWebhookDeliveryStmt,
+		createWebhookEndpointStmt:         q.createWebhookEndpointStmt,
+		createWebhookEventStmt:            q.createWebhookEventStmt,
 		customerDecisionsSinceStmt:        q.customerDecisionsSinceStmt,
 		customerExistsStmt:                q.customerExistsStmt,
 		deactivateSnapshotsStmt:           q.deactivateSnapshotsStmt,
@@ -957,6 +1088,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteKeyStmt:                     q.deleteKeyStmt,
 		deleteSessionStmt:                 q.deleteSessionStmt,
 		deleteUserSessionsStmt:            q.deleteUserSessionsStmt,
+		deleteWebhookEndpointStmt:         q.deleteWebhookEndpointStmt,
 		findSnapshotByHashStmt:            q.findSnapshotByHashStmt,
 		getAccessLinkByHashStmt:           q.getAccessLinkByHashStmt,
 		getApplicantSessionStmt:           q.getApplicantSessionStmt,
@@ -975,6 +1107,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getSnapshotStmt:                   q.getSnapshotStmt,
 		getUserStmt:                       q.getUserStmt,
 		getUserByEmailIndexStmt:           q.getUserByEmailIndexStmt,
+		getWebhookDeliveryStmt:            q.getWebhookDeliveryStmt,
+		getWebhookEndpointStmt:            q.getWebhookEndpointStmt,
+		getWebhookEventStmt:               q.getWebhookEventStmt,
 		insertAuditEventStmt:              q.insertAuditEventStmt,
 		insertAuditEventsStmt:             q.insertAuditEventsStmt,
 		insertAuditJournalStmt:            q.insertAuditJournalStmt,
@@ -996,6 +1131,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listSnapshotsStmt:                 q.listSnapshotsStmt,
 		listUnclosedCasesStmt:             q.listUnclosedCasesStmt,
 		listUsersStmt:                     q.listUsersStmt,
+		listWebhookAttemptsStmt:           q.listWebhookAttemptsStmt,
+		listWebhookDeliveriesStmt:         q.listWebhookDeliveriesStmt,
+		listWebhookEndpointsStmt:          q.listWebhookEndpointsStmt,
 		lockAuditHeadForSealStmt:          q.lockAuditHeadForSealStmt,
 		lockUserStmt:                      q.lockUserStmt,
 		moveAuditHeadStmt:                 q.moveAuditHeadStmt,
@@ -1013,6 +1151,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateCustomerStmt:                q.updateCustomerStmt,
 		updateHitStmt:                     q.updateHitStmt,
 		updateUserStmt:                    q.updateUserStmt,
+		updateWebhookDeliveryStmt:         q.updateWebhookDeliveryStmt,
+		updateWebhookEndpointSecretStmt:   q.updateWebhookEndpointSecretStmt,
 		useAccessLinkStmt:                 q.useAccessLinkStmt,
 	}
 }

@@ -268,3 +268,52 @@ type UserSession struct {
 	LastSeenAt int64
 	ExpiresAt  int64
 }
+
+type WebhookAttempt struct {
+	DeliveryID string
+	Attempt    int64
+	StartedAt  int64
+	StatusCode int64
+	DurationUs int64
+	Error      string
+	Manual     bool
+}
+
+type WebhookDelivery struct {
+	ID             string
+	Tenant         string
+	EventID        string
+	EndpointID     string
+	EventType      string
+	Status         string
+	Attempts       int64
+	NextAttemptAt  sql.NullInt64
+	LastAttemptAt  sql.NullInt64
+	LastStatusCode int64
+	LastError      string
+	CreatedAt      int64
+	UpdatedAt      int64
+}
+
+type WebhookEndpoint struct {
+	ID             string
+	Tenant         string
+	Url            string
+	Description    string
+	EventTypes     string
+	Secret         []byte
+	PreviousSecret []byte
+	PreviousUntil  sql.NullInt64
+	CreatedBy      string
+	CreatedAt      int64
+	UpdatedAt      int64
+	DeletedAt      sql.NullInt64
+}
+
+type WebhookEvent struct {
+	ID        string
+	Tenant    string
+	Type      string
+	Payload   string
+	CreatedAt int64
+}
