@@ -55,11 +55,6 @@ func (r *receiver) messages() []received {
 	return slices.Clone(r.got)
 }
 
-func (r *receiver) setCode(c int) {
-	r.mu.Lock()
-	r.code = c
-	r.mu.Unlock()
-}
 
 func register(t *testing.T, h *kyctest.Bundle, a *app.App, url string, types ...string) app.NewWebhookEndpoint {
 	t.Helper()

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -193,6 +194,10 @@ func TestUserCreateAndDemo(t *testing.T) {
 	out, errs, code = runCLI(t, dir, "demo", "--days", "20")
 	if code != 0 || !strings.Contains(out, "Demo data created") || !strings.Contains(out, "mlro") {
 		t.Fatalf("demo: %d %s %s", code, out, errs)
+	}
+	// The demo's webhook receiver got signed deliveries, some of them retried.
+	if m := regexp.MustCompile(`Webhooks: (\d+) signed deliveries to the demo receiver \((\d+) retried after a 500, 0 with a bad signature\)`).FindStringSubmatch(out); m == nil || m[1] == "0" || m[2] == "0" {
+		t.Fatalf("demo webhooks: %s", out)
 	}
 	_, errs, code = runCLI(t, dir, "demo")
 	if code == 0 || !strings.Contains(errs, "fresh database") {

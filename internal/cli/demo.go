@@ -56,12 +56,20 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 				return &exitError{code: 1, msg: "demo: the database already has customers; kyc demo fills a fresh database only"}
 			}
 		}
-		d := newDemo(sys, days)
-		creds, err := d.run(ctx, e)
+		d, err := newDemo(sys, days)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.Stdout, "\nDemo data created: %d customers, %d cases, %d days of history.\n\n", d.customers, d.cases, days)
+		creds, err := d.run(ctx, e)
+		if cerr := d.hooks.close(ctx, d.app, d.clock.Peek()); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "\nDemo data created: %d customers, %d cases, %d days of history.\n", d.customers, d.cases, days)
+		received, retried, bad := d.hooks.stats()
+		fmt.Fprintf(e.Stdout, "Webhooks: %d signed deliveries to the demo receiver (%d retried after a 500, %d with a bad signature); see Admin → Webhooks.\n\n", received, retried, bad)
 		fmt.Fprintf(e.Stdout, "Start the server with `kyc serve` and open %s/staff/ . Sign in as:\n\n", sys.cfg.PublicURL())
 		fmt.Fprintf(e.Stdout, "  %-26s %-8s %s\n", "e-mail", "role", "one-time password")
 		for _, c := range creds {
@@ -77,6 +85,7 @@ type demo struct {
 	app       *app.App
 	clock     *inline.Clock // backdated: set to each event's time
 	queue     *inline.Queue // the checks of a submission, run at once in process
+	hooks     *demoWebhooks // the webhook receiver, and the deliveries run as the clock moves
 	now       time.Time
 	start     time.Time
 	users     map[string]domain.Actor
@@ -92,7 +101,7 @@ type demoEvent struct {
 
 type demoCred struct{ email, role, password string }
 
-func newDemo(sys *system, days int) *demo {
+func newDemo(sys *system, days int) (*demo, error) {
 	now := time.Now().UTC()
 	start := now.AddDate(0, 0, -days)
 	d := &demo{sys: sys, clock: inline.NewClock(start, time.Millisecond), queue: &inline.Queue{}, now: now, start: start, users: map[string]domain.Actor{}}
@@ -102,8 +111,14 @@ func newDemo(sys *system, days int) *demo {
 	deps := sys.deps
 	deps.Enqueue, deps.Now, deps.Metrics = d.queue, d.clock.Now, nil
 	deps.Identity = verify.NewDocument(verify.DocumentOptions{MinAge: sys.cfg.MinAge})
+	hooks, err := newDemoWebhooks()
+	if err != nil {
+		return nil, fmt.Errorf("demo webhook receiver: %w", err)
+	}
+	d.hooks = hooks
+	deps.Webhooks = hooks.webhookDeps()
 	d.app = app.New(deps)
-	return d
+	return d, nil
 }
 
 func (d *demo) at(t time.Time, fn func(ctx context.Context) error) {
@@ -139,12 +154,18 @@ func (d *demo) run(ctx context.Context, e *Env) ([]demoCred, error) {
 	if _, err := d.app.Screening.Import(ctx, op, lists.SourceOFACSDN, files, false); err != nil {
 		return nil, fmt.Errorf("demo list: %w", err)
 	}
+	if err := d.hooks.register(ctx, d.app, op); err != nil {
+		return nil, fmt.Errorf("demo webhook endpoint: %w", err)
+	}
 	d.plan()
 	sort.SliceStable(d.events, func(i, j int) bool { return d.events[i].at.Before(d.events[j].at) })
 	for i, ev := range d.events {
 		d.clock.Set(ev.at)
 		if err := ev.do(ctx); err != nil {
 			return nil, fmt.Errorf("demo event %d at %s: %w", i, ev.at.Format(time.RFC3339), err)
+		}
+		if err := d.hooks.deliver(ctx, d.app, d.clock.Peek()); err != nil {
+			return nil, fmt.Errorf("demo webhooks: %w", err)
 		}
 		if isTerminal(e.Stderr) {
 			fmt.Fprintf(e.Stderr, "\rcreating demo data: %d/%d", i+1, len(d.events))
