@@ -55,7 +55,6 @@ func (r *receiver) messages() []received {
 	return slices.Clone(r.got)
 }
 
-
 func register(t *testing.T, h *kyctest.Bundle, a *app.App, url string, types ...string) app.NewWebhookEndpoint {
 	t.Helper()
 	if len(types) == 0 {
