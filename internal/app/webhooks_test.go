@@ -463,3 +463,42 @@ func TestWebhookSecretRotation(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookPayloadsOfAHit: a customer on a sanctions list raises
+// screening.hit_created and case.opened, and deciding the case
+// case.decided; none of the payloads names the customer or the listed
+// person (PRODUCT.md section 7: ids and statuses, not personal data).
+func TestWebhookPayloadsOfAHit(t *testing.T) {
+	t.Parallel()
+	kyctest.OnEachEngine(t, func(t *testing.T, h *kyctest.Bundle) {
+		rcv := newReceiver(t)
+		register(t, h, h.App, rcv.URL)
+		cs, hit := kyctest.Hit(t, h, nil)
+		if _, err := h.App.Cases.Decide(h.Ctx, kyctest.Client, cs.ID, app.DecideInput{Decision: domain.DecisionEscalate, Reason: "Zakharov needs the MLRO"}); err != nil {
+			t.Fatal(err)
+		}
+		h.RunWebhooks()
+		types := map[string]webhook.Payload{}
+		for _, m := range rcv.messages() {
+			var p webhook.Payload
+			if err := json.Unmarshal(m.body, &p); err != nil {
+				t.Fatal(err)
+			}
+			types[p.Type] = p
+			for _, s := range []string{"Andrey", "Zakharov", "ZAKHAROV", "1969", "Tverskaya", "Moscow", "andrey.zakharov", "+7495", "MLRO"} {
+				if strings.Contains(string(m.body), s) {
+					t.Errorf("payload carries %q: %s", s, m.body)
+				}
+			}
+		}
+		if p := types["screening.hit_created"]; p.Data["screening_hit_id"] != hit.ID || p.Data["customer_id"] != cs.CustomerID || p.Data["list"] == "" {
+			t.Errorf("hit payload %+v", p)
+		}
+		if p := types["case.opened"]; p.Data["case_id"] != cs.ID || p.Data["kind"] != string(domain.CaseScreeningHit) {
+			t.Errorf("case payload %+v", p)
+		}
+		if p := types["case.decided"]; p.Data["case_id"] != cs.ID || p.Data["decision"] != "escalate" || p.Data["customer_id"] != cs.CustomerID {
+			t.Errorf("decision payload %+v", p)
+		}
+	})
+}
