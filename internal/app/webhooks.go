@@ -137,7 +137,7 @@ func validEventTypes(v *domain.Validation, types []string) []string {
 		case t == domain.AllWebhookEvents && len(types) == 1:
 		case t == domain.AllWebhookEvents:
 			v.Add(fmt.Sprintf("event_types[%d]", i), `"*" subscribes to every event type and cannot be combined with others.`)
-		case !domain.IsWebhookEvent(domain.EventType(t)):
+		case !domain.IsWebhookEvent(t):
 			v.Add(fmt.Sprintf("event_types[%d]", i), "Unknown event type; known: "+webhookTypeList()+".")
 		case slices.Contains(out, t):
 			v.Add(fmt.Sprintf("event_types[%d]", i), "Listed twice.")

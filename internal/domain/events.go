@@ -225,9 +225,9 @@ func WebhookPublication(action EventType, entityID string, meta map[string]strin
 	return typ, data, true
 }
 
-// IsWebhookEvent reports whether t is a webhook event type a subscriber
-// may name.
-func IsWebhookEvent(t EventType) bool {
-	info, ok := LookupEvent(t)
+// IsWebhookEvent reports whether name is a webhook event type a
+// subscriber may name.
+func IsWebhookEvent(name string) bool {
+	info, ok := LookupEvent(EventType(name))
 	return ok && info.Webhook
 }

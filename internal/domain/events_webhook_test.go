@@ -38,11 +38,11 @@ func TestWebhookPublication(t *testing.T) {
 		}
 	}
 	for _, e := range WebhookEvents() {
-		if !IsWebhookEvent(e) {
+		if !IsWebhookEvent(string(e)) {
 			t.Errorf("IsWebhookEvent(%s) = false", e)
 		}
 	}
-	if IsWebhookEvent(EventCustomerUpdated) || IsWebhookEvent(EventCustomerStatusChanged) {
+	if IsWebhookEvent(string(EventCustomerUpdated)) || IsWebhookEvent(string(EventCustomerStatusChanged)) || IsWebhookEvent("customer.exploded") {
 		t.Error("an unpublished type is accepted as a webhook event type")
 	}
 }
