@@ -502,3 +502,33 @@ func TestWebhookPayloadsOfAHit(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookCustomerClosed: closing an approved customer (recorded as a
+// status change) is published once, as customer.closed with the status.
+func TestWebhookCustomerClosed(t *testing.T) {
+	t.Parallel()
+	kyctest.OnEachEngine(t, func(t *testing.T, h *kyctest.Bundle) {
+		rcv := newReceiver(t)
+		register(t, h, h.App, rcv.URL, string(domain.EventCustomerClosed), string(domain.EventCustomerApproved))
+		h.ImportOFAC()
+		c := kyctest.SubmittedCustomer(t, h, nil)
+		if _, err := h.App.Customers.Close(h.Ctx, kyctest.Client, c.ID, app.CloseInput{Reason: "Customer moved abroad"}); err != nil {
+			t.Fatal(err)
+		}
+		h.RunWebhooks()
+		var got []string
+		for _, m := range rcv.messages() {
+			var p webhook.Payload
+			if err := json.Unmarshal(m.body, &p); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, p.Type+":"+p.Data["status"])
+			if p.Data["customer_id"] != c.ID || strings.Contains(string(m.body), "abroad") {
+				t.Errorf("payload %s", m.body)
+			}
+		}
+		if !slices.Equal(got, []string{"customer.approved:approved", "customer.closed:closed"}) {
+			t.Fatalf("published %v", got)
+		}
+	})
+}
