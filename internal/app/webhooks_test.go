@@ -532,3 +532,37 @@ func TestWebhookCustomerClosed(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookGuardAtDelivery: a name that resolved to a public address at
+// registration and to a loopback one at delivery (DNS rebinding) is
+// refused by the sender's dialer; the attempt says why, without the
+// address, and nothing reaches the internal receiver (OWASP ASVS 5.0
+// 1.3.6).
+func TestWebhookGuardAtDelivery(t *testing.T) {
+	t.Parallel()
+	kyctest.OnEachEngine(t, func(t *testing.T, h *kyctest.Bundle) {
+		rcv := newReceiver(t)
+		_, port, _ := net.SplitHostPort(strings.TrimPrefix(rcv.URL, "http://"))
+		deps := h.Deps()
+		deps.Webhooks.Guard = netguard.Policy{Resolver: fixedResolver{netip.MustParseAddr("93.184.215.14")}}
+		atDelivery := netguard.Policy{Resolver: fixedResolver{netip.MustParseAddr("127.0.0.1")}}
+		deps.Webhooks.Sender = &webhook.Sender{Client: atDelivery.Client(netguard.ClientOptions{Timeout: 2 * time.Second}),
+			IsRefusal: func(err error) bool { return errors.Is(err, netguard.ErrNotAllowed) }}
+		a := app.New(deps)
+		ep := register(t, h, a, "https://hooks.example:"+port+"/in", "customer.submitted")
+		c := kyctest.Customer(t, h, nil)
+		if _, err := a.Customers.Submit(h.Ctx, kyctest.Client, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Webhooks.RunDue(h.Ctx, a.Webhooks, h.Clock.Peek()); err != nil {
+			t.Fatal(err)
+		}
+		d := deliveries(t, h, a, ep.ID)[0]
+		if d.AttemptCount != 1 || !strings.Contains(d.LastError, "non-public address (loopback)") || strings.Contains(d.LastError, "127.0.0.1") {
+			t.Fatalf("delivery %+v", d)
+		}
+		if len(rcv.messages()) != 0 {
+			t.Fatal("the internal receiver was reached")
+		}
+	})
+}
