@@ -1,0 +1,181 @@
+package screening
+
+import (
+	"strings"
+
+	"github.com/antzucaro/matchr"
+)
+
+// qTok is a query token with its candidate vocabulary tokens.
+type qTok struct {
+	normToken
+	w        float32
+	dm1, dm2 string
+	sk, tk   string
+	digit    bool
+	cands    []cand
+}
+
+type cand struct {
+	v      int32
+	sim    float32
+	method uint8
+}
+
+const (
+	methodNone uint8 = iota
+	methodExact
+	methodFuzzy
+	methodPhonetic
+	methodSkeleton
+	methodJoined
+	methodTranslit
+)
+
+var methodNames = [...]string{"none", "exact", "fuzzy", "phonetic", "skeleton", "joined", "transliteration"}
+
+// skelMatch: equal consonant skeletons, allowing an attached article
+// ("alnaimi"/"naimi").
+func skelMatch(a, b string) bool {
+	if len(a) == 1 || len(b) == 1 {
+		return a == b
+	}
+	if len(a) < 2 || len(b) < 2 {
+		return false
+	}
+	return a == b || (len(a) >= 3 && a[0] == 'l' && a[1:] == b) || (len(b) >= 3 && b[0] == 'l' && b[1:] == a)
+}
+
+func skelSim(sk string) float32 {
+	n := len(sk)
+	if n > 0 && sk[0] == 'l' {
+		n--
+	}
+	if n >= 3 {
+		return skeletonSim3
+	}
+	return skeletonSim
+}
+
+// tokenSim compares a query token with a vocabulary token.
+func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
+	if q.s == v.s {
+		return 1, methodExact
+	}
+	lq, lv := len(q.s), len(v.s)
+	ml := min(lq, lv)
+	if q.script == scriptAbjad && !v.digit && skelMatch(q.sk, v.sk) {
+		if len(q.sk) == 1 {
+			if lq > 4 || lv > 4 {
+				return 0, methodNone
+			}
+			return skeletonSim1, methodSkeleton
+		}
+		return skelSim(q.sk), methodSkeleton
+	}
+	if ml <= 2 || q.digit || v.digit {
+		return 0, methodNone
+	}
+	jw := jaroWinkler(q.s, v.s)
+	s := 1 - fuzzySteepness*(1-jw)
+	m := methodFuzzy
+	if ml >= 4 && abs(lq-lv) <= 2 && jw >= phoneticMinJW && q.dm1 != "" && (q.dm1 == v.dm1 || q.dm1 == v.dm2 || q.dm2 == v.dm1) && s < phoneticSim {
+		s, m = phoneticSim, methodPhonetic
+	}
+	if ml == 3 {
+		s -= 0.1
+	} else if ml == 4 && m == methodFuzzy {
+		s -= 0.04
+	}
+	if d := abs(lq - lv); d > 1 && m == methodFuzzy {
+		s -= lengthPenalty * float32(d-1) // alexei/alexander: a shared prefix is not a spelling
+	}
+	if q.tk != "" && q.tk == v.tk {
+		ts := float32(translitSim)
+		if ml == 3 {
+			ts -= 0.1
+		}
+		if ts > s {
+			return ts, methodTranslit
+		}
+	}
+	if s < minTokenSim {
+		return 0, methodNone
+	}
+	return s, m
+}
+
+// romanAlt rewrites Russian-style romanisations into English-style ones
+// (dzh -> j, kh -> h) so "dzhanan" meets "janan" and "abdulkhai" "abdulhai".
+func romanAlt(s string) string {
+	if !strings.Contains(s, "dzh") && !strings.Contains(s, "kh") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "dzh", "j"), "kh", "h")
+}
+
+// gatherCands adds the vocabulary tokens similar to t.s to t.cands, keeping
+// the best similarity per vocabulary token.
+func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
+	t.dm1, t.dm2, t.tk, t.sk = "", "", "", ""
+	if len(t.s) >= 3 && !t.digit {
+		t.dm1, t.dm2 = matchr.DoubleMetaphone(t.s)
+		t.tk = translitKey(t.s)
+	}
+	if t.script == scriptAbjad && !t.digit {
+		t.sk = skeleton(t.s)
+	}
+	try := func(ids []int32) {
+		for _, v := range ids {
+			if sc.cMark[v] == sc.cEpoch {
+				// seen for this query token: keep the better similarity of the two forms
+				if k := sc.cIdx[v]; k >= 0 && t.cands[k].sim < 1 {
+					if s, m := tokenSim(t, &ix.vocab[v]); s > t.cands[k].sim {
+						t.cands[k].sim, t.cands[k].method = s, m
+					}
+				} else if k < 0 {
+					if s, m := tokenSim(t, &ix.vocab[v]); s > 0 {
+						sc.cIdx[v] = int32(len(t.cands))
+						t.cands = append(t.cands, cand{v: v, sim: s, method: m})
+					}
+				}
+				continue
+			}
+			sc.cMark[v] = sc.cEpoch
+			sc.cIdx[v] = -1
+			s, m := tokenSim(t, &ix.vocab[v])
+			if s > 0 {
+				sc.cIdx[v] = int32(len(t.cands))
+				t.cands = append(t.cands, cand{v: v, sim: s, method: m})
+			}
+		}
+	}
+	try(ix.dels[t.s])
+	if len(t.s) >= 4 && len(t.s) <= len(keyBuf) {
+		for p := 0; p < len(t.s); p++ {
+			if p > 0 && t.s[p] == t.s[p-1] {
+				continue
+			}
+			b := append(append(keyBuf[:0], t.s[:p]...), t.s[p+1:]...)
+			try(ix.dels[string(b)])
+		}
+	}
+	if len(t.dm1) >= 2 {
+		try(ix.phon[t.dm1])
+		if t.dm2 != t.dm1 {
+			try(ix.phon[t.dm2])
+		}
+	}
+	if len(t.tk) >= 3 {
+		try(ix.tkeys[t.tk])
+		if _, ok := ix.vocabID[t.tk]; ok {
+			try(ix.dels[t.tk])
+		}
+	}
+	if len(t.sk) >= 2 || (len(t.sk) == 1 && len(t.s) <= 4) {
+		try(ix.skel[t.sk])
+		if len(t.sk) >= 3 && t.sk[0] == 'l' {
+			try(ix.skel[t.sk[1:]])
+		}
+	}
+}

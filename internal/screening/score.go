@@ -1,0 +1,293 @@
+package screening
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+)
+
+// scoreName aligns query tokens with the tokens of one indexed name. With
+// explain it also returns the token alignment.
+func (ix *Index) scoreName(qt []qTok, qW float32, nid int32, sc *scratch, explain bool) (float32, []TokenMatch) {
+	nr := &ix.names[nid]
+	nq := len(qt)
+	nn := min(len(nr.toks), 32)
+	type pair struct {
+		i, j int8
+		s    float32
+	}
+	var pbuf [64]pair
+	pairs := pbuf[:0]
+	for j, v := range nr.toks[:nn] {
+		if sc.vMark[v] != sc.epoch {
+			continue
+		}
+		row := int(sc.vRow[v]) * nq
+		for i := 0; i < nq; i++ {
+			if s := sc.sims[row+i]; s > 0 {
+				pairs = append(pairs, pair{int8(i), int8(j), s})
+			}
+		}
+	}
+	if len(pairs) > 1 {
+		slices.SortFunc(pairs, func(a, b pair) int {
+			if a.s != b.s {
+				return cmp.Compare(b.s, a.s)
+			}
+			return cmp.Compare(abs(int(a.i)-int(a.j)), abs(int(b.i)-int(b.j)))
+		})
+	}
+	// qm: first name token matched by each query token, qn: how many name
+	// tokens it spans; nm: first query token matching each name token.
+	var qm, qn [16]int8
+	var nm [32]int8
+	var qs [16]float32
+	var ns [32]float32
+	for i := 0; i < nq; i++ {
+		qm[i], qn[i] = -1, 1
+	}
+	for j := 0; j < nn; j++ {
+		nm[j] = -1
+	}
+	for _, p := range pairs {
+		if qm[p.i] >= 0 || nm[p.j] >= 0 {
+			continue
+		}
+		qm[p.i], nm[p.j] = p.j, p.i
+		qs[p.i], ns[p.j] = p.s, p.s
+	}
+	// joined tokens: "abdulrahman" against "abdul rahman" and the reverse.
+	var jbuf [64]byte
+	for i := 0; i < nq; i++ {
+		if qm[i] >= 0 || len(qt[i].s) < 5 {
+			continue
+		}
+		for j := 0; j+1 < nn; j++ {
+			if nm[j] >= 0 || nm[j+1] >= 0 {
+				continue
+			}
+			b := append(append(jbuf[:0], ix.vocab[nr.toks[j]].s...), ix.vocab[nr.toks[j+1]].s...)
+			if s := jaroWinkler(qt[i].s, b); s >= 0.9 {
+				qm[i], qn[i], nm[j], nm[j+1] = int8(j), 2, int8(i), int8(i)
+				qs[i], ns[j], ns[j+1] = s, s, s
+				break
+			}
+		}
+	}
+	for j := 0; j < nn; j++ {
+		if nm[j] >= 0 || len(ix.vocab[nr.toks[j]].s) < 5 {
+			continue
+		}
+		for i := 0; i+1 < nq; i++ {
+			if qm[i] >= 0 || qm[i+1] >= 0 {
+				continue
+			}
+			b := append(append(jbuf[:0], qt[i].s...), qt[i+1].s...)
+			if s := jaroWinkler(ix.vocab[nr.toks[j]].s, b); s >= 0.9 {
+				qm[i], qm[i+1], nm[j] = int8(j), int8(j), int8(i)
+				qs[i], qs[i+1], ns[j] = s, s, s
+				break
+			}
+		}
+	}
+	// abjad spellings split differently: عبد الرحمن / abdul rahman /
+	// abd al rahman / abdulrahman, compared on consonant skeletons.
+	if qt[0].script == scriptAbjad || (nq > 1 && qt[nq-1].script == scriptAbjad) {
+		ix.joinSkeletons(qt, nr, nn, &qm, &qn, &nm, &qs, &ns)
+	}
+	var qSum, nSum, nW float32
+	for i := range qt {
+		qSum += qt[i].w * qs[i]
+	}
+	for j := 0; j < nn; j++ {
+		w := ix.vocab[nr.toks[j]].w
+		nW += w
+		nSum += w * ns[j]
+	}
+	qCov, nCov := qSum/qW, nSum/nW
+	nCov += subsetBonus(qt, nr, nn, &qm, &nm, &qs, qCov, nCov)
+	score := queryCoverage*qCov + (1-queryCoverage)*nCov
+	if nr.weak && score < 0.999 {
+		score *= weakPenalty
+	}
+	if score > 1 {
+		score = 1
+	}
+	if !explain {
+		return score, nil
+	}
+	toks := make([]TokenMatch, 0, nq+nn)
+	for i := range qt {
+		tm := TokenMatch{Query: qt[i].s, Weight: round3(float64(qt[i].w)), Method: "none"}
+		if j := qm[i]; j >= 0 {
+			tm.Matched = ix.vocab[nr.toks[j]].s
+			tm.Similarity = round3(float64(qs[i]))
+			tm.Method = methodNames[methodOf(qt[i], nr.toks[j])]
+			if qn[i] > 1 {
+				for k := 1; k < int(qn[i]); k++ {
+					tm.Matched += " " + ix.vocab[nr.toks[int(j)+k]].s
+				}
+				tm.Method = "joined"
+			} else if nm[j] != int8(i) {
+				tm.Method = "joined"
+			}
+		}
+		toks = append(toks, tm)
+	}
+	for j := 0; j < nn; j++ {
+		if nm[j] < 0 {
+			v := &ix.vocab[nr.toks[j]]
+			toks = append(toks, TokenMatch{Matched: v.s, Weight: round3(float64(v.w)), Method: "none"})
+		}
+	}
+	return score, toks
+}
+
+// joinSkeletons matches runs of one or two unmatched query tokens with runs
+// of one to three unmatched name tokens whose joined consonant skeletons
+// are equal.
+func (ix *Index) joinSkeletons(qt []qTok, nr *nameRec, nn int, qm, qn *[16]int8, nm *[32]int8, qs *[16]float32, ns *[32]float32) {
+	nq := len(qt)
+	var qb, nb [96]byte
+	for ql := 1; ql <= 2; ql++ {
+		for i := 0; i+ql <= nq; i++ {
+			free := true
+			for k := i; k < i+ql; k++ {
+				if qm[k] >= 0 {
+					free = false
+				}
+			}
+			if !free {
+				continue
+			}
+			qj := qb[:0]
+			for k := i; k < i+ql; k++ {
+				qj = append(qj, qt[k].s...)
+			}
+			qsk := skeleton(string(qj))
+			if len(qsk) < 3 {
+				continue
+			}
+		outer:
+			for nl := 1; nl <= 3; nl++ {
+				if ql == 1 && nl == 1 {
+					continue
+				}
+				for j := 0; j+nl <= nn; j++ {
+					nj := nb[:0]
+					for k := j; k < j+nl; k++ {
+						if nm[k] >= 0 {
+							continue outer
+						}
+						nj = append(nj, ix.vocab[nr.toks[k]].s...)
+					}
+					if skelMatch(qsk, skeleton(string(nj))) {
+						s := skelSim(qsk)
+						for k := i; k < i+ql; k++ {
+							qm[k], qs[k] = int8(j), s
+						}
+						qn[i] = int8(nl)
+						for k := j; k < j+nl; k++ {
+							nm[k], ns[k] = int8(i), s
+						}
+						break outer
+					}
+				}
+			}
+		}
+	}
+}
+
+// subsetMinCov is the query coverage a shortened name needs.
+const subsetMinCov = 0.97
+
+// subsetShare is the share of the missing name coverage that subsetBonus
+// restores.
+const subsetShare = 0.5
+
+// subsetBonus raises the name coverage of a query whose tokens are all
+// found in the name, close to exactly, with the name's first and last
+// tokens among them (in display or list order): "Andrey Zakharov" for
+// "Andrey Georgiyevich ZAKHAROV". Only middle names are then missing, which
+// is how people shorten names, unlike a random partial overlap. When the
+// list writes the surname in capitals, a dropped surname token voids the
+// bonus.
+func subsetBonus(qt []qTok, nr *nameRec, nn int, qm *[16]int8, nm *[32]int8, qs *[16]float32, qCov, nCov float32) float32 {
+	nq := len(qt)
+	if nq < 2 || nn <= nq || qCov < subsetMinCov || nCov >= 1 {
+		return 0
+	}
+	for i := 0; i < nq; i++ {
+		if qm[i] < 0 || qs[i] < subsetMinSim || len(qt[i].s) < 4 {
+			return 0
+		}
+	}
+	first, last := int(qm[0]), int(qm[nq-1])
+	if !((first == 0 && last == nn-1) || (first == nn-1 && last == 0)) {
+		return 0
+	}
+	for j := 0; j < nn; j++ {
+		if nm[j] < 0 && nr.surname&(1<<j) != 0 {
+			return 0 // a surname dropped (GAXIOLA of GAXIOLA GARCIA) is not a shortened name
+		}
+	}
+	return (1 - nCov) * subsetShare
+}
+
+// subsetMinSim is the token similarity a shortened name needs: the
+// tokens kept must be spelled as listed, and be at least four letters
+// long (Ali, Ana, Kim, Lee are too common to vouch for the rest).
+const subsetMinSim = 0.99
+
+func methodOf(t qTok, v int32) uint8 {
+	for _, c := range t.cands {
+		if c.v == v {
+			return c.method
+		}
+	}
+	return methodJoined
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+func (ix *Index) makeMatch(ei int, nid int32, name float64, tokens []TokenMatch, total float64, ev []Evidence) Match {
+	e := &ix.entities[ei]
+	nr := &ix.names[nid]
+	matched := e.Name
+	if nr.alias >= 0 {
+		matched = e.Aliases[nr.alias].Name
+	}
+	var parts []string
+	for _, t := range tokens {
+		if t.Query != "" && t.Matched != "" {
+			if t.Method == "exact" {
+				parts = append(parts, t.Query)
+			} else {
+				parts = append(parts, t.Query+"~"+t.Matched+" ("+t.Method+")")
+			}
+		}
+	}
+	summary := "name " + formatScore(name) + " on \"" + matched + "\": " + strings.Join(parts, ", ")
+	for _, x := range ev {
+		summary += "; " + x.Kind + " " + formatSigned(x.Adjustment)
+	}
+	return Match{
+		EntityID:    e.ID,
+		List:        e.Source,
+		SourceID:    e.SourceID,
+		Name:        e.Name,
+		MatchedName: matched,
+		Score:       round3(total),
+		Explanation: Explanation{Summary: summary, NameScore: round3(name), Tokens: tokens, Evidence: ev},
+		Topics:      e.Topics,
+		EntityHash:  ix.hashes[ei],
+	}
+}
