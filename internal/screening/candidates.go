@@ -14,6 +14,16 @@ type qTok struct {
 	sk, tk   string
 	digit    bool
 	cands    []cand
+	// first is the first query token of this column and n how many tokens
+	// it joins (1 for a token as written, 2 or 3 for tokens written
+	// together: "jan daniel" meets "jandaniel").
+	first, n int8
+	// splits are the ways the token is written together from two or three
+	// indexed tokens ("ramimakhlouf": rami makhlouf).
+	splits []split
+	// runs are the runs of 2-3 adjacent name tokens with the consonant
+	// skeleton of this column (abjad queries: "bdlrhmn" meets "abdul rahman").
+	runs [2][]runRef
 }
 
 type cand struct {
@@ -118,7 +128,7 @@ func romanAlt(s string) string {
 // the best similarity per vocabulary token.
 func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
 	t.dm1, t.dm2, t.tk, t.sk = "", "", "", ""
-	if len(t.s) >= 3 && !t.digit {
+	if len(t.s) >= 3 && !t.digit && t.n <= 1 {
 		t.dm1, t.dm2 = matchr.DoubleMetaphone(t.s)
 		t.tk = translitKey(t.s)
 	}
@@ -151,7 +161,7 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
 		}
 	}
 	try(ix.dels[t.s])
-	if len(t.s) >= 4 && len(t.s) <= len(keyBuf) {
+	if len(t.s) >= 4 && len(t.s) <= len(keyBuf) && t.n <= 2 {
 		for p := 0; p < len(t.s); p++ {
 			if p > 0 && t.s[p] == t.s[p-1] {
 				continue

@@ -131,7 +131,14 @@ type nameRec struct {
 	// surname marks the tokens written in capitals in a mixed-case name
 	// ("Maria Elena GAXIOLA GARCIA"): the list's surname.
 	surname uint32
+	// loose marks a name whose name-side coverage cannot be bounded from
+	// its postings (a token repeated, or more than maxNameToks tokens): the
+	// pruning then assumes full coverage.
+	loose bool
 }
+
+// maxNameToks is the number of tokens of a name that are scored.
+const maxNameToks = 32
 
 // Index is an immutable, concurrency-safe index of list entities.
 type Index struct {
@@ -140,11 +147,12 @@ type Index struct {
 	names    []nameRec
 	vocab    []vocabTok
 	vocabID  map[string]int32
-	postings [][]int32          // vocab id -> name ids
-	dels     map[string][]int32 // token and its one-deletions -> vocab ids
-	phon     map[string][]int32 // Double Metaphone key -> vocab ids
-	skel     map[string][]int32 // consonant skeleton -> vocab ids
-	tkeys    map[string][]int32 // transliteration key -> vocab ids
+	postings [][]int32           // vocab id -> name ids
+	dels     map[string][]int32  // token and its one-deletions -> vocab ids
+	phon     map[string][]int32  // Double Metaphone key -> vocab ids
+	skel     map[string][]int32  // consonant skeleton -> vocab ids
+	tkeys    map[string][]int32  // transliteration key -> vocab ids
+	runs     map[string][]runRef // consonant skeleton of 2-3 adjacent name tokens -> where
 	unknownW float32
 	pool     sync.Pool
 }
@@ -173,6 +181,7 @@ func NewIndex(entities []Entity) *Index {
 		phon:     make(map[string][]int32),
 		skel:     make(map[string][]int32),
 		tkeys:    make(map[string][]int32),
+		runs:     make(map[string][]runRef),
 	}
 	copy(ix.entities, entities)
 	df := []int32{}
@@ -194,6 +203,7 @@ func NewIndex(entities []Entity) *Index {
 			tokBuf = append(tokBuf, id)
 		}
 		nid := int32(len(ix.names))
+		loose := len(tokBuf) > maxNameToks
 		for k, id := range tokBuf {
 			dup := false
 			for _, prev := range tokBuf[:k] {
@@ -205,6 +215,8 @@ func NewIndex(entities []Entity) *Index {
 			if !dup {
 				ix.postings[id] = append(ix.postings[id], nid)
 				df[id]++
+			} else {
+				loose = true
 			}
 		}
 		var surname uint32
@@ -217,7 +229,7 @@ func NewIndex(entities []Entity) *Index {
 				surname |= 1 << k
 			}
 		}
-		ix.names = append(ix.names, nameRec{entity: int32(ei), toks: append([]int32(nil), tokBuf...), alias: alias, weak: weak, surname: surname})
+		ix.names = append(ix.names, nameRec{entity: int32(ei), toks: append([]int32(nil), tokBuf...), alias: alias, weak: weak, surname: surname, loose: loose})
 	}
 	seen := map[string]bool{}
 	for i := range ix.entities {
@@ -283,10 +295,11 @@ func NewIndex(entities []Entity) *Index {
 	}
 	for i := range ix.names {
 		nr := &ix.names[i]
-		for _, t := range nr.toks {
+		for _, t := range nr.toks[:min(len(nr.toks), maxNameToks)] {
 			nr.totalW += ix.vocab[t].w
 		}
 	}
+	ix.indexRuns()
 	return ix
 }
 

@@ -9,24 +9,36 @@ import (
 
 // scoreName aligns query tokens with the tokens of one indexed name. With
 // explain it also returns the token alignment.
-func (ix *Index) scoreName(qt []qTok, qW float32, nid int32, sc *scratch, explain bool) (float32, []TokenMatch) {
+func (ix *Index) scoreName(cols []qTok, nq int, qW float32, nid int32, sc *scratch, explain bool) (float32, []TokenMatch) {
 	nr := &ix.names[nid]
-	nq := len(qt)
-	nn := min(len(nr.toks), 32)
+	qt := cols[:nq]
+	ncols := len(cols)
+	nn := min(len(nr.toks), maxNameToks)
+	// candidate pairings: a query column (a token, or a run of tokens
+	// written together) with a name token, from the similarity table; a
+	// query token with the run of name tokens it is written from (splits).
 	type pair struct {
-		i, j int8
-		s    float32
+		i, j   int8 // first query token, first name token
+		qn, nl int8 // query tokens, name tokens
+		s      float32
 	}
-	var pbuf [64]pair
+	var pbuf [96]pair
 	pairs := pbuf[:0]
 	for j, v := range nr.toks[:nn] {
 		if sc.vMark[v] != sc.epoch {
 			continue
 		}
-		row := int(sc.vRow[v]) * nq
-		for i := 0; i < nq; i++ {
-			if s := sc.sims[row+i]; s > 0 {
-				pairs = append(pairs, pair{int8(i), int8(j), s})
+		row := int(sc.vRow[v]) * ncols
+		for c := 0; c < ncols; c++ {
+			if s := sc.sims[row+c]; s > 0 {
+				pairs = append(pairs, pair{cols[c].first, int8(j), cols[c].n, 1, s})
+			}
+		}
+	}
+	for i := range qt {
+		for _, sp := range qt[i].splits {
+			if j, ok := ix.findSplit(nr, nn, sp); ok {
+				pairs = append(pairs, pair{int8(i), j, 1, sp.n, 1})
 			}
 		}
 	}
@@ -34,6 +46,9 @@ func (ix *Index) scoreName(qt []qTok, qW float32, nid int32, sc *scratch, explai
 		slices.SortFunc(pairs, func(a, b pair) int {
 			if a.s != b.s {
 				return cmp.Compare(b.s, a.s)
+			}
+			if a.qn+a.nl != b.qn+b.nl {
+				return cmp.Compare(a.qn+a.nl, b.qn+b.nl)
 			}
 			return cmp.Compare(abs(int(a.i)-int(a.j)), abs(int(b.i)-int(b.j)))
 		})
@@ -50,50 +65,29 @@ func (ix *Index) scoreName(qt []qTok, qW float32, nid int32, sc *scratch, explai
 	for j := 0; j < nn; j++ {
 		nm[j] = -1
 	}
+pairing:
 	for _, p := range pairs {
-		if qm[p.i] >= 0 || nm[p.j] >= 0 {
-			continue
-		}
-		qm[p.i], nm[p.j] = p.j, p.i
-		qs[p.i], ns[p.j] = p.s, p.s
-	}
-	// joined tokens: "abdulrahman" against "abdul rahman" and the reverse.
-	var jbuf [64]byte
-	for i := 0; i < nq; i++ {
-		if qm[i] >= 0 || len(qt[i].s) < 5 {
-			continue
-		}
-		for j := 0; j+1 < nn; j++ {
-			if nm[j] >= 0 || nm[j+1] >= 0 {
-				continue
-			}
-			b := append(append(jbuf[:0], ix.vocab[nr.toks[j]].s...), ix.vocab[nr.toks[j+1]].s...)
-			if s := jaroWinkler(qt[i].s, b); s >= 0.9 {
-				qm[i], qn[i], nm[j], nm[j+1] = int8(j), 2, int8(i), int8(i)
-				qs[i], ns[j], ns[j+1] = s, s, s
-				break
+		for k := p.i; k < p.i+p.qn; k++ {
+			if qm[k] >= 0 {
+				continue pairing
 			}
 		}
-	}
-	for j := 0; j < nn; j++ {
-		if nm[j] >= 0 || len(ix.vocab[nr.toks[j]].s) < 5 {
-			continue
+		for k := p.j; k < p.j+p.nl; k++ {
+			if nm[k] >= 0 {
+				continue pairing
+			}
 		}
-		for i := 0; i+1 < nq; i++ {
-			if qm[i] >= 0 || qm[i+1] >= 0 {
-				continue
-			}
-			b := append(append(jbuf[:0], qt[i].s...), qt[i+1].s...)
-			if s := jaroWinkler(ix.vocab[nr.toks[j]].s, b); s >= 0.9 {
-				qm[i], qm[i+1], nm[j] = int8(j), int8(j), int8(i)
-				qs[i], qs[i+1], ns[j] = s, s, s
-				break
-			}
+		for k := p.i; k < p.i+p.qn; k++ {
+			qm[k], qs[k] = p.j, p.s
+		}
+		qn[p.i] = p.nl
+		for k := p.j; k < p.j+p.nl; k++ {
+			nm[k], ns[k] = p.i, p.s
 		}
 	}
 	// abjad spellings split differently: عبد الرحمن / abdul rahman /
 	// abd al rahman / abdulrahman, compared on consonant skeletons.
-	if qt[0].script == scriptAbjad || (nq > 1 && qt[nq-1].script == scriptAbjad) {
+	if qt[0].script == scriptAbjad || qt[nq-1].script == scriptAbjad {
 		ix.joinSkeletons(qt, nr, nn, &qm, &qn, &nm, &qs, &ns)
 	}
 	var qSum, nSum, nW float32

@@ -17,25 +17,30 @@ type scratch struct {
 	epoch   uint32    // per token group
 	seen    []uint32  // per name: epoch when touched
 	tokSeen []int16   // per name: last query token that touched it
-	acc     []float32 // per name: accumulated weight
+	acc     []float32 // per name: accumulated query-side weight of token candidates
+	accN    []float32 // per name: accumulated name-side weight of token candidates
+	joinA   []float32 // per name: query-side weight of splits and skeleton runs
+	joinN   []float32 // per name: name-side weight of splits and skeleton runs
 	touched []int32
-	vMark   []uint32 // per vocab: epoch when it got a row
-	vRow    []int32  // per vocab: row in sims
-	sims    []float32
-	rows    int
-	gMark   []uint32  // per entity: epoch when gBest was set
-	gBest   []float32 // per entity: best name score in this group
-	gName   []int32   // per entity: the name that scored gBest
-	gTouch  []int32
-	qepoch  uint32   // per query
-	eMark   []uint32 // per entity: qepoch when it got a match
-	eSlot   []int32  // per entity: index of its match in the output
-	cEpoch  uint32   // per query token
-	cMark   []uint32 // per vocab: cEpoch when it was compared with the query token
-	cIdx    []int32  // per vocab: index in the token's candidates, -1 if no candidate
-	ests    []est
-	qt      []qTok
-	sub     []normToken
+	// exhaustive scores every name (the reference the pruning is tested against)
+	exhaustive bool
+	vMark      []uint32 // per vocab: epoch when it got a row
+	vRow       []int32  // per vocab: row in sims
+	sims       []float32
+	rows       int
+	gMark      []uint32  // per entity: epoch when gBest was set
+	gBest      []float32 // per entity: best name score in this group
+	gName      []int32   // per entity: the name that scored gBest
+	gTouch     []int32
+	qepoch     uint32   // per query
+	eMark      []uint32 // per entity: qepoch when it got a match
+	eSlot      []int32  // per entity: index of its match in the output
+	cEpoch     uint32   // per query token
+	cMark      []uint32 // per vocab: cEpoch when it was compared with the query token
+	cIdx       []int32  // per vocab: index in the token's candidates, -1 if no candidate
+	ests       []est
+	qt         []qTok
+	sub        []normToken
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -46,6 +51,9 @@ func (ix *Index) getScratch() *scratch {
 			seen:    make([]uint32, len(ix.names)),
 			tokSeen: make([]int16, len(ix.names)),
 			acc:     make([]float32, len(ix.names)),
+			accN:    make([]float32, len(ix.names)),
+			joinA:   make([]float32, len(ix.names)),
+			joinN:   make([]float32, len(ix.names)),
 			vMark:   make([]uint32, len(ix.vocab)),
 			vRow:    make([]int32, len(ix.vocab)),
 			gMark:   make([]uint32, ne),
@@ -81,12 +89,25 @@ func (s *scratch) newGroup() {
 	s.ests = s.ests[:0]
 }
 
+// nextToken starts the candidate gathering of a query column.
+func (s *scratch) nextToken() {
+	s.cEpoch++
+	if s.cEpoch == 0 {
+		clear(s.cMark)
+		s.cEpoch = 1
+	}
+}
+
 // Search returns the entities whose names match the query, best first,
 // only those scoring at least the threshold, at most Limit of them. A query
 // that mixes writing systems ("محمد عمر Mohammed Omar") or holds
 // parenthesised or semicolon-separated parts is also screened part by part,
 // and each entity keeps its best score.
 func (ix *Index) Search(q Query) []Match {
+	return ix.search(q, false)
+}
+
+func (ix *Index) search(q Query, exhaustive bool) []Match {
 	thr := q.Threshold
 	if thr <= 0 {
 		thr = DefaultThreshold
@@ -104,6 +125,7 @@ func (ix *Index) Search(q Query) []Match {
 	}
 	sc := ix.getScratch()
 	defer ix.pool.Put(sc)
+	sc.exhaustive = exhaustive
 	var out []Match
 	out = ix.searchGroup(ntoks, q, thr, sc, out)
 	// sub-queries per writing system and per segment
@@ -180,160 +202,47 @@ func hasLetter(s string) bool {
 
 // searchGroup screens one list of query tokens and merges the entities
 // scoring at least thr into out, keeping the best score per entity.
+//
+// Pruning is sound: a name is left unscored only when an upper bound of
+// its name score (bound) is below thr less the largest evidence boost, so
+// the result is the one scoring every indexed name would give
+// (TestPruningIsSound checks this against exhaustive scoring).
 func (ix *Index) searchGroup(ntoks []normToken, q Query, thr float64, sc *scratch, out []Match) []Match {
 	sc.newGroup()
-	if cap(sc.qt) < len(ntoks) {
-		sc.qt = append(sc.qt[:cap(sc.qt)], make([]qTok, len(ntoks)-cap(sc.qt))...)
-	}
-	qt := sc.qt[:len(ntoks)]
-	var keyBuf [64]byte
-	for i := range ntoks {
-		t := &qt[i]
-		t.normToken = ntoks[i]
-		t.cands = t.cands[:0]
-		t.digit = hasDigit(t.s)
-		t.dm1, t.dm2, t.sk, t.tk = "", "", "", ""
-		sc.cEpoch++
-		if sc.cEpoch == 0 {
-			clear(sc.cMark)
-			sc.cEpoch = 1
-		}
-		ix.gatherCands(t, keyBuf[:], sc)
-		if alt := romanAlt(t.s); alt != t.s {
-			orig := t.s
-			t.s = alt
-			ix.gatherCands(t, keyBuf[:], sc)
-			t.s = orig
-		}
-		slices.SortFunc(t.cands, func(a, b cand) int { return cmp.Compare(b.sim, a.sim) })
-		exact := len(t.cands) > 0 && t.cands[0].method == methodExact
-		if len(t.cands) > 0 {
-			t.w = ix.vocab[t.cands[0].v].w
-		} else {
-			t.w = ix.unknownW
-		}
-		if !exact {
-			// a title or particle weighs little even when it resembles a listed name
-			if f, ok := stopWeight[t.s]; ok {
-				t.w *= f
-			} else if f, ok := stopWeight[romanAlt(t.s)]; ok {
-				t.w *= f
-			}
-		}
-	}
-	// similarity table: one row per candidate vocab token, one column per query token.
-	nq := len(qt)
+	qt, nq := ix.queryColumns(ntoks, sc)
+	ncols := len(qt)
+	// similarity table: one row per candidate vocab token, one column per
+	// query column (token or run of tokens written together).
 	for i := range qt {
 		for _, c := range qt[i].cands {
 			if sc.vMark[c.v] != sc.epoch {
 				sc.vMark[c.v] = sc.epoch
 				sc.vRow[c.v] = int32(sc.rows)
 				sc.rows++
-				for k := 0; k < nq; k++ {
+				for k := 0; k < ncols; k++ {
 					sc.sims = append(sc.sims, 0)
 				}
 			}
-			sc.sims[int(sc.vRow[c.v])*nq+i] = c.sim
+			sc.sims[int(sc.vRow[c.v])*ncols+i] = c.sim
 		}
 	}
-	// accumulate weight per name, walking the postings of the heaviest
-	// query tokens first. Once the tokens left cannot lift a name that none
-	// of the walked tokens touched to the estimate floor, their (long)
-	// posting lists of particles, legal forms and common given names are
-	// not walked: the names already touched get their exact sums from the
-	// similarity table instead.
-	maxBonus := float32(0.1)
-	floor := float32(thr) - maxBonus - 0.1
-	for i := range qt {
-		if qt[i].script == scriptAbjad {
-			floor -= 0.2 // split-word skeleton joins can raise the score beyond the estimate
-			break
-		}
-	}
-	var qW, remaining float32
-	var order [16]int8
-	var contrib [16]float32
-	for i := range qt {
+	var qW float32
+	for i := range qt[:nq] {
 		qW += qt[i].w
-		if len(qt[i].cands) > 0 {
-			contrib[i] = qt[i].w * qt[i].cands[0].sim
-		}
-		remaining += contrib[i]
-		order[i] = int8(i)
-		for k := i; k > 0 && contrib[order[k]] > contrib[order[k-1]]; k-- {
-			order[k], order[k-1] = order[k-1], order[k]
-		}
 	}
-	// an untouched name needs at least this much weight to reach the floor
-	need := (floor - (1 - queryCoverage)) / queryCoverage * qW
-	cut := false
-	for _, oi := range order[:nq] {
-		i := int(oi)
-		if remaining < need {
-			cut = true
-			break
+	floor := float32(thr) - float32(maxEvidenceBoost) - boundSlack
+	var ests []est
+	if sc.exhaustive {
+		for nid := range ix.names {
+			sc.ests = append(sc.ests, est{int32(nid), 1})
 		}
-		remaining -= contrib[i]
-		t := &qt[i]
-		for _, c := range t.cands {
-			contrib := t.w * c.sim
-			for _, nid := range ix.postings[c.v] {
-				if sc.seen[nid] != sc.epoch {
-					sc.seen[nid] = sc.epoch
-					sc.acc[nid] = 0
-					sc.tokSeen[nid] = -1
-					sc.touched = append(sc.touched, nid)
-				}
-				if sc.tokSeen[nid] != int16(i) {
-					sc.tokSeen[nid] = int16(i)
-					sc.acc[nid] += contrib
-				}
-			}
-		}
-	}
-	if len(sc.touched) == 0 {
-		return out
-	}
-	if cut {
-		for _, nid := range sc.touched {
-			var best [16]float32
-			for _, v := range ix.names[nid].toks {
-				if sc.vMark[v] != sc.epoch {
-					continue
-				}
-				row := sc.sims[int(sc.vRow[v])*nq : int(sc.vRow[v])*nq+nq]
-				for i, s := range row {
-					best[i] = max(best[i], s)
-				}
-			}
-			var a float32
-			for i := range qt {
-				a += qt[i].w * best[i]
-			}
-			sc.acc[nid] = a
-		}
-	}
-	// pick the most promising names by an optimistic estimate.
-	for _, nid := range sc.touched {
-		a := sc.acc[nid]
-		nr := &ix.names[nid]
-		nc := min(1, a/nr.totalW)
-		e := queryCoverage*a/qW + (1-queryCoverage)*nc
-		if a >= subsetMinCov*qW {
-			e += (1 - queryCoverage) * subsetShare * (1 - nc) // room for subsetBonus
-		}
-		if e >= floor {
-			sc.ests = append(sc.ests, est{nid, e})
-		}
-	}
-	ests := sc.ests
-	if len(ests) > maxCandidates {
-		slices.SortFunc(ests, func(a, b est) int { return cmp.Compare(b.e, a.e) })
-		ests = ests[:maxCandidates]
+		ests = sc.ests
+	} else {
+		ests = ix.prune(qt, nq, qW, floor, sc)
 	}
 	// full scoring, best name per entity.
 	for _, es := range ests {
-		s, _ := ix.scoreName(qt, qW, es.n, sc, false)
+		s, _ := ix.scoreName(qt, nq, qW, es.n, sc, false)
 		ei := ix.names[es.n].entity
 		if sc.gMark[ei] != sc.epoch {
 			sc.gMark[ei] = sc.epoch
@@ -362,7 +271,7 @@ func (ix *Index) searchGroup(ntoks []normToken, q Query, thr float64, sc *scratc
 				continue
 			}
 		}
-		_, toks := ix.scoreName(qt, qW, sc.gName[ei], sc, true)
+		_, toks := ix.scoreName(qt, nq, qW, sc.gName[ei], sc, true)
 		m := ix.makeMatch(int(ei), sc.gName[ei], name, toks, total, ev)
 		if slot >= 0 {
 			out[slot] = m
