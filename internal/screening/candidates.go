@@ -161,7 +161,7 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
 		}
 	}
 	try(ix.dels[t.s])
-	if len(t.s) >= 4 && len(t.s) <= len(keyBuf) && t.n <= 2 {
+	if len(t.s) >= 4 && len(t.s) <= len(keyBuf) && t.n <= 1 {
 		for p := 0; p < len(t.s); p++ {
 			if p > 0 && t.s[p] == t.s[p-1] {
 				continue

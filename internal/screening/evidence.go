@@ -5,41 +5,77 @@ import (
 	"strings"
 )
 
-// Evidence adjustments.
+// Evidence adjustments (PRODUCT.md section 4: a matching full birth date is
+// strong evidence, a different one strong counter-evidence; a country is
+// weak evidence either way and never by itself hides a matching name).
 const (
-	dobExactBonus    = 0.06
-	dobYearBonus     = 0.03
-	dobConflict      = -0.12
+	dobSameDay       = 0.08  // the same full date
+	dobSameMonth     = 0.05  // the same year and month, one side without a day
+	dobSameMonthDay  = 0.01  // the same year and month, two different days
+	dobSameYear      = 0.03  // the same year, one side with the year only
+	dobSameYearOther = -0.03 // the same year, two different months
+	dobYearApart     = -0.06 // a year apart
+	dobFarApart      = -0.20 // two or more years apart
 	countryBonus     = 0.02
-	countryConflict  = -0.04
+	countryConflict  = -0.02
 	typeConflict     = -0.15
-	maxEvidenceBoost = dobExactBonus + countryBonus
 )
 
+// dobGrade is how two partial dates compare.
+type dobGrade int
+
+const (
+	dobIncomparable dobGrade = iota
+	dobFar
+	dobYear1
+	dobYearOtherMonth
+	dobMonthOtherDay
+	dobYearOnly
+	dobMonthOnly
+	dobDay
+)
+
+var dobAdjust = [...]float64{0, dobFarApart, dobYearApart, dobSameYearOther, dobSameMonthDay, dobSameYear, dobSameMonth, dobSameDay}
+
+var dobDetail = [...]string{"", "is years away from", "is a year away from", "is in the same year as, another month than,", "is in the same month as, another day than,", "is in the same year as", "is in the same month as", "matches"}
+
+// maxBoost is the largest evidence adjustment a query can get: a name
+// scoring under thr less this cannot reach thr.
+func maxBoost(q Query) float64 {
+	b := 0.0
+	if q.BirthDate != "" {
+		b += dobSameDay
+	}
+	if q.Country != "" {
+		b += countryBonus
+	}
+	return b
+}
+
 // evidence adjusts a name score with birth date, country and type.
-func evidence(name float64, q Query, e *Entity) (float64, []Evidence) {
+func evidence(name float64, q Query, e *Entity, thr float64) (float64, []Evidence) {
 	var ev []Evidence
-	total := name
 	if q.Type != "" && e.Type != "" && q.Type != e.Type {
 		ev = append(ev, Evidence{Kind: "type", Adjustment: typeConflict, Detail: "query is " + string(q.Type) + ", entity is " + string(e.Type)})
 	}
 	if q.BirthDate != "" && len(e.BirthDates) > 0 {
-		best, bestDate := -1, ""
+		best, bestDate := dobIncomparable, ""
 		for _, d := range e.BirthDates {
-			if c := compareDates(q.BirthDate, d); c > best {
-				best, bestDate = c, d
+			if g := compareDates(q.BirthDate, d); g > best {
+				best, bestDate = g, d
 			}
 		}
-		switch best {
-		case 3:
-			ev = append(ev, Evidence{Kind: "birth_date", Adjustment: dobExactBonus, Detail: "birth date " + q.BirthDate + " matches " + bestDate})
-		case 2:
-			ev = append(ev, Evidence{Kind: "birth_date", Adjustment: dobYearBonus, Detail: "birth year of " + q.BirthDate + " matches " + bestDate})
-		case 1:
-			// within a year: neutral
-		case 0:
-			ev = append(ev, Evidence{Kind: "birth_date", Adjustment: dobConflict, Detail: "birth date " + q.BirthDate + " conflicts with " + strings.Join(e.BirthDates, ", ")})
+		if best != dobIncomparable {
+			detail := "birth date " + q.BirthDate + " " + dobDetail[best] + " " + bestDate
+			if best == dobFar && len(e.BirthDates) > 1 {
+				detail = "birth date " + q.BirthDate + " is years away from " + strings.Join(e.BirthDates, ", ")
+			}
+			ev = append(ev, Evidence{Kind: "birth_date", Adjustment: dobAdjust[best], Detail: detail})
 		}
+	}
+	total := name
+	for _, x := range ev {
+		total += x.Adjustment
 	}
 	if q.Country != "" && len(e.Countries) > 0 {
 		qc := strings.ToUpper(q.Country)
@@ -52,12 +88,17 @@ func evidence(name float64, q Query, e *Entity) (float64, []Evidence) {
 		}
 		if found {
 			ev = append(ev, Evidence{Kind: "country", Adjustment: countryBonus, Detail: "country " + qc + " is listed"})
+			total += countryBonus
 		} else {
-			ev = append(ev, Evidence{Kind: "country", Adjustment: countryConflict, Detail: "country " + qc + " not among " + strings.Join(e.Countries, ", ")})
+			// weak counter-evidence that never by itself hides a match:
+			// people hold several nationalities and move.
+			adj, t := countryConflict, total+countryConflict
+			if total >= thr && t < thr {
+				adj, t = thr-total, thr
+			}
+			ev = append(ev, Evidence{Kind: "country", Adjustment: adj, Detail: "country " + qc + " not among " + strings.Join(e.Countries, ", ") + " (weak: never hides a match by itself)"})
+			total = t
 		}
-	}
-	for _, x := range ev {
-		total += x.Adjustment
 	}
 	if total > 1 {
 		total = 1
@@ -68,35 +109,34 @@ func evidence(name float64, q Query, e *Entity) (float64, []Evidence) {
 	return total, ev
 }
 
-// compareDates compares two partial dates: 3 = same at the shared precision
-// (full date or month), 2 = same year, 1 = years within one, 0 = conflict,
-// -1 = not comparable.
-func compareDates(a, b string) int {
+// compareDates grades two partial dates (YYYY, YYYY-MM or YYYY-MM-DD).
+func compareDates(a, b string) dobGrade {
 	if len(a) < 4 || len(b) < 4 {
-		return -1
+		return dobIncomparable
 	}
 	ya, err1 := strconv.Atoi(a[:4])
 	yb, err2 := strconv.Atoi(b[:4])
 	if err1 != nil || err2 != nil {
-		return -1
+		return dobIncomparable
 	}
-	if ya != yb {
-		if ya-yb == 1 || yb-ya == 1 {
-			return 1
-		}
-		return 0
+	switch d := ya - yb; {
+	case d > 1 || d < -1:
+		return dobFar
+	case d != 0:
+		return dobYear1
 	}
 	n := min(len(a), len(b))
-	if n <= 4 {
-		return 2
+	switch {
+	case n < 7:
+		return dobYearOnly
+	case a[:7] != b[:7]:
+		return dobYearOtherMonth
+	case n < 10:
+		return dobMonthOnly
+	case a[:10] != b[:10]:
+		return dobMonthOtherDay
 	}
-	if a[:n] == b[:n] {
-		return 3
-	}
-	if n >= 7 && a[:7] != b[:7] {
-		return 0 // same year, different month
-	}
-	return 2
+	return dobDay
 }
 
 func formatScore(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }

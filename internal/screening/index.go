@@ -131,6 +131,8 @@ type nameRec struct {
 	// surname marks the tokens written in capitals in a mixed-case name
 	// ("Maria Elena GAXIOLA GARCIA"): the list's surname.
 	surname uint32
+	// hyph marks the tokens joined to the previous one by a hyphen.
+	hyph uint32
 	// loose marks a name whose name-side coverage cannot be bounded from
 	// its postings (a token repeated, or more than maxNameToks tokens): the
 	// pruning then assumes full coverage.
@@ -219,7 +221,7 @@ func NewIndex(entities []Entity) *Index {
 				loose = true
 			}
 		}
-		var surname uint32
+		var surname, hyph uint32
 		mixed := false
 		for _, t := range toks {
 			mixed = mixed || t.lower
@@ -228,8 +230,11 @@ func NewIndex(entities []Entity) *Index {
 			if mixed && t.upper && len(t.s) > 1 && k < 32 {
 				surname |= 1 << k
 			}
+			if t.hyph && k < 32 {
+				hyph |= 1 << k
+			}
 		}
-		ix.names = append(ix.names, nameRec{entity: int32(ei), toks: append([]int32(nil), tokBuf...), alias: alias, weak: weak, surname: surname, loose: loose})
+		ix.names = append(ix.names, nameRec{entity: int32(ei), toks: append([]int32(nil), tokBuf...), alias: alias, weak: weak, surname: surname, hyph: hyph, loose: loose})
 	}
 	seen := map[string]bool{}
 	for i := range ix.entities {

@@ -38,6 +38,8 @@ type normToken struct {
 	seg    uint8 // segment: parentheses, brackets and semicolons start a new one
 	upper  bool  // written in capitals only (the surname in "Andrey ZAKHAROV")
 	lower  bool  // has a lower-case letter
+	hyph   bool  // joined to the previous token by a hyphen ("Young-Chol")
+	dot    bool  // joined to the previous token by a full stop ("L.L.C.")
 }
 
 // Normalize returns the normalised form of a name as used by the matcher:
@@ -106,10 +108,12 @@ func tokenize(name string) []normToken {
 	curSys := sysLatin
 	var seg uint8
 	var hasUpper, hasLower bool
+	hyph, dot := false, false // only a hyphen, a full stop since the last token
 	flush := func() {
 		if len(cur) > 0 {
-			toks = append(toks, normToken{s: string(cur), script: curScript, sys: curSys, seg: seg, upper: hasUpper && !hasLower, lower: hasLower})
+			toks = append(toks, normToken{s: string(cur), script: curScript, sys: curSys, seg: seg, upper: hasUpper && !hasLower, lower: hasLower, hyph: hyph && len(toks) > 0, dot: dot && len(toks) > 0})
 			cur = cur[:0]
+			hyph, dot = false, false
 		}
 		curScript = scriptLatin
 		curSys = sysLatin
@@ -144,7 +148,12 @@ func tokenize(name string) []normToken {
 			} else if b >= 'a' && b <= 'z' {
 				hasLower = true
 			}
+			wasTok := len(cur) > 0
 			addASCII(b)
+			if len(cur) == 0 && b != '\'' && b != '`' && b != '"' {
+				hyph = b == '-' && wasTok
+				dot = b == '.' && wasTok
+			}
 			i++
 			continue
 		}
@@ -171,6 +180,7 @@ func tokenize(name string) []normToken {
 			continue
 		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
 			flush()
+			hyph, dot = false, false
 			continue
 		}
 		if (r >= 0xFB50 && r <= 0xFDFF) || (r >= 0xFE70 && r <= 0xFEFF) {
@@ -248,7 +258,30 @@ func tokenize(name string) []normToken {
 		}
 	}
 	flush()
-	return toks
+	return foldInitials(toks)
+}
+
+// foldInitials joins initials written with full stops into one token, as
+// they are written without them: "L.L.C." is llc, "p.l.c." plc, "J.P."
+// jp, "U.S." us, "S.à r.l." sa rl (then met as sarl by the run columns).
+// The order of the letters is kept: "C.B.A." is not "A.B.C.".
+func foldInitials(toks []normToken) []normToken {
+	out := toks[:0]
+	for i := 0; i < len(toks); {
+		t := toks[i]
+		j := i + 1
+		if len(t.s) == 1 {
+			for j < len(toks) && len(toks[j].s) == 1 && toks[j].dot && toks[j].seg == t.seg {
+				t.s += toks[j].s
+				t.upper = t.upper && toks[j].upper
+				t.lower = t.lower || toks[j].lower
+				j++
+			}
+		}
+		out = append(out, t)
+		i = j
+	}
+	return out
 }
 
 // skeleton returns the consonant skeleton of a token, the key on which an

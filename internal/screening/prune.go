@@ -14,10 +14,14 @@ const boundSlack = 1e-4
 // with every bonus assumed to apply. It is nondecreasing in both.
 func upperScore(qc, nc float32) float32 {
 	qc, nc = min(qc, 1), min(nc, 1)
+	q, n := qc, nc
 	if qc >= subsetMinCov-boundSlack {
-		nc += (1 - nc) * subsetShare
+		n += (1 - nc) * partShareMax
 	}
-	return min(1, queryCoverage*qc+(1-queryCoverage)*nc)
+	if nc >= subsetMinCov-boundSlack && qc >= supersetMinQCov-boundSlack {
+		q += (1 - qc) * partShareMax
+	}
+	return min(1, queryCoverage*q+(1-queryCoverage)*n)
 }
 
 // minQueryCov is the smallest query coverage with which a name could

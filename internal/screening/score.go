@@ -9,11 +9,20 @@ import (
 
 // scoreName aligns query tokens with the tokens of one indexed name. With
 // explain it also returns the token alignment.
+// orgFuzzySteepness multiplies the distance of a phonetic token match on
+// an organisation, vessel or aircraft name (Alpha, ALFA).
+const orgFuzzySteepness = 2
+
 func (ix *Index) scoreName(cols []qTok, nq int, qW float32, nid int32, sc *scratch, explain bool) (float32, []TokenMatch) {
 	nr := &ix.names[nid]
 	qt := cols[:nq]
 	ncols := len(cols)
 	nn := min(len(nr.toks), maxNameToks)
+	// organisation names are spelled as registered: a word that only
+	// sounds like one (Alpha, ALFA) is weaker evidence than for a person's
+	// name, which is transliterated and misheard.
+	et := ix.entities[nr.entity].Type
+	org := et == TypeOrganization || et == TypeVessel || et == TypeAircraft
 	// candidate pairings: a query column (a token, or a run of tokens
 	// written together) with a name token, from the similarity table; a
 	// query token with the run of name tokens it is written from (splits).
@@ -31,6 +40,9 @@ func (ix *Index) scoreName(cols []qTok, nq int, qW float32, nid int32, sc *scrat
 		row := int(sc.vRow[v]) * ncols
 		for c := 0; c < ncols; c++ {
 			if s := sc.sims[row+c]; s > 0 {
+				if org && sc.meth[row+c] == methodPhonetic {
+					s = max(0, 1-orgFuzzySteepness*(1-s))
+				}
 				pairs = append(pairs, pair{cols[c].first, int8(j), cols[c].n, 1, s})
 			}
 		}
@@ -100,7 +112,9 @@ pairing:
 		nSum += w * ns[j]
 	}
 	qCov, nCov := qSum/qW, nSum/nW
-	nCov += subsetBonus(qt, nr, nn, &qm, &nm, &qs, qCov, nCov)
+	sub := ix.subsetBonus(qt, nr, nn, &qm, &nm, &qs, qCov, nCov)
+	qCov += ix.supersetBonus(qt, nr, nn, &nm, &ns, qCov, nCov)
+	nCov += sub
 	score := queryCoverage*qCov + (1-queryCoverage)*nCov
 	if nr.weak && score < 0.999 {
 		score *= weakPenalty
@@ -192,47 +206,6 @@ func (ix *Index) joinSkeletons(qt []qTok, nr *nameRec, nn int, qm, qn *[16]int8,
 		}
 	}
 }
-
-// subsetMinCov is the query coverage a shortened name needs.
-const subsetMinCov = 0.97
-
-// subsetShare is the share of the missing name coverage that subsetBonus
-// restores.
-const subsetShare = 0.5
-
-// subsetBonus raises the name coverage of a query whose tokens are all
-// found in the name, close to exactly, with the name's first and last
-// tokens among them (in display or list order): "Andrey Zakharov" for
-// "Andrey Georgiyevich ZAKHAROV". Only middle names are then missing, which
-// is how people shorten names, unlike a random partial overlap. When the
-// list writes the surname in capitals, a dropped surname token voids the
-// bonus.
-func subsetBonus(qt []qTok, nr *nameRec, nn int, qm *[16]int8, nm *[32]int8, qs *[16]float32, qCov, nCov float32) float32 {
-	nq := len(qt)
-	if nq < 2 || nn <= nq || qCov < subsetMinCov || nCov >= 1 {
-		return 0
-	}
-	for i := 0; i < nq; i++ {
-		if qm[i] < 0 || qs[i] < subsetMinSim || len(qt[i].s) < 4 {
-			return 0
-		}
-	}
-	first, last := int(qm[0]), int(qm[nq-1])
-	if !((first == 0 && last == nn-1) || (first == nn-1 && last == 0)) {
-		return 0
-	}
-	for j := 0; j < nn; j++ {
-		if nm[j] < 0 && nr.surname&(1<<j) != 0 {
-			return 0 // a surname dropped (GAXIOLA of GAXIOLA GARCIA) is not a shortened name
-		}
-	}
-	return (1 - nCov) * subsetShare
-}
-
-// subsetMinSim is the token similarity a shortened name needs: the
-// tokens kept must be spelled as listed, and be at least four letters
-// long (Ali, Ana, Kim, Lee are too common to vouch for the rest).
-const subsetMinSim = 0.99
 
 func methodOf(t qTok, v int32) uint8 {
 	for _, c := range t.cands {

@@ -222,3 +222,36 @@ func TestSearchVariants(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenizeHyphen(t *testing.T) {
+	t.Parallel()
+	toks := tokenize("Young-Chol KIM al - Sayyid")
+	want := []bool{false, true, false, false, false}
+	if len(toks) != len(want) {
+		t.Fatalf("tokens %v", toks)
+	}
+	for i, tk := range toks {
+		if tk.hyph != want[i] {
+			t.Errorf("%s: hyph %v, want %v", tk.s, tk.hyph, want[i])
+		}
+	}
+}
+
+func TestFoldInitials(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"Bowne Global Solutions, L.L.C.", "bowne global solutions llc"},
+		{"HSBC Holdings p.l.c.", "hsbc holdings plc"},
+		{"J.P. Morgan & Co.", "jp morgan co"},
+		{"P.T. Astra", "pt astra"},
+		{"U.S. Department of State", "us department of state"},
+		{"C.B.A. Company", "cba company"},
+		{"S.à r.l.", "sa rl"},
+		{"J. P. Morgan", "j p morgan"},
+	}
+	for _, tc := range tests {
+		if got := Normalize(tc.in); got != tc.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

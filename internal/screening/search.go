@@ -27,6 +27,7 @@ type scratch struct {
 	vMark      []uint32 // per vocab: epoch when it got a row
 	vRow       []int32  // per vocab: row in sims
 	sims       []float32
+	meth       []uint8 // per sims cell: how the similarity was found
 	rows       int
 	gMark      []uint32  // per entity: epoch when gBest was set
 	gBest      []float32 // per entity: best name score in this group
@@ -84,6 +85,7 @@ func (s *scratch) newGroup() {
 	}
 	s.touched = s.touched[:0]
 	s.sims = s.sims[:0]
+	s.meth = s.meth[:0]
 	s.rows = 0
 	s.gTouch = s.gTouch[:0]
 	s.ests = s.ests[:0]
@@ -221,16 +223,19 @@ func (ix *Index) searchGroup(ntoks []normToken, q Query, thr float64, sc *scratc
 				sc.rows++
 				for k := 0; k < ncols; k++ {
 					sc.sims = append(sc.sims, 0)
+					sc.meth = append(sc.meth, 0)
 				}
 			}
 			sc.sims[int(sc.vRow[c.v])*ncols+i] = c.sim
+			sc.meth[int(sc.vRow[c.v])*ncols+i] = c.method
 		}
 	}
 	var qW float32
 	for i := range qt[:nq] {
 		qW += qt[i].w
 	}
-	floor := float32(thr) - float32(maxEvidenceBoost) - boundSlack
+	boost := maxBoost(q)
+	floor := float32(thr-boost) - boundSlack
 	var ests []est
 	if sc.exhaustive {
 		for nid := range ix.names {
@@ -257,10 +262,10 @@ func (ix *Index) searchGroup(ntoks []normToken, q Query, thr float64, sc *scratc
 	for _, ei := range sc.gTouch {
 		e := &ix.entities[ei]
 		name := float64(sc.gBest[ei])
-		if name+maxEvidenceBoost < thr {
+		if name+boost < thr {
 			continue
 		}
-		total, ev := evidence(name, q, e)
+		total, ev := evidence(name, q, e, thr)
 		if total < thr {
 			continue
 		}
