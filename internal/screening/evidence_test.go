@@ -153,3 +153,46 @@ func TestExtraQueryPartsCostLittle(t *testing.T) {
 		t.Errorf("with the listed birth date: %.3f", s)
 	}
 }
+
+// TestOrganisationNames: dotted abbreviations and spelled-out legal forms
+// meet their abbreviations, generic words weigh little, letters in another
+// order are another name. Source: the cases (peer's labelled
+// name-matching pairs); FATF Recommendation 24 (legal persons are known by
+// their registered name and legal form, written in several ways).
+func TestOrganisationNames(t *testing.T) {
+	t.Parallel()
+	ents := []Entity{
+		{ID: "o:bowne", Source: "t", Type: TypeOrganization, Name: "Bowne Global Solutions LLC"},
+		{ID: "o:hsbc", Source: "t", Type: TypeOrganization, Name: "HSBC Holdings plc"},
+		{ID: "o:jpm", Source: "t", Type: TypeOrganization, Name: "JP Morgan"},
+		{ID: "o:siemens", Source: "t", Type: TypeOrganization, Name: "Siemens AG"},
+		{ID: "o:stripe", Source: "t", Type: TypeOrganization, Name: "Stripe Limited Liability Company"},
+		{ID: "o:acme", Source: "t", Type: TypeOrganization, Name: "Acme Gesellschaft mit beschränkter Haftung"},
+		{ID: "o:abc", Source: "t", Type: TypeOrganization, Name: "A.B.C. Company"},
+		{ID: "o:sporks", Source: "t", Type: TypeOrganization, Name: "Sporks Business Corporation"},
+	}
+	for i := range 300 {
+		ents = append(ents, Entity{ID: fmt.Sprintf("f:%d", i), Source: "f", Type: TypeOrganization,
+			Name: fmt.Sprintf("Filler%dx %s", i, []string{"Company", "Limited", "LLC", "Group", "Business Corporation", "Holdings plc", "AG", "GmbH"}[i%8])})
+	}
+	ix := NewIndex(ents)
+	tests := []struct {
+		q, id string
+		want  bool
+	}{
+		{"Bowne Global Solutions, L.L.C.", "o:bowne", true},
+		{"HSBC Holdings p.l.c.", "o:hsbc", true},
+		{"J.P. Morgan & Co.", "o:jpm", true},
+		{"Siemens Aktiengesellschaft", "o:siemens", true},
+		{"Stripe LLC", "o:stripe", true},
+		{"Acme GmbH", "o:acme", true},
+		{"C.B.A. Company", "o:abc", false},
+		{"Sparkles Business Corporation", "o:sporks", false},
+	}
+	for _, tc := range tests {
+		s := scoreOf(ix, Query{Name: tc.q}, tc.id)
+		if got := s >= DefaultThreshold; got != tc.want {
+			t.Errorf("%q on %s: score %.3f, hit %v, want %v", tc.q, tc.id, s, got, tc.want)
+		}
+	}
+}

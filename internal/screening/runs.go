@@ -22,16 +22,16 @@ type runRef struct {
 
 // split is an indexed token sequence a query token is written from.
 type split struct {
-	v [3]int32
+	v [legalFormMaxWords]int32
 	n int8
 }
 
 // minSplitPart is the length of the shortest part of a split.
 const minSplitPart = 2
 
-// maxCols is the largest number of query columns: 16 tokens, 15 pairs and
-// 14 triples.
-const maxCols = 48
+// maxCols is the largest number of query columns: 16 tokens, 15 pairs, 14
+// triples and spelled-out legal forms.
+const maxCols = 64
 
 // indexRuns indexes the runs of 2 and 3 adjacent tokens of every name by
 // consonant skeleton, under the skeleton without a leading article l too
@@ -73,7 +73,7 @@ func (ix *Index) splitsOf(s string, out []split) []split {
 			continue
 		}
 		if v2, ok := ix.vocabID[s[p1:]]; ok {
-			out = append(out, split{[3]int32{v1, v2, -1}, 2})
+			out = append(out, split{[legalFormMaxWords]int32{v1, v2}, 2})
 		}
 		for p2 := p1 + minSplitPart; p2 <= len(s)-minSplitPart; p2++ {
 			v2, ok := ix.vocabID[s[p1:p2]]
@@ -81,7 +81,7 @@ func (ix *Index) splitsOf(s string, out []split) []split {
 				continue
 			}
 			if v3, ok := ix.vocabID[s[p2:]]; ok {
-				out = append(out, split{[3]int32{v1, v2, v3}, 3})
+				out = append(out, split{[legalFormMaxWords]int32{v1, v2, v3}, 3})
 			}
 		}
 	}
@@ -111,7 +111,7 @@ func (ix *Index) findSplit(nr *nameRec, nn int, sp split) (int8, bool) {
 // candidates.
 func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 	nq := len(ntoks)
-	if want := 3 * nq; cap(sc.qt) < want {
+	if want := maxCols; cap(sc.qt) < want {
 		sc.qt = append(sc.qt[:cap(sc.qt)], make([]qTok, want-cap(sc.qt))...)
 	}
 	qt := sc.qt[:nq]
@@ -132,6 +132,7 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 			ix.gatherCands(t, keyBuf[:], sc)
 			t.s = orig
 		}
+		ix.legalFormCands(t)
 		slices.SortFunc(t.cands, func(a, b cand) int { return cmp.Compare(b.sim, a.sim) })
 		exact := len(t.cands) > 0 && t.cands[0].method == methodExact
 		if len(t.cands) > 0 {
@@ -149,6 +150,7 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 		}
 		if !t.digit {
 			t.splits = ix.splitsOf(t.s, t.splits)
+			ix.legalFormSplits(t)
 		}
 	}
 	abjad := qt[0].script == scriptAbjad || qt[nq-1].script == scriptAbjad
@@ -190,6 +192,7 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 			}
 		}
 	}
+	qt = ix.legalFormColumns(qt, nq)
 	if abjad {
 		for i := range qt[:nq] {
 			ix.skeletonRuns(&qt[i])

@@ -21,6 +21,37 @@ type Case struct {
 	Want []string
 	// Source is the list whose ranking is judged ("" = any).
 	Source string
+	// BirthDate is given with the query when set.
+	BirthDate string
+}
+
+// InReportSet says whether a labelled case belongs to the reporting half
+// of the fixed split by entity (FNV-1a of the first wanted entity ID, even
+// hashes): the published figures come from it, tuning uses the other half
+// (KYC_EVAL_SET=tune), so no entity is both tuned on and reported.
+// Negative cases (no wanted entity) are in both.
+func InReportSet(c Case) bool {
+	if len(c.Want) == 0 {
+		return true
+	}
+	h := uint32(2166136261)
+	for i := 0; i < len(c.Want[0]); i++ {
+		h ^= uint32(c.Want[0][i])
+		h *= 16777619
+	}
+	return h%2 == 0
+}
+
+// Split keeps the cases of one half of the split: the reporting half, or
+// with tune the tuning half.
+func Split(cases []Case, tune bool) []Case {
+	var out []Case
+	for _, c := range cases {
+		if len(c.Want) == 0 || InReportSet(c) != tune {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Result is the outcome of one category.
@@ -57,7 +88,7 @@ func Judge(ix *screening.Index, category string, target float64, negative bool, 
 		maxFail = len(cases)
 	}
 	for _, c := range cases {
-		ms := ix.Search(screening.Query{Name: c.Query, Threshold: thr, Limit: 10})
+		ms := ix.Search(screening.Query{Name: c.Query, BirthDate: c.BirthDate, Threshold: thr, Limit: 10})
 		ok := false
 		if negative {
 			ok = len(ms) == 0
@@ -238,6 +269,26 @@ func ListOrder(name string) string {
 		return ""
 	}
 	return strings.Join(toks[i:], " ") + ", " + strings.Join(toks[:i], " ")
+}
+
+// DropGiven leaves out the middle given names of a "Given Names SURNAME"
+// name: the first given name and the surname (the tokens in capitals)
+// are kept, as people shorten their names. It returns "" when there is no
+// middle given name to leave out.
+func DropGiven(name string) string {
+	toks := strings.Fields(name)
+	i := len(toks)
+	for i > 0 && isUpperToken(toks[i-1]) {
+		i--
+	}
+	if i < 2 || i == len(toks) {
+		return ""
+	}
+	return toks[0] + " " + strings.Join(toks[i:], " ")
+}
+
+func isUpperToken(t string) bool {
+	return t == strings.ToUpper(t) && strings.ToUpper(t) != strings.ToLower(t)
 }
 
 // DropMiddle keeps the first and last tokens of a name of 3 or more tokens.
