@@ -16,7 +16,7 @@ const DefaultThreshold = 0.88
 
 // AlgorithmVersion identifies the matching algorithm and its parameters; it
 // is stored with every screening so a result can be reproduced.
-const AlgorithmVersion = "kyc-screen/1.2"
+const AlgorithmVersion = "kyc-screen/1.3"
 
 // DefaultLimit is the number of matches returned when Query.Limit is 0.
 const DefaultLimit = 10
@@ -154,7 +154,8 @@ type Index struct {
 	phon     map[string][]int32  // Double Metaphone key -> vocab ids
 	skel     map[string][]int32  // consonant skeleton -> vocab ids
 	tkeys    map[string][]int32  // transliteration key -> vocab ids
-	runs     map[string][]runRef // consonant skeleton of 2-3 adjacent name tokens -> where
+	runs     map[string][]runRef // consonant skeleton of 2-3 adjacent name tokens -> where; built by the first abjad query
+	runsOnce sync.Once
 	unknownW float32
 	pool     sync.Pool
 }
@@ -304,7 +305,6 @@ func NewIndex(entities []Entity) *Index {
 			nr.totalW += ix.vocab[t].w
 		}
 	}
-	ix.indexRuns()
 	return ix
 }
 

@@ -107,13 +107,14 @@ func (ix *Index) prune(qt []qTok, nq int, qW, floor float32, sc *scratch) []est 
 	}
 	need := minQueryCov(floor) * qW
 	cut := false
+	var rest float32 // the most the unwalked columns can add
 	for k, oc := range order[:ncols] {
 		var remaining float32
 		for _, o := range order[k:ncols] {
 			remaining += contrib[o]
 		}
 		if remaining*(1+boundSlack) < need {
-			cut = true
+			cut, rest = true, remaining*(1+boundSlack)
 			break
 		}
 		c := int(oc)
@@ -135,6 +136,11 @@ func (ix *Index) prune(qt []qTok, nq int, qW, floor float32, sc *scratch) []est 
 		nr := &ix.names[nid]
 		a, an := sc.acc[nid], sc.accN[nid]
 		if cut {
+			// cheaply first: what the walked columns gave plus all the
+			// unwalked ones could give, with full name coverage
+			if upperScore((a+rest+sc.joinA[nid])/qW, 1) < floor {
+				continue
+			}
 			a, an = ix.boundCands(nid, qt, sc)
 		}
 		a += sc.joinA[nid]

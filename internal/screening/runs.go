@@ -35,7 +35,7 @@ const maxCols = 64
 
 // indexRuns indexes the runs of 2 and 3 adjacent tokens of every name by
 // consonant skeleton, under the skeleton without a leading article l too
-// (see skelMatch).
+// (see skelMatch). Only abjad queries use it: the first one builds it.
 func (ix *Index) indexRuns() {
 	var buf [128]byte
 	for nid := range ix.names {
@@ -154,6 +154,9 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 		}
 	}
 	abjad := qt[0].script == scriptAbjad || qt[nq-1].script == scriptAbjad
+	if abjad {
+		ix.runsOnce.Do(ix.indexRuns)
+	}
 	var jb [64]byte
 	for n := 2; n <= 3; n++ {
 		for i := 0; i+n <= nq; i++ {
