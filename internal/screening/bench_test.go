@@ -83,19 +83,28 @@ func benchQueries(ents []screening.Entity, n int) []string {
 	return qs
 }
 
+// newIndex builds the index as a server has it after its first queries:
+// with the skeleton-run index that the first abjad query builds, so that
+// its cost is counted in BenchmarkIndexBuild and not in one search.
+func newIndex(ents []screening.Entity) *screening.Index {
+	ix := screening.NewIndex(ents)
+	ix.Search(screening.Query{Name: "محمد"})
+	return ix
+}
+
 func BenchmarkIndexBuild(b *testing.B) {
 	ents := loadReal(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		screening.NewIndex(ents)
+		newIndex(ents)
 	}
 	b.ReportMetric(float64(len(ents)), "entities")
 }
 
 func BenchmarkSearch(b *testing.B) {
 	ents := loadReal(b)
-	ix := screening.NewIndex(ents)
+	ix := newIndex(ents)
 	qs := benchQueries(ents, 1000)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -121,7 +130,7 @@ func cpuTime() time.Duration {
 // BenchmarkSearchParallel runs 8 concurrent clients (4 per core on 2 cores).
 func BenchmarkSearchParallel(b *testing.B) {
 	ents := loadReal(b)
-	ix := screening.NewIndex(ents)
+	ix := newIndex(ents)
 	qs := benchQueries(ents, 1000)
 	b.SetParallelism(8 / max(1, runtime.GOMAXPROCS(0)))
 	b.ResetTimer()
@@ -137,7 +146,7 @@ func BenchmarkSearchParallel(b *testing.B) {
 // BenchmarkBatch screens a batch of 10,000 names with one goroutine per core.
 func BenchmarkBatch(b *testing.B) {
 	ents := loadReal(b)
-	ix := screening.NewIndex(ents)
+	ix := newIndex(ents)
 	qs := benchQueries(ents, 10000)
 	b.ResetTimer()
 	start := time.Now()
@@ -170,7 +179,7 @@ func batch(ix *screening.Index, qs []string) {
 func BenchmarkLatency(b *testing.B) {
 	ents := loadReal(b)
 	t0 := time.Now()
-	ix := screening.NewIndex(ents)
+	ix := newIndex(ents)
 	build := time.Since(t0)
 	qs := benchQueries(ents, 5000)
 	b.ResetTimer()
