@@ -148,8 +148,11 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 				t.w *= f
 			}
 		}
-		if !t.digit {
+		if !t.digit && !exact {
+			// a token listed as written is not also taken apart
 			t.splits = ix.splitsOf(t.s, t.splits)
+		}
+		if !t.digit {
 			ix.legalFormSplits(t)
 		}
 	}
