@@ -23,6 +23,7 @@ func (s *server) routes() {
 	s.accessLinkRoutes()
 	s.offboardingRoutes()
 	s.webhookRoutes()
+	s.recordsRoutes()
 }
 
 // register adds an operation with the configured body limit: huma's own

@@ -133,6 +133,9 @@ type App struct {
 	Backoffice *Backoffice
 	// Webhooks manages webhook endpoints and delivers their events.
 	Webhooks *Webhooks
+	// Records purges personal data when retention ends, answers erasure
+	// requests and exports a customer's data.
+	Records *Records
 }
 
 // New wires the use cases over deps.
@@ -155,6 +158,7 @@ func New(deps Deps) *App {
 		Users:       &Users{d: d, audit: audit, Policy: DefaultStaffPolicy},
 		Backoffice:  &Backoffice{d: d},
 		Webhooks:    &Webhooks{d: d, audit: audit},
+		Records:     &Records{d: d, audit: audit, cust: customers},
 	}
 }
 

@@ -90,11 +90,24 @@ func canSeeTenant(a domain.Actor, tenant string) bool {
 
 // canSeeCustomer reports whether the actor may see a customer: its tenant's
 // clients, staff, jobs, and the applicant who is that customer.
+//
+// A record restricted by an erasure request is hidden from everyone but
+// auditors (and the system's own jobs) until it is purged (GDPR art. 18;
+// README, "Off-boarding and records").
 func canSeeCustomer(a domain.Actor, rec store.CustomerRecord) bool {
+	if rec.RestrictedAt != nil && !seesRestricted(a) {
+		return false
+	}
 	if a.Type == domain.ActorApplicant {
 		return a.ID == rec.ID
 	}
 	return canSeeTenant(a, rec.Tenant)
+}
+
+// seesRestricted reports whether the actor may see restricted records:
+// staff auditors and system jobs.
+func seesRestricted(a domain.Actor) bool {
+	return a.Type == domain.ActorSystem || (a.Type == domain.ActorUser && a.Role == RoleAuditor)
 }
 
 // tenantFilter is the tenant a list must be limited to for this actor ("":

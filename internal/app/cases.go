@@ -150,9 +150,11 @@ func (s *Cases) Decisions(ctx context.Context, actor domain.Actor, caseID string
 	}
 	out := make([]domain.Decision, 0, len(recs))
 	for _, r := range recs {
-		reason, err := s.d.Crypt.Open(r.Reason, decisionAAD(r.ID))
-		if err != nil {
-			return nil, fmt.Errorf("decrypt decision %s: %w", r.ID, err)
+		var reason []byte
+		if len(r.Reason) > 0 { // empty once purged
+			if reason, err = s.d.Crypt.Open(r.Reason, decisionAAD(r.ID)); err != nil {
+				return nil, fmt.Errorf("decrypt decision %s: %w", r.ID, err)
+			}
 		}
 		out = append(out, domain.Decision{ID: r.ID, CaseID: r.CaseID, Decision: domain.DecisionKind(r.Decision), Reason: string(reason), Actor: r.Actor, Stage: r.Stage, CreatedAt: r.CreatedAt})
 	}

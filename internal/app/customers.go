@@ -183,6 +183,7 @@ func (s *Customers) List(ctx context.Context, actor domain.Actor, in ListCustome
 	limit := clampLimit(in.Limit)
 	f := store.CustomerFilter{Status: in.Status, RiskRating: in.RiskRating, Type: in.Type, After: in.Cursor, Limit: limit + 1}
 	f.Tenant = tenantFilter(actor)
+	f.HideRestricted = !seesRestricted(actor)
 	if actor.Type == domain.ActorApplicant {
 		return nil, "", domain.Errorf(domain.ECodeForbidden, "Not allowed.")
 	}

@@ -62,6 +62,9 @@ type Options struct {
 	// found little to seal (zero: DefaultSealInterval). Every runner with
 	// workers runs the sealer.
 	SealInterval time.Duration
+	// RetentionScanInterval is the period of the retention purge
+	// (KYC_RETENTION_SCAN_INTERVAL; zero: one hour).
+	RetentionScanInterval time.Duration
 }
 
 // Runner owns the River client.
@@ -99,6 +102,9 @@ func New(opts Options) (*Runner, error) {
 	if err := river.AddWorkerSafely(workers, &webhookWorker{b: b}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &retentionWorker{b: b}); err != nil {
+		return nil, err
+	}
 	maxAttempts := opts.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 5
@@ -118,6 +124,10 @@ func New(opts Options) (*Runner, error) {
 		cfg.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 				return PurgeArgs{}, nil
+			}, &river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(opts.RetentionScanInterval, time.Hour)), func() (river.JobArgs, *river.InsertOpts) {
+				// Unique per period: several replicas enqueue, one runs.
+				return RetentionArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: cmp.Or(opts.RetentionScanInterval, time.Hour)}}
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 		}
 		if opts.ListSync != nil && opts.ListSyncInterval > 0 {

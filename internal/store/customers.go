@@ -48,8 +48,10 @@ type CustomerFilter struct {
 	Tenant     string
 	EmailIndex string
 	NameIndex  string
-	After      string
-	Limit      int
+	// HideRestricted leaves out records restricted by an erasure request.
+	HideRestricted bool
+	After          string
+	Limit          int
 }
 
 // Customers stores customers.

@@ -57,4 +57,5 @@ type Repos interface {
 	AccessLinks() AccessLinks
 	Screenings() Screenings
 	Webhooks() Webhooks
+	Erasure() Erasure
 }

@@ -56,6 +56,7 @@ WHERE (CAST(sqlc.arg(status) AS TEXT) = '' OR status = sqlc.arg(status))
   AND (CAST(sqlc.arg(email_index) AS TEXT) = '' OR email_index = sqlc.arg(email_index))
   AND (CAST(sqlc.arg(name_index) AS TEXT) = '' OR name_index = sqlc.arg(name_index))
   AND (CAST(sqlc.arg(after) AS TEXT) = '' OR id < sqlc.arg(after))
+  AND (CAST(sqlc.arg(hide_restricted) AS BIGINT) = 0 OR restricted_at IS NULL)
 ORDER BY id DESC
 LIMIT CAST(sqlc.arg(lim) AS BIGINT);
 

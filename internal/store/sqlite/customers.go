@@ -124,15 +124,16 @@ func (r customers) Update(ctx context.Context, c store.CustomerRecord) error {
 
 func (r customers) List(ctx context.Context, f store.CustomerFilter) ([]store.CustomerRecord, error) {
 	rows, err := r.q.ListCustomers(ctx, gen.ListCustomersParams{
-		Status:     f.Status,
-		RiskRating: f.RiskRating,
-		Type:       f.Type,
-		ClientID:   f.ClientID,
-		Tenant:     f.Tenant,
-		EmailIndex: f.EmailIndex,
-		NameIndex:  f.NameIndex,
-		After:      f.After,
-		Lim:        limit(f.Limit),
+		Status:         f.Status,
+		RiskRating:     f.RiskRating,
+		Type:           f.Type,
+		ClientID:       f.ClientID,
+		Tenant:         f.Tenant,
+		EmailIndex:     f.EmailIndex,
+		NameIndex:      f.NameIndex,
+		After:          f.After,
+		HideRestricted: flag(f.HideRestricted),
+		Lim:            limit(f.Limit),
 	})
 	if err != nil {
 		return nil, mapErr(err)

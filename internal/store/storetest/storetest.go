@@ -46,6 +46,7 @@ func Run(t *testing.T, open Open) {
 		{"Tenants", tenantTests},
 		{"Screenings", screeningTests},
 		{"Webhooks", webhookTests},
+		{"Erasure", erasureTests},
 		{"River", riverTests},
 	}
 	for _, g := range groups {

@@ -173,20 +173,22 @@ WHERE (CAST($1 AS TEXT) = '' OR status = $1)
   AND (CAST($6 AS TEXT) = '' OR email_index = $6)
   AND (CAST($7 AS TEXT) = '' OR name_index = $7)
   AND (CAST($8 AS TEXT) = '' OR id < $8)
+  AND (CAST($9 AS BIGINT) = 0 OR restricted_at IS NULL)
 ORDER BY id DESC
-LIMIT CAST($9 AS BIGINT)
+LIMIT CAST($10 AS BIGINT)
 `
 
 type ListCustomersParams struct {
-	Status     string
-	RiskRating string
-	Type       string
-	ClientID   string
-	Tenant     string
-	EmailIndex string
-	NameIndex  string
-	After      string
-	Lim        int64
+	Status         string
+	RiskRating     string
+	Type           string
+	ClientID       string
+	Tenant         string
+	EmailIndex     string
+	NameIndex      string
+	After          string
+	HideRestricted int64
+	Lim            int64
 }
 
 func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([]Customer, error) {
@@ -199,6 +201,7 @@ func (q *Queries) ListCustomers(ctx context.Context, arg ListCustomersParams) ([
 		arg.EmailIndex,
 		arg.NameIndex,
 		arg.After,
+		arg.HideRestricted,
 		arg.Lim,
 	)
 	if err != nil {

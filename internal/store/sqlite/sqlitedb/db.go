@@ -42,6 +42,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.claimTOTPStepStmt, err = db.PrepareContext(ctx, claimTOTPStep); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimTOTPStep: %w", err)
 	}
+	if q.clearCheckDetailsOfCustomerStmt, err = db.PrepareContext(ctx, clearCheckDetailsOfCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearCheckDetailsOfCustomer: %w", err)
+	}
+	if q.clearDecisionReasonsOfCustomerStmt, err = db.PrepareContext(ctx, clearDecisionReasonsOfCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearDecisionReasonsOfCustomer: %w", err)
+	}
+	if q.clearHitDataOfCustomerStmt, err = db.PrepareContext(ctx, clearHitDataOfCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearHitDataOfCustomer: %w", err)
+	}
+	if q.clearRiskFactorsOfCustomerStmt, err = db.PrepareContext(ctx, clearRiskFactorsOfCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearRiskFactorsOfCustomer: %w", err)
+	}
 	if q.completeIdempotencyStmt, err = db.PrepareContext(ctx, completeIdempotency); err != nil {
 		return nil, fmt.Errorf("error preparing query CompleteIdempotency: %w", err)
 	}
@@ -134,6 +146,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteAuditJournalStmt, err = db.PrepareContext(ctx, deleteAuditJournal); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteAuditJournal: %w", err)
+	}
+	if q.deleteDocumentsOfCustomerStmt, err = db.PrepareContext(ctx, deleteDocumentsOfCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteDocumentsOfCustomer: %w", err)
 	}
 	if q.deleteExpiredSessionsStmt, err = db.PrepareContext(ctx, deleteExpiredSessions); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExpiredSessions: %w", err)
@@ -251,6 +266,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listCustomersStmt, err = db.PrepareContext(ctx, listCustomers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCustomers: %w", err)
+	}
+	if q.listCustomersDueForPurgeStmt, err = db.PrepareContext(ctx, listCustomersDueForPurge); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCustomersDueForPurge: %w", err)
 	}
 	if q.listDecisionsStmt, err = db.PrepareContext(ctx, listDecisions); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDecisions: %w", err)
@@ -381,6 +399,26 @@ func (q *Queries) Close() error {
 	if q.claimTOTPStepStmt != nil {
 		if cerr := q.claimTOTPStepStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimTOTPStepStmt: %w", cerr)
+		}
+	}
+	if q.clearCheckDetailsOfCustomerStmt != nil {
+		if cerr := q.clearCheckDetailsOfCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearCheckDetailsOfCustomerStmt: %w", cerr)
+		}
+	}
+	if q.clearDecisionReasonsOfCustomerStmt != nil {
+		if cerr := q.clearDecisionReasonsOfCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearDecisionReasonsOfCustomerStmt: %w", cerr)
+		}
+	}
+	if q.clearHitDataOfCustomerStmt != nil {
+		if cerr := q.clearHitDataOfCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearHitDataOfCustomerStmt: %w", cerr)
+		}
+	}
+	if q.clearRiskFactorsOfCustomerStmt != nil {
+		if cerr := q.clearRiskFactorsOfCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearRiskFactorsOfCustomerStmt: %w", cerr)
 		}
 	}
 	if q.completeIdempotencyStmt != nil {
@@ -536,6 +574,11 @@ func (q *Queries) Close() error {
 	if q.deleteAuditJournalStmt != nil {
 		if cerr := q.deleteAuditJournalStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteAuditJournalStmt: %w", cerr)
+		}
+	}
+	if q.deleteDocumentsOfCustomerStmt != nil {
+		if cerr := q.deleteDocumentsOfCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteDocumentsOfCustomerStmt: %w", cerr)
 		}
 	}
 	if q.deleteExpiredSessionsStmt != nil {
@@ -731,6 +774,11 @@ func (q *Queries) Close() error {
 	if q.listCustomersStmt != nil {
 		if cerr := q.listCustomersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCustomersStmt: %w", cerr)
+		}
+	}
+	if q.listCustomersDueForPurgeStmt != nil {
+		if cerr := q.listCustomersDueForPurgeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCustomersDueForPurgeStmt: %w", cerr)
 		}
 	}
 	if q.listDecisionsStmt != nil {
@@ -930,229 +978,241 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                                DBTX
-	tx                                *sql.Tx
-	activateSnapshotStmt              *sql.Stmt
-	activeSnapshotsStmt               *sql.Stmt
-	addUserFailureStmt                *sql.Stmt
-	addWebhookAttemptStmt             *sql.Stmt
-	caseExistsStmt                    *sql.Stmt
-	claimTOTPStepStmt                 *sql.Stmt
-	completeIdempotencyStmt           *sql.Stmt
-	countAuditJournalStmt             *sql.Stmt
-	countCustomersByRiskStmt          *sql.Stmt
-	countCustomersByStatusStmt        *sql.Stmt
-	countHitsSinceStmt                *sql.Stmt
-	countQueueCasesStmt               *sql.Stmt
-	countWebhookDeliveriesStmt        *sql.Stmt
-	createAccessLinkStmt              *sql.Stmt
-	createApplicantSessionStmt        *sql.Stmt
-	createCaseStmt                    *sql.Stmt
-	createCheckStmt                   *sql.Stmt
-	createClientStmt                  *sql.Stmt
-	createCustomerStmt                *sql.Stmt
-	createDecisionStmt                *sql.Stmt
-	createDocumentStmt                *sql.Stmt
-	createHitStmt                     *sql.Stmt
-	createKeyStmt                     *sql.Stmt
-	createRiskAssessmentStmt          *sql.Stmt
-	createScreeningStmt               *sql.Stmt
-	createSessionStmt                 *sql.Stmt
-	createSnapshotStmt                *sql.Stmt
-	createUserStmt                    *sql.Stmt
-	createWebhookDeliveryStmt         *sql.Stmt
-	createWebhookEndpointStmt         *sql.Stmt
-	createWebhookEventStmt            *sql.Stmt
-	customerDecisionsSinceStmt        *sql.Stmt
-	customerExistsStmt                *sql.Stmt
-	deactivateSnapshotsStmt           *sql.Stmt
-	deleteApplicantSessionStmt        *sql.Stmt
-	deleteApplicantSessionsBeforeStmt *sql.Stmt
-	deleteAuditJournalStmt            *sql.Stmt
-	deleteExpiredSessionsStmt         *sql.Stmt
-	deleteIdempotencyBeforeStmt       *sql.Stmt
-	deleteKeyStmt                     *sql.Stmt
-	deleteSessionStmt                 *sql.Stmt
-	deleteUserSessionsStmt            *sql.Stmt
-	deleteWebhookEndpointStmt         *sql.Stmt
-	findSnapshotByHashStmt            *sql.Stmt
-	getAccessLinkByHashStmt           *sql.Stmt
-	getApplicantSessionStmt           *sql.Stmt
-	getAuditHeadStmt                  *sql.Stmt
-	getCaseStmt                       *sql.Stmt
-	getCaseForUpdateStmt              *sql.Stmt
-	getCheckStmt                      *sql.Stmt
-	getClientStmt                     *sql.Stmt
-	getCustomerStmt                   *sql.Stmt
-	getCustomerForUpdateStmt          *sql.Stmt
-	getDocumentStmt                   *sql.Stmt
-	getHitStmt                        *sql.Stmt
-	getIdempotencyStmt                *sql.Stmt
-	getScreeningStmt                  *sql.Stmt
-	getSessionStmt                    *sql.Stmt
-	getSnapshotStmt                   *sql.Stmt
-	getUserStmt                       *sql.Stmt
-	getUserByEmailIndexStmt           *sql.Stmt
-	getWebhookDeliveryStmt            *sql.Stmt
-	getWebhookEndpointStmt            *sql.Stmt
-	getWebhookEventStmt               *sql.Stmt
-	insertAuditEventStmt              *sql.Stmt
-	insertAuditEventsStmt             *sql.Stmt
-	insertAuditJournalStmt            *sql.Stmt
-	latestHitDispositionStmt          *sql.Stmt
-	latestRiskAssessmentStmt          *sql.Stmt
-	listAuditEventsStmt               *sql.Stmt
-	listAuditJournalStmt              *sql.Stmt
-	listAwaitingChecksStmt            *sql.Stmt
-	listCasesStmt                     *sql.Stmt
-	listChecksByCustomerStmt          *sql.Stmt
-	listClientsStmt                   *sql.Stmt
-	listCustomersStmt                 *sql.Stmt
-	listDecisionsStmt                 *sql.Stmt
-	listDocumentsByCustomerStmt       *sql.Stmt
-	listEntitiesStmt                  *sql.Stmt
-	listHitsByCheckStmt               *sql.Stmt
-	listHitsByCustomerStmt            *sql.Stmt
-	listKeysStmt                      *sql.Stmt
-	listSnapshotsStmt                 *sql.Stmt
-	listUnclosedCasesStmt             *sql.Stmt
-	listUsersStmt                     *sql.Stmt
-	listWebhookAttemptsStmt           *sql.Stmt
-	listWebhookDeliveriesStmt         *sql.Stmt
-	listWebhookEndpointsStmt          *sql.Stmt
-	lockAuditHeadForSealStmt          *sql.Stmt
-	lockUserStmt                      *sql.Stmt
-	moveAuditHeadStmt                 *sql.Stmt
-	oldestAuditJournalStmt            *sql.Stmt
-	openCasesForCustomerStmt          *sql.Stmt
-	putIdempotencyStmt                *sql.Stmt
-	queueCasesStmt                    *sql.Stmt
-	releaseIdempotencyStmt            *sql.Stmt
-	retireKeyStmt                     *sql.Stmt
-	setAuditKeyStmt                   *sql.Stmt
-	touchApplicantSessionStmt         *sql.Stmt
-	touchSessionStmt                  *sql.Stmt
-	updateCaseStmt                    *sql.Stmt
-	updateCheckStmt                   *sql.Stmt
-	updateCustomerStmt                *sql.Stmt
-	updateHitStmt                     *sql.Stmt
-	updateUserStmt                    *sql.Stmt
-	updateWebhookDeliveryStmt         *sql.Stmt
-	updateWebhookEndpointSecretStmt   *sql.Stmt
-	useAccessLinkStmt                 *sql.Stmt
+	db                                 DBTX
+	tx                                 *sql.Tx
+	activateSnapshotStmt               *sql.Stmt
+	activeSnapshotsStmt                *sql.Stmt
+	addUserFailureStmt                 *sql.Stmt
+	addWebhookAttemptStmt              *sql.Stmt
+	caseExistsStmt                     *sql.Stmt
+	claimTOTPStepStmt                  *sql.Stmt
+	clearCheckDetailsOfCustomerStmt    *sql.Stmt
+	clearDecisionReasonsOfCustomerStmt *sql.Stmt
+	clearHitDataOfCustomerStmt         *sql.Stmt
+	clearRiskFactorsOfCustomerStmt     *sql.Stmt
+	completeIdempotencyStmt            *sql.Stmt
+	countAuditJournalStmt              *sql.Stmt
+	countCustomersByRiskStmt           *sql.Stmt
+	countCustomersByStatusStmt         *sql.Stmt
+	countHitsSinceStmt                 *sql.Stmt
+	countQueueCasesStmt                *sql.Stmt
+	countWebhookDeliveriesStmt         *sql.Stmt
+	createAccessLinkStmt               *sql.Stmt
+	createApplicantSessionStmt         *sql.Stmt
+	createCaseStmt                     *sql.Stmt
+	createCheckStmt                    *sql.Stmt
+	createClientStmt                   *sql.Stmt
+	createCustomerStmt                 *sql.Stmt
+	createDecisionStmt                 *sql.Stmt
+	createDocumentStmt                 *sql.Stmt
+	createHitStmt                      *sql.Stmt
+	createKeyStmt                      *sql.Stmt
+	createRiskAssessmentStmt           *sql.Stmt
+	createScreeningStmt                *sql.Stmt
+	createSessionStmt                  *sql.Stmt
+	createSnapshotStmt                 *sql.Stmt
+	createUserStmt                     *sql.Stmt
+	createWebhookDeliveryStmt          *sql.Stmt
+	createWebhookEndpointStmt          *sql.Stmt
+	createWebhookEventStmt             *sql.Stmt
+	customerDecisionsSinceStmt         *sql.Stmt
+	customerExistsStmt                 *sql.Stmt
+	deactivateSnapshotsStmt            *sql.Stmt
+	deleteApplicantSessionStmt         *sql.Stmt
+	deleteApplicantSessionsBeforeStmt  *sql.Stmt
+	deleteAuditJournalStmt             *sql.Stmt
+	deleteDocumentsOfCustomerStmt      *sql.Stmt
+	deleteExpiredSessionsStmt          *sql.Stmt
+	deleteIdempotencyBeforeStmt        *sql.Stmt
+	deleteKeyStmt                      *sql.Stmt
+	deleteSessionStmt                  *sql.Stmt
+	deleteUserSessionsStmt             *sql.Stmt
+	deleteWebhookEndpointStmt          *sql.Stmt
+	findSnapshotByHashStmt             *sql.Stmt
+	getAccessLinkByHashStmt            *sql.Stmt
+	getApplicantSessionStmt            *sql.Stmt
+	getAuditHeadStmt                   *sql.Stmt
+	getCaseStmt                        *sql.Stmt
+	getCaseForUpdateStmt               *sql.Stmt
+	getCheckStmt                       *sql.Stmt
+	getClientStmt                      *sql.Stmt
+	getCustomerStmt                    *sql.Stmt
+	getCustomerForUpdateStmt           *sql.Stmt
+	getDocumentStmt                    *sql.Stmt
+	getHitStmt                         *sql.Stmt
+	getIdempotencyStmt                 *sql.Stmt
+	getScreeningStmt                   *sql.Stmt
+	getSessionStmt                     *sql.Stmt
+	getSnapshotStmt                    *sql.Stmt
+	getUserStmt                        *sql.Stmt
+	getUserByEmailIndexStmt            *sql.Stmt
+	getWebhookDeliveryStmt             *sql.Stmt
+	getWebhookEndpointStmt             *sql.Stmt
+	getWebhookEventStmt                *sql.Stmt
+	insertAuditEventStmt               *sql.Stmt
+	insertAuditEventsStmt              *sql.Stmt
+	insertAuditJournalStmt             *sql.Stmt
+	latestHitDispositionStmt           *sql.Stmt
+	latestRiskAssessmentStmt           *sql.Stmt
+	listAuditEventsStmt                *sql.Stmt
+	listAuditJournalStmt               *sql.Stmt
+	listAwaitingChecksStmt             *sql.Stmt
+	listCasesStmt                      *sql.Stmt
+	listChecksByCustomerStmt           *sql.Stmt
+	listClientsStmt                    *sql.Stmt
+	listCustomersStmt                  *sql.Stmt
+	listCustomersDueForPurgeStmt       *sql.Stmt
+	listDecisionsStmt                  *sql.Stmt
+	listDocumentsByCustomerStmt        *sql.Stmt
+	listEntitiesStmt                   *sql.Stmt
+	listHitsByCheckStmt                *sql.Stmt
+	listHitsByCustomerStmt             *sql.Stmt
+	listKeysStmt                       *sql.Stmt
+	listSnapshotsStmt                  *sql.Stmt
+	listUnclosedCasesStmt              *sql.Stmt
+	listUsersStmt                      *sql.Stmt
+	listWebhookAttemptsStmt            *sql.Stmt
+	listWebhookDeliveriesStmt          *sql.Stmt
+	listWebhookEndpointsStmt           *sql.Stmt
+	lockAuditHeadForSealStmt           *sql.Stmt
+	lockUserStmt                       *sql.Stmt
+	moveAuditHeadStmt                  *sql.Stmt
+	oldestAuditJournalStmt             *sql.Stmt
+	openCasesForCustomerStmt           *sql.Stmt
+	putIdempotencyStmt                 *sql.Stmt
+	queueCasesStmt                     *sql.Stmt
+	releaseIdempotencyStmt             *sql.Stmt
+	retireKeyStmt                      *sql.Stmt
+	setAuditKeyStmt                    *sql.Stmt
+	touchApplicantSessionStmt          *sql.Stmt
+	touchSessionStmt                   *sql.Stmt
+	updateCaseStmt                     *sql.Stmt
+	updateCheckStmt                    *sql.Stmt
+	updateCustomerStmt                 *sql.Stmt
+	updateHitStmt                      *sql.Stmt
+	updateUserStmt                     *sql.Stmt
+	updateWebhookDeliveryStmt          *sql.Stmt
+	updateWebhookEndpointSecretStmt    *sql.Stmt
+	useAccessLinkStmt                  *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                                tx,
-		tx:                                tx,
-		activateSnapshotStmt:              q.activateSnapshotStmt,
-		activeSnapshotsStmt:               q.activeSnapshotsStmt,
-		addUserFailureStmt:                q.addUserFailureStmt,
-		addWebhookAttemptStmt:             q.addWebhookAttemptStmt,
-		caseExistsStmt:                    q.caseExistsStmt,
-		claimTOTPStepStmt:                 q.claimTOTPStepStmt,
-		completeIdempotencyStmt:           q.completeIdempotencyStmt,
-		countAuditJournalStmt:             q.countAuditJournalStmt,
-		countCustomersByRiskStmt:          q.countCustomersByRiskStmt,
-		countCustomersByStatusStmt:        q.countCustomersByStatusStmt,
-		countHitsSinceStmt:                q.countHitsSinceStmt,
-		countQueueCasesStmt:               q.countQueueCasesStmt,
-		countWebhookDeliveriesStmt:        q.countWebhookDeliveriesStmt,
-		createAccessLinkStmt:              q.createAccessLinkStmt,
-		createApplicantSessionStmt:        q.createApplicantSessionStmt,
-		createCaseStmt:                    q.createCaseStmt,
-		createCheckStmt:                   q.createCheckStmt,
-		createClientStmt:                  q.createClientStmt,
-		createCustomerStmt:                q.createCustomerStmt,
-		createDecisionStmt:                q.createDecisionStmt,
-		createDocumentStmt:                q.createDocumentStmt,
-		createHitStmt:                     q.createHitStmt,
-		createKeyStmt:                     q.createKeyStmt,
-		createRiskAssessmentStmt:          q.createRiskAssessmentStmt,
-		createScreeningStmt:               q.createScreeningStmt,
-		createSessionStmt:                 q.createSessionStmt,
-		createSnapshotStmt:                q.createSnapshotStmt,
-		createUserStmt:                    q.createUserStmt,
-		createWebhookDeliveryStmt:         q.createWebhookDeliveryStmt,
-		createWebhookEndpointStmt:         q.createWebhookEndpointStmt,
-		createWebhookEventStmt:            q.createWebhookEventStmt,
-		customerDecisionsSinceStmt:        q.customerDecisionsSinceStmt,
-		customerExistsStmt:                q.customerExistsStmt,
-		deactivateSnapshotsStmt:           q.deactivateSnapshotsStmt,
-		deleteApplicantSessionStmt:        q.deleteApplicantSessionStmt,
-		deleteApplicantSessionsBeforeStmt: q.deleteApplicantSessionsBeforeStmt,
-		deleteAuditJournalStmt:            q.deleteAuditJournalStmt,
-		deleteExpiredSessionsStmt:         q.deleteExpiredSessionsStmt,
-		deleteIdempotencyBeforeStmt:       q.deleteIdempotencyBeforeStmt,
-		deleteKeyStmt:                     q.deleteKeyStmt,
-		deleteSessionStmt:                 q.deleteSessionStmt,
-		deleteUserSessionsStmt:            q.deleteUserSessionsStmt,
-		deleteWebhookEndpointStmt:         q.deleteWebhookEndpointStmt,
-		findSnapshotByHashStmt:            q.findSnapshotByHashStmt,
-		getAccessLinkByHashStmt:           q.getAccessLinkByHashStmt,
-		getApplicantSessionStmt:           q.getApplicantSessionStmt,
-		getAuditHeadStmt:                  q.getAuditHeadStmt,
-		getCaseStmt:                       q.getCaseStmt,
-		getCaseForUpdateStmt:              q.getCaseForUpdateStmt,
-		getCheckStmt:                      q.getCheckStmt,
-		getClientStmt:                     q.getClientStmt,
-		getCustomerStmt:                   q.getCustomerStmt,
-		getCustomerForUpdateStmt:          q.getCustomerForUpdateStmt,
-		getDocumentStmt:                   q.getDocumentStmt,
-		getHitStmt:                        q.getHitStmt,
-		getIdempotencyStmt:                q.getIdempotencyStmt,
-		getScreeningStmt:                  q.getScreeningStmt,
-		getSessionStmt:                    q.getSessionStmt,
-		getSnapshotStmt:                   q.getSnapshotStmt,
-		getUserStmt:                       q.getUserStmt,
-		getUserByEmailIndexStmt:           q.getUserByEmailIndexStmt,
-		getWebhookDeliveryStmt:            q.getWebhookDeliveryStmt,
-		getWebhookEndpointStmt:            q.getWebhookEndpointStmt,
-		getWebhookEventStmt:               q.getWebhookEventStmt,
-		insertAuditEventStmt:              q.insertAuditEventStmt,
-		insertAuditEventsStmt:             q.insertAuditEventsStmt,
-		insertAuditJournalStmt:            q.insertAuditJournalStmt,
-		latestHitDispositionStmt:          q.latestHitDispositionStmt,
-		latestRiskAssessmentStmt:          q.latestRiskAssessmentStmt,
-		listAuditEventsStmt:               q.listAuditEventsStmt,
-		listAuditJournalStmt:              q.listAuditJournalStmt,
-		listAwaitingChecksStmt:            q.listAwaitingChecksStmt,
-		listCasesStmt:                     q.listCasesStmt,
-		listChecksByCustomerStmt:          q.listChecksByCustomerStmt,
-		listClientsStmt:                   q.listClientsStmt,
-		listCustomersStmt:                 q.listCustomersStmt,
-		listDecisionsStmt:                 q.listDecisionsStmt,
-		listDocumentsByCustomerStmt:       q.listDocumentsByCustomerStmt,
-		listEntitiesStmt:                  q.listEntitiesStmt,
-		listHitsByCheckStmt:               q.listHitsByCheckStmt,
-		listHitsByCustomerStmt:            q.listHitsByCustomerStmt,
-		listKeysStmt:                      q.listKeysStmt,
-		listSnapshotsStmt:                 q.listSnapshotsStmt,
-		listUnclosedCasesStmt:             q.listUnclosedCasesStmt,
-		listUsersStmt:                     q.listUsersStmt,
-		listWebhookAttemptsStmt:           q.listWebhookAttemptsStmt,
-		listWebhookDeliveriesStmt:         q.listWebhookDeliveriesStmt,
-		listWebhookEndpointsStmt:          q.listWebhookEndpointsStmt,
-		lockAuditHeadForSealStmt:          q.lockAuditHeadForSealStmt,
-		lockUserStmt:                      q.lockUserStmt,
-		moveAuditHeadStmt:                 q.moveAuditHeadStmt,
-		oldestAuditJournalStmt:            q.oldestAuditJournalStmt,
-		openCasesForCustomerStmt:          q.openCasesForCustomerStmt,
-		putIdempotencyStmt:                q.putIdempotencyStmt,
-		queueCasesStmt:                    q.queueCasesStmt,
-		releaseIdempotencyStmt:            q.releaseIdempotencyStmt,
-		retireKeyStmt:                     q.retireKeyStmt,
-		setAuditKeyStmt:                   q.setAuditKeyStmt,
-		touchApplicantSessionStmt:         q.touchApplicantSessionStmt,
-		touchSessionStmt:                  q.touchSessionStmt,
-		updateCaseStmt:                    q.updateCaseStmt,
-		updateCheckStmt:                   q.updateCheckStmt,
-		updateCustomerStmt:                q.updateCustomerStmt,
-		updateHitStmt:                     q.updateHitStmt,
-		updateUserStmt:                    q.updateUserStmt,
-		updateWebhookDeliveryStmt:         q.updateWebhookDeliveryStmt,
-		updateWebhookEndpointSecretStmt:   q.updateWebhookEndpointSecretStmt,
-		useAccessLinkStmt:                 q.useAccessLinkStmt,
+		db:                                 tx,
+		tx:                                 tx,
+		activateSnapshotStmt:               q.activateSnapshotStmt,
+		activeSnapshotsStmt:                q.activeSnapshotsStmt,
+		addUserFailureStmt:                 q.addUserFailureStmt,
+		addWebhookAttemptStmt:              q.addWebhookAttemptStmt,
+		caseExistsStmt:                     q.caseExistsStmt,
+		claimTOTPStepStmt:                  q.claimTOTPStepStmt,
+		clearCheckDetailsOfCustomerStmt:    q.clearCheckDetailsOfCustomerStmt,
+		clearDecisionReasonsOfCustomerStmt: q.clearDecisionReasonsOfCustomerStmt,
+		clearHitDataOfCustomerStmt:         q.clearHitDataOfCustomerStmt,
+		clearRiskFactorsOfCustomerStmt:     q.clearRiskFactorsOfCustomerStmt,
+		completeIdempotencyStmt:            q.completeIdempotencyStmt,
+		countAuditJournalStmt:              q.countAuditJournalStmt,
+		countCustomersByRiskStmt:           q.countCustomersByRiskStmt,
+		countCustomersByStatusStmt:         q.countCustomersByStatusStmt,
+		countHitsSinceStmt:                 q.countHitsSinceStmt,
+		countQueueCasesStmt:                q.countQueueCasesStmt,
+		countWebhookDeliveriesStmt:         q.countWebhookDeliveriesStmt,
+		createAccessLinkStmt:               q.createAccessLinkStmt,
+		createApplicantSessionStmt:         q.createApplicantSessionStmt,
+		createCaseStmt:                     q.createCaseStmt,
+		createCheckStmt:                    q.createCheckStmt,
+		createClientStmt:                   q.createClientStmt,
+		createCustomerStmt:                 q.createCustomerStmt,
+		createDecisionStmt:                 q.createDecisionStmt,
+		createDocumentStmt:                 q.createDocumentStmt,
+		createHitStmt:                      q.createHitStmt,
+		createKeyStmt:                      q.createKeyStmt,
+		createRiskAssessmentStmt:           q.createRiskAssessmentStmt,
+		createScreeningStmt:                q.createScreeningStmt,
+		createSessionStmt:                  q.createSessionStmt,
+		createSnapshotStmt:                 q.createSnapshotStmt,
+		createUserStmt:                     q.createUserStmt,
+		createWebhookDeliveryStmt:          q.createWebhookDeliveryStmt,
+		createWebhookEndpointStmt:          q.createWebhookEndpointStmt,
+		createWebhookEventStmt:             q.createWebhookEventStmt,
+		customerDecisionsSinceStmt:         q.customerDecisionsSinceStmt,
+		customerExistsStmt:                 q.customerExistsStmt,
+		deactivateSnapshotsStmt:            q.deactivateSnapshotsStmt,
+		deleteApplicantSessionStmt:         q.deleteApplicantSessionStmt,
+		deleteApplicantSessionsBeforeStmt:  q.deleteApplicantSessionsBeforeStmt,
+		deleteAuditJournalStmt:             q.deleteAuditJournalStmt,
+		deleteDocumentsOfCustomerStmt:      q.deleteDocumentsOfCustomerStmt,
+		deleteExpiredSessionsStmt:          q.deleteExpiredSessionsStmt,
+		deleteIdempotencyBeforeStmt:        q.deleteIdempotencyBeforeStmt,
+		deleteKeyStmt:                      q.deleteKeyStmt,
+		deleteSessionStmt:                  q.deleteSessionStmt,
+		deleteUserSessionsStmt:             q.deleteUserSessionsStmt,
+		deleteWebhookEndpointStmt:          q.deleteWebhookEndpointStmt,
+		findSnapshotByHashStmt:             q.findSnapshotByHashStmt,
+		getAccessLinkByHashStmt:            q.getAccessLinkByHashStmt,
+		getApplicantSessionStmt:            q.getApplicantSessionStmt,
+		getAuditHeadStmt:                   q.getAuditHeadStmt,
+		getCaseStmt:                        q.getCaseStmt,
+		getCaseForUpdateStmt:               q.getCaseForUpdateStmt,
+		getCheckStmt:                       q.getCheckStmt,
+		getClientStmt:                      q.getClientStmt,
+		getCustomerStmt:                    q.getCustomerStmt,
+		getCustomerForUpdateStmt:           q.getCustomerForUpdateStmt,
+		getDocumentStmt:                    q.getDocumentStmt,
+		getHitStmt:                         q.getHitStmt,
+		getIdempotencyStmt:                 q.getIdempotencyStmt,
+		getScreeningStmt:                   q.getScreeningStmt,
+		getSessionStmt:                     q.getSessionStmt,
+		getSnapshotStmt:                    q.getSnapshotStmt,
+		getUserStmt:                        q.getUserStmt,
+		getUserByEmailIndexStmt:            q.getUserByEmailIndexStmt,
+		getWebhookDeliveryStmt:             q.getWebhookDeliveryStmt,
+		getWebhookEndpointStmt:             q.getWebhookEndpointStmt,
+		getWebhookEventStmt:                q.getWebhookEventStmt,
+		insertAuditEventStmt:               q.insertAuditEventStmt,
+		insertAuditEventsStmt:              q.insertAuditEventsStmt,
+		insertAuditJournalStmt:             q.insertAuditJournalStmt,
+		latestHitDispositionStmt:           q.latestHitDispositionStmt,
+		latestRiskAssessmentStmt:           q.latestRiskAssessmentStmt,
+		listAuditEventsStmt:                q.listAuditEventsStmt,
+		listAuditJournalStmt:               q.listAuditJournalStmt,
+		listAwaitingChecksStmt:             q.listAwaitingChecksStmt,
+		listCasesStmt:                      q.listCasesStmt,
+		listChecksByCustomerStmt:           q.listChecksByCustomerStmt,
+		listClientsStmt:                    q.listClientsStmt,
+		listCustomersStmt:                  q.listCustomersStmt,
+		listCustomersDueForPurgeStmt:       q.listCustomersDueForPurgeStmt,
+		listDecisionsStmt:                  q.listDecisionsStmt,
+		listDocumentsByCustomerStmt:        q.listDocumentsByCustomerStmt,
+		listEntitiesStmt:                   q.listEntitiesStmt,
+		listHitsByCheckStmt:                q.listHitsByCheckStmt,
+		listHitsByCustomerStmt:             q.listHitsByCustomerStmt,
+		listKeysStmt:                       q.listKeysStmt,
+		listSnapshotsStmt:                  q.listSnapshotsStmt,
+		listUnclosedCasesStmt:              q.listUnclosedCasesStmt,
+		listUsersStmt:                      q.listUsersStmt,
+		listWebhookAttemptsStmt:            q.listWebhookAttemptsStmt,
+		listWebhookDeliveriesStmt:          q.listWebhookDeliveriesStmt,
+		listWebhookEndpointsStmt:           q.listWebhookEndpointsStmt,
+		lockAuditHeadForSealStmt:           q.lockAuditHeadForSealStmt,
+		lockUserStmt:                       q.lockUserStmt,
+		moveAuditHeadStmt:                  q.moveAuditHeadStmt,
+		oldestAuditJournalStmt:             q.oldestAuditJournalStmt,
+		openCasesForCustomerStmt:           q.openCasesForCustomerStmt,
+		putIdempotencyStmt:                 q.putIdempotencyStmt,
+		queueCasesStmt:                     q.queueCasesStmt,
+		releaseIdempotencyStmt:             q.releaseIdempotencyStmt,
+		retireKeyStmt:                      q.retireKeyStmt,
+		setAuditKeyStmt:                    q.setAuditKeyStmt,
+		touchApplicantSessionStmt:          q.touchApplicantSessionStmt,
+		touchSessionStmt:                   q.touchSessionStmt,
+		updateCaseStmt:                     q.updateCaseStmt,
+		updateCheckStmt:                    q.updateCheckStmt,
+		updateCustomerStmt:                 q.updateCustomerStmt,
+		updateHitStmt:                      q.updateHitStmt,
+		updateUserStmt:                     q.updateUserStmt,
+		updateWebhookDeliveryStmt:          q.updateWebhookDeliveryStmt,
+		updateWebhookEndpointSecretStmt:    q.updateWebhookEndpointSecretStmt,
+		useAccessLinkStmt:                  q.useAccessLinkStmt,
 	}
 }
