@@ -24,6 +24,7 @@ func (s *server) routes() {
 	s.offboardingRoutes()
 	s.webhookRoutes()
 	s.recordsRoutes()
+	s.transactionRoutes()
 }
 
 // register adds an operation with the configured body limit: huma's own

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/monitoring"
 	"github.com/kyc-platform/kyc/internal/risk"
 	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/verify"
@@ -91,6 +92,14 @@ type Deps struct {
 	AuditKeys *AuditKeys
 	// Webhooks configure the outbox and the delivery of webhooks.
 	Webhooks WebhookDeps
+	// Rules is the transaction-monitoring rule set and Rates the conversion
+	// table to its reporting currency; nil means the defaults shipped in
+	// the binary (EUR, with the risk model's country lists).
+	Rules *monitoring.RuleSet
+	Rates *monitoring.Rates
+	// GoAML is the reporting entity named in suspicious-transaction
+	// reports.
+	GoAML ReportingEntity
 }
 
 // now is the clock, truncated to the microsecond that both databases keep,
@@ -136,29 +145,37 @@ type App struct {
 	// Records purges personal data when retention ends, answers erasure
 	// requests and exports a customer's data.
 	Records *Records
+	// Transactions ingests transactions and runs the monitoring rules;
+	// Alerts lists and dispositions what they raise.
+	Transactions *Transactions
+	Alerts       *Alerts
 }
 
 // New wires the use cases over deps.
 func New(deps Deps) *App {
 	d := &deps
+	d.monitoringDefaults()
 	audit := newAuditLog(d)
 	scr := &Screening{d: d, audit: audit}
+	alerts := &Alerts{d: d, audit: audit, screening: scr}
 	checks := &Checks{d: d, audit: audit, screening: scr}
 	customers := &Customers{d: d, audit: audit}
 	return &App{
-		Customers:   customers,
-		Documents:   &Documents{d: d, audit: audit, cust: customers},
-		Checks:      checks,
-		Cases:       &Cases{d: d, audit: audit, checks: checks},
-		Screening:   scr,
-		Audit:       audit,
-		Clients:     &Clients{d: d, audit: audit},
-		Idem:        &Idempotency{d: d},
-		AccessLinks: &AccessLinks{d: d, audit: audit, cust: customers},
-		Users:       &Users{d: d, audit: audit, Policy: DefaultStaffPolicy},
-		Backoffice:  &Backoffice{d: d},
-		Webhooks:    &Webhooks{d: d, audit: audit},
-		Records:     &Records{d: d, audit: audit, cust: customers},
+		Customers:    customers,
+		Documents:    &Documents{d: d, audit: audit, cust: customers},
+		Checks:       checks,
+		Cases:        &Cases{d: d, audit: audit, checks: checks},
+		Screening:    scr,
+		Audit:        audit,
+		Clients:      &Clients{d: d, audit: audit},
+		Idem:         &Idempotency{d: d},
+		AccessLinks:  &AccessLinks{d: d, audit: audit, cust: customers},
+		Users:        &Users{d: d, audit: audit, Policy: DefaultStaffPolicy},
+		Backoffice:   &Backoffice{d: d},
+		Webhooks:     &Webhooks{d: d, audit: audit},
+		Records:      &Records{d: d, audit: audit, cust: customers},
+		Transactions: &Transactions{d: d, audit: audit, alerts: alerts},
+		Alerts:       alerts,
 	}
 }
 

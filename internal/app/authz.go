@@ -43,9 +43,9 @@ const (
 )
 
 var rolePermissions = map[string][]Permission{
-	RoleAnalyst: {PermCustomersRead, PermCustomersWrite, PermScreeningRead, PermCasesRead, PermCasesWrite, PermListsRead},
-	RoleMLRO:    {PermCustomersRead, PermCustomersWrite, PermScreeningRead, PermCasesRead, PermCasesWrite, PermListsRead, PermAuditRead},
-	RoleAuditor: {PermCustomersRead, PermScreeningRead, PermCasesRead, PermListsRead, PermAuditRead},
+	RoleAnalyst: {PermCustomersRead, PermCustomersWrite, PermScreeningRead, PermCasesRead, PermCasesWrite, PermListsRead, PermTransactionsRead},
+	RoleMLRO:    {PermCustomersRead, PermCustomersWrite, PermScreeningRead, PermCasesRead, PermCasesWrite, PermListsRead, PermAuditRead, PermTransactionsRead},
+	RoleAuditor: {PermCustomersRead, PermScreeningRead, PermCasesRead, PermListsRead, PermAuditRead, PermTransactionsRead},
 	RoleAdmin:   {PermListsRead, PermListsWrite, PermClientsWrite, PermWebhooksWrite, PermScreeningRead, PermUsersWrite},
 }
 

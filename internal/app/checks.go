@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -354,6 +355,9 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
+	// A transaction_alert case is about transactions, not onboarding: it
+	// is never reused for the customer's checks.
+	open = slices.DeleteFunc(open, func(c domain.Case) bool { return c.Kind == domain.CaseTransactionAlert })
 	in.CaseOpen = len(open) > 0
 
 	out := domain.Decide(in)
@@ -404,6 +408,9 @@ func openOrReuseCase(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog,
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
+	// A transaction_alert case is about transactions, not onboarding: it
+	// is never reused for the customer's checks.
+	open = slices.DeleteFunc(open, func(c domain.Case) bool { return c.Kind == domain.CaseTransactionAlert })
 	var cs domain.Case
 	action := domain.EventCaseOpened
 	if len(open) > 0 {

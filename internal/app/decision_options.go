@@ -40,6 +40,10 @@ const (
 	// cases:write). It is named only when no rule of the case blocks first,
 	// so that a reader of the case still sees why it is held.
 	BlockRole DecisionBlock = "role"
+	// BlockAlertCase: a transaction_alert case is closed through its
+	// alerts' dispositions (Alerts.CloseCase), not by deciding on the
+	// customer; it may only be escalated, or the customer closed.
+	BlockAlertCase DecisionBlock = "alert_case"
 )
 
 // DecisionOption says whether one decision is open to an actor on a case.
@@ -168,6 +172,9 @@ func decisionOption(actor domain.Actor, cs domain.Case, cust *domain.Customer, h
 	block := func(b DecisionBlock, err error) DecisionOption {
 		opt.Allowed, opt.Block, opt.Reason, opt.err = false, b, domain.ErrMessage(err), err
 		return opt
+	}
+	if cs.Kind == domain.CaseTransactionAlert && cs.Status != domain.CaseClosed && d != domain.DecisionEscalate && d != domain.DecisionCloseCustomer {
+		return block(BlockAlertCase, domain.Errorf(domain.ECodeConflict, "A transaction-alert case is closed through its alerts' dispositions (close as suspicious or not suspicious), not by a decision on the customer."))
 	}
 	switch cs.Status {
 	case domain.CaseClosed:

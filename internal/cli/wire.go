@@ -177,6 +177,10 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 	if err != nil {
 		return fail(fmt.Errorf("KYC_IDENTITY_PROVIDER: %w", err))
 	}
+	rules, rates, err := loadMonitoring(cfg.Monitoring, model)
+	if err != nil {
+		return fail(err)
+	}
 	auto := map[domain.RiskRating]bool{}
 	for _, r := range cfg.AutoApprove {
 		auto[domain.RiskRating(r)] = true
@@ -198,6 +202,9 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		},
 		Logger:   log,
 		Webhooks: webhookDeps(cfg, sys.runner),
+		Rules:  rules,
+		Rates:  rates,
+		GoAML:  reportingEntity(cfg.Monitoring.GoAML, cfg.Monitoring.ReportingCurrency),
 	}
 	sys.app = app.New(sys.deps)
 	sys.runner.SetApp(sys.app)

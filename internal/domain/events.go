@@ -74,6 +74,10 @@ const (
 	EventWebhookEndpointGone      EventType = "webhook_endpoint.deleted"
 	EventWebhookSecretRotated     EventType = "webhook_endpoint.secret_rotated"
 	EventWebhookRetried           EventType = "webhook_delivery.retried"
+	EventAlertDispositioned       EventType = "alert.dispositioned"
+	EventTransactionsReceived     EventType = "customer.transactions_received"
+	EventReportCreated            EventType = "case.report_created"
+	EventReportFiled              EventType = "case.report_filed"
 )
 
 // EventInfo describes one registered event type.
@@ -120,6 +124,10 @@ var events = [...]EventInfo{
 	{EventHitCreated, EntityScreeningHit, "A screening match was raised as a hit to review.", true},
 	{EventHitDispositioned, EntityScreeningHit, "A screening hit was dispositioned (true match or false positive).", false},
 	{EventAlertCreated, EntityAlert, "A transaction-monitoring rule raised an alert.", true},
+	{EventAlertDispositioned, EntityAlert, "An alert was dispositioned (false positive or suspicious) with a reason.", false},
+	{EventTransactionsReceived, EntityCustomer, "Transactions of a customer were received and monitored (one event per customer and batch; meta: count).", false},
+	{EventReportCreated, EntityCase, "A suspicious-transaction report was drafted from a case.", false},
+	{EventReportFiled, EntityCase, "A suspicious-transaction report was filed with the FIU (submitted, with its reference).", false},
 	{EventListImported, EntityListSnapshot, "A sanctions or PEP list snapshot was imported or synced and made active.", false},
 	{EventUserCreated, EntityUser, "A staff user was created.", false},
 	{EventUserEnabled, EntityUser, "A staff user was enabled.", false},

@@ -74,7 +74,7 @@ func Problem(ctx context.Context, log *slog.Logger, err error) *huma.ErrorModel 
 	if errors.As(err, &de) {
 		for _, f := range de.Fields {
 			loc := f.Location
-			if loc != "" && !hasPrefix(loc, "body.", "path.", "query.", "header.") {
+			if loc != "" && loc != "body" && !hasPrefix(loc, "body.", "path.", "query.", "header.") {
 				loc = "body." + loc
 			}
 			p.Errors = append(p.Errors, &huma.ErrorDetail{Location: loc, Message: f.Message})

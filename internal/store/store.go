@@ -58,4 +58,7 @@ type Repos interface {
 	Screenings() Screenings
 	Webhooks() Webhooks
 	Erasure() Erasure
+	Transactions() Transactions
+	Alerts() Alerts
+	Reports() Reports
 }

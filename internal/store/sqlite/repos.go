@@ -95,6 +95,9 @@ func (r repos) Erasure() store.Erasure         { return erasure(r) }
 func (r repos) Users() store.Users             { return users(r) }
 func (r repos) Sessions() store.Sessions       { return sessions(r) }
 func (r repos) Views() store.Views             { return views(r) }
+func (r repos) Transactions() store.Transactions { return transactions(r) }
+func (r repos) Alerts() store.Alerts             { return alerts(r) }
+func (r repos) Reports() store.Reports           { return reports(r) }
 
 // tx implements store.Tx.
 type tx struct {

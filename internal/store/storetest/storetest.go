@@ -47,6 +47,7 @@ func Run(t *testing.T, open Open) {
 		{"Screenings", screeningTests},
 		{"Webhooks", webhookTests},
 		{"Erasure", erasureTests},
+		{"Transactions", transactionTests},
 		{"River", riverTests},
 	}
 	for _, g := range groups {

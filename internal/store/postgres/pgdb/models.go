@@ -20,6 +20,27 @@ type AccessLink struct {
 	UsedAt     sql.NullTime
 }
 
+type Alert struct {
+	ID                string
+	Tenant            string
+	CustomerID        string
+	CaseID            string
+	Rule              string
+	RuleVersion       string
+	RuleSetVersion    string
+	Severity          string
+	Parameters        string
+	TransactionID     string
+	TransactionIds    string
+	Explanation       []byte
+	Error             string
+	Status            string
+	DispositionReason []byte
+	DispositionBy     string
+	DispositionAt     sql.NullTime
+	CreatedAt         time.Time
+}
+
 type ApiClient struct {
 	ID         string
 	Name       string
@@ -188,6 +209,23 @@ type ListSnapshot struct {
 	Active      bool
 }
 
+type Report struct {
+	ID           string
+	Tenant       string
+	CaseID       string
+	CustomerID   string
+	Type         string
+	Status       string
+	Reason       []byte
+	Xml          []byte
+	CreatedBy    string
+	CreatedAt    time.Time
+	SubmittedBy  string
+	SubmittedAt  sql.NullTime
+	FiuReference string
+	Version      int64
+}
+
 type RiskAssessment struct {
 	ID           string
 	CustomerID   string
@@ -241,6 +279,25 @@ type SigningKey struct {
 	PublicJwk  []byte
 	CreatedAt  time.Time
 	RetiredAt  sql.NullTime
+}
+
+type Transaction struct {
+	ID                  string
+	Tenant              string
+	CustomerID          string
+	ExternalID          string
+	Amount              int64
+	Currency            string
+	ReportingAmount     int64
+	ReportingCurrency   string
+	Direction           string
+	Channel             string
+	Counterparty        []byte
+	CounterpartyCountry string
+	OccurredAt          time.Time
+	CreatedAt           time.Time
+	ClientID            string
+	ContentHash         string
 }
 
 type User struct {

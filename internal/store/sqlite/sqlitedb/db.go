@@ -78,6 +78,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createAccessLinkStmt, err = db.PrepareContext(ctx, createAccessLink); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateAccessLink: %w", err)
 	}
+	if q.createAlertStmt, err = db.PrepareContext(ctx, createAlert); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateAlert: %w", err)
+	}
 	if q.createApplicantSessionStmt, err = db.PrepareContext(ctx, createApplicantSession); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateApplicantSession: %w", err)
 	}
@@ -104,6 +107,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.createKeyStmt, err = db.PrepareContext(ctx, createKey); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateKey: %w", err)
+	}
+	if q.createReportStmt, err = db.PrepareContext(ctx, createReport); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateReport: %w", err)
 	}
 	if q.createRiskAssessmentStmt, err = db.PrepareContext(ctx, createRiskAssessment); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateRiskAssessment: %w", err)
@@ -134,6 +140,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.customerExistsStmt, err = db.PrepareContext(ctx, customerExists); err != nil {
 		return nil, fmt.Errorf("error preparing query CustomerExists: %w", err)
+	}
+	if q.customerHistoryStmt, err = db.PrepareContext(ctx, customerHistory); err != nil {
+		return nil, fmt.Errorf("error preparing query CustomerHistory: %w", err)
 	}
 	if q.deactivateSnapshotsStmt, err = db.PrepareContext(ctx, deactivateSnapshots); err != nil {
 		return nil, fmt.Errorf("error preparing query DeactivateSnapshots: %w", err)
@@ -174,6 +183,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getAccessLinkByHashStmt, err = db.PrepareContext(ctx, getAccessLinkByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAccessLinkByHash: %w", err)
 	}
+	if q.getAlertStmt, err = db.PrepareContext(ctx, getAlert); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAlert: %w", err)
+	}
 	if q.getApplicantSessionStmt, err = db.PrepareContext(ctx, getApplicantSession); err != nil {
 		return nil, fmt.Errorf("error preparing query GetApplicantSession: %w", err)
 	}
@@ -207,6 +219,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getIdempotencyStmt, err = db.PrepareContext(ctx, getIdempotency); err != nil {
 		return nil, fmt.Errorf("error preparing query GetIdempotency: %w", err)
 	}
+	if q.getReportStmt, err = db.PrepareContext(ctx, getReport); err != nil {
+		return nil, fmt.Errorf("error preparing query GetReport: %w", err)
+	}
 	if q.getScreeningStmt, err = db.PrepareContext(ctx, getScreening); err != nil {
 		return nil, fmt.Errorf("error preparing query GetScreening: %w", err)
 	}
@@ -215,6 +230,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getSnapshotStmt, err = db.PrepareContext(ctx, getSnapshot); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSnapshot: %w", err)
+	}
+	if q.getTransactionStmt, err = db.PrepareContext(ctx, getTransaction); err != nil {
+		return nil, fmt.Errorf("error preparing query GetTransaction: %w", err)
+	}
+	if q.getTransactionByExternalIDStmt, err = db.PrepareContext(ctx, getTransactionByExternalID); err != nil {
+		return nil, fmt.Errorf("error preparing query GetTransactionByExternalID: %w", err)
 	}
 	if q.getUserStmt, err = db.PrepareContext(ctx, getUser); err != nil {
 		return nil, fmt.Errorf("error preparing query GetUser: %w", err)
@@ -240,11 +261,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAuditJournalStmt, err = db.PrepareContext(ctx, insertAuditJournal); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAuditJournal: %w", err)
 	}
+	if q.insertTransactionStmt, err = db.PrepareContext(ctx, insertTransaction); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertTransaction: %w", err)
+	}
 	if q.latestHitDispositionStmt, err = db.PrepareContext(ctx, latestHitDisposition); err != nil {
 		return nil, fmt.Errorf("error preparing query LatestHitDisposition: %w", err)
 	}
 	if q.latestRiskAssessmentStmt, err = db.PrepareContext(ctx, latestRiskAssessment); err != nil {
 		return nil, fmt.Errorf("error preparing query LatestRiskAssessment: %w", err)
+	}
+	if q.listAlertsStmt, err = db.PrepareContext(ctx, listAlerts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAlerts: %w", err)
 	}
 	if q.listAuditEventsStmt, err = db.PrepareContext(ctx, listAuditEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuditEvents: %w", err)
@@ -288,8 +315,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listKeysStmt, err = db.PrepareContext(ctx, listKeys); err != nil {
 		return nil, fmt.Errorf("error preparing query ListKeys: %w", err)
 	}
+	if q.listReportsByCaseStmt, err = db.PrepareContext(ctx, listReportsByCase); err != nil {
+		return nil, fmt.Errorf("error preparing query ListReportsByCase: %w", err)
+	}
 	if q.listSnapshotsStmt, err = db.PrepareContext(ctx, listSnapshots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSnapshots: %w", err)
+	}
+	if q.listTransactionsStmt, err = db.PrepareContext(ctx, listTransactions); err != nil {
+		return nil, fmt.Errorf("error preparing query ListTransactions: %w", err)
+	}
+	if q.listTransactionsByCustomerTimeStmt, err = db.PrepareContext(ctx, listTransactionsByCustomerTime); err != nil {
+		return nil, fmt.Errorf("error preparing query ListTransactionsByCustomerTime: %w", err)
 	}
 	if q.listUnclosedCasesStmt, err = db.PrepareContext(ctx, listUnclosedCases); err != nil {
 		return nil, fmt.Errorf("error preparing query ListUnclosedCases: %w", err)
@@ -318,6 +354,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.oldestAuditJournalStmt, err = db.PrepareContext(ctx, oldestAuditJournal); err != nil {
 		return nil, fmt.Errorf("error preparing query OldestAuditJournal: %w", err)
 	}
+	if q.openAlertCaseStmt, err = db.PrepareContext(ctx, openAlertCase); err != nil {
+		return nil, fmt.Errorf("error preparing query OpenAlertCase: %w", err)
+	}
 	if q.openCasesForCustomerStmt, err = db.PrepareContext(ctx, openCasesForCustomer); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenCasesForCustomer: %w", err)
 	}
@@ -342,6 +381,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.touchSessionStmt, err = db.PrepareContext(ctx, touchSession); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchSession: %w", err)
 	}
+	if q.updateAlertDispositionStmt, err = db.PrepareContext(ctx, updateAlertDisposition); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateAlertDisposition: %w", err)
+	}
 	if q.updateCaseStmt, err = db.PrepareContext(ctx, updateCase); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCase: %w", err)
 	}
@@ -353,6 +395,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateHitStmt, err = db.PrepareContext(ctx, updateHit); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateHit: %w", err)
+	}
+	if q.updateReportStmt, err = db.PrepareContext(ctx, updateReport); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateReport: %w", err)
 	}
 	if q.updateUserStmt, err = db.PrepareContext(ctx, updateUser); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateUser: %w", err)
@@ -461,6 +506,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createAccessLinkStmt: %w", cerr)
 		}
 	}
+	if q.createAlertStmt != nil {
+		if cerr := q.createAlertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createAlertStmt: %w", cerr)
+		}
+	}
 	if q.createApplicantSessionStmt != nil {
 		if cerr := q.createApplicantSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createApplicantSessionStmt: %w", cerr)
@@ -504,6 +554,11 @@ func (q *Queries) Close() error {
 	if q.createKeyStmt != nil {
 		if cerr := q.createKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createKeyStmt: %w", cerr)
+		}
+	}
+	if q.createReportStmt != nil {
+		if cerr := q.createReportStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createReportStmt: %w", cerr)
 		}
 	}
 	if q.createRiskAssessmentStmt != nil {
@@ -554,6 +609,11 @@ func (q *Queries) Close() error {
 	if q.customerExistsStmt != nil {
 		if cerr := q.customerExistsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing customerExistsStmt: %w", cerr)
+		}
+	}
+	if q.customerHistoryStmt != nil {
+		if cerr := q.customerHistoryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing customerHistoryStmt: %w", cerr)
 		}
 	}
 	if q.deactivateSnapshotsStmt != nil {
@@ -621,6 +681,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getAccessLinkByHashStmt: %w", cerr)
 		}
 	}
+	if q.getAlertStmt != nil {
+		if cerr := q.getAlertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAlertStmt: %w", cerr)
+		}
+	}
 	if q.getApplicantSessionStmt != nil {
 		if cerr := q.getApplicantSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getApplicantSessionStmt: %w", cerr)
@@ -676,6 +741,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getIdempotencyStmt: %w", cerr)
 		}
 	}
+	if q.getReportStmt != nil {
+		if cerr := q.getReportStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getReportStmt: %w", cerr)
+		}
+	}
 	if q.getScreeningStmt != nil {
 		if cerr := q.getScreeningStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getScreeningStmt: %w", cerr)
@@ -689,6 +759,16 @@ func (q *Queries) Close() error {
 	if q.getSnapshotStmt != nil {
 		if cerr := q.getSnapshotStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getSnapshotStmt: %w", cerr)
+		}
+	}
+	if q.getTransactionStmt != nil {
+		if cerr := q.getTransactionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getTransactionStmt: %w", cerr)
+		}
+	}
+	if q.getTransactionByExternalIDStmt != nil {
+		if cerr := q.getTransactionByExternalIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getTransactionByExternalIDStmt: %w", cerr)
 		}
 	}
 	if q.getUserStmt != nil {
@@ -731,6 +811,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAuditJournalStmt: %w", cerr)
 		}
 	}
+	if q.insertTransactionStmt != nil {
+		if cerr := q.insertTransactionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertTransactionStmt: %w", cerr)
+		}
+	}
 	if q.latestHitDispositionStmt != nil {
 		if cerr := q.latestHitDispositionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing latestHitDispositionStmt: %w", cerr)
@@ -739,6 +824,11 @@ func (q *Queries) Close() error {
 	if q.latestRiskAssessmentStmt != nil {
 		if cerr := q.latestRiskAssessmentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing latestRiskAssessmentStmt: %w", cerr)
+		}
+	}
+	if q.listAlertsStmt != nil {
+		if cerr := q.listAlertsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAlertsStmt: %w", cerr)
 		}
 	}
 	if q.listAuditEventsStmt != nil {
@@ -811,9 +901,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listKeysStmt: %w", cerr)
 		}
 	}
+	if q.listReportsByCaseStmt != nil {
+		if cerr := q.listReportsByCaseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listReportsByCaseStmt: %w", cerr)
+		}
+	}
 	if q.listSnapshotsStmt != nil {
 		if cerr := q.listSnapshotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listSnapshotsStmt: %w", cerr)
+		}
+	}
+	if q.listTransactionsStmt != nil {
+		if cerr := q.listTransactionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listTransactionsStmt: %w", cerr)
+		}
+	}
+	if q.listTransactionsByCustomerTimeStmt != nil {
+		if cerr := q.listTransactionsByCustomerTimeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listTransactionsByCustomerTimeStmt: %w", cerr)
 		}
 	}
 	if q.listUnclosedCasesStmt != nil {
@@ -861,6 +966,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing oldestAuditJournalStmt: %w", cerr)
 		}
 	}
+	if q.openAlertCaseStmt != nil {
+		if cerr := q.openAlertCaseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing openAlertCaseStmt: %w", cerr)
+		}
+	}
 	if q.openCasesForCustomerStmt != nil {
 		if cerr := q.openCasesForCustomerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing openCasesForCustomerStmt: %w", cerr)
@@ -901,6 +1011,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing touchSessionStmt: %w", cerr)
 		}
 	}
+	if q.updateAlertDispositionStmt != nil {
+		if cerr := q.updateAlertDispositionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateAlertDispositionStmt: %w", cerr)
+		}
+	}
 	if q.updateCaseStmt != nil {
 		if cerr := q.updateCaseStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateCaseStmt: %w", cerr)
@@ -919,6 +1034,11 @@ func (q *Queries) Close() error {
 	if q.updateHitStmt != nil {
 		if cerr := q.updateHitStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateHitStmt: %w", cerr)
+		}
+	}
+	if q.updateReportStmt != nil {
+		if cerr := q.updateReportStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateReportStmt: %w", cerr)
 		}
 	}
 	if q.updateUserStmt != nil {
@@ -998,6 +1118,7 @@ type Queries struct {
 	countQueueCasesStmt                *sql.Stmt
 	countWebhookDeliveriesStmt         *sql.Stmt
 	createAccessLinkStmt               *sql.Stmt
+	createAlertStmt                    *sql.Stmt
 	createApplicantSessionStmt         *sql.Stmt
 	createCaseStmt                     *sql.Stmt
 	createCheckStmt                    *sql.Stmt
@@ -1007,6 +1128,7 @@ type Queries struct {
 	createDocumentStmt                 *sql.Stmt
 	createHitStmt                      *sql.Stmt
 	createKeyStmt                      *sql.Stmt
+	createReportStmt                   *sql.Stmt
 	createRiskAssessmentStmt           *sql.Stmt
 	createScreeningStmt                *sql.Stmt
 	createSessionStmt                  *sql.Stmt
@@ -1017,6 +1139,7 @@ type Queries struct {
 	createWebhookEventStmt             *sql.Stmt
 	customerDecisionsSinceStmt         *sql.Stmt
 	customerExistsStmt                 *sql.Stmt
+	customerHistoryStmt                *sql.Stmt
 	deactivateSnapshotsStmt            *sql.Stmt
 	deleteApplicantSessionStmt         *sql.Stmt
 	deleteApplicantSessionsBeforeStmt  *sql.Stmt
@@ -1030,6 +1153,7 @@ type Queries struct {
 	deleteWebhookEndpointStmt          *sql.Stmt
 	findSnapshotByHashStmt             *sql.Stmt
 	getAccessLinkByHashStmt            *sql.Stmt
+	getAlertStmt                       *sql.Stmt
 	getApplicantSessionStmt            *sql.Stmt
 	getAuditHeadStmt                   *sql.Stmt
 	getCaseStmt                        *sql.Stmt
@@ -1041,9 +1165,12 @@ type Queries struct {
 	getDocumentStmt                    *sql.Stmt
 	getHitStmt                         *sql.Stmt
 	getIdempotencyStmt                 *sql.Stmt
+	getReportStmt                      *sql.Stmt
 	getScreeningStmt                   *sql.Stmt
 	getSessionStmt                     *sql.Stmt
 	getSnapshotStmt                    *sql.Stmt
+	getTransactionStmt                 *sql.Stmt
+	getTransactionByExternalIDStmt     *sql.Stmt
 	getUserStmt                        *sql.Stmt
 	getUserByEmailIndexStmt            *sql.Stmt
 	getWebhookDeliveryStmt             *sql.Stmt
@@ -1052,8 +1179,10 @@ type Queries struct {
 	insertAuditEventStmt               *sql.Stmt
 	insertAuditEventsStmt              *sql.Stmt
 	insertAuditJournalStmt             *sql.Stmt
+	insertTransactionStmt              *sql.Stmt
 	latestHitDispositionStmt           *sql.Stmt
 	latestRiskAssessmentStmt           *sql.Stmt
+	listAlertsStmt                     *sql.Stmt
 	listAuditEventsStmt                *sql.Stmt
 	listAuditJournalStmt               *sql.Stmt
 	listAwaitingChecksStmt             *sql.Stmt
@@ -1068,7 +1197,10 @@ type Queries struct {
 	listHitsByCheckStmt                *sql.Stmt
 	listHitsByCustomerStmt             *sql.Stmt
 	listKeysStmt                       *sql.Stmt
+	listReportsByCaseStmt              *sql.Stmt
 	listSnapshotsStmt                  *sql.Stmt
+	listTransactionsStmt               *sql.Stmt
+	listTransactionsByCustomerTimeStmt *sql.Stmt
 	listUnclosedCasesStmt              *sql.Stmt
 	listUsersStmt                      *sql.Stmt
 	listWebhookAttemptsStmt            *sql.Stmt
@@ -1078,6 +1210,7 @@ type Queries struct {
 	lockUserStmt                       *sql.Stmt
 	moveAuditHeadStmt                  *sql.Stmt
 	oldestAuditJournalStmt             *sql.Stmt
+	openAlertCaseStmt                  *sql.Stmt
 	openCasesForCustomerStmt           *sql.Stmt
 	putIdempotencyStmt                 *sql.Stmt
 	queueCasesStmt                     *sql.Stmt
@@ -1086,10 +1219,12 @@ type Queries struct {
 	setAuditKeyStmt                    *sql.Stmt
 	touchApplicantSessionStmt          *sql.Stmt
 	touchSessionStmt                   *sql.Stmt
+	updateAlertDispositionStmt         *sql.Stmt
 	updateCaseStmt                     *sql.Stmt
 	updateCheckStmt                    *sql.Stmt
 	updateCustomerStmt                 *sql.Stmt
 	updateHitStmt                      *sql.Stmt
+	updateReportStmt                   *sql.Stmt
 	updateUserStmt                     *sql.Stmt
 	updateWebhookDeliveryStmt          *sql.Stmt
 	updateWebhookEndpointSecretStmt    *sql.Stmt
@@ -1118,6 +1253,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countQueueCasesStmt:                q.countQueueCasesStmt,
 		countWebhookDeliveriesStmt:         q.countWebhookDeliveriesStmt,
 		createAccessLinkStmt:               q.createAccessLinkStmt,
+		createAlertStmt:                    q.createAlertStmt,
 		createApplicantSessionStmt:         q.createApplicantSessionStmt,
 		createCaseStmt:                     q.createCaseStmt,
 		createCheckStmt:                    q.createCheckStmt,
@@ -1127,6 +1263,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createDocumentStmt:                 q.createDocumentStmt,
 		createHitStmt:                      q.createHitStmt,
 		createKeyStmt:                      q.createKeyStmt,
+		createReportStmt:                   q.createReportStmt,
 		createRiskAssessmentStmt:           q.createRiskAssessmentStmt,
 		createScreeningStmt:                q.createScreeningStmt,
 		createSessionStmt:                  q.createSessionStmt,
@@ -1137,6 +1274,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createWebhookEventStmt:             q.createWebhookEventStmt,
 		customerDecisionsSinceStmt:         q.customerDecisionsSinceStmt,
 		customerExistsStmt:                 q.customerExistsStmt,
+		customerHistoryStmt:                q.customerHistoryStmt,
 		deactivateSnapshotsStmt:            q.deactivateSnapshotsStmt,
 		deleteApplicantSessionStmt:         q.deleteApplicantSessionStmt,
 		deleteApplicantSessionsBeforeStmt:  q.deleteApplicantSessionsBeforeStmt,
@@ -1150,6 +1288,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteWebhookEndpointStmt:          q.deleteWebhookEndpointStmt,
 		findSnapshotByHashStmt:             q.findSnapshotByHashStmt,
 		getAccessLinkByHashStmt:            q.getAccessLinkByHashStmt,
+		getAlertStmt:                       q.getAlertStmt,
 		getApplicantSessionStmt:            q.getApplicantSessionStmt,
 		getAuditHeadStmt:                   q.getAuditHeadStmt,
 		getCaseStmt:                        q.getCaseStmt,
@@ -1161,9 +1300,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getDocumentStmt:                    q.getDocumentStmt,
 		getHitStmt:                         q.getHitStmt,
 		getIdempotencyStmt:                 q.getIdempotencyStmt,
+		getReportStmt:                      q.getReportStmt,
 		getScreeningStmt:                   q.getScreeningStmt,
 		getSessionStmt:                     q.getSessionStmt,
 		getSnapshotStmt:                    q.getSnapshotStmt,
+		getTransactionStmt:                 q.getTransactionStmt,
+		getTransactionByExternalIDStmt:     q.getTransactionByExternalIDStmt,
 		getUserStmt:                        q.getUserStmt,
 		getUserByEmailIndexStmt:            q.getUserByEmailIndexStmt,
 		getWebhookDeliveryStmt:             q.getWebhookDeliveryStmt,
@@ -1172,8 +1314,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertAuditEventStmt:               q.insertAuditEventStmt,
 		insertAuditEventsStmt:              q.insertAuditEventsStmt,
 		insertAuditJournalStmt:             q.insertAuditJournalStmt,
+		insertTransactionStmt:              q.insertTransactionStmt,
 		latestHitDispositionStmt:           q.latestHitDispositionStmt,
 		latestRiskAssessmentStmt:           q.latestRiskAssessmentStmt,
+		listAlertsStmt:                     q.listAlertsStmt,
 		listAuditEventsStmt:                q.listAuditEventsStmt,
 		listAuditJournalStmt:               q.listAuditJournalStmt,
 		listAwaitingChecksStmt:             q.listAwaitingChecksStmt,
@@ -1188,7 +1332,10 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listHitsByCheckStmt:                q.listHitsByCheckStmt,
 		listHitsByCustomerStmt:             q.listHitsByCustomerStmt,
 		listKeysStmt:                       q.listKeysStmt,
+		listReportsByCaseStmt:              q.listReportsByCaseStmt,
 		listSnapshotsStmt:                  q.listSnapshotsStmt,
+		listTransactionsStmt:               q.listTransactionsStmt,
+		listTransactionsByCustomerTimeStmt: q.listTransactionsByCustomerTimeStmt,
 		listUnclosedCasesStmt:              q.listUnclosedCasesStmt,
 		listUsersStmt:                      q.listUsersStmt,
 		listWebhookAttemptsStmt:            q.listWebhookAttemptsStmt,
@@ -1198,6 +1345,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		lockUserStmt:                       q.lockUserStmt,
 		moveAuditHeadStmt:                  q.moveAuditHeadStmt,
 		oldestAuditJournalStmt:             q.oldestAuditJournalStmt,
+		openAlertCaseStmt:                  q.openAlertCaseStmt,
 		openCasesForCustomerStmt:           q.openCasesForCustomerStmt,
 		putIdempotencyStmt:                 q.putIdempotencyStmt,
 		queueCasesStmt:                     q.queueCasesStmt,
@@ -1206,10 +1354,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setAuditKeyStmt:                    q.setAuditKeyStmt,
 		touchApplicantSessionStmt:          q.touchApplicantSessionStmt,
 		touchSessionStmt:                   q.touchSessionStmt,
+		updateAlertDispositionStmt:         q.updateAlertDispositionStmt,
 		updateCaseStmt:                     q.updateCaseStmt,
 		updateCheckStmt:                    q.updateCheckStmt,
 		updateCustomerStmt:                 q.updateCustomerStmt,
 		updateHitStmt:                      q.updateHitStmt,
+		updateReportStmt:                   q.updateReportStmt,
 		updateUserStmt:                     q.updateUserStmt,
 		updateWebhookDeliveryStmt:          q.updateWebhookDeliveryStmt,
 		updateWebhookEndpointSecretStmt:    q.updateWebhookEndpointSecretStmt,

@@ -19,6 +19,27 @@ type AccessLink struct {
 	UsedAt     sql.NullInt64
 }
 
+type Alert struct {
+	ID                string
+	Tenant            string
+	CustomerID        string
+	CaseID            string
+	Rule              string
+	RuleVersion       string
+	RuleSetVersion    string
+	Severity          string
+	Parameters        string
+	TransactionID     string
+	TransactionIds    string
+	Explanation       []byte
+	Error             string
+	Status            string
+	DispositionReason []byte
+	DispositionBy     string
+	DispositionAt     sql.NullInt64
+	CreatedAt         int64
+}
+
 type ApiClient struct {
 	ID         string
 	Name       string
@@ -187,6 +208,23 @@ type ListSnapshot struct {
 	Active      bool
 }
 
+type Report struct {
+	ID           string
+	Tenant       string
+	CaseID       string
+	CustomerID   string
+	Type         string
+	Status       string
+	Reason       []byte
+	Xml          []byte
+	CreatedBy    string
+	CreatedAt    int64
+	SubmittedBy  string
+	SubmittedAt  sql.NullInt64
+	FiuReference string
+	Version      int64
+}
+
 type RiskAssessment struct {
 	ID           string
 	CustomerID   string
@@ -240,6 +278,25 @@ type SigningKey struct {
 	PublicJwk  []byte
 	CreatedAt  int64
 	RetiredAt  sql.NullInt64
+}
+
+type Transaction struct {
+	ID                  string
+	Tenant              string
+	CustomerID          string
+	ExternalID          string
+	Amount              int64
+	Currency            string
+	ReportingAmount     int64
+	ReportingCurrency   string
+	Direction           string
+	Channel             string
+	Counterparty        []byte
+	CounterpartyCountry string
+	OccurredAt          int64
+	CreatedAt           int64
+	ClientID            string
+	ContentHash         string
 }
 
 type User struct {
