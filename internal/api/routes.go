@@ -25,6 +25,7 @@ func (s *server) routes() {
 	s.webhookRoutes()
 	s.recordsRoutes()
 	s.transactionRoutes()
+	s.reportRoutes()
 }
 
 // register adds an operation with the configured body limit: huma's own

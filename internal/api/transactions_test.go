@@ -176,3 +176,18 @@ func TestTransactionsBatchAPI(t *testing.T) {
 		wantProblem(t, e.do(req{Method: http.MethodPost, Path: "/api/v1/transactions/batch", Token: tok, Body: strings.Repeat("{}\n", 10_001), ContentType: "application/x-ndjson"}), http.StatusUnprocessableEntity, "body")
 	})
 }
+
+func TestReportsAPI(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, e *env) {
+		_, tok := e.client("all")
+		id := e.submitted(tok)
+		var created txResult
+		want(t, e.post("/api/v1/transactions", tok, e.txBody(id, "r-1", 1_500_000)), http.StatusCreated, &created)
+		caseID := created.Alerts[0].CaseID
+		// The test server has no reporting entity configured.
+		wantProblem(t, e.post("/api/v1/cases/"+caseID+"/reports", tok, map[string]any{"type": "STR", "reason": "x"}), http.StatusConflict)
+		wantProblem(t, e.post("/api/v1/cases/"+caseID+"/reports", tok, map[string]any{"type": "SAR"}), http.StatusUnprocessableEntity, "body.type")
+		wantProblem(t, e.get("/api/v1/reports/rep_nothing", tok), http.StatusNotFound)
+	})
+}

@@ -1,10 +1,12 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/goaml"
 	"github.com/kyc-platform/kyc/internal/kyctest"
 )
 
@@ -111,5 +113,60 @@ func TestCounterpartyScreeningHit(t *testing.T) {
 		if err != nil || len(byRule(res.Alerts, "counterparty_screening_hit")) != 0 {
 			t.Fatalf("a clean name raised %+v, %v", res.Alerts, err)
 		}
+	})
+}
+
+// TestSTRReportFromCase: a report is built from a transaction_alert case as
+// goAML XML valid against the schema (report code STR, the reporting entity
+// from configuration, the customer as subject, the triggering
+// transactions, the analyst's reason), and only an MLRO files it (EU AMLR
+// 2024/1624 art. 69: the MLRO reports to the FIU; FATF Recommendation 20).
+func TestSTRReportFromCase(t *testing.T) {
+	t.Parallel()
+	kyctest.OnEachEngine(t, func(t *testing.T, b *kyctest.Bundle) {
+		deps := b.Deps()
+		deps.GoAML = app.ReportingEntity{RentityID: "4711", CurrencyLocal: "EUR", ReportingPerson: "Maria Officer"}
+		a := app.New(deps)
+		_, err := b.App.Reports.Create(b.Ctx, kyctest.Client, "case_x", app.CreateReportInput{Type: domain.ReportSTR, Reason: "x"})
+		kyctest.WantCode(t, err, domain.ECodeConflict) // no reporting entity configured
+
+		al := largeCashCase(t, b)
+		_, err = a.Reports.Create(b.Ctx, kyctest.Client, al.CaseID, app.CreateReportInput{Type: domain.ReportSTR})
+		kyctest.WantCode(t, err, domain.ECodeInvalid) // no reason anywhere
+		if _, err := a.Alerts.Disposition(b.Ctx, kyctest.Client, al.ID, app.AlertDispositionInput{Status: domain.AlertSuspicious, Reason: "Cash deposits with no known source"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = a.Reports.Create(b.Ctx, kyctest.Client, al.CaseID, app.CreateReportInput{Type: "SAR"})
+		kyctest.WantCode(t, err, domain.ECodeInvalid)
+		rep, err := a.Reports.Create(b.Ctx, kyctest.Client, al.CaseID, app.CreateReportInput{Type: domain.ReportSTR})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := string(rep.XML)
+		for _, want := range []string{"<report_code>STR</report_code>", "<rentity_id>4711</rentity_id>", "Cash deposits with no known source", "<indicator>LCASH</indicator>", al.TransactionID} {
+			if !strings.Contains(x, want) {
+				t.Errorf("the report lacks %q", want)
+			}
+		}
+		if err := goaml.Validate(rep.XML); err != nil || rep.Status != domain.ReportDraft {
+			t.Fatalf("report %s: %v", rep.Status, err)
+		}
+		if _, err := a.Reports.Get(b.Ctx, kyctest.Outsider, rep.ID); domain.ErrCode(err) != domain.ECodeNotFound {
+			t.Errorf("another tenant reads the report: %v", err)
+		}
+		_, err = a.Reports.File(b.Ctx, kyctest.Client, rep.ID, "FIU-2026-1")
+		kyctest.WantCode(t, err, domain.ECodeForbidden)
+		analyst := kyctest.StaffUser(t, b, &kyctest.StaffUserOpts{Role: app.RoleAnalyst}).Actor()
+		_, err = a.Reports.File(b.Ctx, analyst, rep.ID, "FIU-2026-1")
+		kyctest.WantCode(t, err, domain.ECodeForbidden)
+		mlro := kyctest.StaffUser(t, b, &kyctest.StaffUserOpts{Role: app.RoleMLRO}).Actor()
+		_, err = a.Reports.File(b.Ctx, mlro, rep.ID, "")
+		kyctest.WantCode(t, err, domain.ECodeInvalid)
+		filed, err := a.Reports.File(b.Ctx, mlro, rep.ID, "FIU-2026-1")
+		if err != nil || filed.Status != domain.ReportSubmitted || filed.FIUReference != "FIU-2026-1" || filed.SubmittedBy != mlro.String() {
+			t.Fatalf("filed %+v, %v", filed, err)
+		}
+		_, err = a.Reports.File(b.Ctx, mlro, rep.ID, "FIU-2026-2")
+		kyctest.WantCode(t, err, domain.ECodeConflict)
 	})
 }

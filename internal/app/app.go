@@ -149,6 +149,8 @@ type App struct {
 	// Alerts lists and dispositions what they raise.
 	Transactions *Transactions
 	Alerts       *Alerts
+	// Reports builds and files suspicious-transaction reports.
+	Reports *Reports
 }
 
 // New wires the use cases over deps.
@@ -158,6 +160,7 @@ func New(deps Deps) *App {
 	audit := newAuditLog(d)
 	scr := &Screening{d: d, audit: audit}
 	alerts := &Alerts{d: d, audit: audit, screening: scr}
+	txs := &Transactions{d: d, audit: audit, alerts: alerts}
 	checks := &Checks{d: d, audit: audit, screening: scr}
 	customers := &Customers{d: d, audit: audit}
 	return &App{
@@ -174,8 +177,9 @@ func New(deps Deps) *App {
 		Backoffice:   &Backoffice{d: d},
 		Webhooks:     &Webhooks{d: d, audit: audit},
 		Records:      &Records{d: d, audit: audit, cust: customers},
-		Transactions: &Transactions{d: d, audit: audit, alerts: alerts},
+		Transactions: txs,
 		Alerts:       alerts,
+		Reports:      &Reports{d: d, audit: audit, alerts: alerts, txs: txs},
 	}
 }
 

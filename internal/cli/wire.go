@@ -202,9 +202,9 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		},
 		Logger:   log,
 		Webhooks: webhookDeps(cfg, sys.runner),
-		Rules:  rules,
-		Rates:  rates,
-		GoAML:  reportingEntity(cfg.Monitoring.GoAML, cfg.Monitoring.ReportingCurrency),
+		Rules:    rules,
+		Rates:    rates,
+		GoAML:    reportingEntity(cfg.Monitoring.GoAML, cfg.Monitoring.ReportingCurrency),
 	}
 	sys.app = app.New(sys.deps)
 	sys.runner.SetApp(sys.app)
