@@ -80,23 +80,23 @@ func newReposQ(db gen.DBTX, q *gen.Queries) repos {
 	return repos{db: db, q: q, inTx: inTx}
 }
 
-func (r repos) Customers() store.Customers     { return customers(r) }
-func (r repos) Checks() store.Checks           { return checks(r) }
-func (r repos) Cases() store.Cases             { return cases(r) }
-func (r repos) Hits() store.Hits               { return hits(r) }
-func (r repos) Audit() store.Audit             { return audit(r) }
-func (r repos) Clients() store.Clients         { return clients(r) }
-func (r repos) Keys() store.Keys               { return keys(r) }
-func (r repos) Idempotency() store.Idempotency { return idempotency(r) }
-func (r repos) Lists() store.Lists             { return lists(r) }
-func (r repos) Documents() store.Documents     { return documents(r) }
-func (r repos) AccessLinks() store.AccessLinks { return accessLinks(r) }
-func (r repos) Screenings() store.Screenings   { return screenings(r) }
-func (r repos) Webhooks() store.Webhooks       { return webhooks(r) }
-func (r repos) Erasure() store.Erasure         { return erasure(r) }
-func (r repos) Users() store.Users             { return users(r) }
-func (r repos) Sessions() store.Sessions       { return sessions(r) }
-func (r repos) Views() store.Views             { return views(r) }
+func (r repos) Customers() store.Customers       { return customers(r) }
+func (r repos) Checks() store.Checks             { return checks(r) }
+func (r repos) Cases() store.Cases               { return cases(r) }
+func (r repos) Hits() store.Hits                 { return hits(r) }
+func (r repos) Audit() store.Audit               { return audit(r) }
+func (r repos) Clients() store.Clients           { return clients(r) }
+func (r repos) Keys() store.Keys                 { return keys(r) }
+func (r repos) Idempotency() store.Idempotency   { return idempotency(r) }
+func (r repos) Lists() store.Lists               { return lists(r) }
+func (r repos) Documents() store.Documents       { return documents(r) }
+func (r repos) AccessLinks() store.AccessLinks   { return accessLinks(r) }
+func (r repos) Screenings() store.Screenings     { return screenings(r) }
+func (r repos) Webhooks() store.Webhooks         { return webhooks(r) }
+func (r repos) Erasure() store.Erasure           { return erasure(r) }
+func (r repos) Users() store.Users               { return users(r) }
+func (r repos) Sessions() store.Sessions         { return sessions(r) }
+func (r repos) Views() store.Views               { return views(r) }
 func (r repos) Transactions() store.Transactions { return transactions(r) }
 func (r repos) Alerts() store.Alerts             { return alerts(r) }
 func (r repos) Reports() store.Reports           { return reports(r) }
