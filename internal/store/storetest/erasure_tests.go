@@ -18,7 +18,9 @@ var erasureTests = map[string]func(*testing.T, store.Store){
 			c.Status, c.RetentionEndsAt, c.RestrictedAt = "rejected", ptr(at(5)), ptr(at(4))
 		})
 		addCustomer(t, s, func(c *store.CustomerRecord) { c.Status, c.RetentionEndsAt = "closed", ptr(at(30)) })
-		addCustomer(t, s, func(c *store.CustomerRecord) { c.Status, c.RetentionEndsAt, c.PurgedAt = "closed", ptr(at(1)), ptr(at(2)) })
+		addCustomer(t, s, func(c *store.CustomerRecord) {
+			c.Status, c.RetentionEndsAt, c.PurgedAt = "closed", ptr(at(1)), ptr(at(2))
+		})
 		addCustomer(t, s) // no retention yet
 		ids, err := s.Erasure().DueForPurge(ctx, at(20), 10)
 		must(t, err)
