@@ -43,6 +43,8 @@ func commands() []command {
 		{"audit", "Audit trail: audit verify [--checkpoint FILE] [--json] | audit checkpoint [--json]", runAudit},
 		{"keys", "Token-signing keys: keys rotate [--json]", runKeys},
 		{"user", "Staff users: user create --email E --role R [--password-stdin] [--json]", runUser},
+		{"transactions", "Transactions: transactions import FILE (CSV or NDJSON) [--batch N] [--restart] [--json]", runTransactions},
+		{"rules", "Monitoring rules: rules validate FILE [--json]", runRules},
 		{"demo", "Fill a fresh database with sample customers, cases and staff users", runDemo},
 		{"version", "Print the version", func(_ context.Context, e *Env, _ []string) error {
 			fmt.Fprintln(e.Stdout, "kyc", Version)
@@ -103,7 +105,7 @@ func usage(w io.Writer) {
 	cs := commands()
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nConfiguration: flags, or KYC_DATA_DIR, KYC_DATABASE_URL, KYC_ADDR, KYC_MASTER_KEY, KYC_BASE_URL, KYC_LOG_FORMAT … (see README).")
 }
