@@ -38,12 +38,15 @@ type CaseDetail struct {
 
 // Decision is a recorded decision.
 type Decision struct {
-	ID        string    `json:"id"`
-	Decision  string    `json:"decision"`
-	Reason    string    `json:"reason"`
-	Actor     string    `json:"actor"`
-	Stage     string    `json:"stage" doc:"final, first (awaiting a second approver), second, or second_disagreed"`
-	CreatedAt time.Time `json:"created_at"`
+	ID       string `json:"id"`
+	Decision string `json:"decision"`
+	Reason   string `json:"reason" doc:"Internal, never shown to the applicant"`
+	// MessageToApplicant is what a request for information asked of the
+	// applicant.
+	MessageToApplicant string    `json:"message_to_applicant,omitempty" doc:"What a request_info asked of the applicant (the only text they see)"`
+	Actor              string    `json:"actor"`
+	Stage              string    `json:"stage" doc:"final, first (awaiting a second approver), second, or second_disagreed"`
+	CreatedAt          time.Time `json:"created_at"`
 }
 
 func caseOut(c domain.Case) Case {
@@ -69,7 +72,7 @@ func (s *server) caseDetail(ctx context.Context, c domain.Case) (CaseDetail, err
 		return d, err
 	}
 	for _, x := range decs {
-		d.Decisions = append(d.Decisions, Decision{ID: x.ID, Decision: string(x.Decision), Reason: x.Reason, Actor: x.Actor, Stage: x.Stage, CreatedAt: x.CreatedAt})
+		d.Decisions = append(d.Decisions, Decision{ID: x.ID, Decision: string(x.Decision), Reason: x.Reason, MessageToApplicant: x.MessageToApplicant, Actor: x.Actor, Stage: x.Stage, CreatedAt: x.CreatedAt})
 	}
 	return d, nil
 }
@@ -120,7 +123,7 @@ func (s *server) caseRoutes() {
 	register(s, huma.Operation{
 		OperationID: "decide-case", Method: http.MethodPost, Path: "/api/v1/cases/{id}/decisions",
 		Summary: "Decide a case",
-		Description: "approve, reject, request_info, escalate or close_customer (an approved customer only: off-boarding, as POST /api/v1/customers/{id}/close), with a required reason. Approving enhanced due diligence and rejecting on a screening hit need a second approver who is a different client or person: " +
+		Description: "approve, reject, request_info, escalate or close_customer (an approved customer only: off-boarding, as POST /api/v1/customers/{id}/close), with a required reason (internal, never shown to the applicant) and, for request_info, the message_to_applicant the applicant reads on the hosted pages. Approving enhanced due diligence and rejecting on a screening hit need a second approver who is a different client or person: " +
 			"the first such decision leaves the case pending_second_approval (202) and the second one (same decision) makes it take effect.",
 		Tags: []string{"Cases"}, Security: security(auth.ScopeCasesWrite),
 		Errors: errs(http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity),
@@ -128,13 +131,16 @@ func (s *server) caseRoutes() {
 		ID   string `path:"id" maxLength:"64"`
 		Body struct {
 			Decision string `json:"decision,omitempty" enum:"approve,reject,request_info,escalate,close_customer" doc:"Required"`
-			Reason   string `json:"reason,omitempty" maxLength:"4000" doc:"Required, free text"`
+			Reason   string `json:"reason,omitempty" maxLength:"4000" doc:"Required, free text; internal: staff, auditors and API clients read it, the applicant never does (tipping-off: AMLD art. 39, AMLR art. 73)"`
+			// MessageToApplicant is the only text of a decision the
+			// applicant sees.
+			MessageToApplicant string `json:"message_to_applicant,omitempty" maxLength:"2000" doc:"Required with request_info, refused with any other decision: the only text the applicant sees (on the hosted pages), what to send or correct"`
 		}
 	}) (*struct {
 		Status int
 		Body   CaseDetail
 	}, error) {
-		res, err := s.App.Cases.Decide(ctx, actorFrom(ctx), in.ID, app.DecideInput{Decision: domain.DecisionKind(in.Body.Decision), Reason: in.Body.Reason})
+		res, err := s.App.Cases.Decide(ctx, actorFrom(ctx), in.ID, app.DecideInput{Decision: domain.DecisionKind(in.Body.Decision), Reason: in.Body.Reason, MessageToApplicant: in.Body.MessageToApplicant})
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}

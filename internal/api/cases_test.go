@@ -133,7 +133,22 @@ func TestCaseRequestInfoAndResubmit(t *testing.T) {
 			t.Fatalf("%d open onboarding cases", len(page.Data))
 		}
 		cs := page.Data[0]
-		want(t, e.post("/api/v1/cases/"+cs.ID+"/decisions", tok, map[string]any{"decision": "request_info", "reason": "Source of wealth evidence"}), http.StatusOK, nil)
+		// Tipping-off (AMLD art. 39, AMLR art. 73): a request for
+		// information needs the message the applicant reads apart from the
+		// internal reason; without it, 422 names the field.
+		wantProblem(t, e.post("/api/v1/cases/"+cs.ID+"/decisions", tok, map[string]any{"decision": "request_info", "reason": "Source of wealth evidence"}), http.StatusUnprocessableEntity, "body.message_to_applicant")
+		wantProblem(t, e.post("/api/v1/cases/"+cs.ID+"/decisions", tok, map[string]any{"decision": "escalate", "reason": "x", "message_to_applicant": "hello"}), http.StatusUnprocessableEntity, "body.message_to_applicant")
+		var detail struct {
+			Decisions []struct {
+				Reason             string `json:"reason"`
+				MessageToApplicant string `json:"message_to_applicant"`
+			} `json:"decisions"`
+		}
+		want(t, e.post("/api/v1/cases/"+cs.ID+"/decisions", tok, map[string]any{"decision": "request_info", "reason": "Source of wealth evidence",
+			"message_to_applicant": "Please upload evidence of your source of wealth."}), http.StatusOK, &detail)
+		if n := len(detail.Decisions); n != 1 || detail.Decisions[0].Reason != "Source of wealth evidence" || detail.Decisions[0].MessageToApplicant != "Please upload evidence of your source of wealth." {
+			t.Fatalf("decisions %+v", detail.Decisions)
+		}
 		var cust customer
 		want(t, e.get("/api/v1/customers/"+c.ID, tok), http.StatusOK, &cust)
 		if cust.Status != "info_requested" {

@@ -299,8 +299,11 @@ type InfoRequest struct {
 	CreatedAt time.Time
 }
 
-// LatestInfoRequest returns the reason of the newest request_info decision
-// on the customer's cases, for the applicant's answer form; ErrNotFound
+// LatestInfoRequest returns the message to the applicant of the newest
+// request_info decision on the customer's cases, for the applicant's answer
+// form — never its reason, which is internal (tipping-off: AMLD art. 39,
+// AMLR art. 73; a request recorded before messages existed has an empty
+// Message and the page asks generically); ErrNotFound
 // (as a domain not-found error) when there is none. The actor must be able
 // to see the customer (an applicant: their own record only).
 func (s *AccessLinks) LatestInfoRequest(ctx context.Context, actor domain.Actor, customerID string) (InfoRequest, error) {
@@ -331,11 +334,14 @@ func (s *AccessLinks) LatestInfoRequest(ctx context.Context, actor domain.Actor,
 	}
 	sort.Slice(decisions, func(i, j int) bool { return decisions[i].CreatedAt.After(decisions[j].CreatedAt) })
 	d := decisions[0]
-	reason, err := s.d.Crypt.Open(d.Reason, decisionAAD(d.ID))
+	if len(d.Message) == 0 {
+		return InfoRequest{CreatedAt: d.CreatedAt}, nil
+	}
+	message, err := s.d.Crypt.Open(d.Message, decisionMessageAAD(d.ID))
 	if err != nil {
 		return InfoRequest{}, err
 	}
-	return InfoRequest{Message: string(reason), CreatedAt: d.CreatedAt}, nil
+	return InfoRequest{Message: string(message), CreatedAt: d.CreatedAt}, nil
 }
 
 // PurgeSessions deletes applicant sessions past their absolute end (run by

@@ -245,7 +245,7 @@ func TestFalsePositiveIsRememberedAndApproved(t *testing.T) {
 		}
 		// Ask for more information, then the customer resubmits: the hit is
 		// not raised again since the list entity did not change.
-		if _, err := h.App.Cases.Decide(h.Ctx, kyctest.Client, cs.ID, app.DecideInput{Decision: domain.DecisionRequestInfo, Reason: "proof of address"}); err != nil {
+		if _, err := h.App.Cases.Decide(h.Ctx, kyctest.Client, cs.ID, app.DecideInput{Decision: domain.DecisionRequestInfo, Reason: "proof of address", MessageToApplicant: "Please send a proof of address."}); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := h.App.Customers.Get(h.Ctx, kyctest.Client, c.ID)

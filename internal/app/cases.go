@@ -156,18 +156,37 @@ func (s *Cases) Decisions(ctx context.Context, actor domain.Actor, caseID string
 				return nil, fmt.Errorf("decrypt decision %s: %w", r.ID, err)
 			}
 		}
-		out = append(out, domain.Decision{ID: r.ID, CaseID: r.CaseID, Decision: domain.DecisionKind(r.Decision), Reason: string(reason), Actor: r.Actor, Stage: r.Stage, CreatedAt: r.CreatedAt})
+		var message []byte
+		if len(r.Message) > 0 {
+			if message, err = s.d.Crypt.Open(r.Message, decisionMessageAAD(r.ID)); err != nil {
+				return nil, fmt.Errorf("decrypt decision message %s: %w", r.ID, err)
+			}
+		}
+		out = append(out, domain.Decision{ID: r.ID, CaseID: r.CaseID, Decision: domain.DecisionKind(r.Decision), Reason: string(reason), MessageToApplicant: string(message), Actor: r.Actor, Stage: r.Stage, CreatedAt: r.CreatedAt})
 	}
 	return out, nil
 }
 
 func decisionAAD(id string) []byte { return []byte("decision:" + id) }
 
+// decisionMessageAAD binds a decision's message to the applicant to the
+// decision, apart from its reason.
+func decisionMessageAAD(id string) []byte { return []byte("decision-message:" + id) }
+
 // DecideInput is a reviewer's decision on a case.
 type DecideInput struct {
 	Decision domain.DecisionKind
-	Reason   string
+	// Reason is internal: staff, auditors and API clients read it, the
+	// applicant never does (tipping-off: AMLD art. 39, AMLR art. 73).
+	Reason string
+	// MessageToApplicant is what a request for information asks of the
+	// applicant, the only text of a decision the hosted pages show;
+	// required with request_info, refused with any other decision.
+	MessageToApplicant string
 }
+
+// maxMessageToApplicant bounds the message shown to an applicant.
+const maxMessageToApplicant = 2000
 
 // DecideResult tells what a decision did.
 type DecideResult struct {
@@ -190,6 +209,15 @@ func validateDecision(in DecideInput) error {
 	case utf8.RuneCountInString(r) > 4000:
 		v.Add("reason", "Keep the reason under 4000 characters.")
 	}
+	m := strings.TrimSpace(in.MessageToApplicant)
+	switch {
+	case in.Decision == domain.DecisionRequestInfo && m == "":
+		v.Add("message_to_applicant", "Write the message the applicant will read: what to send or correct. The reason stays internal and is never shown to them.")
+	case in.Decision != domain.DecisionRequestInfo && m != "":
+		v.Add("message_to_applicant", "Only a request for information sends a message to the applicant; leave it empty for this decision.")
+	case utf8.RuneCountInString(m) > maxMessageToApplicant:
+		v.Add("message_to_applicant", fmt.Sprintf("Keep the message under %d characters.", maxMessageToApplicant))
+	}
 	return v.Err()
 }
 
@@ -207,6 +235,7 @@ func (s *Cases) Decide(ctx context.Context, actor domain.Actor, caseID string, i
 		return DecideResult{}, err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
+	in.MessageToApplicant = strings.TrimSpace(in.MessageToApplicant)
 	var res DecideResult
 	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
 		cs, err := tx.Cases().GetForUpdate(ctx, caseID)
@@ -326,8 +355,14 @@ func (s *Cases) recordDecision(ctx context.Context, tx store.Tx, actor domain.Ac
 	if err != nil {
 		return err
 	}
+	var message []byte
+	if in.MessageToApplicant != "" {
+		if message, err = s.d.Crypt.Seal([]byte(in.MessageToApplicant), decisionMessageAAD(id)); err != nil {
+			return err
+		}
+	}
 	if err := tx.Cases().AddDecision(ctx, store.DecisionRecord{
-		ID: id, CaseID: cs.ID, Decision: string(in.Decision), Reason: reason, Actor: actor.String(), Stage: stage, CreatedAt: t,
+		ID: id, CaseID: cs.ID, Decision: string(in.Decision), Reason: reason, Message: message, Actor: actor.String(), Stage: stage, CreatedAt: t,
 	}); err != nil {
 		return err
 	}

@@ -422,14 +422,15 @@ func (d *demo) customer(t0 time.Time, typ domain.CustomerType, data domain.Custo
 		if err != nil {
 			return err
 		}
-		decision, reason := domain.DecisionApprove, "Identity verified; source of funds plausible for the stated occupation."
+		decision, reason, message := domain.DecisionApprove, "Identity verified; source of funds plausible for the stated occupation.", ""
 		switch {
 		case cust.RiskRating == domain.RiskProhibited:
 			decision, reason = domain.DecisionReject, "Confirmed sanctions match: the relationship is refused and reported."
 		case i%7 == 3:
-			decision, reason = domain.DecisionRequestInfo, "Please provide a recent utility bill as proof of address."
+			decision, reason = domain.DecisionRequestInfo, "The declared address could not be matched to the identity document; proof of address needed before deciding."
+			message = "Please provide a recent utility bill as proof of address."
 		}
-		res, err := d.app.Cases.Decide(ctx, first, cs.ID, app.DecideInput{Decision: decision, Reason: reason})
+		res, err := d.app.Cases.Decide(ctx, first, cs.ID, app.DecideInput{Decision: decision, Reason: reason, MessageToApplicant: message})
 		if err != nil {
 			// A rule said no (e.g. a confirmed match can never be approved):
 			// leave the case open for a person to look at.

@@ -91,13 +91,16 @@ type Case struct {
 
 // Decision is one recorded decision on a case.
 type Decision struct {
-	ID        string
-	CaseID    string
-	Decision  DecisionKind
-	Reason    string // stored encrypted: free text may hold personal data
-	Actor     string
-	Stage     string // "final", "first" (awaiting second approval) or "second"
-	CreatedAt time.Time
+	ID       string
+	CaseID   string
+	Decision DecisionKind
+	Reason   string // internal, never shown to the applicant; stored encrypted: free text may hold personal data
+	// MessageToApplicant is what a request for information asks of the
+	// applicant (stored encrypted); "" for other decisions.
+	MessageToApplicant string
+	Actor              string
+	Stage              string // "final", "first" (awaiting second approval) or "second"
+	CreatedAt          time.Time
 }
 
 // Disposition is a reviewer's verdict on a screening hit.

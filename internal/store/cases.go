@@ -34,12 +34,16 @@ type Cases interface {
 	ListDecisions(ctx context.Context, caseID string) ([]DecisionRecord, error)
 }
 
-// DecisionRecord is a stored decision; Reason is encrypted.
+// DecisionRecord is a stored decision; Reason and Message are encrypted.
 type DecisionRecord struct {
-	ID        string
-	CaseID    string
-	Decision  string
-	Reason    []byte
+	ID       string
+	CaseID   string
+	Decision string
+	Reason   []byte
+	// Message is the text sent to the applicant with a request for
+	// information (nil when none); Reason is internal and never shown
+	// to the applicant.
+	Message   []byte
 	Actor     string
 	Stage     string
 	CreatedAt time.Time

@@ -144,6 +144,7 @@ func (r cases) AddDecision(ctx context.Context, d store.DecisionRecord) error {
 		Actor:     d.Actor,
 		Stage:     d.Stage,
 		CreatedAt: tsIn(d.CreatedAt),
+		Message:   d.Message,
 	}))
 }
 
@@ -162,6 +163,7 @@ func (r cases) ListDecisions(ctx context.Context, caseID string) ([]store.Decisi
 			Actor:     d.Actor,
 			Stage:     d.Stage,
 			CreatedAt: tsOut(d.CreatedAt),
+			Message:   d.Message,
 		}
 	}
 	return out, nil

@@ -50,10 +50,10 @@ SELECT * FROM cases WHERE customer_id = sqlc.arg(customer_id) AND status <> 'clo
 ORDER BY id;
 
 -- name: CreateDecision :exec
-INSERT INTO case_decisions (id, case_id, decision, reason, actor, stage, created_at)
+INSERT INTO case_decisions (id, case_id, decision, reason, actor, stage, created_at, message)
 VALUES (
     sqlc.arg(id), sqlc.arg(case_id), sqlc.arg(decision), sqlc.arg(reason), sqlc.arg(actor),
-    sqlc.arg(stage), sqlc.arg(created_at)
+    sqlc.arg(stage), sqlc.arg(created_at), sqlc.narg(message)
 );
 
 -- name: ListDecisions :many

@@ -22,7 +22,7 @@ UPDATE screening_hits SET subject = NULL, explanation = NULL, disposition_reason
 WHERE customer_id = sqlc.arg(customer_id);
 
 -- name: ClearDecisionReasonsOfCustomer :execrows
-UPDATE case_decisions SET reason = sqlc.arg(empty)
+UPDATE case_decisions SET reason = sqlc.arg(empty), message = NULL
 WHERE case_id IN (SELECT id FROM cases WHERE customer_id = sqlc.arg(customer_id));
 
 -- name: ClearRiskFactorsOfCustomer :execrows

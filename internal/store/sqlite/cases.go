@@ -142,6 +142,7 @@ func (r cases) AddDecision(ctx context.Context, d store.DecisionRecord) error {
 		Actor:     d.Actor,
 		Stage:     d.Stage,
 		CreatedAt: tsIn(d.CreatedAt),
+		Message:   d.Message,
 	}))
 }
 
@@ -160,6 +161,7 @@ func (r cases) ListDecisions(ctx context.Context, caseID string) ([]store.Decisi
 			Actor:     d.Actor,
 			Stage:     d.Stage,
 			CreatedAt: tsOut(d.CreatedAt),
+			Message:   d.Message,
 		}
 	}
 	return out, nil

@@ -95,8 +95,8 @@ var caseTests = map[string]func(*testing.T, store.Store){
 		k := addCase(t, s, c.ID)
 		first := store.DecisionRecord{ID: id("dec"), CaseID: k.ID, Decision: "approve", Reason: []byte("enc1"),
 			Actor: "user:usr_1", Stage: "first", CreatedAt: at(1)}
-		second := store.DecisionRecord{ID: id("dec"), CaseID: k.ID, Decision: "approve", Reason: []byte("enc2"),
-			Actor: "user:usr_2", Stage: "second", CreatedAt: at(2)}
+		second := store.DecisionRecord{ID: id("dec"), CaseID: k.ID, Decision: "request_info", Reason: []byte("enc2"),
+			Message: []byte("enc-message"), Actor: "user:usr_2", Stage: "final", CreatedAt: at(2)}
 		must(t, s.Cases().AddDecision(ctx, second))
 		must(t, s.Cases().AddDecision(ctx, first))
 		wantErr(t, s.Cases().AddDecision(ctx, first), store.ErrConflict)

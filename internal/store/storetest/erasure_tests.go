@@ -42,7 +42,7 @@ var erasureTests = map[string]func(*testing.T, store.Store){
 			must(t, s.Hits().Create(ctx, func() store.HitRecord { h := hit(cust); h.DispositionReason = []byte("enc-r"); return h }()))
 			k := kase(cust)
 			must(t, s.Cases().Create(ctx, k))
-			must(t, s.Cases().AddDecision(ctx, store.DecisionRecord{ID: id("dec"), CaseID: k.ID, Decision: "approve", Reason: []byte("enc"), Actor: "usr_1", Stage: "final", CreatedAt: at(1)}))
+			must(t, s.Cases().AddDecision(ctx, store.DecisionRecord{ID: id("dec"), CaseID: k.ID, Decision: "request_info", Reason: []byte("enc"), Message: []byte("enc-m"), Actor: "usr_1", Stage: "final", CreatedAt: at(1)}))
 			must(t, s.Checks().SaveRisk(ctx, store.RiskRecord{ID: id("risk"), CustomerID: cust, CheckID: "chk_1", Score: 1, Rating: "low",
 				DueDiligence: "simplified", ModelVersion: "m", Factors: []byte(`[{"name":"country"}]`), CreatedAt: at(0)}))
 		}
@@ -65,8 +65,8 @@ var erasureTests = map[string]func(*testing.T, store.Store){
 		must(t, err)
 		decs, err := s.Cases().ListDecisions(ctx, cases[0].ID)
 		must(t, err)
-		if len(decs[0].Reason) != 0 {
-			t.Fatalf("decision reason left: %q", decs[0].Reason)
+		if len(decs[0].Reason) != 0 || len(decs[0].Message) != 0 {
+			t.Fatalf("decision reason or message left: %q %q", decs[0].Reason, decs[0].Message)
 		}
 		// The other customer keeps everything.
 		if docs, _ := s.Documents().ListByCustomer(ctx, other.ID); len(docs) != 1 {

@@ -376,6 +376,33 @@ func TestSelfServiceStart(t *testing.T) {
 	})
 }
 
+// internalReason is a decision's internal reason, words an applicant must
+// never read.
+const internalReason = "Possible structuring; an STR to the FIU is being considered"
+
+// noTippingOff fails when the internal reason of a decision shows on any
+// page an applicant can reach (AMLD (EU) 2015/849 art. 39, AMLR (EU)
+// 2024/1624 art. 73: disclosing that a report is being considered is an
+// offence). It reads every page of the hosted onboarding the session can
+// open, the first one given.
+func noTippingOff(t *testing.T, b *browser, first page) {
+	t.Helper()
+	pages := []page{first}
+	for _, path := range []string{"/onboarding", "/onboarding/status", "/onboarding/status/panel", "/onboarding/answer"} {
+		pages = append(pages, b.get(path))
+	}
+	for _, step := range []string{"personal", "address", "about", "document", "upload", "review"} {
+		pages = append(pages, b.get("/onboarding/step/"+step))
+	}
+	for _, p := range pages {
+		for _, leak := range []string{internalReason, "structuring", "STR to the FIU"} {
+			if strings.Contains(p.Body, leak) {
+				t.Fatalf("%s shows the internal reason (%q) to the applicant", p.URL, leak)
+			}
+		}
+	}
+}
+
 func TestInfoRequestedAnswer(t *testing.T) {
 	t.Parallel()
 	engines(t, false, func(t *testing.T, e *env) {
@@ -394,13 +421,15 @@ func TestInfoRequestedAnswer(t *testing.T) {
 		if err != nil || len(cases) == 0 {
 			t.Fatalf("no case: %v", err)
 		}
-		if _, err := e.App.Cases.Decide(e.Ctx, kyctest.Client, cases[0].ID, app.DecideInput{Decision: domain.DecisionRequestInfo, Reason: "Please upload a recent utility bill as proof of address."}); err != nil {
+		if _, err := e.App.Cases.Decide(e.Ctx, kyctest.Client, cases[0].ID, app.DecideInput{Decision: domain.DecisionRequestInfo,
+			Reason: internalReason, MessageToApplicant: "Please upload a recent utility bill as proof of address."}); err != nil {
 			t.Fatal(err)
 		}
 		b := e.browser()
 		p := b.get(e.link(c.ID))
 		want(t, p, 200, "/onboarding/answer", "We need more information", "Please upload a recent utility bill")
 		want(t, b.get("/onboarding/status"), 200, "", "Answer the request")
+		noTippingOff(t, b, p)
 		want(t, b.upload("/onboarding/upload?from=answer", "file", pngBytes), 200, "/onboarding/answer")
 		want(t, b.post("/onboarding/submit", url.Values{"from": {"answer"}}), 422, "", "Confirm the declaration")
 		want(t, b.post("/onboarding/submit", url.Values{"from": {"answer"}, "declaration": {"yes"}}), 200, "/onboarding/status", "Application received")

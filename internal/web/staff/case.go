@@ -49,9 +49,11 @@ type caseView struct {
 	NeedsMLRO    bool // the second approval of EDD must come from an MLRO
 	FourEyesNext bool // approving now sends the case to a second approver
 	Errs         map[string]string
-	Form         struct{ Decision, Reason string }
-	Masked       map[string]bool
-	Sections     []string
+	// OffersRequestInfo shows the message-to-the-applicant field.
+	OffersRequestInfo bool
+	Form              struct{ Decision, Reason, Message string }
+	Masked            map[string]bool
+	Sections          []string
 }
 
 func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView, error) {
@@ -101,6 +103,7 @@ func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView,
 		return v, err
 	}
 	for _, d := range opts.Offered() {
+		v.OffersRequestInfo = v.OffersRequestInfo || d == domain.DecisionRequestInfo
 		v.Offered = append(v.Offered, string(d))
 	}
 	approve := opts.For(domain.DecisionApprove)
@@ -159,7 +162,7 @@ func (h *Handler) casePage(w http.ResponseWriter, r *http.Request, s app.Session
 
 func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s app.Session) {
 	id := r.PathValue("id")
-	in := app.DecideInput{Decision: domain.DecisionKind(r.PostFormValue("decision")), Reason: r.PostFormValue("reason")}
+	in := app.DecideInput{Decision: domain.DecisionKind(r.PostFormValue("decision")), Reason: r.PostFormValue("reason"), MessageToApplicant: r.PostFormValue("message_to_applicant")}
 	res, err := h.d.App.Cases.Decide(r.Context(), s.Actor(), id, in)
 	if err != nil {
 		st := statusOf(err)
@@ -172,7 +175,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, s app.Session) 
 			h.fail(w, r, &s, lerr)
 			return
 		}
-		v.Form.Decision, v.Form.Reason = string(in.Decision), in.Reason
+		v.Form.Decision, v.Form.Reason, v.Form.Message = string(in.Decision), in.Reason, in.MessageToApplicant
 		if st == http.StatusUnprocessableEntity {
 			v.Errs = fieldErrors(err)
 		} else {

@@ -278,3 +278,23 @@ func TestDecisions(t *testing.T) {
 		var _ = app.StageFull
 	})
 }
+
+// TestRequestInfoSeparatesReasonFromMessage: the case form asks for the
+// message to the applicant apart from the internal reason, refuses a
+// request for information without it (inline, naming the field), and the
+// history shows both apart (tipping-off: AMLD art. 39, AMLR art. 73).
+func TestRequestInfoSeparatesReasonFromMessage(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		an := e.signIn("analyst")
+		pepURL := "/staff/cases/" + e.PEPCase.ID
+		want(t, an.get(pepURL), 200, `name="message_to_applicant"`, "Message to the applicant")
+		want(t, an.post(pepURL+"/decision", url.Values{"decision": {"request_info"}, "reason": {"Unexplained wealth; considering a report"}}, false),
+			http.StatusUnprocessableEntity, "Write the message the applicant will read", `aria-describedby="message-hint message-error"`, "Unexplained wealth; considering a report")
+		r := an.post(pepURL+"/decision", url.Values{"decision": {"request_info"}, "reason": {"Unexplained wealth; considering a report"},
+			"message_to_applicant": {"Please upload evidence of your source of wealth."}}, false)
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("request_info: %d %s", r.Status, trim(r.Body))
+		}
+		want(t, an.get(pepURL), 200, "Unexplained wealth; considering a report", "Sent to the applicant:", "Please upload evidence of your source of wealth.")
+	})
+}

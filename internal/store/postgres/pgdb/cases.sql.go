@@ -80,10 +80,10 @@ func (q *Queries) CreateCase(ctx context.Context, arg CreateCaseParams) error {
 }
 
 const createDecision = `-- name: CreateDecision :exec
-INSERT INTO case_decisions (id, case_id, decision, reason, actor, stage, created_at)
+INSERT INTO case_decisions (id, case_id, decision, reason, actor, stage, created_at, message)
 VALUES (
     $1, $2, $3, $4, $5,
-    $6, $7
+    $6, $7, $8
 )
 `
 
@@ -95,6 +95,7 @@ type CreateDecisionParams struct {
 	Actor     string
 	Stage     string
 	CreatedAt time.Time
+	Message   []byte
 }
 
 func (q *Queries) CreateDecision(ctx context.Context, arg CreateDecisionParams) error {
@@ -106,6 +107,7 @@ func (q *Queries) CreateDecision(ctx context.Context, arg CreateDecisionParams) 
 		arg.Actor,
 		arg.Stage,
 		arg.CreatedAt,
+		arg.Message,
 	)
 	return err
 }
@@ -211,7 +213,7 @@ func (q *Queries) ListCases(ctx context.Context, arg ListCasesParams) ([]Case, e
 }
 
 const listDecisions = `-- name: ListDecisions :many
-SELECT id, case_id, decision, reason, actor, stage, created_at FROM case_decisions WHERE case_id = $1 ORDER BY created_at, id
+SELECT id, case_id, decision, reason, actor, stage, created_at, message FROM case_decisions WHERE case_id = $1 ORDER BY created_at, id
 `
 
 func (q *Queries) ListDecisions(ctx context.Context, caseID string) ([]CaseDecision, error) {
@@ -231,6 +233,7 @@ func (q *Queries) ListDecisions(ctx context.Context, caseID string) ([]CaseDecis
 			&i.Actor,
 			&i.Stage,
 			&i.CreatedAt,
+			&i.Message,
 		); err != nil {
 			return nil, err
 		}

@@ -23,7 +23,7 @@ func (q *Queries) ClearCheckDetailsOfCustomer(ctx context.Context, customerID st
 }
 
 const clearDecisionReasonsOfCustomer = `-- name: ClearDecisionReasonsOfCustomer :execrows
-UPDATE case_decisions SET reason = $1
+UPDATE case_decisions SET reason = $1, message = NULL
 WHERE case_id IN (SELECT id FROM cases WHERE customer_id = $2)
 `
 

@@ -127,6 +127,7 @@ type CaseDecision struct {
 	Actor     string
 	Stage     string
 	CreatedAt time.Time
+	Message   []byte
 }
 
 type Check struct {

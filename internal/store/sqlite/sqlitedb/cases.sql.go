@@ -79,10 +79,10 @@ func (q *Queries) CreateCase(ctx context.Context, arg CreateCaseParams) error {
 }
 
 const createDecision = `-- name: CreateDecision :exec
-INSERT INTO case_decisions (id, case_id, decision, reason, actor, stage, created_at)
+INSERT INTO case_decisions (id, case_id, decision, reason, actor, stage, created_at, message)
 VALUES (
     ?1, ?2, ?3, ?4, ?5,
-    ?6, ?7
+    ?6, ?7, ?8
 )
 `
 
@@ -94,6 +94,7 @@ type CreateDecisionParams struct {
 	Actor     string
 	Stage     string
 	CreatedAt int64
+	Message   []byte
 }
 
 func (q *Queries) CreateDecision(ctx context.Context, arg CreateDecisionParams) error {
@@ -105,6 +106,7 @@ func (q *Queries) CreateDecision(ctx context.Context, arg CreateDecisionParams) 
 		arg.Actor,
 		arg.Stage,
 		arg.CreatedAt,
+		arg.Message,
 	)
 	return err
 }
@@ -210,7 +212,7 @@ func (q *Queries) ListCases(ctx context.Context, arg ListCasesParams) ([]Case, e
 }
 
 const listDecisions = `-- name: ListDecisions :many
-SELECT id, case_id, decision, reason, actor, stage, created_at FROM case_decisions WHERE case_id = ?1 ORDER BY created_at, id
+SELECT id, case_id, decision, reason, actor, stage, created_at, message FROM case_decisions WHERE case_id = ?1 ORDER BY created_at, id
 `
 
 func (q *Queries) ListDecisions(ctx context.Context, caseID string) ([]CaseDecision, error) {
@@ -230,6 +232,7 @@ func (q *Queries) ListDecisions(ctx context.Context, caseID string) ([]CaseDecis
 			&i.Actor,
 			&i.Stage,
 			&i.CreatedAt,
+			&i.Message,
 		); err != nil {
 			return nil, err
 		}

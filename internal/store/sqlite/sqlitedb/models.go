@@ -126,6 +126,7 @@ type CaseDecision struct {
 	Actor     string
 	Stage     string
 	CreatedAt int64
+	Message   []byte
 }
 
 type Check struct {
