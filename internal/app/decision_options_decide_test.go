@@ -40,7 +40,7 @@ func TestOptionsAgreeWithDecide(t *testing.T) {
 					continue
 				}
 				blocks = append(blocks, c.Block)
-				_, err := h.App.Cases.Decide(h.Ctx, a, cs.ID, app.DecideInput{Decision: c.Decision, Reason: "checked"})
+				_, err := h.App.Cases.Decide(h.Ctx, a, cs.ID, decideInput(c.Decision))
 				if err == nil || domain.ErrMessage(err) != c.Reason {
 					t.Errorf("%s by %s: Options refuses (%s), Decide says %v", c.Decision, a, c.Reason, err)
 				}
@@ -53,7 +53,7 @@ func TestOptionsAgreeWithDecide(t *testing.T) {
 			if !o.Allowed {
 				t.Fatalf("%s by %s: refused by Options: %s", d, a, o.Reason)
 			}
-			res, err := h.App.Cases.Decide(h.Ctx, a, cs.ID, app.DecideInput{Decision: d, Reason: "checked"})
+			res, err := h.App.Cases.Decide(h.Ctx, a, cs.ID, decideInput(d))
 			if err != nil || res.AwaitingSecondApproval != o.SecondApproval {
 				t.Fatalf("%s by %s: Options says second approval %v, Decide %+v %v", d, a, o.SecondApproval, res, err)
 			}
@@ -94,4 +94,14 @@ func TestOptionsAgreeWithDecide(t *testing.T) {
 			t.Fatalf("other tenant: %v", err)
 		}
 	})
+}
+
+// decideInput is a valid decision of kind d: a request for information
+// also carries its message to the applicant.
+func decideInput(d domain.DecisionKind) app.DecideInput {
+	in := app.DecideInput{Decision: d, Reason: "checked"}
+	if d == domain.DecisionRequestInfo {
+		in.MessageToApplicant = "Please send a recent proof of address."
+	}
+	return in
 }
