@@ -158,6 +158,55 @@ type Index struct {
 	runsOnce sync.Once
 	unknownW float32
 	pool     sync.Pool
+	// ref, for a delta index (NewDeltaIndex), is the index of the whole
+	// lists whose token weights it scores with.
+	ref *Index
+	// refW caches refTokenWeight per query token.
+	refW sync.Map // string -> refWeight
+}
+
+// refWeight is the weight the whole lists give a query token.
+type refWeight struct {
+	w     float32
+	exact bool
+}
+
+// refTokenWeight returns the weight ref gives the query token t — that of
+// its best candidate in ref, as queryColumns computes it there — and
+// whether ref holds it as written. Tokens recur across a customer book,
+// so the answer is cached.
+func (ix *Index) refTokenWeight(t *qTok) (float32, bool) {
+	if v, ok := ix.refW.Load(t.s); ok {
+		rw := v.(refWeight)
+		return rw.w, rw.exact
+	}
+	ref := ix.ref
+	rw := refWeight{w: ref.unknownW}
+	if id, ok := ref.vocabID[t.s]; ok {
+		rw = refWeight{w: ref.vocab[id].w, exact: true}
+	} else {
+		sc := ref.getScratch()
+		q := qTok{normToken: t.normToken, digit: t.digit, first: t.first, n: t.n}
+		var keyBuf [64]byte
+		sc.nextToken()
+		ref.gatherCands(&q, keyBuf[:], sc)
+		if alt := romanAlt(q.s); alt != q.s {
+			q.s = alt
+			ref.gatherCands(&q, keyBuf[:], sc)
+			q.s = t.s
+		}
+		ref.legalFormCands(&q)
+		ref.pool.Put(sc)
+		var best float32
+		for _, c := range q.cands {
+			if c.sim > best {
+				best, rw.w = c.sim, ref.vocab[c.v].w
+				rw.exact = c.method == methodExact
+			}
+		}
+	}
+	ix.refW.Store(t.s, rw)
+	return rw.w, rw.exact
 }
 
 // Len returns the number of entities in the index.
@@ -175,8 +224,22 @@ func (ix *Index) Entity(id string) (Entity, bool) {
 
 // NewIndex builds an index over entities. The slice is copied; the index is
 // immutable and safe for concurrent use.
-func NewIndex(entities []Entity) *Index {
+func NewIndex(entities []Entity) *Index { return newIndex(entities, nil) }
+
+// NewDeltaIndex builds a small index of some entities — the added and
+// changed entities of a new list snapshot — that scores a name as ref, the
+// index of the whole lists, scores it against those entities: a token
+// weighs what it weighs in ref (a name part common across the lists stays
+// common even when it occurs once among a few entities, and a query token
+// the delta does not hold weighs what ref gives it, not the weight of an
+// unknown token). Re-screening the customer book runs every customer's
+// names through such an index, the inverse of screening one customer
+// against the whole lists. A nil ref makes it NewIndex.
+func NewDeltaIndex(entities []Entity, ref *Index) *Index { return newIndex(entities, ref) }
+
+func newIndex(entities []Entity, ref *Index) *Index {
 	ix := &Index{
+		ref:      ref,
 		entities: make([]Entity, len(entities)),
 		hashes:   make([]string, len(entities)),
 		vocabID:  make(map[string]int32),
@@ -258,14 +321,22 @@ func NewIndex(entities []Entity) *Index {
 	// weights: inverse document frequency over names, damped by stop words.
 	n := float64(len(ix.names) + 1)
 	ix.unknownW = float32(math.Log(1 + n))
+	if ref != nil {
+		n = float64(len(ref.names) + 1)
+		ix.unknownW = ref.unknownW
+	}
 	for id := range ix.vocab {
 		v := &ix.vocab[id]
-		v.w = float32(math.Log(1 + n/float64(df[id])))
-		if f, ok := stopWeight[v.s]; ok {
-			v.w *= f
-		}
-		if len(v.s) == 1 {
-			v.w *= 0.3
+		if rid, ok := ref.lookup(v.s); ok {
+			v.w = ref.vocab[rid].w
+		} else {
+			v.w = float32(math.Log(1 + n/float64(df[id])))
+			if f, ok := stopWeight[v.s]; ok {
+				v.w *= f
+			}
+			if len(v.s) == 1 {
+				v.w *= 0.3
+			}
 		}
 		v.digit = hasDigit(v.s)
 		vid := int32(id)
@@ -306,6 +377,15 @@ func NewIndex(entities []Entity) *Index {
 		}
 	}
 	return ix
+}
+
+// lookup returns the vocabulary id of a token; false on a nil index.
+func (ix *Index) lookup(tok string) (int32, bool) {
+	if ix == nil {
+		return 0, false
+	}
+	id, ok := ix.vocabID[tok]
+	return id, ok
 }
 
 func joinToks(toks []normToken) string {

@@ -135,12 +135,18 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 		ix.legalFormCands(t)
 		slices.SortFunc(t.cands, func(a, b cand) int { return cmp.Compare(b.sim, a.sim) })
 		exact := len(t.cands) > 0 && t.cands[0].method == methodExact
+		refExact := false
 		if len(t.cands) > 0 {
 			t.w = ix.vocab[t.cands[0].v].w
 		} else {
 			t.w = ix.unknownW
 		}
-		if !exact {
+		if !exact && ix.ref != nil {
+			// A delta index weighs a token it does not hold as written as
+			// the whole lists do (NewDeltaIndex).
+			t.w, refExact = ix.refTokenWeight(t)
+		}
+		if !exact && !refExact {
 			// a title or particle weighs little even when it resembles a listed name
 			if f, ok := stopWeight[t.s]; ok {
 				t.w *= f
@@ -148,7 +154,7 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 				t.w *= f
 			}
 		}
-		if !t.digit && !exact {
+		if !t.digit && !exact && !refExact {
 			// a token listed as written is not also taken apart
 			t.splits = ix.splitsOf(t.s, t.splits)
 		}
