@@ -289,7 +289,13 @@ func (s *Cases) Decide(ctx context.Context, actor domain.Actor, caseID string, i
 		from := cust.Status
 		switch in.Decision {
 		case domain.DecisionApprove:
-			if err := approveCustomer(cust, now); err != nil {
+			if keepsApproved(cs, cust) {
+				// A review of an approved customer: it stays approved, and
+				// the decision sets its next review date.
+				if err := rescheduleReview(ctx, tx, s.d, s.audit, actor, cs, cust, now); err != nil {
+					return err
+				}
+			} else if err := approveCustomer(s.d, cust, now); err != nil {
 				return err
 			}
 			cs.Status, cs.Outcome, cs.ClosedAt = domain.CaseClosed, in.Decision, &now

@@ -364,7 +364,7 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string
 	now := s.d.now()
 	actor := domain.SystemActor("decision-policy")
 	if out.Approve {
-		if err := approveCustomer(cust, now); err != nil {
+		if err := approveCustomer(s.d, cust, now); err != nil {
 			return err
 		}
 		if err := writeCustomer(ctx, tx, s.d, cust); err != nil {
@@ -455,22 +455,16 @@ func openOrReuseCase(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog,
 }
 
 // approveCustomer moves a customer to approved and sets the next periodic
-// review by rating (README, "The KYC process": high 1 year, medium 2, low 3).
-func approveCustomer(c *domain.Customer, now time.Time) error {
+// review from the risk model's interval for its rating (RISK_MODEL.md,
+// review_intervals: by default high 1 year, medium 2, low 3).
+func approveCustomer(d *Deps, c *domain.Customer, now time.Time) error {
 	if c.RiskRating == domain.RiskProhibited {
 		return domain.Errorf(domain.ECodeConflict, "A customer rated prohibited can never be approved.")
 	}
 	if err := c.Status.Transition(domain.StatusApproved); err != nil {
 		return err
 	}
-	years := 3
-	switch c.RiskRating {
-	case domain.RiskHigh:
-		years = 1
-	case domain.RiskMedium:
-		years = 2
-	}
-	next := now.AddDate(years, 0, 0)
+	next := d.nextReview(c.RiskRating, now)
 	c.Status = domain.StatusApproved
 	c.DecidedAt = &now
 	c.NextReviewAt = &next

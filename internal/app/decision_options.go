@@ -195,7 +195,7 @@ func decisionOption(actor domain.Actor, cs domain.Case, cust *domain.Customer, h
 		// The same decision completes four-eyes and takes effect; the
 		// other one sends the case back to open for a new first decision.
 		if d == cs.PendingDecision {
-			if b, err := takesEffect(cust, hits, d); err != nil {
+			if b, err := takesEffect(cs, cust, hits, d); err != nil {
 				return block(b, err)
 			}
 		}
@@ -212,12 +212,22 @@ func decisionOption(actor domain.Actor, cs domain.Case, cust *domain.Customer, h
 			}
 			return block(BlockCustomerStatus, domain.Errorf(domain.ECodeConflict, "Only an approved customer can be closed; this one is %q.", cust.Status))
 		}
+		if d == domain.DecisionReject && cust.Status == domain.StatusApproved {
+			// An approved customer is not rejected: the relationship is
+			// closed (close_customer), which starts retention. Not offered,
+			// like closing a customer who is not approved.
+			opt.Offered = false
+			if err := Authorize(actor, PermCasesWrite); err != nil {
+				return block(BlockRole, err)
+			}
+			return block(BlockCustomerStatus, domain.Errorf(domain.ECodeConflict, "An approved customer is not rejected; close the relationship (close_customer) instead."))
+		}
 		switch d {
 		case domain.DecisionApprove:
 			// Approving enhanced due diligence or a high-risk customer needs
 			// four eyes.
 			opt.SecondApproval = cust.DueDiligence == domain.DDEnhanced || cust.RiskRating == domain.RiskHigh
-			if b, err := approvable(cust, hits); err != nil {
+			if b, err := approvable(cs, cust, hits); err != nil {
 				return block(b, err)
 			}
 		case domain.DecisionReject:
@@ -228,7 +238,7 @@ func decisionOption(actor domain.Actor, cs domain.Case, cust *domain.Customer, h
 			}
 		}
 		if !opt.SecondApproval {
-			if b, err := takesEffect(cust, hits, d); err != nil {
+			if b, err := takesEffect(cs, cust, hits, d); err != nil {
 				return block(b, err)
 			}
 		}
@@ -241,16 +251,22 @@ func decisionOption(actor domain.Actor, cs domain.Case, cust *domain.Customer, h
 }
 
 // takesEffect checks that the customer can take decision d now.
-func takesEffect(cust *domain.Customer, hits []hitFact, d domain.DecisionKind) (DecisionBlock, error) {
+func takesEffect(cs domain.Case, cust *domain.Customer, hits []hitFact, d domain.DecisionKind) (DecisionBlock, error) {
 	switch d {
 	case domain.DecisionApprove:
-		if b, err := approvable(cust, hits); err != nil {
+		if b, err := approvable(cs, cust, hits); err != nil {
 			return b, err
+		}
+		if keepsApproved(cs, cust) {
+			return "", nil
 		}
 		return statusAllows(cust, domain.StatusApproved)
 	case domain.DecisionReject:
 		return statusAllows(cust, domain.StatusRejected)
 	case domain.DecisionRequestInfo:
+		if cust.Status == domain.StatusApproved && !cs.Kind.Ongoing() {
+			return BlockCustomerStatus, domain.Errorf(domain.ECodeConflict, "Information is asked of an approved customer only in a review (periodic, list update, change of circumstances, document expiry).")
+		}
 		return statusAllows(cust, domain.StatusInfoRequested)
 	case domain.DecisionCloseCustomer:
 		return statusAllows(cust, domain.StatusClosed)
@@ -265,14 +281,24 @@ func statusAllows(cust *domain.Customer, to domain.CustomerStatus) (DecisionBloc
 	return "", nil
 }
 
+// keepsApproved reports whether approving the case leaves an approved
+// customer approved: a case of ongoing due diligence (a periodic review, a
+// list update, a change of circumstances, an expiring document) about a
+// customer who is still approved. Approving it confirms the relationship
+// and sets the next review date (PRODUCT.md section 7).
+func keepsApproved(cs domain.Case, cust *domain.Customer) bool {
+	return cs.Kind.Ongoing() && cust.Status == domain.StatusApproved
+}
+
 // approvable refuses approval when the rating is prohibited, the customer
-// is not awaiting a decision, or a hit is open or confirmed as a sanctions
-// match: a confirmed sanctions match is never approved.
-func approvable(cust *domain.Customer, hits []hitFact) (DecisionBlock, error) {
+// is not awaiting a decision (nor approved, in a case of ongoing due
+// diligence), or a hit is open or confirmed as a sanctions match: a
+// confirmed sanctions match is never approved.
+func approvable(cs domain.Case, cust *domain.Customer, hits []hitFact) (DecisionBlock, error) {
 	if cust.RiskRating == domain.RiskProhibited {
 		return BlockProhibited, domain.Errorf(domain.ECodeConflict, "A customer rated prohibited can never be approved.")
 	}
-	if cust.Status != domain.StatusInReview && cust.Status != domain.StatusSubmitted {
+	if cust.Status != domain.StatusInReview && cust.Status != domain.StatusSubmitted && !keepsApproved(cs, cust) {
 		return BlockCustomerStatus, domain.Errorf(domain.ECodeConflict, "A customer in status %q cannot be approved.", cust.Status)
 	}
 	for _, h := range hits {

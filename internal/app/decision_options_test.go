@@ -16,7 +16,11 @@ import (
 // the second approval of enhanced due diligence comes from an MLRO).
 // Closing the relationship (close_customer) is offered on a case about an
 // approved customer only (off-boarding: PRODUCT section 2, "an approved
-// customer may later be closed").
+// customer may later be closed"). A case of ongoing due diligence about an
+// approved customer (periodic review, list update, change of
+// circumstances, expiring document; FATF R.10(d), EU AMLR art. 26) is
+// approved with the customer staying approved, may ask for information,
+// and ends the relationship by closing it, not by rejecting.
 // Each row gives, for approve, reject, request_info, escalate and
 // close_customer in that order: "ok" (allowed), the block that stops it, "-block" when the form
 // does not even offer it, and "/2" when recording it now would wait for a
@@ -33,6 +37,7 @@ func TestDecisionOptions(t *testing.T) {
 	hitCase := domain.Case{ID: "case_1", Kind: domain.CaseScreeningHit, Status: domain.CaseOpen}
 	closed := domain.Case{ID: "case_1", Kind: domain.CaseOnboarding, Status: domain.CaseClosed, Outcome: domain.DecisionApprove}
 	review := domain.Case{ID: "case_1", Kind: domain.CasePeriodicReview, Status: domain.CaseOpen}
+	listUpdate := domain.Case{ID: "case_1", Kind: domain.CaseListUpdate, Status: domain.CaseOpen}
 	pending := func(d domain.DecisionKind, by domain.Actor) domain.Case {
 		at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 		return domain.Case{ID: "case_1", Kind: domain.CaseOnboarding, Status: domain.CasePendingSecondApproval,
@@ -47,6 +52,7 @@ func TestDecisionOptions(t *testing.T) {
 	prohibited := customer(domain.StatusInReview, domain.RiskProhibited, domain.DDEnhanced)
 	infoRequested := customer(domain.StatusInfoRequested, domain.RiskLow, domain.DDStandard)
 	approvedCust := customer(domain.StatusApproved, domain.RiskLow, domain.DDSimplified)
+	approvedHigh := customer(domain.StatusApproved, domain.RiskHigh, domain.DDEnhanced)
 	hit := func(d domain.Disposition, pepOnly bool) []hitFact {
 		return []hitFact{{ID: "hit_1", CaseID: "case_1", Disposition: d, PEPOnly: pepOnly}}
 	}
@@ -102,10 +108,18 @@ func TestDecisionOptions(t *testing.T) {
 		{"a second rejection rejects; approving instead disagrees, which only reopens the case",
 			analyst2, pending(domain.DecisionReject, analyst), lowRisk, hit(domain.DispositionTrueMatch, false),
 			[5]string{"ok", "ok", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
-		{"a case about an approved customer (a review, a list update) may close the relationship",
-			analyst, review, approvedCust, nil, [5]string{"customer_status", "customer_status", "customer_status", "ok", "ok"}},
-		{"a reader may not close the relationship either",
-			auditor, review, approvedCust, nil, [5]string{"customer_status", "customer_status", "customer_status", "role", "role"}},
+		{"a case about an approved customer (a review, a list update) is approved keeping the customer approved, may ask for information or close the relationship; rejecting is closing (section 7)",
+			analyst, review, approvedCust, nil, [5]string{"ok", "-customer_status", "ok", "ok", "ok"}},
+		{"a reader may not decide a review either",
+			auditor, review, approvedCust, nil, [5]string{"role", "-role", "role", "role", "role"}},
+		{"approving the review of a high-risk customer needs four eyes, as its approval did (section 6)",
+			analyst, review, approvedHigh, nil, [5]string{"ok/2", "-customer_status", "ok", "ok", "ok"}},
+		{"a list-update case is approved only once its hit is dispositioned, and never on a sanctions match (section 7)",
+			analyst, listUpdate, approvedCust, hit(domain.DispositionOpen, false), [5]string{"open_hit", "-customer_status", "ok", "ok", "ok"}},
+		{"a list-update case with a confirmed sanctions match can only close the relationship (section 7)",
+			analyst, listUpdate, approvedCust, hit(domain.DispositionTrueMatch, false), [5]string{"sanctions_match", "-customer_status", "ok", "ok", "ok"}},
+		{"an onboarding case does not re-approve or question an approved customer",
+			analyst, open, approvedCust, nil, [5]string{"customer_status", "-customer_status", "customer_status", "ok", "ok"}},
 		{"a role that may read cases but not decide them",
 			auditor, open, lowRisk, nil, [5]string{"role", "role", "role", "role", "-role"}},
 		{"a client without cases:write",

@@ -28,6 +28,19 @@ func (k CaseKind) Valid() bool {
 	return false
 }
 
+// Ongoing reports whether a case of this kind is about a customer already
+// approved, under ongoing due diligence (PRODUCT.md section 7): a periodic
+// review, a list update, a change of circumstances or an expiring document.
+// The customer stays approved while it is open; approving it keeps the
+// customer approved and sets the next review date.
+func (k CaseKind) Ongoing() bool {
+	switch k {
+	case CasePeriodicReview, CaseListUpdate, CaseChangeReview, CaseDocumentExpiry:
+		return true
+	}
+	return false
+}
+
 // CaseStatus is the state of a case.
 type CaseStatus string
 

@@ -50,6 +50,7 @@ const (
 	EventCheckCompleted           EventType = "check.completed"
 	EventRiskAssessed             EventType = "risk.assessed"
 	EventReviewDue                EventType = "review.due"
+	EventReviewScheduled          EventType = "review.scheduled"
 	EventCaseOpened               EventType = "case.opened"
 	EventCaseReopened             EventType = "case.reopened"
 	EventCaseAssigned             EventType = "case.assigned"
@@ -117,6 +118,7 @@ var events = [...]EventInfo{
 	{EventCheckCompleted, EntityCheck, "A check of a submission finished (passed, failed, needs review or error).", true},
 	{EventRiskAssessed, EntityCustomer, "A customer was scored with the risk model.", false},
 	{EventReviewDue, EntityCustomer, "A customer's periodic review fell due.", true},
+	{EventReviewScheduled, EntityCustomer, "A review decision kept an approved customer approved and set its next periodic review (meta next_review_at, case_id).", false},
 	{EventCaseOpened, EntityCase, "A case was opened for review.", true},
 	{EventCaseReopened, EntityCase, "A resubmission went back to the customer's open case.", false},
 	{EventCaseAssigned, EntityCase, "A case was assigned or unassigned.", false},

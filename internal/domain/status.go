@@ -23,9 +23,12 @@ var customerTransitions = map[CustomerStatus][]CustomerStatus{
 	StatusSubmitted:     {StatusInReview, StatusApproved, StatusRejected},
 	StatusInReview:      {StatusInfoRequested, StatusApproved, StatusRejected},
 	StatusInfoRequested: {StatusInReview, StatusSubmitted, StatusRejected},
-	StatusApproved:      {StatusClosed},
-	StatusRejected:      {},
-	StatusClosed:        {},
+	// A review of an approved customer may ask for information
+	// (PRODUCT.md section 7: a review requests it through the hosted
+	// pages); the answer is resubmitted and checked like any other.
+	StatusApproved: {StatusInfoRequested, StatusClosed},
+	StatusRejected: {},
+	StatusClosed:   {},
 }
 
 // Valid reports whether s is a known status.

@@ -44,14 +44,29 @@ const (
 
 // Model is a validated risk model. It is immutable and safe for concurrent use.
 type Model struct {
-	doc document
+	doc     document
+	reviews map[domain.RiskRating]domain.Period
 }
 
+// DefaultReviewIntervals are the periodic-review intervals of a model that
+// states none (RISK_MODEL.md, "Ratings and due diligence": low every three
+// years, medium every two, high every year).
+var DefaultReviewIntervals = map[domain.RiskRating]domain.Period{
+	domain.RiskLow:    {Years: 3},
+	domain.RiskMedium: {Years: 2},
+	domain.RiskHigh:   {Years: 1},
+}
+
+// reviewRatings are the ratings that have a periodic review: a prohibited
+// customer is never approved, so never reviewed.
+var reviewRatings = []domain.RiskRating{domain.RiskLow, domain.RiskMedium, domain.RiskHigh}
+
 type document struct {
-	Version    string     `yaml:"version"`
-	Thresholds thresholds `yaml:"thresholds"`
-	Factors    []factor   `yaml:"factors"`
-	EURRates   rates      `yaml:"eur_rates"`
+	Version         string            `yaml:"version"`
+	Thresholds      thresholds        `yaml:"thresholds"`
+	ReviewIntervals map[string]string `yaml:"review_intervals"`
+	Factors         []factor          `yaml:"factors"`
+	EURRates        rates             `yaml:"eur_rates"`
 }
 
 type thresholds struct {
@@ -113,6 +128,10 @@ func Load(r io.Reader) (*Model, error) {
 	if err := doc.validate(); err != nil {
 		return nil, fmt.Errorf("risk model %q: %w", doc.Version, err)
 	}
+	reviews, err := doc.reviewIntervals()
+	if err != nil {
+		return nil, fmt.Errorf("risk model %q: %w", doc.Version, err)
+	}
 	for i := range doc.Factors {
 		f := &doc.Factors[i]
 		sort.Slice(f.Tiers, func(a, b int) bool { return f.Tiers[a].AboveEUR > f.Tiers[b].AboveEUR })
@@ -122,7 +141,65 @@ func Load(r io.Reader) (*Model, error) {
 			}
 		}
 	}
-	return &Model{doc: doc}, nil
+	return &Model{doc: doc, reviews: reviews}, nil
+}
+
+// reviewIntervals reads review_intervals: an ISO 8601 duration for each of
+// low, medium and high. Absent, the defaults apply; present, every rating
+// must be given, and an unknown rating or a bad duration is an error naming
+// the rating and the value.
+func (d *document) reviewIntervals() (map[domain.RiskRating]domain.Period, error) {
+	if d.ReviewIntervals == nil {
+		return DefaultReviewIntervals, nil
+	}
+	var errs []error
+	out := map[domain.RiskRating]domain.Period{}
+	keys := make([]string, 0, len(d.ReviewIntervals))
+	for k := range d.ReviewIntervals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := d.ReviewIntervals[k]
+		if !slices.Contains(reviewRatings, domain.RiskRating(k)) {
+			errs = append(errs, fmt.Errorf("review_intervals: %q is not a rating with a periodic review (low, medium, high)", k))
+			continue
+		}
+		p, err := domain.ParsePeriod(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("review_intervals.%s: %w", k, err))
+			continue
+		}
+		out[domain.RiskRating(k)] = p
+	}
+	for _, r := range reviewRatings {
+		if _, ok := d.ReviewIntervals[string(r)]; !ok {
+			errs = append(errs, fmt.Errorf("review_intervals.%s is missing (an ISO 8601 duration such as P1Y)", r))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ReviewInterval returns the periodic-review interval of a rating, and
+// false for a rating that has none (prohibited, or none yet).
+func (m *Model) ReviewInterval(r domain.RiskRating) (domain.Period, bool) {
+	p, ok := m.reviews[r]
+	return p, ok
+}
+
+// NextReview returns when a customer of rating r decided at t falls due
+// for its periodic review. A rating that has none (not assessed) gets the
+// shortest interval, the high one, so that nobody approved is left without
+// a review date and doubt errs towards reviewing sooner.
+func (m *Model) NextReview(r domain.RiskRating, t time.Time) time.Time {
+	p, ok := m.reviews[r]
+	if !ok {
+		p = m.reviews[domain.RiskHigh]
+	}
+	return p.AddTo(t)
 }
 
 func (d *document) validate() error {

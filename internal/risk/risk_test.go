@@ -194,6 +194,10 @@ func TestLoadErrors(t *testing.T) {
 		{"bad rate", strings.Replace(base, "    USD: 1.15", "    USD: 0", 1), "rate of USD"},
 		{"duplicate", strings.Replace(base, "name: fatf_call_for_action_edd", "name: fatf_call_for_action_countermeasures", 1), "duplicate"},
 		{"bad industry", strings.Replace(base, `nace: ["92"]`, `nace: ["9x"]`, 1), "not a NACE or NAICS code"},
+		{"bad review interval", strings.Replace(base, "high: P1Y", "high: 1 year", 1), `review_intervals.high: "1 year" is neither an ISO 8601 duration`},
+		{"negative review interval", strings.Replace(base, "low: P3Y", "low: -P3Y", 1), `review_intervals.low: "-P3Y"`},
+		{"review interval of no rating", strings.Replace(base, "high: P1Y", "high: P1Y\n  prohibited: P1Y", 1), `review_intervals: "prohibited" is not a rating with a periodic review`},
+		{"review interval missing", strings.Replace(base, "  medium: P2Y\n", "", 1), "review_intervals.medium is missing"},
 	}
 	for _, tt := range tests {
 		_, err := Load(strings.NewReader(tt.yaml))
@@ -214,5 +218,51 @@ func TestFactorCountries(t *testing.T) {
 	}
 	if _, ok := m.FactorCountries("nope"); ok {
 		t.Fatal("unknown factor")
+	}
+}
+
+// TestReviewIntervals: ongoing due diligence reviews a customer at an
+// interval set by its risk, higher risk more often (FATF R.10(d) and INR.10
+// para. 23; EU AMLR 2024/1624 art. 26(2)); the default model reviews low
+// every three years, medium every two and high every year (RISK_MODEL.md),
+// and an operator's model states its own as ISO 8601 durations.
+func TestReviewIntervals(t *testing.T) {
+	t.Parallel()
+	m := model(t)
+	for _, tt := range []struct {
+		r    domain.RiskRating
+		want time.Time
+	}{
+		{domain.RiskLow, now.AddDate(3, 0, 0)},
+		{domain.RiskMedium, now.AddDate(2, 0, 0)},
+		{domain.RiskHigh, now.AddDate(1, 0, 0)},
+		{"", now.AddDate(1, 0, 0)}, // not assessed: the shortest
+	} {
+		if got := m.NextReview(tt.r, now); !got.Equal(tt.want) {
+			t.Errorf("default model, %q: next review %s, want %s", tt.r, got, tt.want)
+		}
+	}
+	if _, ok := m.ReviewInterval(domain.RiskProhibited); ok {
+		t.Error("a prohibited rating has a review interval")
+	}
+	own := strings.Replace(strings.Replace(string(DefaultYAML()), "high: P1Y", "high: PT5S", 1), "medium: P2Y", "medium: P6M", 1)
+	m2, err := Load(strings.NewReader(own))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := m2.NextReview(domain.RiskHigh, now), now.Add(5*time.Second); !got.Equal(want) {
+		t.Errorf("own model, high: %s, want %s", got, want)
+	}
+	if got, want := m2.NextReview(domain.RiskMedium, now), now.AddDate(0, 6, 0); !got.Equal(want) {
+		t.Errorf("own model, medium: %s, want %s", got, want)
+	}
+	// A model written before review intervals existed keeps the defaults.
+	old := strings.Replace(string(DefaultYAML()), "review_intervals:\n  low: P3Y\n  medium: P2Y\n  high: P1Y\n", "", 1)
+	m3, err := Load(strings.NewReader(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := m3.ReviewInterval(domain.RiskMedium); p != (domain.Period{Years: 2}) {
+		t.Errorf("model without review_intervals: medium %v, want P2Y", p)
 	}
 }
