@@ -5,6 +5,7 @@ import (
 	"context"
 	"hash/fnv"
 	"io"
+	"mime"
 	"net/http"
 
 	"github.com/kyc-platform/kyc/internal/app"
@@ -23,7 +24,12 @@ func (s *server) idempotent(next http.Handler) http.Handler {
 			return
 		}
 		actor := actorFrom(r.Context())
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.MaxBodyBytes))
+		limit := s.MaxBodyBytes
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+			// A document upload: its own limit (the file plus the form).
+			limit = s.App.Documents.MaxBytes() + uploadOverhead
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 		if err != nil {
 			httpx.WriteProblem(w, r, s.Logger, domain.Errorf(domain.ECodeTooLarge, "The request body is too large."))
 			return

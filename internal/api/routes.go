@@ -26,6 +26,7 @@ func (s *server) routes() {
 	s.recordsRoutes()
 	s.transactionRoutes()
 	s.reportRoutes()
+	s.documentRoutes()
 }
 
 // register adds an operation with the configured body limit: huma's own

@@ -80,6 +80,10 @@ type Deps struct {
 	Crypt    Crypter
 	Enqueue  Enqueuer
 	Identity verify.Provider
+	// Contents keeps the encrypted content of uploaded documents (the
+	// data directory or an S3-compatible bucket); nil keeps it in the
+	// database row, as before the document store existed.
+	Contents DocumentContents
 	Risk     *risk.Model
 	Metrics  Metrics
 	Policy   Policy

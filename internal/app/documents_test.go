@@ -35,7 +35,7 @@ func TestDocumentUpload(t *testing.T) {
 	t.Parallel()
 	kyctest.OnEachEngine(t, func(t *testing.T, h *kyctest.Bundle) {
 		c := kyctest.Customer(t, h, nil)
-		pdf := []byte("%PDF-1.4\n% a passport scan\n")
+		pdf := kyctest.PDF("a passport scan", 0)
 		doc, err := h.App.Documents.Upload(h.Ctx, kyctest.Client, c.ID, "identity_document", pdf)
 		if err != nil || doc.ContentType != "application/pdf" || doc.Size != int64(len(pdf)) {
 			t.Fatalf("upload: %+v %v", doc, err)
@@ -75,7 +75,10 @@ func TestDocumentUploadLimitIsConfigured(t *testing.T) {
 			t.Fatalf("MaxBytes %d, want the configured 64 KB", got)
 		}
 		c := kyctest.Customer(t, h, nil)
-		pdf := append([]byte("%PDF-1.4\n"), make([]byte, 64<<10-9)...)
+		pdf := kyctest.PDF("a document of exactly the limit", 64<<10)
+		if len(pdf) != 64<<10 {
+			t.Fatalf("fixture is %d bytes", len(pdf))
+		}
 		if _, err := h.App.Documents.Upload(h.Ctx, kyctest.Client, c.ID, "other", pdf); err != nil {
 			t.Fatalf("a document of exactly the limit: %v", err)
 		}

@@ -84,7 +84,21 @@ func (s *Records) purgeIfDue(ctx context.Context, id string) (bool, error) {
 // indexes, so that the audit trail's references still resolve), its
 // documents, and the personal data of its checks, hits, decisions and risk
 // assessments. It audits customer.purged with the counts.
+//
+// The documents' contents kept in DocumentContents are deleted inside the
+// transaction, before it commits: a failed deletion rolls the purge back
+// (and the purge is retried), and a deletion followed by a failed commit
+// leaves rows whose content is gone, which the retried purge removes. A
+// purge never commits while a document's content survives it (GDPR Art.
+// 5(1)(e) storage limitation; Art. 17 erasure).
 func purgeCustomer(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, actor domain.Actor, c *domain.Customer, why string) error {
+	docs, err := tx.Documents().ListByCustomer(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if err := deleteDocumentContents(ctx, d, docs); err != nil {
+		return err
+	}
 	counts, err := tx.Erasure().PurgeRelated(ctx, c.ID)
 	if err != nil {
 		return err
@@ -268,12 +282,11 @@ func (s *Records) Export(ctx context.Context, actor domain.Actor, id string) (*E
 			if err != nil {
 				return err
 			}
-			content, err := s.d.Crypt.Open(r.Content, documentAAD(r.ID))
+			content, err := documentContent(ctx, s.d, r)
 			if err != nil {
-				return fmt.Errorf("decrypt document %s: %w", r.ID, err)
+				return err
 			}
-			x.Documents = append(x.Documents, ExportDocument{Document: Document{ID: r.ID, CustomerID: r.CustomerID, Kind: r.Kind,
-				ContentType: r.ContentType, Size: r.Size, SHA256: r.SHA256, CreatedAt: r.CreatedAt}, Content: content})
+			x.Documents = append(x.Documents, ExportDocument{Document: documentFromRecord(r), Content: content})
 		}
 		checks, err := tx.Checks().ListByCustomer(ctx, c.ID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

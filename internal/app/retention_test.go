@@ -11,7 +11,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/kyctest"
 )
 
-var pngFile = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")
+var pngFile = kyctest.PNG()
 
 // approvedWithDocument onboards an approved individual who uploaded a
 // document while a draft.

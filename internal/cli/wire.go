@@ -16,6 +16,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/config"
+	"github.com/kyc-platform/kyc/internal/docstore"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/jobs"
 	"github.com/kyc-platform/kyc/internal/netguard"
@@ -177,6 +178,10 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 	if err != nil {
 		return fail(fmt.Errorf("KYC_IDENTITY_PROVIDER: %w", err))
 	}
+	contents, err := docstore.Open(ctx, cfg.DocumentStore, cfg.DataDir)
+	if err != nil {
+		return fail(fmt.Errorf("KYC_DOCUMENT_STORE: %w", err))
+	}
 	rules, rates, err := loadMonitoring(cfg.Monitoring, model)
 	if err != nil {
 		return fail(err)
@@ -190,6 +195,7 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		Crypt:    sys.vault,
 		Enqueue:  sys.runner,
 		Identity: identity,
+		Contents: contents,
 		Risk:     model,
 		Metrics:  sys.metrics,
 		Policy: app.Policy{

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kyc-platform/kyc/internal/docstore"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/screening/lists"
 	"github.com/kyc-platform/kyc/internal/verify/providers"
@@ -49,6 +50,10 @@ type Config struct {
 	// IdentityProvider names the identity verification provider, one of
 	// the registry in verify/providers.
 	IdentityProvider string
+	// DocumentStore is where the encrypted contents of uploaded documents
+	// are kept: empty for DataDir/documents, a directory, or
+	// s3://bucket/prefix (KYC_DOCUMENT_STORE).
+	DocumentStore string
 	// ListReloadInterval is how often a replica checks for a new list snapshot.
 	ListReloadInterval time.Duration
 	// ListSync names the list sources synced from their official URLs by a
@@ -204,6 +209,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("KYC_LOG_LEVEL", &c.LogLevel)
 	str("KYC_TOKEN_AUDIENCE", &c.Audience)
 	str("KYC_IDENTITY_PROVIDER", &c.IdentityProvider)
+	str("KYC_DOCUMENT_STORE", &c.DocumentStore)
 	dur("KYC_TOKEN_TTL", &c.TokenTTL)
 	dur("KYC_LIST_RELOAD_INTERVAL", &c.ListReloadInterval)
 	dur("KYC_LIST_SYNC_INTERVAL", &c.ListSyncInterval)
@@ -339,6 +345,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := providers.Registry().Lookup(c.IdentityProvider); err != nil {
 		errs = append(errs, fmt.Errorf("KYC_IDENTITY_PROVIDER: %w", err))
+	}
+	if err := docstore.Check(c.DocumentStore); err != nil {
+		errs = append(errs, fmt.Errorf("KYC_DOCUMENT_STORE: %w", err))
 	}
 	if c.RetentionScanInterval < time.Second {
 		errs = append(errs, fmt.Errorf("KYC_RETENTION_SCAN_INTERVAL: %s must be at least 1s", c.RetentionScanInterval))

@@ -46,6 +46,7 @@ const (
 	EventAccessLinkUsed           EventType = "access_link.used"
 	EventApplicantSession         EventType = "applicant.session_started"
 	EventDocumentUploaded         EventType = "document.uploaded"
+	EventDocumentViewed           EventType = "document.viewed"
 	EventCheckPending             EventType = "check.pending"
 	EventCheckCompleted           EventType = "check.completed"
 	EventRiskAssessed             EventType = "risk.assessed"
@@ -114,6 +115,7 @@ var events = [...]EventInfo{
 	{EventAccessLinkUsed, EntityCustomer, "An applicant opened an access link.", false},
 	{EventApplicantSession, EntityCustomer, "An applicant started onboarding in the hosted pages.", false},
 	{EventDocumentUploaded, EntityDocument, "A document image was uploaded for a customer.", false},
+	{EventDocumentViewed, EntityDocument, "A document's content was read (meta purpose: download or preview).", false},
 	{EventCheckPending, EntityCheck, "An asynchronous identity provider took a check; the check waits for its result.", false},
 	{EventCheckCompleted, EntityCheck, "A check of a submission finished (passed, failed, needs review or error).", true},
 	{EventRiskAssessed, EntityCustomer, "A customer was scored with the risk model.", false},

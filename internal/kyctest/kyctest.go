@@ -23,12 +23,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/app/inline"
 	"github.com/kyc-platform/kyc/internal/auth"
+	"github.com/kyc-platform/kyc/internal/docstore"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/netguard"
 	"github.com/kyc-platform/kyc/internal/risk"
@@ -71,6 +73,9 @@ type Bundle struct {
 	// Webhooks collects the webhook delivery attempts the application
 	// schedules; run the due ones with RunWebhooks.
 	Webhooks *inline.Webhooks
+	// Contents keeps the documents' encrypted contents: a directory of
+	// the test's own unless WithDocumentContents gives another store.
+	Contents app.DocumentContents
 	// App is the application wired over the above.
 	App *app.App
 
@@ -88,6 +93,14 @@ type options struct {
 	identity verify.Provider
 	logger   *slog.Logger
 	metrics  app.Metrics
+	contents app.DocumentContents
+}
+
+// WithDocumentContents replaces the document store (default: a directory
+// in the test's temporary directory, as kyc serve keeps them in its data
+// directory).
+func WithDocumentContents(c app.DocumentContents) Option {
+	return func(o *options) { o.contents = c }
 }
 
 // WithEngine selects the storage engine (default testdb.SQLite); on
@@ -152,8 +165,16 @@ func New(t testing.TB, opts ...Option) *Bundle {
 	if identity == nil {
 		identity = verify.NewDocument(verify.DocumentOptions{MinAge: policy.MinAge})
 	}
+	b.Contents = o.contents
+	if b.Contents == nil {
+		dir, err := docstore.NewDir(filepath.Join(t.TempDir(), "documents"))
+		if err != nil {
+			t.Fatalf("kyctest: document store: %v", err)
+		}
+		b.Contents = dir
+	}
 	b.deps = app.Deps{
-		Store: st, Crypt: v, Enqueue: b.Queue, Identity: identity, Risk: model,
+		Store: st, Crypt: v, Enqueue: b.Queue, Identity: identity, Risk: model, Contents: b.Contents,
 		Metrics: o.metrics, Policy: policy, Logger: o.logger,
 		Webhooks: app.WebhookDeps{Enqueue: b.Webhooks, Guard: netguard.Policy{AllowPrivate: true}, Sender: &webhook.Sender{
 			Client: netguard.Policy{AllowPrivate: true}.Client(netguard.ClientOptions{Timeout: 5 * time.Second}), UserAgent: "kyc-webhooks/test",

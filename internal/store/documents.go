@@ -5,10 +5,18 @@ import (
 	"time"
 )
 
-// DocumentRecord is an uploaded file; Content is encrypted.
+// DocumentRecord is an uploaded file. Its encrypted content is kept in
+// the document store under ContentKey, or (rows from before the store, or
+// no store configured) in Content.
 type DocumentRecord struct {
-	ID          string
-	CustomerID  string
+	ID         string
+	CustomerID string
+	// RelatedPersonID names the related person of a business the document
+	// is about; empty for the customer itself.
+	RelatedPersonID string
+	// ContentKey is where the document store keeps the sealed content;
+	// empty when Content holds it.
+	ContentKey  string
 	Kind        string
 	ContentType string
 	Size        int64

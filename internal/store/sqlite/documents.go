@@ -15,14 +15,16 @@ type documents repos
 
 func (r documents) Create(ctx context.Context, d store.DocumentRecord) error {
 	return mapErr(r.q.CreateDocument(ctx, gen.CreateDocumentParams{
-		ID:          d.ID,
-		CustomerID:  d.CustomerID,
-		Kind:        d.Kind,
-		ContentType: d.ContentType,
-		Size:        d.Size,
-		Sha256:      d.SHA256,
-		Content:     notNil(d.Content),
-		CreatedAt:   tsIn(d.CreatedAt),
+		ID:              d.ID,
+		CustomerID:      d.CustomerID,
+		RelatedPersonID: d.RelatedPersonID,
+		ContentKey:      d.ContentKey,
+		Kind:            d.Kind,
+		ContentType:     d.ContentType,
+		Size:            d.Size,
+		Sha256:          d.SHA256,
+		Content:         notNil(d.Content),
+		CreatedAt:       tsIn(d.CreatedAt),
 	}))
 }
 
@@ -32,14 +34,16 @@ func (r documents) Get(ctx context.Context, id string) (store.DocumentRecord, er
 		return store.DocumentRecord{}, mapErr(err)
 	}
 	return store.DocumentRecord{
-		ID:          d.ID,
-		CustomerID:  d.CustomerID,
-		Kind:        d.Kind,
-		ContentType: d.ContentType,
-		Size:        d.Size,
-		SHA256:      d.Sha256,
-		Content:     d.Content,
-		CreatedAt:   tsOut(d.CreatedAt),
+		ID:              d.ID,
+		CustomerID:      d.CustomerID,
+		RelatedPersonID: d.RelatedPersonID,
+		ContentKey:      d.ContentKey,
+		Kind:            d.Kind,
+		ContentType:     d.ContentType,
+		Size:            d.Size,
+		SHA256:          d.Sha256,
+		Content:         d.Content,
+		CreatedAt:       tsOut(d.CreatedAt),
 	}, nil
 }
 
@@ -51,13 +55,15 @@ func (r documents) ListByCustomer(ctx context.Context, customerID string) ([]sto
 	out := make([]store.DocumentRecord, len(rows))
 	for i, d := range rows {
 		out[i] = store.DocumentRecord{
-			ID:          d.ID,
-			CustomerID:  d.CustomerID,
-			Kind:        d.Kind,
-			ContentType: d.ContentType,
-			Size:        d.Size,
-			SHA256:      d.Sha256,
-			CreatedAt:   tsOut(d.CreatedAt),
+			ID:              d.ID,
+			CustomerID:      d.CustomerID,
+			RelatedPersonID: d.RelatedPersonID,
+			ContentKey:      d.ContentKey,
+			Kind:            d.Kind,
+			ContentType:     d.ContentType,
+			Size:            d.Size,
+			SHA256:          d.Sha256,
+			CreatedAt:       tsOut(d.CreatedAt),
 		}
 	}
 	return out, nil

@@ -136,4 +136,23 @@ var documentTests = map[string]func(*testing.T, store.Store){
 			t.Fatal("ListByCustomer returned content")
 		}
 	},
+	// A document kept in the document store has a content key and no
+	// content in its row; one may name a related person.
+	"ContentKeyAndRelatedPerson": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		c := addCustomer(t, s)
+		d := store.DocumentRecord{ID: id("doc"), CustomerID: c.ID, RelatedPersonID: "rp_1", ContentKey: "documents/x", Kind: "identity_document",
+			ContentType: "application/pdf", Size: 9, SHA256: "def", CreatedAt: at(0)}
+		must(t, s.Documents().Create(ctx, d))
+		got, err := s.Documents().Get(ctx, d.ID)
+		must(t, err)
+		if got.RelatedPersonID != "rp_1" || got.ContentKey != "documents/x" || len(got.Content) != 0 {
+			t.Fatalf("got %+v", got)
+		}
+		list, err := s.Documents().ListByCustomer(ctx, c.ID)
+		must(t, err)
+		if len(list) != 1 || list[0].ContentKey != "documents/x" || list[0].RelatedPersonID != "rp_1" {
+			t.Fatalf("list %+v", list)
+		}
+	},
 }

@@ -149,8 +149,8 @@ func (e *env) link(id string) string {
 	return routes.AccessLink + l.Token
 }
 
-// pngBytes is a PNG signature followed by filler (accepted by content).
-var pngBytes = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 64)...)
+// pngBytes is a small valid PNG image (accepted by content).
+var pngBytes = kyctest.PNG()
 
 func personal(given, family, birth string) url.Values {
 	return url.Values{"given_names": {given}, "family_name": {family}, "birth_date": {birth}, "nationality": {"SE"},

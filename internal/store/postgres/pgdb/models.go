@@ -173,14 +173,16 @@ type Customer struct {
 }
 
 type Document struct {
-	ID          string
-	CustomerID  string
-	Kind        string
-	ContentType string
-	Size        int64
-	Sha256      string
-	Content     []byte
-	CreatedAt   time.Time
+	ID              string
+	CustomerID      string
+	Kind            string
+	ContentType     string
+	Size            int64
+	Sha256          string
+	Content         []byte
+	CreatedAt       time.Time
+	RelatedPersonID string
+	ContentKey      string
 }
 
 type IdempotencyKey struct {

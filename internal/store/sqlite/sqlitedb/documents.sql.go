@@ -11,22 +11,24 @@ import (
 
 const createDocument = `-- name: CreateDocument :exec
 
-INSERT INTO documents (id, customer_id, kind, content_type, size, sha256, content, created_at)
+INSERT INTO documents (id, customer_id, related_person_id, kind, content_type, size, sha256, content, content_key, created_at)
 VALUES (
-    ?1, ?2, ?3, ?4, ?5,
-    ?6, ?7, ?8
+    ?1, ?2, ?3, ?4, ?5, ?6,
+    ?7, ?8, ?9, ?10
 )
 `
 
 type CreateDocumentParams struct {
-	ID          string
-	CustomerID  string
-	Kind        string
-	ContentType string
-	Size        int64
-	Sha256      string
-	Content     []byte
-	CreatedAt   int64
+	ID              string
+	CustomerID      string
+	RelatedPersonID string
+	Kind            string
+	ContentType     string
+	Size            int64
+	Sha256          string
+	Content         []byte
+	ContentKey      string
+	CreatedAt       int64
 }
 
 // Uploaded documents.
@@ -34,18 +36,20 @@ func (q *Queries) CreateDocument(ctx context.Context, arg CreateDocumentParams) 
 	_, err := q.exec(ctx, q.createDocumentStmt, createDocument,
 		arg.ID,
 		arg.CustomerID,
+		arg.RelatedPersonID,
 		arg.Kind,
 		arg.ContentType,
 		arg.Size,
 		arg.Sha256,
 		arg.Content,
+		arg.ContentKey,
 		arg.CreatedAt,
 	)
 	return err
 }
 
 const getDocument = `-- name: GetDocument :one
-SELECT id, customer_id, kind, content_type, size, sha256, content, created_at FROM documents WHERE id = ?1
+SELECT id, customer_id, kind, content_type, size, sha256, content, created_at, related_person_id, content_key FROM documents WHERE id = ?1
 `
 
 func (q *Queries) GetDocument(ctx context.Context, id string) (Document, error) {
@@ -60,23 +64,27 @@ func (q *Queries) GetDocument(ctx context.Context, id string) (Document, error) 
 		&i.Sha256,
 		&i.Content,
 		&i.CreatedAt,
+		&i.RelatedPersonID,
+		&i.ContentKey,
 	)
 	return i, err
 }
 
 const listDocumentsByCustomer = `-- name: ListDocumentsByCustomer :many
-SELECT id, customer_id, kind, content_type, size, sha256, created_at
+SELECT id, customer_id, related_person_id, kind, content_type, size, sha256, content_key, created_at
 FROM documents WHERE customer_id = ?1 ORDER BY created_at, id
 `
 
 type ListDocumentsByCustomerRow struct {
-	ID          string
-	CustomerID  string
-	Kind        string
-	ContentType string
-	Size        int64
-	Sha256      string
-	CreatedAt   int64
+	ID              string
+	CustomerID      string
+	RelatedPersonID string
+	Kind            string
+	ContentType     string
+	Size            int64
+	Sha256          string
+	ContentKey      string
+	CreatedAt       int64
 }
 
 func (q *Queries) ListDocumentsByCustomer(ctx context.Context, customerID string) ([]ListDocumentsByCustomerRow, error) {
@@ -91,10 +99,12 @@ func (q *Queries) ListDocumentsByCustomer(ctx context.Context, customerID string
 		if err := rows.Scan(
 			&i.ID,
 			&i.CustomerID,
+			&i.RelatedPersonID,
 			&i.Kind,
 			&i.ContentType,
 			&i.Size,
 			&i.Sha256,
+			&i.ContentKey,
 			&i.CreatedAt,
 		); err != nil {
 			return nil, err

@@ -172,14 +172,16 @@ type Customer struct {
 }
 
 type Document struct {
-	ID          string
-	CustomerID  string
-	Kind        string
-	ContentType string
-	Size        int64
-	Sha256      string
-	Content     []byte
-	CreatedAt   int64
+	ID              string
+	CustomerID      string
+	Kind            string
+	ContentType     string
+	Size            int64
+	Sha256          string
+	Content         []byte
+	CreatedAt       int64
+	RelatedPersonID string
+	ContentKey      string
 }
 
 type IdempotencyKey struct {
