@@ -245,3 +245,6 @@ func (s *Alerts) List(ctx context.Context, actor domain.Actor, in ListAlertsInpu
 
 // MaxCaseAlerts is how many alerts of one case a page lists at most.
 const MaxCaseAlerts = 1000
+
+// listsLoaded reports whether any list is loaded to screen against.
+func (s *Alerts) listsLoaded() bool { return s.screening.current().index.Len() > 0 }

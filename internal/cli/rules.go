@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/config"
@@ -15,18 +16,20 @@ import (
 	"github.com/kyc-platform/kyc/internal/risk"
 )
 
-const rulesUsage = "usage: kyc rules validate FILE [--json]"
+const rulesUsage = "usage: kyc rules validate FILE [--json] | kyc rules backtest FILE --from DATE [--to DATE] [--json]"
 
 // runRules is `kyc rules validate|backtest`: check a monitoring rule set
 // before it is configured (KYC_MONITORING_RULES), and try it on the stored
 // history.
-func runRules(_ context.Context, e *Env, args []string) error {
+func runRules(ctx context.Context, e *Env, args []string) error {
 	if len(args) == 0 {
 		return usageErr(rulesUsage)
 	}
 	switch args[0] {
 	case "validate":
 		return runRulesValidate(e, args[1:])
+	case "backtest":
+		return runRulesBacktest(ctx, e, args[1:])
 	}
 	return usageErr(rulesUsage)
 }
@@ -112,4 +115,131 @@ func formatParams(p map[string]any) string {
 		parts = append(parts, k+"="+v)
 	}
 	return strings.Join(parts, " ")
+}
+
+// parseWhen reads a --from/--to value: an RFC 3339 time, or a date
+// (midnight UTC; for --to the end of that day, so that a date range
+// includes its last day).
+func parseWhen(flagName, s string, endOfDay bool) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, usageErr("--%s: use a date (2026-01-31) or an RFC 3339 time, got %q", flagName, s)
+	}
+	if endOfDay {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d, nil
+}
+
+// backtestJSON is the --json output of rules backtest.
+type backtestJSON struct {
+	File           string             `json:"file"`
+	RuleSetVersion string             `json:"rule_set_version"`
+	From           time.Time          `json:"from"`
+	To             time.Time          `json:"to"`
+	Customers      int                `json:"customers"`
+	Transactions   int                `json:"transactions"`
+	Screened       bool               `json:"counterparties_screened"`
+	Seconds        float64            `json:"seconds"`
+	Rules          []backtestRuleJSON `json:"rules"`
+}
+
+type backtestRuleJSON struct {
+	Rule      string                 `json:"rule"`
+	Version   string                 `json:"version"`
+	Severity  string                 `json:"severity"`
+	Alerts    int                    `json:"alerts"`
+	Errors    int                    `json:"errors"`
+	Customers []backtestCustomerJSON `json:"customers"`
+}
+
+type backtestCustomerJSON struct {
+	CustomerID string `json:"customer_id"`
+	Alerts     int    `json:"alerts"`
+}
+
+// runRulesBacktest runs a rule set over the stored transactions of a
+// period and prints, per rule, how many alerts it would have raised and
+// for which customers. It writes nothing (no alert, case or audit event).
+func runRulesBacktest(ctx context.Context, e *Env, args []string) error {
+	var fromS, toS string
+	var listed int
+	var asJSON bool
+	return withSystem(ctx, e, "rules backtest", args, func(_ *config.Config, fs *flag.FlagSet) {
+		fs.StringVar(&fromS, "from", "", "start of the period: a date (UTC) or an RFC 3339 time (required)")
+		fs.StringVar(&toS, "to", "", "end of the period: a date (that whole day included) or an RFC 3339 time (excluded); default now")
+		fs.IntVar(&listed, "customers", 10, "customers listed per rule in the text output (--json lists all)")
+		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
+	}, func(sys *system, pos []string) error {
+		if len(pos) != 1 || fromS == "" {
+			return usageErr("usage: kyc rules backtest FILE --from DATE [--to DATE] [--customers N] [--json]")
+		}
+		from, err := parseWhen("from", fromS, false)
+		if err != nil {
+			return err
+		}
+		to := time.Now().UTC()
+		if toS != "" {
+			if to, err = parseWhen("to", toS, true); err != nil {
+				return err
+			}
+		}
+		rs, err := loadRuleFile(pos[0], sys.cfg.Monitoring.ReportingCurrency)
+		if err != nil {
+			return &exitError{code: 1, msg: err.Error()}
+		}
+		progress := isTerminal(e.Stderr) && !asJSON
+		in := app.BacktestInput{Rules: rs, From: from, To: to}
+		if progress {
+			in.Progress = func(customers, transactions int) {
+				if customers%20 == 0 {
+					fmt.Fprintf(e.Stderr, "\r%d customers, %d transactions evaluated   ", customers, transactions)
+				}
+			}
+		}
+		began := time.Now()
+		res, err := sys.app.Transactions.Backtest(ctx, operator(), in)
+		if progress {
+			fmt.Fprintln(e.Stderr)
+		}
+		if err != nil {
+			return describe(err)
+		}
+		elapsed := time.Since(began)
+		if asJSON {
+			out := backtestJSON{File: pos[0], RuleSetVersion: res.RuleSetVersion, From: res.From, To: res.To, Customers: res.Customers,
+				Transactions: res.Transactions, Screened: res.Screened, Seconds: float64(elapsed.Milliseconds()) / 1000, Rules: []backtestRuleJSON{}}
+			for _, r := range res.Rules {
+				jr := backtestRuleJSON{Rule: r.Rule, Version: r.Version, Severity: r.Severity, Alerts: r.Alerts, Errors: r.Errors,
+					Customers: []backtestCustomerJSON{}}
+				for _, c := range r.Customers {
+					jr.Customers = append(jr.Customers, backtestCustomerJSON{CustomerID: c.CustomerID, Alerts: c.Alerts})
+				}
+				out.Rules = append(out.Rules, jr)
+			}
+			return printJSON(e.Stdout, out)
+		}
+		fmt.Fprintf(e.Stdout, "rule set %s over %s – %s: %d transactions of %d customers in %.1fs (nothing written)\n",
+			res.RuleSetVersion, res.From.Format(time.RFC3339), res.To.Format(time.RFC3339), res.Transactions, res.Customers, elapsed.Seconds())
+		if !res.Screened {
+			fmt.Fprintln(e.Stdout, "counterparty names were not screened (no rule reads screening, or no list is loaded)")
+		}
+		tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "RULE\tVERSION\tSEVERITY\tALERTS\tERRORS\tCUSTOMERS\tMOST ALERTED")
+		for _, r := range res.Rules {
+			var top []string
+			for i, c := range r.Customers {
+				if i == listed {
+					top = append(top, fmt.Sprintf("+%d more", len(r.Customers)-listed))
+					break
+				}
+				top = append(top, fmt.Sprintf("%s (%d)", c.CustomerID, c.Alerts))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\n", r.Rule, r.Version, r.Severity, r.Alerts, r.Errors, len(r.Customers), strings.Join(top, ", "))
+		}
+		return tw.Flush()
+	})
 }

@@ -313,3 +313,79 @@ func TestRulesValidate(t *testing.T) {
 		t.Errorf("no file: exit %d", code)
 	}
 }
+
+// TestRulesBacktest: kyc rules backtest prints per rule how many alerts it
+// would have raised and for which customers, and writes nothing.
+func TestRulesBacktest(t *testing.T) {
+	t.Parallel()
+	onEachCLIEngine(t, func(t *testing.T, db cliDB) {
+		sys := db.system(t)
+		ids := submittedCustomers(t, sys, 2)
+		at := time.Now().UTC().Add(20 * time.Second)
+		var ins []app.TransactionInput
+		for i, amount := range []int64{1_200_000, 1_600_000, 1_100_000} {
+			ins = append(ins, app.TransactionInput{ExternalID: fmt.Sprintf("bt-%d", i), CustomerID: ids[i%2], Amount: amount, Currency: "EUR",
+				Direction: domain.TxIn, Channel: domain.TxCash, Counterparty: domain.Counterparty{Name: "Cash desk"}, OccurredAt: at})
+		}
+		if _, err := sys.app.Transactions.Ingest(context.Background(), operator(), ins); err != nil {
+			t.Fatal(err)
+		}
+		stored, _, err := sys.app.Alerts.List(context.Background(), operator(), app.ListAlertsInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sys.Close()
+		dir := t.TempDir()
+		rules := filepath.Join(dir, "rules.yaml")
+		// Tuned: large cash from 15,000 EUR.
+		os.WriteFile(rules, []byte(strings.Replace(string(monitoring.DefaultYAML()),
+			"value: \"10000\"\n        description: Cash amount", "value: \"15000\"\n        description: Cash amount", 1)), 0o600)
+		from := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+		out, errs, code := db.run(t, "rules", "backtest", rules, "--from", from, "--to", time.Now().UTC().Format(time.DateOnly), "--json")
+		if code != 0 {
+			t.Fatalf("backtest: exit %d %s %s", code, out, errs)
+		}
+		var res struct {
+			Customers    int `json:"customers"`
+			Transactions int `json:"transactions"`
+			Rules        []struct {
+				Rule      string `json:"rule"`
+				Alerts    int    `json:"alerts"`
+				Customers []struct {
+					CustomerID string `json:"customer_id"`
+				} `json:"customers"`
+			} `json:"rules"`
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		if res.Customers != 2 || res.Transactions != 3 || len(res.Rules) != 7 {
+			t.Fatalf("backtest %+v", res)
+		}
+		for _, r := range res.Rules {
+			if r.Rule == "large_cash" && (r.Alerts != 1 || len(r.Customers) != 1 || r.Customers[0].CustomerID != ids[1]) {
+				t.Errorf("large_cash at 15,000: %+v", r)
+			}
+		}
+		out, errs, code = db.run(t, "rules", "backtest", rules, "--from", from, "--to", time.Now().UTC().Add(time.Minute).Format(time.RFC3339))
+		if code != 0 || !strings.Contains(out, "3 transactions of 2 customers") || !strings.Contains(out, "large_cash") || !strings.Contains(out, ids[1]+" (1)") {
+			t.Errorf("text output: exit %d\n%s\n%s", code, out, errs)
+		}
+		// Nothing written.
+		sys = db.system(t)
+		after, _, _ := sys.app.Alerts.List(context.Background(), operator(), app.ListAlertsInput{})
+		if len(after) != len(stored) {
+			t.Errorf("alerts %d → %d", len(stored), len(after))
+		}
+		sys.Close()
+		// Bad input.
+		if _, errs, code := db.run(t, "rules", "backtest", rules, "--from", "last week"); code != 2 || !strings.Contains(errs, "--from") {
+			t.Errorf("bad --from: exit %d %s", code, errs)
+		}
+		broken := filepath.Join(dir, "broken.yaml")
+		os.WriteFile(broken, []byte(strings.Replace(string(monitoring.DefaultYAML()), "expression: screening.hit", "expression: screening.hit &&", 1)), 0o600)
+		if _, errs, code := db.run(t, "rules", "backtest", broken, "--from", from); code != 1 || !strings.Contains(errs, `"counterparty_screening_hit"`) {
+			t.Errorf("broken rules: exit %d %s", code, errs)
+		}
+	})
+}
