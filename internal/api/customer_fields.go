@@ -27,21 +27,30 @@ type DocumentBody struct {
 	MRZ            string `json:"mrz,omitempty" maxLength:"100" doc:"Machine-readable zone, lines separated by newlines (ICAO 9303 TD1, TD2 or TD3)"`
 }
 
+// PlaceOfBirthBody is where a person was born.
+type PlaceOfBirthBody struct {
+	City    string `json:"city,omitempty" maxLength:"100"`
+	Country string `json:"country,omitempty" doc:"ISO 3166-1 alpha-2, of the country where the place lies today"`
+}
+
 // PersonFields are the fields of a natural person.
 type PersonFields struct {
-	GivenNames            string        `json:"given_names,omitempty" maxLength:"200"`
-	FamilyName            string        `json:"family_name,omitempty" maxLength:"200"`
-	BirthDate             string        `json:"birth_date,omitempty" doc:"YYYY-MM-DD"`
-	Nationality           string        `json:"nationality,omitempty" doc:"ISO 3166-1 alpha-2"`
-	Email                 string        `json:"email,omitempty" maxLength:"254"`
-	Phone                 string        `json:"phone,omitempty" maxLength:"20" doc:"E.164"`
-	Address               *AddressBody  `json:"address,omitempty"`
-	Occupation            string        `json:"occupation,omitempty" maxLength:"200"`
-	TaxID                 string        `json:"tax_id,omitempty" maxLength:"40"`
-	PEPDeclared           bool          `json:"pep_declared,omitempty" doc:"The person, or a close family member or associate, holds a prominent public function"`
-	ExpectedMonthlyVolume *MoneyBody    `json:"expected_monthly_volume,omitempty"`
-	SourceOfFunds         string        `json:"source_of_funds,omitempty" maxLength:"2000"`
-	Document              *DocumentBody `json:"document,omitempty"`
+	GivenNames            string            `json:"given_names,omitempty" maxLength:"200"`
+	FamilyName            string            `json:"family_name,omitempty" maxLength:"200"`
+	BirthDate             string            `json:"birth_date,omitempty" doc:"YYYY-MM-DD"`
+	PlaceOfBirth          *PlaceOfBirthBody `json:"place_of_birth,omitempty" doc:"Required for an individual customer at submission (EU AMLR art. 22(1)(a))"`
+	Nationality           string            `json:"nationality,omitempty" doc:"ISO 3166-1 alpha-2, the primary nationality"`
+	OtherNationalities    []string          `json:"other_nationalities,omitempty" maxItems:"10" doc:"Every other nationality held, ISO 3166-1 alpha-2; all count in the risk assessment"`
+	Email                 string            `json:"email,omitempty" maxLength:"254"`
+	Phone                 string            `json:"phone,omitempty" maxLength:"20" doc:"E.164"`
+	Address               *AddressBody      `json:"address,omitempty"`
+	Occupation            string            `json:"occupation,omitempty" maxLength:"200"`
+	TaxID                 string            `json:"tax_id,omitempty" maxLength:"40" doc:"Required for a US person (US nationality or US address): the US taxpayer identification number (SSN, ITIN or EIN; 31 CFR 1020.220)"`
+	PEPDeclared           bool              `json:"pep_declared,omitempty" doc:"The person, or a close family member or associate, holds a prominent public function"`
+	ExpectedMonthlyVolume *MoneyBody        `json:"expected_monthly_volume,omitempty"`
+	SourceOfFunds         string            `json:"source_of_funds,omitempty" maxLength:"2000"`
+	SourceOfWealth        string            `json:"source_of_wealth,omitempty" maxLength:"2000" doc:"How the person came by their wealth; enhanced due diligence also needs a document of kind source_of_wealth"`
+	Document              *DocumentBody     `json:"document,omitempty"`
 }
 
 // RelatedPersonBody is a related party of a business: a person (beneficial
@@ -96,7 +105,10 @@ func personToDomain(p PersonFields) domain.Person {
 	out := domain.Person{
 		GivenNames: p.GivenNames, FamilyName: p.FamilyName, BirthDate: p.BirthDate, Nationality: p.Nationality,
 		Email: p.Email, Phone: p.Phone, Address: addrToDomain(p.Address), Occupation: p.Occupation, TaxID: p.TaxID,
-		PEPDeclared: p.PEPDeclared, SourceOfFunds: p.SourceOfFunds,
+		PEPDeclared: p.PEPDeclared, SourceOfFunds: p.SourceOfFunds, SourceOfWealth: p.SourceOfWealth, OtherNationalities: p.OtherNationalities,
+	}
+	if pob := p.PlaceOfBirth; pob != nil {
+		out.PlaceOfBirth = &domain.PlaceOfBirth{City: pob.City, Country: pob.Country}
 	}
 	if m := p.ExpectedMonthlyVolume; m != nil {
 		out.ExpectedMonthlyVolume = &domain.Money{Amount: m.Amount, Currency: m.Currency}
@@ -111,7 +123,10 @@ func personFromDomain(p domain.Person) PersonFields {
 	out := PersonFields{
 		GivenNames: p.GivenNames, FamilyName: p.FamilyName, BirthDate: p.BirthDate, Nationality: p.Nationality,
 		Email: p.Email, Phone: p.Phone, Address: addrFromDomain(p.Address), Occupation: p.Occupation, TaxID: p.TaxID,
-		PEPDeclared: p.PEPDeclared, SourceOfFunds: p.SourceOfFunds,
+		PEPDeclared: p.PEPDeclared, SourceOfFunds: p.SourceOfFunds, SourceOfWealth: p.SourceOfWealth, OtherNationalities: p.OtherNationalities,
+	}
+	if pob := p.PlaceOfBirth; pob != nil {
+		out.PlaceOfBirth = &PlaceOfBirthBody{City: pob.City, Country: pob.Country}
 	}
 	if m := p.ExpectedMonthlyVolume; m != nil {
 		out.ExpectedMonthlyVolume = &MoneyBody{Amount: m.Amount, Currency: m.Currency}
@@ -147,7 +162,8 @@ func fieldsToDomain(t domain.CustomerType, f CustomerFields) (domain.CustomerDat
 		for name, set := range map[string]bool{
 			"given_names": pf.GivenNames != "", "family_name": pf.FamilyName != "", "birth_date": pf.BirthDate != "",
 			"nationality": pf.Nationality != "", "occupation": pf.Occupation != "", "document": pf.Document != nil,
-			"pep_declared": pf.PEPDeclared, "tax_id": pf.TaxID != "",
+			"pep_declared": pf.PEPDeclared, "tax_id": pf.TaxID != "", "place_of_birth": pf.PlaceOfBirth != nil,
+			"other_nationalities": len(pf.OtherNationalities) > 0, "source_of_wealth": pf.SourceOfWealth != "",
 		} {
 			if set {
 				v.Add(name, "This field is for individuals; give it for a related person instead.")

@@ -285,7 +285,7 @@ func wantProblem(t *testing.T, r *response, status int, locs ...string) problem 
 func individual() map[string]any {
 	return map[string]any{
 		"type": "individual", "given_names": "Anna Maria", "family_name": "Eriksson", "birth_date": "1990-08-12",
-		"nationality": "SE", "email": "anna.eriksson@example.com", "phone": "+46701234567",
+		"place_of_birth": map[string]any{"city": "Uppsala", "country": "SE"}, "nationality": "SE", "email": "anna.eriksson@example.com", "phone": "+46701234567",
 		"address":    map[string]any{"line1": "Storgatan 1", "city": "Stockholm", "postal_code": "11122", "country": "SE"},
 		"occupation": "Teacher", "expected_monthly_volume": map[string]any{"amount": 300000, "currency": "EUR"},
 		"source_of_funds": "Salary", "face_to_face": true,

@@ -315,8 +315,10 @@ func (p demoPerson) individual(i int) *domain.Person {
 	email := strings.ToLower(strings.ReplaceAll(strings.Fields(p.given)[0]+"."+strings.Fields(p.family)[0], "'", "")) + "@example.com"
 	return &domain.Person{
 		GivenNames: p.given, FamilyName: p.family, BirthDate: p.birth, Nationality: p.nat, Email: email,
-		Address:    &domain.Address{Line1: p.street, City: p.city, PostalCode: p.postal, Country: p.nat},
-		Occupation: p.occupation, PEPDeclared: p.pep, SourceOfFunds: "Salary and savings",
+		// Born where they live, for the sample.
+		PlaceOfBirth: &domain.PlaceOfBirth{City: p.city, Country: p.nat},
+		Address:      &domain.Address{Line1: p.street, City: p.city, PostalCode: p.postal, Country: p.nat},
+		Occupation:   p.occupation, PEPDeclared: p.pep, SourceOfFunds: "Salary and savings",
 		ExpectedMonthlyVolume: &domain.Money{Amount: p.volume, Currency: "EUR"},
 		Document: &domain.IdentityDocument{Type: domain.DocPassport, Number: fmt.Sprintf("P%08d", 31415926+i*7919),
 			IssuingCountry: p.nat, ExpiryDate: fmt.Sprintf("%d-06-30", 2029+i%6)},

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -50,22 +51,56 @@ type IdentityDocument struct {
 	MRZ            string       `json:"mrz,omitempty"`
 }
 
+// PlaceOfBirth is where a person was born: a city (or town) and an ISO
+// 3166-1 alpha-2 country (EU AMLR 2024/1624 art. 22(1)(a)).
+type PlaceOfBirth struct {
+	City    string `json:"city"`
+	Country string `json:"country"`
+}
+
 // Person holds the fields of a natural person, used both for an individual
 // customer and for a related person of a business. Dates are YYYY-MM-DD.
 type Person struct {
-	GivenNames            string            `json:"given_names"`
-	FamilyName            string            `json:"family_name"`
-	BirthDate             string            `json:"birth_date"`
-	Nationality           string            `json:"nationality"`
-	Email                 string            `json:"email,omitempty"`
-	Phone                 string            `json:"phone,omitempty"`
-	Address               *Address          `json:"address,omitempty"`
-	Occupation            string            `json:"occupation,omitempty"`
-	TaxID                 string            `json:"tax_id,omitempty"`
-	PEPDeclared           bool              `json:"pep_declared"`
-	ExpectedMonthlyVolume *Money            `json:"expected_monthly_volume,omitempty"`
-	SourceOfFunds         string            `json:"source_of_funds,omitempty"`
-	Document              *IdentityDocument `json:"document,omitempty"`
+	GivenNames   string        `json:"given_names"`
+	FamilyName   string        `json:"family_name"`
+	BirthDate    string        `json:"birth_date"`
+	PlaceOfBirth *PlaceOfBirth `json:"place_of_birth,omitempty"`
+	// Nationality is the primary nationality; OtherNationalities the
+	// others the person holds (EU AMLR art. 22(1)(a): all nationalities).
+	Nationality           string   `json:"nationality"`
+	OtherNationalities    []string `json:"other_nationalities,omitempty"`
+	Email                 string   `json:"email,omitempty"`
+	Phone                 string   `json:"phone,omitempty"`
+	Address               *Address `json:"address,omitempty"`
+	Occupation            string   `json:"occupation,omitempty"`
+	TaxID                 string   `json:"tax_id,omitempty"`
+	PEPDeclared           bool     `json:"pep_declared"`
+	ExpectedMonthlyVolume *Money   `json:"expected_monthly_volume,omitempty"`
+	SourceOfFunds         string   `json:"source_of_funds,omitempty"`
+	// SourceOfWealth says how the person came by their wealth (enhanced
+	// due diligence asks for it and for evidence of it).
+	SourceOfWealth string            `json:"source_of_wealth,omitempty"`
+	Document       *IdentityDocument `json:"document,omitempty"`
+}
+
+// Nationalities returns every nationality the person holds, the primary
+// one first, each once.
+func (p Person) Nationalities() []string {
+	var out []string
+	for _, c := range append([]string{p.Nationality}, p.OtherNationalities...) {
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// USPerson reports whether the person is a US person for the customer
+// identification programme: a US national (any of their nationalities) or
+// resident at a US address (31 CFR 1020.220(a)(2)(i)(A)(4), 26 U.S.C.
+// 7701(a)(30) and (b)).
+func (p Person) USPerson() bool {
+	return slices.Contains(p.Nationalities(), "US") || (p.Address != nil && p.Address.Country == "US")
 }
 
 // FullName returns given names and family name joined by a space.

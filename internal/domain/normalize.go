@@ -37,6 +37,24 @@ func normalizePerson(p *Person) {
 	p.FamilyName = collapse(p.FamilyName)
 	p.BirthDate = strings.TrimSpace(p.BirthDate)
 	p.Nationality = upper(p.Nationality)
+	others := p.OtherNationalities[:0]
+	for _, c := range p.OtherNationalities {
+		if c = upper(c); c != "" {
+			others = append(others, c)
+		}
+	}
+	p.OtherNationalities = others
+	if len(others) == 0 {
+		p.OtherNationalities = nil
+	}
+	if pob := p.PlaceOfBirth; pob != nil {
+		pob.City = collapse(pob.City)
+		pob.Country = upper(pob.Country)
+		if pob.City == "" && pob.Country == "" {
+			p.PlaceOfBirth = nil
+		}
+	}
+	p.SourceOfWealth = strings.TrimSpace(p.SourceOfWealth)
 	p.Email = strings.TrimSpace(p.Email)
 	p.Phone = normalizePhone(p.Phone)
 	p.Occupation = strings.TrimSpace(p.Occupation)

@@ -132,9 +132,11 @@ func (v *validator) person(prefix string, p Person, kind personKind) {
 	v.name(join(prefix, "given_names"), p.GivenNames, "given names")
 	v.name(join(prefix, "family_name"), p.FamilyName, "family name")
 	v.birthDate(join(prefix, "birth_date"), p.BirthDate, kind == personIndividual)
+	v.placeOfBirth(prefix, p.PlaceOfBirth, kind == personIndividual)
 	if v.required(join(prefix, "nationality"), p.Nationality, "Choose a nationality") {
 		v.country(join(prefix, "nationality"), p.Nationality, "nationality")
 	}
+	v.otherNationalities(prefix, p)
 	country := ""
 	if p.Address != nil {
 		country = p.Address.Country
@@ -154,10 +156,14 @@ func (v *validator) person(prefix string, p Person, kind personKind) {
 	if p.TaxID != "" {
 		v.taxID(join(prefix, "tax_id"), p.TaxID)
 	}
+	if kind == personIndividual {
+		v.usTaxID(prefix, p, true)
+	}
 	if p.ExpectedMonthlyVolume != nil {
 		v.money(join(prefix, "expected_monthly_volume"), *p.ExpectedMonthlyVolume)
 	}
 	v.text(join(prefix, "source_of_funds"), p.SourceOfFunds, 1000, "source of funds")
+	v.text(join(prefix, "source_of_wealth"), p.SourceOfWealth, 1000, "source of wealth")
 	if p.Document != nil {
 		v.document(join(prefix, "document"), p)
 	} else if v.full && kind == personIndividual {
@@ -292,6 +298,14 @@ func (v *validator) address(prefix string, a Address) {
 		v.text(join(prefix, "line1"), a.Line1, 200, "address line")
 	}
 	v.text(join(prefix, "line2"), a.Line2, 200, "address line")
+	// A residential or business address is a street address, not a
+	// post-office box (31 CFR 1020.220(a)(2)(i)(A)(3); EU AMLR art.
+	// 22(1)(a): the habitual residence).
+	for _, l := range []struct{ field, text string }{{"line1", a.Line1}, {"line2", a.Line2}} {
+		if IsPostOfficeBox(l.text) {
+			v.add(join(prefix, l.field), "Enter a street address where the person lives or the company is located: a post-office box or mailbox is not accepted")
+		}
+	}
 	if v.required(join(prefix, "city"), a.City, "Enter the city") {
 		v.text(join(prefix, "city"), a.City, 100, "city")
 	}

@@ -222,6 +222,7 @@ func (v *validator) relatedPerson(prefix string, rp RelatedPerson) {
 	if (ubo || control) && rp.Document == nil {
 		v.add(prefix+".document", "Enter the identity document of this beneficial owner or control person: type, number, issuing country and expiry date")
 	}
+	v.usTaxID(prefix, rp.Person, ubo || control)
 }
 
 // relatedCompany checks a company holding shares in the customer or in
@@ -236,6 +237,7 @@ func (v *validator) relatedCompany(prefix string, rp RelatedPerson) {
 		{"nationality", p.Nationality != ""}, {"occupation", p.Occupation != ""}, {"tax_id", p.TaxID != ""},
 		{"pep_declared", p.PEPDeclared}, {"document", p.Document != nil}, {"email", p.Email != ""}, {"phone", p.Phone != ""},
 		{"source_of_funds", p.SourceOfFunds != ""}, {"expected_monthly_volume", p.ExpectedMonthlyVolume != nil},
+		{"place_of_birth", p.PlaceOfBirth != nil}, {"other_nationalities", len(p.OtherNationalities) > 0}, {"source_of_wealth", p.SourceOfWealth != ""},
 	} {
 		if f.set {
 			v.add(prefix+"."+f.name, "This field is for a related person; a related company has legal_name, registration_number and incorporation_country")

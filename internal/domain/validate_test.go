@@ -33,6 +33,7 @@ func validPerson() *Person {
 		GivenNames:            "Anna María",
 		FamilyName:            "Müller",
 		BirthDate:             "1974-08-12",
+		PlaceOfBirth:          &PlaceOfBirth{City: "Hamburg", Country: "DE"},
 		Nationality:           "DE",
 		Email:                 "anna@example.com",
 		Phone:                 "+4915123456789",
@@ -134,7 +135,7 @@ func TestValidateIndividual(t *testing.T) {
 		{"mrz check digit", func(p *Person) { p.Document.MRZ = strings.Replace(p.Document.MRZ, "C01X00T47", "C01X00T48", 1) }, ValidationOptions{}, []string{"document.mrz"}},
 		{"mrz other person", func(p *Person) { p.FamilyName = "Schmidt" }, ValidationOptions{}, []string{"document.mrz"}},
 		{"mrz garbage", func(p *Person) { p.Document.MRZ = "hello" }, ValidationOptions{}, []string{"document.mrz"}},
-		{"everything missing", func(p *Person) { *p = Person{} }, ValidationOptions{}, []string{"given_names", "family_name", "birth_date", "nationality", "address", "document"}},
+		{"everything missing", func(p *Person) { *p = Person{} }, ValidationOptions{}, []string{"given_names", "family_name", "birth_date", "place_of_birth", "nationality", "address", "document"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

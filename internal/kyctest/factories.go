@@ -14,7 +14,8 @@ import (
 func Individual() domain.CustomerData {
 	return domain.CustomerData{FaceToFace: true, Individual: &domain.Person{
 		GivenNames: "Anna Maria", FamilyName: "Eriksson", BirthDate: "1990-08-12", Nationality: "SE",
-		Email: "anna.eriksson@example.com", Phone: "+46701234567",
+		PlaceOfBirth: &domain.PlaceOfBirth{City: "Uppsala", Country: "SE"},
+		Email:        "anna.eriksson@example.com", Phone: "+46701234567",
 		Address:    &domain.Address{Line1: "Storgatan 1", City: "Stockholm", PostalCode: "11122", Country: "SE"},
 		Occupation: "Teacher", ExpectedMonthlyVolume: &domain.Money{Amount: 300000, Currency: "EUR"},
 		SourceOfFunds: "Salary",

@@ -397,7 +397,10 @@ func relevantCountries(c *domain.Customer) []relevant {
 		}
 	}
 	if p := c.Data.Individual; p != nil {
-		add("Nationality", p.Nationality)
+		// Every nationality counts (RISK_MODEL.md, note 1; AMLR art. 22(1)(a)).
+		for _, n := range p.Nationalities() {
+			add("Nationality", n)
+		}
 		if p.Address != nil {
 			add("Residence country", p.Address.Country)
 		}
@@ -411,7 +414,9 @@ func relevantCountries(c *domain.Customer) []relevant {
 			if !isBeneficialOwner(rp) {
 				continue
 			}
-			add("Beneficial owner's nationality", rp.Nationality)
+			for _, n := range rp.Nationalities() {
+				add("Beneficial owner's nationality", n)
+			}
 			if rp.Address != nil {
 				add("Beneficial owner's residence country", rp.Address.Country)
 			}

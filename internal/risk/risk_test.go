@@ -266,3 +266,29 @@ func TestReviewIntervals(t *testing.T) {
 		t.Errorf("model without review_intervals: medium %v, want P2Y", p)
 	}
 }
+
+// TestEveryNationalityCounts: the geography factors look at all of a
+// person's nationalities, not only the primary one (RISK_MODEL.md, note 1:
+// "nationality (all of them)"; AMLR 2024/1624 art. 22(1)(a) records them
+// all), for an individual and for a beneficial owner.
+func TestEveryNationalityCounts(t *testing.T) {
+	t.Parallel()
+	m := model(t)
+	a := m.Assess(Input{Customer: indiv(func(p *domain.Person) { p.OtherNationalities = []string{"FR", "IR"} }), Now: now})
+	if a.Rating != domain.RiskProhibited || !hasFactor(a, "fatf_call_for_action_countermeasures", "IR") {
+		t.Fatalf("a second nationality IR: %+v", a)
+	}
+	a = m.Assess(Input{Customer: biz(func(b *domain.Business) { b.RelatedPersons[0].OtherNationalities = []string{"MM"} }), Now: now})
+	if !hasFactor(a, "fatf_call_for_action_edd", "MM") {
+		t.Fatalf("a beneficial owner's second nationality MM: %+v", a)
+	}
+}
+
+func hasFactor(a domain.RiskAssessment, name, value string) bool {
+	for _, f := range a.Factors {
+		if f.Name == name && f.Value == value {
+			return true
+		}
+	}
+	return false
+}

@@ -154,6 +154,7 @@ var pngBytes = kyctest.PNG()
 
 func personal(given, family, birth string) url.Values {
 	return url.Values{"given_names": {given}, "family_name": {family}, "birth_date": {birth}, "nationality": {"SE"},
+		"place_of_birth.city": {"Uppsala"}, "place_of_birth.country": {"SE"},
 		"email": {"anna@example.com"}, "phone": {"+46701234567"}}
 }
 
@@ -197,6 +198,21 @@ func TestIndividualFlowFromAccessLink(t *testing.T) {
 			t.Fatal("an empty field was scolded on leaving it")
 		}
 
+		// A post-office box is not a home address (31 CFR 1020.220(a)(2)(i)(A)(3)),
+		// in English and German.
+		box := url.Values{"address.line1": {"PO Box 123"}, "address.city": {"Stockholm"}, "address.postal_code": {"11122"}, "address.country": {"SE"}}
+		want(t, b.post("/onboarding/step/address", box), 422, "", "a post office box or mailbox cannot be accepted", `href="#f-address-line1"`)
+		want(t, b.post("/onboarding/step/address?lang=de", box), 422, "", "ein Postfach kann nicht angenommen werden")
+		want(t, b.get("/onboarding/step/personal?lang=de"), 200, "", "Geburtsort (Stadt oder Gemeinde)", "Weitere Staatsangehörigkeit", "Steuer-Identifikationsnummer")
+		want(t, b.get("/onboarding/step/personal?lang=en"), 200, "", "Place of birth (city or town)", `name="other_nationalities[0]"`, `value="Uppsala"`)
+		// A second nationality, US: the US tax id is asked (31 CFR 1020.220(a)(2)(i)(A)(4)).
+		us := personal("Anna", "Eriksson", "1990-08-12")
+		us.Set("other_nationalities[0]", "US")
+		want(t, b.post("/onboarding/step/personal", us), 422, "", "Enter your US tax identification number", `href="#f-tax_id"`)
+		us.Set("tax_id", "12-34")
+		want(t, b.post("/onboarding/step/personal", us), 422, "", "as 9 digits")
+		us.Set("tax_id", "123-45-6789")
+		want(t, b.post("/onboarding/step/personal", us), 200, "/onboarding/step/address")
 		want(t, b.post("/onboarding/step/address", url.Values{"address.line1": {"Storgatan 1"}, "address.city": {"Stockholm"}, "address.postal_code": {"11122"}, "address.country": {"SE"}}), 200, "/onboarding/step/about")
 		want(t, b.get("/onboarding/step/about"), 200, "", "Are you, or a close family member or close associate, a senior public official?")
 		want(t, b.post("/onboarding/step/about", url.Values{"occupation": {"Teacher"}, "pep_declared": {"no"}, "source_of_funds": {"Salary"},
@@ -408,9 +424,10 @@ func TestInfoRequestedAnswer(t *testing.T) {
 	engines(t, false, func(t *testing.T, e *env) {
 		data := domain.CustomerData{Individual: &domain.Person{
 			GivenNames: "Anna", FamilyName: "Eriksson", BirthDate: "1990-08-12", Nationality: "SE",
-			Address:     &domain.Address{Line1: "Storgatan 1", City: "Stockholm", Country: "SE"},
-			Document:    &domain.IdentityDocument{Type: domain.DocIDCard, Number: "AB1234567", IssuingCountry: "SE", ExpiryDate: "2035-01-01"},
-			PEPDeclared: true, // a declared PEP always goes to a person
+			PlaceOfBirth: &domain.PlaceOfBirth{City: "Uppsala", Country: "SE"},
+			Address:      &domain.Address{Line1: "Storgatan 1", City: "Stockholm", Country: "SE"},
+			Document:     &domain.IdentityDocument{Type: domain.DocIDCard, Number: "AB1234567", IssuingCountry: "SE", ExpiryDate: "2035-01-01"},
+			PEPDeclared:  true, // a declared PEP always goes to a person
 		}}
 		c := e.draft(data)
 		if _, err := e.App.Customers.Submit(e.Ctx, kyctest.Client, c.ID); err != nil {

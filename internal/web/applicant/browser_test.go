@@ -76,6 +76,8 @@ func TestBrowserOnboarding(t *testing.T) {
 		chromedp.SendKeys(css("#f-given_names"), "Anna Maria"),
 		chromedp.SendKeys(css("#f-family_name"), "Eriksson"),
 		chromedp.SetValue(css("#f-birth_date"), "2999-01-01"),
+		chromedp.SendKeys(css("#f-place_of_birth-city"), "Uppsala"),
+		chromedp.SetValue(css("#f-place_of_birth-country"), "SE"),
 		chromedp.SetValue(css("#f-nationality"), "SE"),
 		chromedp.SendKeys(css("#f-email"), "anna.eriksson@example.com"),
 		chromedp.SendKeys(css("#f-phone"), "+46701234567"),
@@ -103,8 +105,12 @@ func TestBrowserOnboarding(t *testing.T) {
 	b.Do(t, chromedp.SendKeys(css("#f-address-postal_code"), "111#22"), chromedp.Focus(css("#f-address-region")))
 	b.WaitText(t, ".kyc-field-invalid", "Postcode can only include", 10*time.Second)
 	shot("03-address-inline-error")
+	// A post-office box is not a home address (31 CFR 1020.220(a)(2)(i)(A)(3)):
+	// said on leaving the field.
+	b.Do(t, chromedp.SendKeys(css("#f-address-line1"), "PO Box 123"), chromedp.Focus(css("#f-address-line2")))
+	b.WaitText(t, "#f-address-line1-error", "post office box", 10*time.Second)
 	b.Do(t,
-		chromedp.SendKeys(css("#f-address-line1"), "Storgatan 1"),
+		chromedp.SetValue(css("#f-address-line1"), "Storgatan 1"),
 		chromedp.SendKeys(css("#f-address-city"), "Stockholm"),
 		chromedp.SetValue(css("#f-address-postal_code"), "11122"),
 		// The country list narrows as one types into its search box.

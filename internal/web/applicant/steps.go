@@ -71,8 +71,24 @@ func personFields(prefix string, withContact bool) []field {
 		{Path: p("given_names"), Kind: kindText, Label: "f.given_names", Required: true, Autocomplete: "given-name", Pattern: namePattern, MaxLen: domain.MaxNameLen},
 		{Path: p("family_name"), Kind: kindText, Label: "f.family_name", Required: true, Autocomplete: "family-name", Pattern: namePattern, MaxLen: domain.MaxNameLen},
 		{Path: p("birth_date"), Kind: kindDate, Label: "f.birth_date", Required: true, Autocomplete: "bday", DateMax: "today", Width: "kyc-w-date"},
-		{Path: p("nationality"), Kind: kindCountry, Label: "f.nationality", Required: true},
 	}
+	// The place of birth and all nationalities identify a person (EU AMLR
+	// art. 22(1)(a)); the place of birth is required of the applicant.
+	// A related person's labels speak of them ("f.party.…").
+	party := ""
+	if prefix != "" {
+		party = "party."
+	}
+	fs = append(fs,
+		field{Path: p("place_of_birth.city"), Kind: kindText, Label: "f.place_of_birth.city", Required: prefix == "", Autocomplete: "off", MaxLen: 100, Width: "kyc-w-30"},
+		field{Path: p("place_of_birth.country"), Kind: kindCountry, Label: "f.place_of_birth.country", Required: prefix == ""},
+		field{Path: p("nationality"), Kind: kindCountry, Label: "f.nationality", Required: true},
+		field{Path: p("other_nationalities[0]"), Kind: kindCountry, Label: "f." + party + "other_nationalities"},
+		field{Path: p("other_nationalities[1]"), Kind: kindCountry, Label: "f.other_nationalities.more"},
+		// A US person gives a US taxpayer identification number (31 CFR
+		// 1020.220); the rule is the domain's, the hint says when.
+		field{Path: p("tax_id"), Kind: kindText, Label: "f." + party + "tax_id", Autocomplete: "off", Pattern: `[A-Za-z0-9 \-/.]{1,50}`, MaxLen: 50, Width: "kyc-w-20"},
+	)
 	if withContact {
 		fs = append(fs,
 			field{Path: p("email"), Kind: kindEmail, Label: "f.email", Autocomplete: "email", MaxLen: 254},

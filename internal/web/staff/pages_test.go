@@ -201,6 +201,10 @@ func TestSearchAndReveal(t *testing.T) {
 		want(t, b.post("/staff/customers/search", url.Values{"q": {"Maria Schmidt"}}, false), 200, "Maria Schmidt")
 		r := b.post("/staff/customers/"+e.HitCustomer.ID+"/reveal", url.Values{"section": {"contact"}}, true)
 		want(t, r, 200, "andrei@example.com", "revealed")
+		// The identity section names the place of birth (masked until
+		// revealed) and every nationality (AMLR art. 22(1)(a)).
+		want(t, b.get("/staff/customers/"+e.HitCustomer.ID), 200, "Place of birth", "Other nationalities")
+		want(t, b.post("/staff/customers/"+e.HitCustomer.ID+"/reveal", url.Values{"section": {"identity"}}, true), 200, "Leipzig, DE", "revealed")
 		want(t, b.post("/staff/customers/"+e.HitCustomer.ID+"/reveal", url.Values{"section": {"bogus"}}, true), http.StatusUnprocessableEntity)
 		e.SealAudit()
 		evs, err := e.App.Audit.ListEvents(context.Background(), kyctest.Operator, app.AuditQuery{EntityType: "customer", EntityID: e.HitCustomer.ID})

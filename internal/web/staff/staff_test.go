@@ -86,7 +86,8 @@ func staffHandler(a *app.App, ck *inline.Clock) (http.Handler, error) {
 func person(given, family, nat string, pep bool) domain.CustomerData {
 	return domain.CustomerData{FaceToFace: true, Individual: &domain.Person{
 		GivenNames: given, FamilyName: family, BirthDate: "1969-01-08", Nationality: nat,
-		Email: strings.ToLower(given) + "@example.com", Phone: "+4915112345678",
+		PlaceOfBirth: &domain.PlaceOfBirth{City: "Leipzig", Country: "DE"},
+		Email:        strings.ToLower(given) + "@example.com", Phone: "+4915112345678",
 		Address:    &domain.Address{Line1: "Hauptstraße 5", City: "Berlin", PostalCode: "10115", Country: "DE"},
 		Occupation: "Engineer", PEPDeclared: pep, ExpectedMonthlyVolume: &domain.Money{Amount: 300000, Currency: "EUR"},
 		SourceOfFunds: "Salary",
