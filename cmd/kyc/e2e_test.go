@@ -178,7 +178,7 @@ func (e *env) token(c *client) {
 func individual(given, family, birth, nationality string, pep bool) map[string]any {
 	return map[string]any{
 		"type": "individual", "given_names": given, "family_name": family, "birth_date": birth,
-		"nationality": nationality, "email": strings.ToLower(given[:1]+family) + "@example.com", "phone": "+46701234567",
+		"place_of_birth": map[string]any{"city": "Göteborg", "country": "SE"}, "nationality": nationality, "email": strings.ToLower(given[:1]+family) + "@example.com", "phone": "+46701234567",
 		"address":    map[string]any{"line1": "Storgatan 1", "city": "Stockholm", "postal_code": "11122", "country": "SE"},
 		"occupation": "Engineer", "pep_declared": pep, "source_of_funds": "Salary", "face_to_face": true,
 		"expected_monthly_volume": map[string]any{"amount": 250000, "currency": "EUR"},
