@@ -133,6 +133,8 @@ type App struct {
 	Customers *Customers
 	Checks    *Checks
 	Cases     *Cases
+	// Reviews opens periodic reviews when they fall due.
+	Reviews   *Reviews
 	Screening *Screening
 	Audit     *AuditLog
 	Clients   *Clients
@@ -172,6 +174,7 @@ func New(deps Deps) *App {
 		Documents:    &Documents{d: d, audit: audit, cust: customers},
 		Checks:       checks,
 		Cases:        &Cases{d: d, audit: audit, checks: checks},
+		Reviews:      &Reviews{d: d, audit: audit},
 		Screening:    scr,
 		Audit:        audit,
 		Clients:      &Clients{d: d, audit: audit},

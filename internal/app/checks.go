@@ -326,10 +326,14 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string
 	if err != nil {
 		return err
 	}
+	screeningID := byType[string(domain.CheckScreening)].ID
+	if cust.Status == domain.StatusApproved {
+		// Fresh checks of an approved customer (a periodic review).
+		return s.ongoingRoundDone(ctx, tx, cust, screeningID)
+	}
 	if cust.Status != domain.StatusSubmitted {
 		return nil // already decided or being reviewed
 	}
-	screeningID := byType[string(domain.CheckScreening)].ID
 	in := domain.PolicyInput{
 		Identity:    domain.CheckStatus(byType[string(domain.CheckIdentity)].Status),
 		Screening:   domain.CheckStatus(byType[string(domain.CheckScreening)].Status),

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/store"
@@ -342,24 +343,9 @@ func (s *Customers) Submit(ctx context.Context, actor domain.Actor, id string) (
 		if err := tx.Customers().Update(ctx, rec); err != nil {
 			return conflict(err, "The customer was changed by someone else; read it again and retry.")
 		}
-		round, err := nextRound(ctx, tx, c.ID)
+		round, err := startCheckRound(ctx, tx, s.d, c.ID, now)
 		if err != nil {
 			return err
-		}
-		types := CheckTypes()
-		ids := make([]string, 0, len(types))
-		for _, t := range types {
-			chk := store.CheckRecord{
-				ID: domain.NewID("chk", now), CustomerID: c.ID, Type: string(t),
-				Status: string(domain.CheckPending), Round: round, CreatedAt: now, UpdatedAt: now,
-			}
-			if err := tx.Checks().Create(ctx, chk); err != nil {
-				return err
-			}
-			ids = append(ids, chk.ID)
-		}
-		if err := s.d.Enqueue.EnqueueChecks(ctx, tx, ids); err != nil {
-			return fmt.Errorf("enqueue checks: %w", err)
 		}
 		out = c
 		return s.audit.record(ctx, tx, auditEntry{
@@ -368,6 +354,33 @@ func (s *Customers) Submit(ctx context.Context, actor domain.Actor, id string) (
 		})
 	})
 	return out, err
+}
+
+// startCheckRound creates a new round of every registered check of a
+// customer (pending) and enqueues their jobs in the same transaction; the
+// last of them to finish applies the decision policy. It returns the
+// round's number.
+func startCheckRound(ctx context.Context, tx store.Tx, d *Deps, customerID string, now time.Time) (int, error) {
+	round, err := nextRound(ctx, tx, customerID)
+	if err != nil {
+		return 0, err
+	}
+	types := CheckTypes()
+	ids := make([]string, 0, len(types))
+	for _, t := range types {
+		chk := store.CheckRecord{
+			ID: domain.NewID("chk", now), CustomerID: customerID, Type: string(t),
+			Status: string(domain.CheckPending), Round: round, CreatedAt: now, UpdatedAt: now,
+		}
+		if err := tx.Checks().Create(ctx, chk); err != nil {
+			return 0, err
+		}
+		ids = append(ids, chk.ID)
+	}
+	if err := d.Enqueue.EnqueueChecks(ctx, tx, ids); err != nil {
+		return 0, fmt.Errorf("enqueue checks: %w", err)
+	}
+	return round, nil
 }
 
 func nextRound(ctx context.Context, tx store.Tx, customerID string) (int, error) {

@@ -170,6 +170,7 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		Store: st, PGPool: pool, Workers: workers, MaxAttempts: cfg.JobMaxAttempts, Logger: log, Metrics: sys.metrics,
 		ListSync: listSync, ListSyncInterval: cfg.ListSyncInterval,
 		RetentionScanInterval: cfg.RetentionScanInterval,
+		ReviewScanInterval:    cfg.ReviewScanInterval,
 	})
 	if err != nil {
 		return fail(err)

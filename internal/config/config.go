@@ -102,6 +102,10 @@ type Config struct {
 	// DocumentExpiryScanInterval is the period of the job that looks for
 	// documents about to expire.
 	DocumentExpiryScanInterval time.Duration
+	// ReviewScanInterval is the period of the job that opens periodic
+	// reviews as they fall due (KYC_REVIEW_SCAN_INTERVAL, default 1h;
+	// seconds for tests).
+	ReviewScanInterval time.Duration
 }
 
 // DefaultRetention keeps records five years after the end of the
@@ -150,6 +154,7 @@ func Default() Config {
 
 		Retention:                  DefaultRetention,
 		RetentionScanInterval:      time.Hour,
+		ReviewScanInterval:         time.Hour,
 		DocumentExpiryNotice:       DefaultDocumentExpiryNotice,
 		DocumentExpiryScanInterval: time.Hour,
 	}
@@ -266,6 +271,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	period("KYC_DOCUMENT_EXPIRY_NOTICE", &c.DocumentExpiryNotice)
 	dur("KYC_RETENTION_SCAN_INTERVAL", &c.RetentionScanInterval)
 	dur("KYC_DOCUMENT_EXPIRY_SCAN_INTERVAL", &c.DocumentExpiryScanInterval)
+	dur("KYC_REVIEW_SCAN_INTERVAL", &c.ReviewScanInterval)
 	errs = append(errs, monitoringFromEnv(getenv, &c.Monitoring)...)
 	return c, errors.Join(errs...)
 }
@@ -351,6 +357,9 @@ func (c Config) Validate() error {
 	}
 	if c.RetentionScanInterval < time.Second {
 		errs = append(errs, fmt.Errorf("KYC_RETENTION_SCAN_INTERVAL: %s must be at least 1s", c.RetentionScanInterval))
+	}
+	if c.ReviewScanInterval < time.Second {
+		errs = append(errs, fmt.Errorf("KYC_REVIEW_SCAN_INTERVAL: %s must be at least 1s", c.ReviewScanInterval))
 	}
 	if c.DocumentExpiryScanInterval < time.Second {
 		errs = append(errs, fmt.Errorf("KYC_DOCUMENT_EXPIRY_SCAN_INTERVAL: %s must be at least 1s", c.DocumentExpiryScanInterval))

@@ -62,6 +62,7 @@ func TestValidate(t *testing.T) {
 		{"provider", func(c *Config) { c.IdentityProvider = "magic" }, "KYC_IDENTITY_PROVIDER"},
 		{"list sync source", func(c *Config) { c.ListSync = []string{"ofac_sdn", "interpol"} }, "KYC_LIST_SYNC"},
 		{"list sync too often", func(c *Config) { c.ListSync = []string{"un"}; c.ListSyncInterval = time.Minute }, "KYC_LIST_SYNC_INTERVAL"},
+		{"review scan below a second", func(c *Config) { c.ReviewScanInterval = 100 * time.Millisecond }, "KYC_REVIEW_SCAN_INTERVAL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,5 +99,21 @@ func TestApplicantSettingsFromEnv(t *testing.T) {
 	_, err = FromEnv(env(map[string]string{"KYC_SELF_SERVICE": "perhaps", "KYC_ACCESS_LINK_TTL": "long"}))
 	if err == nil || !strings.Contains(err.Error(), "KYC_SELF_SERVICE") || !strings.Contains(err.Error(), "KYC_ACCESS_LINK_TTL") {
 		t.Fatalf("want both bad variables named, got %v", err)
+	}
+}
+
+// TestReviewScanInterval: the periodic-review scan runs hourly by default;
+// KYC_REVIEW_SCAN_INTERVAL takes a Go duration, seconds allowed for tests.
+func TestReviewScanInterval(t *testing.T) {
+	t.Parallel()
+	if d := Default().ReviewScanInterval; d != time.Hour {
+		t.Fatalf("default %s, want 1h", d)
+	}
+	c, err := FromEnv(env(map[string]string{"KYC_REVIEW_SCAN_INTERVAL": "2s"}))
+	if err != nil || c.ReviewScanInterval != 2*time.Second || c.Validate() != nil {
+		t.Fatalf("2s: %s %v %v", c.ReviewScanInterval, err, c.Validate())
+	}
+	if _, err := FromEnv(env(map[string]string{"KYC_REVIEW_SCAN_INTERVAL": "P1D"})); err == nil || !strings.Contains(err.Error(), "KYC_REVIEW_SCAN_INTERVAL") {
+		t.Fatalf("want the bad variable named, got %v", err)
 	}
 }

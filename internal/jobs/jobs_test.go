@@ -472,3 +472,87 @@ func (h *harness) loadLists(a *app.App) {
 		h.t.Fatalf("import: %v", err)
 	}
 }
+
+// TestPeriodicReviewScanRuns: the periodic job (KYC_REVIEW_SCAN_INTERVAL)
+// opens the periodic review of an approved customer whose review date has
+// come, with its fresh checks worked by the same runner; two runners on
+// one database open one case.
+func TestPeriodicReviewScanRuns(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		var runners []*jobs.Runner
+		var apps []*app.App
+		for range 2 {
+			r, err := jobs.New(jobs.Options{
+				Store: h.Store, PGPool: testdb.PGPool(h.Store), Workers: 2, FetchPollInterval: 20 * time.Millisecond,
+				ReviewScanInterval: time.Second,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := h.newApp(r)
+			r.SetApp(a)
+			runners, apps = append(runners, r), append(apps, a)
+		}
+		a := apps[0]
+		h.loadLists(a)
+		if _, err := apps[1].Screening.Reload(h.Ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range runners {
+			if err := r.Start(h.Ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		defer func() {
+			for _, r := range runners {
+				_ = r.Stop(context.Background())
+			}
+		}()
+		id := h.submit(a)
+		if c := h.customerSettled(a, id); c.Status != domain.StatusApproved {
+			t.Fatalf("customer %s, want approved", c.Status)
+		}
+		// The review date comes (set in the past directly: the runners
+		// work on real time).
+		rec, err := h.Store.Customers().Get(h.Ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		past := time.Now().Add(-time.Hour).UTC().Truncate(time.Microsecond)
+		rec.NextReviewAt = &past
+		rec.Version++
+		if err := h.Store.Customers().Update(h.Ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the periodic review case", func() bool {
+			cs, _, err := a.Cases.List(h.Ctx, kyctest.Operator, app.ListCasesInput{CustomerID: id, Kind: string(domain.CasePeriodicReview)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(cs) > 0
+		})
+		checks := h.checksDone(a, id)
+		if checks[domain.CheckScreening].Round != 2 {
+			t.Fatalf("fresh checks: round %d, want 2", checks[domain.CheckScreening].Round)
+		}
+		// More scans run, one per period whichever runner leads, and open
+		// nothing more.
+		scans := func() int {
+			res, err := runners[0].Client().JobList(h.Ctx, river.NewJobListParams().Kinds(jobs.ReviewScanArgs{}.Kind()).States(rivertype.JobStateCompleted).First(100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(res.Jobs)
+		}
+		after := scans()
+		waitFor(t, "two more completed scans", func() bool { return scans() >= after+2 })
+		cs, _, err := a.Cases.List(h.Ctx, kyctest.Operator, app.ListCasesInput{CustomerID: id, Kind: string(domain.CasePeriodicReview)})
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("review cases: %d, %v", len(cs), err)
+		}
+		if c, _ := a.Customers.Get(h.Ctx, kyctest.Client, id); c.Status != domain.StatusApproved {
+			t.Fatalf("customer during review: %s", c.Status)
+		}
+	})
+}

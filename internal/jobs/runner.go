@@ -65,6 +65,9 @@ type Options struct {
 	// RetentionScanInterval is the period of the retention purge
 	// (KYC_RETENTION_SCAN_INTERVAL; zero: one hour).
 	RetentionScanInterval time.Duration
+	// ReviewScanInterval is the period of the scan that opens periodic
+	// reviews as they fall due (KYC_REVIEW_SCAN_INTERVAL; zero: one hour).
+	ReviewScanInterval time.Duration
 }
 
 // Runner owns the River client.
@@ -105,6 +108,9 @@ func New(opts Options) (*Runner, error) {
 	if err := river.AddWorkerSafely(workers, &retentionWorker{b: b}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &reviewScanWorker{b: b}); err != nil {
+		return nil, err
+	}
 	maxAttempts := opts.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 5
@@ -128,6 +134,10 @@ func New(opts Options) (*Runner, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(opts.RetentionScanInterval, time.Hour)), func() (river.JobArgs, *river.InsertOpts) {
 				// Unique per period: several replicas enqueue, one runs.
 				return RetentionArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: cmp.Or(opts.RetentionScanInterval, time.Hour)}}
+			}, &river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(opts.ReviewScanInterval, time.Hour)), func() (river.JobArgs, *river.InsertOpts) {
+				// Unique per period: several replicas enqueue, one runs.
+				return ReviewScanArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: cmp.Or(opts.ReviewScanInterval, time.Hour)}}
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 		}
 		if opts.ListSync != nil && opts.ListSyncInterval > 0 {

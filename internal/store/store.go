@@ -58,6 +58,7 @@ type Repos interface {
 	Screenings() Screenings
 	Webhooks() Webhooks
 	Erasure() Erasure
+	Reviews() Reviews
 	Transactions() Transactions
 	Alerts() Alerts
 	Reports() Reports

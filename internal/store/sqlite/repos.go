@@ -92,6 +92,7 @@ func (r repos) AccessLinks() store.AccessLinks   { return accessLinks(r) }
 func (r repos) Screenings() store.Screenings     { return screenings(r) }
 func (r repos) Webhooks() store.Webhooks         { return webhooks(r) }
 func (r repos) Erasure() store.Erasure           { return erasure(r) }
+func (r repos) Reviews() store.Reviews           { return reviews(r) }
 func (r repos) Users() store.Users               { return users(r) }
 func (r repos) Sessions() store.Sessions         { return sessions(r) }
 func (r repos) Views() store.Views               { return views(r) }

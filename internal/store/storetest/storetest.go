@@ -47,6 +47,7 @@ func Run(t *testing.T, open Open) {
 		{"Screenings", screeningTests},
 		{"Webhooks", webhookTests},
 		{"Erasure", erasureTests},
+		{"Reviews", reviewTests},
 		{"Transactions", transactionTests},
 		{"River", riverTests},
 	}

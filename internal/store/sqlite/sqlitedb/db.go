@@ -72,6 +72,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countQueueCasesStmt, err = db.PrepareContext(ctx, countQueueCases); err != nil {
 		return nil, fmt.Errorf("error preparing query CountQueueCases: %w", err)
 	}
+	if q.countReviewsBetweenStmt, err = db.PrepareContext(ctx, countReviewsBetween); err != nil {
+		return nil, fmt.Errorf("error preparing query CountReviewsBetween: %w", err)
+	}
 	if q.countWebhookDeliveriesStmt, err = db.PrepareContext(ctx, countWebhookDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query CountWebhookDeliveries: %w", err)
 	}
@@ -297,6 +300,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listCustomersDueForPurgeStmt, err = db.PrepareContext(ctx, listCustomersDueForPurge); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCustomersDueForPurge: %w", err)
 	}
+	if q.listCustomersDueForReviewStmt, err = db.PrepareContext(ctx, listCustomersDueForReview); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCustomersDueForReview: %w", err)
+	}
 	if q.listDecisionsStmt, err = db.PrepareContext(ctx, listDecisions); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDecisions: %w", err)
 	}
@@ -494,6 +500,11 @@ func (q *Queries) Close() error {
 	if q.countQueueCasesStmt != nil {
 		if cerr := q.countQueueCasesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countQueueCasesStmt: %w", cerr)
+		}
+	}
+	if q.countReviewsBetweenStmt != nil {
+		if cerr := q.countReviewsBetweenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countReviewsBetweenStmt: %w", cerr)
 		}
 	}
 	if q.countWebhookDeliveriesStmt != nil {
@@ -871,6 +882,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listCustomersDueForPurgeStmt: %w", cerr)
 		}
 	}
+	if q.listCustomersDueForReviewStmt != nil {
+		if cerr := q.listCustomersDueForReviewStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCustomersDueForReviewStmt: %w", cerr)
+		}
+	}
 	if q.listDecisionsStmt != nil {
 		if cerr := q.listDecisionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listDecisionsStmt: %w", cerr)
@@ -1116,6 +1132,7 @@ type Queries struct {
 	countCustomersByStatusStmt         *sql.Stmt
 	countHitsSinceStmt                 *sql.Stmt
 	countQueueCasesStmt                *sql.Stmt
+	countReviewsBetweenStmt            *sql.Stmt
 	countWebhookDeliveriesStmt         *sql.Stmt
 	createAccessLinkStmt               *sql.Stmt
 	createAlertStmt                    *sql.Stmt
@@ -1191,6 +1208,7 @@ type Queries struct {
 	listClientsStmt                    *sql.Stmt
 	listCustomersStmt                  *sql.Stmt
 	listCustomersDueForPurgeStmt       *sql.Stmt
+	listCustomersDueForReviewStmt      *sql.Stmt
 	listDecisionsStmt                  *sql.Stmt
 	listDocumentsByCustomerStmt        *sql.Stmt
 	listEntitiesStmt                   *sql.Stmt
@@ -1251,6 +1269,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countCustomersByStatusStmt:         q.countCustomersByStatusStmt,
 		countHitsSinceStmt:                 q.countHitsSinceStmt,
 		countQueueCasesStmt:                q.countQueueCasesStmt,
+		countReviewsBetweenStmt:            q.countReviewsBetweenStmt,
 		countWebhookDeliveriesStmt:         q.countWebhookDeliveriesStmt,
 		createAccessLinkStmt:               q.createAccessLinkStmt,
 		createAlertStmt:                    q.createAlertStmt,
@@ -1326,6 +1345,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listClientsStmt:                    q.listClientsStmt,
 		listCustomersStmt:                  q.listCustomersStmt,
 		listCustomersDueForPurgeStmt:       q.listCustomersDueForPurgeStmt,
+		listCustomersDueForReviewStmt:      q.listCustomersDueForReviewStmt,
 		listDecisionsStmt:                  q.listDecisionsStmt,
 		listDocumentsByCustomerStmt:        q.listDocumentsByCustomerStmt,
 		listEntitiesStmt:                   q.listEntitiesStmt,

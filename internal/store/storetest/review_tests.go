@@ -1,0 +1,79 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/store"
+)
+
+var reviewTests = map[string]func(*testing.T, store.Store){
+	// DueForReview lists approved customers whose review date has come and
+	// who have no open periodic_review case, the longest overdue first;
+	// not approved, not yet due, restricted, purged and already-reviewing
+	// customers are left out, and a closed review case does not count.
+	"DueForReview": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		approved := func(due int) func(*store.CustomerRecord) {
+			return func(c *store.CustomerRecord) { c.Status, c.NextReviewAt = "approved", ptr(at(due)) }
+		}
+		late := addCustomer(t, s, approved(5))
+		early := addCustomer(t, s, approved(1))
+		addCustomer(t, s, approved(30)) // not due yet
+		addCustomer(t, s, func(c *store.CustomerRecord) { c.Status, c.NextReviewAt = "closed", ptr(at(1)) })
+		addCustomer(t, s, approved(1), func(c *store.CustomerRecord) { c.RestrictedAt = ptr(at(2)) })
+		addCustomer(t, s, approved(1), func(c *store.CustomerRecord) { c.PurgedAt = ptr(at(2)) })
+		reviewing := addCustomer(t, s, approved(2))
+		k := kase(reviewing.ID)
+		k.Kind = domain.CasePeriodicReview
+		must(t, s.Cases().Create(ctx, k))
+		reviewed := addCustomer(t, s, approved(3))
+		done := kase(reviewed.ID)
+		done.Kind, done.Status, done.ClosedAt = domain.CasePeriodicReview, domain.CaseClosed, ptr(at(2))
+		must(t, s.Cases().Create(ctx, done))
+		other := kase(late.ID) // a case of another kind does not hold the review back
+		must(t, s.Cases().Create(ctx, other))
+
+		ids, err := s.Reviews().DueForReview(ctx, at(20), 10)
+		must(t, err)
+		equal(t, ids, []string{early.ID, reviewed.ID, late.ID})
+		ids, err = s.Reviews().DueForReview(ctx, at(20), 1)
+		must(t, err)
+		equal(t, ids, []string{early.ID})
+	},
+	// CountReviewsBetween counts approved customers whose review falls in
+	// (after, until].
+	"CountReviewsBetween": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		for _, due := range []int{1, 5, 10, 11} {
+			addCustomer(t, s, func(c *store.CustomerRecord) { c.Status, c.NextReviewAt = "approved", ptr(at(due)) })
+		}
+		addCustomer(t, s, func(c *store.CustomerRecord) { c.Status, c.NextReviewAt = "closed", ptr(at(5)) })
+		n, err := s.Reviews().CountReviewsBetween(ctx, at(1), at(10))
+		must(t, err)
+		equal(t, n, int64(2))
+	},
+	// A customer has at most one open case of each ongoing kind
+	// (periodic_review, change_review, document_expiry): a second one is a
+	// conflict, so two replicas scanning at once never open two. Once
+	// closed, another may open; other kinds are not limited.
+	"OneOpenOngoingCase": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		c := addCustomer(t, s)
+		for _, kind := range []domain.CaseKind{domain.CasePeriodicReview, domain.CaseChangeReview, domain.CaseDocumentExpiry} {
+			first := kase(c.ID)
+			first.Kind = kind
+			must(t, s.Cases().Create(ctx, first))
+			second := kase(c.ID)
+			second.Kind = kind
+			wantErr(t, s.Cases().Create(ctx, second), store.ErrConflict)
+			first.Status, first.ClosedAt, first.Version = domain.CaseClosed, ptr(at(9)), first.Version+1
+			must(t, s.Cases().Update(ctx, first))
+			must(t, s.Cases().Create(ctx, second))
+		}
+		for range 2 {
+			must(t, s.Cases().Create(ctx, kase(c.ID))) // onboarding: not limited here
+		}
+	},
+}
