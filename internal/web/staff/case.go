@@ -54,6 +54,9 @@ type caseView struct {
 	Form              struct{ Decision, Reason, Message string }
 	Masked            map[string]bool
 	Sections          []string
+	// TX is the transaction-monitoring part of a transaction_alert case
+	// (case_alerts.go); nil for other kinds.
+	TX *alertCaseView
 }
 
 func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView, error) {
@@ -112,6 +115,11 @@ func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView,
 	v.NeedsMLRO = approve.Block == app.BlockNeedsMLRO
 	v.FourEyesNext = approve.SecondApproval
 	v.Sections = app.RevealSections
+	if v.Case.Kind == domain.CaseTransactionAlert {
+		if err := h.loadAlertCase(r, s, &v); err != nil {
+			return v, err
+		}
+	}
 	return v, nil
 }
 

@@ -140,6 +140,7 @@ func funcs() template.FuncMap {
 		},
 		"jsonList":  jsonList,
 		"money":     money,
+		"minor":     formatMinor,
 		"pct":       domain.FormatPercent,
 		"highlight": highlight,
 		"score": func(f float64) string {

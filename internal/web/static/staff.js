@@ -21,10 +21,13 @@
     var doughnut = type === "doughnut";
     var datasets = series.map(function (s, i) {
       var colour = doughnut ? riskColours : palette[i % palette.length];
-      return {
+      var d = {
         label: s.label, data: s.data, backgroundColor: colour, borderColor: doughnut ? css("--bs-body-bg") : colour,
         tension: 0.25, fill: false, borderWidth: doughnut ? 2 : 2
       };
+      // A series may be drawn as a line over bars (e.g. a declared volume).
+      if (s.type === "line") { d.type = "line"; d.borderDash = [6, 4]; d.pointRadius = 0; d.order = -1; }
+      return d;
     });
     var scales = {};
     if (!doughnut) {
