@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
@@ -85,6 +86,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 			return nil, fmt.Errorf("sqlite: create directory: %w", err)
 		}
 	}
+	if err := restrictFile(o.Path); err != nil {
+		return nil, err
+	}
 	db, err := sql.Open("sqlite", dsn(o.Path, o.Durable))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
@@ -98,6 +102,14 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlite: ping %s: %w", o.Path, err)
+	}
+	// The WAL and shared-memory files take the database file's mode, but
+	// files left by an older version may be world-readable: tighten them.
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Chmod(o.Path+suffix, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			_ = db.Close()
+			return nil, fmt.Errorf("sqlite: restrict %s: %w", filepath.Base(o.Path+suffix), err)
+		}
 	}
 	d := &DB{repos: newRepos(db), db: db}
 	// With a current schema, prepare every query once; otherwise Migrate
@@ -187,4 +199,23 @@ func (d *DB) Close() error {
 		_ = d.prepared.Close()
 	}
 	return d.db.Close()
+}
+
+// restrictFile creates the database file readable by its owner only (0600)
+// before SQLite opens it, so that SQLite, which gives its WAL and
+// shared-memory files the mode of the database file, never creates a
+// world-readable copy of personal data; an existing file is tightened.
+func restrictFile(path string) error {
+	if strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sqlite: create %s: %w", filepath.Base(path), err)
+	}
+	_ = f.Close()
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("sqlite: restrict %s: %w", filepath.Base(path), err)
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -102,5 +103,58 @@ func TestImmediateTransactions(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDataFilesOwnerOnly: the database and its WAL and shared-memory files
+// hold personal data, so they are readable by their owner only (0600), in a
+// directory only the owner may enter (0700), whatever the umask; an
+// existing world-readable file is tightened when opened (security audit,
+// hardening issue item 20).
+func TestDataFilesOwnerOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(dir, "kyc.db")
+	db, err := sqlite.Open(ctx, sqlite.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check := func(p string, want os.FileMode) {
+		t.Helper()
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %v, want %v", filepath.Base(p), got, want)
+		}
+	}
+	check(dir, 0o700)
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		check(p, 0o600)
+	}
+	_ = db.Close()
+
+	// A database left world-readable (an older version, a copy) is
+	// tightened on open, WAL included.
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o644); err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	db2, err := sqlite.Open(ctx, sqlite.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	check(path, 0o600)
+	for _, p := range []string{path + "-wal", path + "-shm"} {
+		if _, err := os.Stat(p); err == nil {
+			check(p, 0o600)
+		}
 	}
 }
