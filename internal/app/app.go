@@ -72,6 +72,9 @@ type Policy struct {
 	// DefaultDocumentExpiryNotice).
 	Retention            domain.Period
 	DocumentExpiryNotice domain.Period
+	// ListMaxAge is the age past which a list snapshot is reported stale
+	// (zero: DefaultListMaxAge).
+	ListMaxAge time.Duration
 }
 
 // Deps are the collaborators every use case shares.

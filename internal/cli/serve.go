@@ -5,15 +5,18 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/api"
 	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/config"
+	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/health"
 	"github.com/kyc-platform/kyc/internal/httpx"
 	"github.com/kyc-platform/kyc/internal/web"
@@ -35,6 +38,21 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+
+	// Bind first: with the port taken, fail before migrating, starting
+	// workers or creating anything.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("listen on %s (KYC_METRICS_ADDR): %w", cfg.MetricsAddr, err)
+		}
+		defer metricsLn.Close()
+	}
 
 	workers := cfg.Workers
 	if noWorkers {
@@ -67,6 +85,9 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if !workersOnly {
+		warnStaleLists(ctx, sys, e.Stderr)
+	}
 
 	if err := sys.runner.Start(ctx); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
@@ -75,10 +96,6 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	defer cancelWatch()
 	go sys.app.Screening.Watch(watchCtx, cfg.ListReloadInterval)
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -101,8 +118,14 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	log.Info("kyc serving", "addr", ln.Addr().String(), "url", issuerURL, "mode", mode, "database", dbKind, "version", Version)
 	fmt.Fprintf(e.Stderr, "kyc %s listening on http://%s (%s, %s)\n", Version, ln.Addr(), dbKind, mode)
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	var metricsSrv *http.Server
+	if metricsLn != nil {
+		metricsSrv = &http.Server{Handler: sys.metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		log.Info("metrics served apart", "addr", metricsLn.Addr().String())
+		go func() { errc <- metricsSrv.Serve(metricsLn) }()
+	}
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -110,11 +133,24 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 		}
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests and jobs", "timeout", cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	if cfg.ShutdownDrain > 0 {
+		// Fail readiness first and keep serving, so that the load
+		// balancer stops sending requests before the listener closes.
+		log.Info("draining: /readyz answers 503", "drain_ms", cfg.ShutdownDrain.Milliseconds())
+		sys.drain.Start()
+		select {
+		case <-time.After(cfg.ShutdownDrain):
+		case <-sctx.Done():
+		}
+	}
+	log.Info("shutting down: finishing in-flight requests and jobs", "timeout_ms", cfg.ShutdownTimeout.Milliseconds())
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("HTTP shutdown", "err", err)
+	}
+	if metricsSrv != nil {
+		_ = metricsSrv.Shutdown(sctx)
 	}
 	cancelWatch()
 	if err := sys.runner.Stop(sctx); err != nil {
@@ -128,8 +164,10 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 // endpoint, JWKS and the API (apiOn false: a workers-only process).
 func newHandler(sys *system, issuerURL string, apiOn bool) (http.Handler, error) {
 	mux := http.NewServeMux()
-	health.Register(mux, sys.store, sys.log)
-	mux.Handle("GET /metrics", sys.metrics.Handler())
+	health.RegisterDraining(mux, sys.store, sys.log, &sys.drain)
+	if sys.cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", sys.metrics.Handler())
+	}
 	if apiOn {
 		issuer := auth.NewIssuer(sys.keys, issuerURL, sys.cfg.Audience)
 		verifier := auth.NewVerifier(sys.keys, sys.store.Clients(), issuerURL, sys.cfg.Audience)
@@ -146,5 +184,23 @@ func newHandler(sys *system, issuerURL string, apiOn bool) (http.Handler, error)
 			return nil, fmt.Errorf("web pages: %w", err)
 		}
 	}
-	return httpx.SecureHeaders(httpx.Observe(mux, sys.log, sys.metrics)), nil
+	h := httpx.SecureHeaders(httpx.Observe(mux, sys.log, sys.metrics))
+	if strings.HasPrefix(sys.cfg.PublicURL(), "https://") {
+		h = httpx.HSTS(h)
+	}
+	return h, nil
+}
+
+// warnStaleLists tells the operator, in the log and on the terminal, when
+// screening would run against no list or an old one.
+func warnStaleLists(ctx context.Context, sys *system, stderr io.Writer) {
+	ws, err := sys.app.Screening.ListWarnings(ctx, domain.SystemActor("serve"))
+	if err != nil {
+		sys.log.Warn("list freshness", "err", err)
+		return
+	}
+	for _, w := range ws {
+		sys.log.Warn("sanctions lists", "source", w.Source, "problem", w.Message)
+		fmt.Fprintf(stderr, "warning: %s\n", w.Message)
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/config"
 	"github.com/kyc-platform/kyc/internal/docstore"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/health"
 	"github.com/kyc-platform/kyc/internal/jobs"
 	"github.com/kyc-platform/kyc/internal/netguard"
 	"github.com/kyc-platform/kyc/internal/risk"
@@ -115,7 +116,9 @@ type system struct {
 	// deps are what app was built from (kyc demo builds its own over them).
 	deps    app.Deps
 	metrics *telemetry.Metrics
-	log     *slog.Logger
+	// drain fails /readyz while a stopping process still serves.
+	drain health.Drain
+	log   *slog.Logger
 }
 
 func (s *system) Close() {
@@ -206,6 +209,7 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 			ApplicantIdle: cfg.ApplicantIdle, ApplicantMaxAge: cfg.ApplicantMaxAge,
 			MaxDocumentBytes: cfg.MaxUploadBytes,
 			Retention:        cfg.Retention, DocumentExpiryNotice: cfg.DocumentExpiryNotice,
+			ListMaxAge: cfg.ListMaxAge,
 		},
 		Logger:   log,
 		Webhooks: webhookDeps(cfg, sys.runner),

@@ -79,6 +79,16 @@ type Config struct {
 	MaxUploadBytes int64
 	// ShutdownTimeout bounds graceful shutdown.
 	ShutdownTimeout time.Duration
+	// ShutdownDrain (KYC_SHUTDOWN_DRAIN) is how long a stopping process
+	// keeps serving with /readyz answering 503, so that a load balancer
+	// stops sending it requests before the listener closes.
+	ShutdownDrain time.Duration
+	// MetricsAddr (KYC_METRICS_ADDR) serves /metrics on a listener of its
+	// own (say 127.0.0.1:9090) instead of the public one.
+	MetricsAddr string
+	// ListMaxAge (KYC_LIST_MAX_AGE): a list snapshot fetched longer ago is
+	// reported as stale at start and on the dashboard.
+	ListMaxAge time.Duration
 	// SelfService enables the public start page of the hosted onboarding
 	// pages, where anyone may start an application (KYC_SELF_SERVICE).
 	SelfService bool
@@ -147,6 +157,8 @@ func Default() Config {
 		MaxBodyBytes:       1 << 20,
 		MaxUploadBytes:     DefaultMaxUploadBytes,
 		ShutdownTimeout:    30 * time.Second,
+		ShutdownDrain:      5 * time.Second,
+		ListMaxAge:         7 * 24 * time.Hour,
 		AccessLinkTTL:      30 * time.Minute,
 		ApplicantIdle:      30 * time.Minute,
 		ApplicantMaxAge:    8 * time.Hour,
@@ -174,6 +186,7 @@ func (c *Config) BindServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (KYC_ADDR)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public base URL (KYC_BASE_URL); default http://ADDR")
 	fs.IntVar(&c.Workers, "workers", c.Workers, "concurrent background jobs (KYC_WORKERS)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address instead of the public listener (KYC_METRICS_ADDR)")
 }
 
 // FromEnv returns Default overridden by KYC_* variables read through getenv.
@@ -225,6 +238,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	dur("KYC_CASE_SLA", &c.CaseSLA)
 	dur("KYC_HIT_SLA", &c.HitSLA)
 	dur("KYC_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	dur("KYC_SHUTDOWN_DRAIN", &c.ShutdownDrain)
+	str("KYC_METRICS_ADDR", &c.MetricsAddr)
+	dur("KYC_LIST_MAX_AGE", &c.ListMaxAge)
 	num("KYC_MIN_AGE", &c.MinAge)
 	num("KYC_WORKERS", &c.Workers)
 	num("KYC_JOB_MAX_ATTEMPTS", &c.JobMaxAttempts)
@@ -323,6 +339,19 @@ func (c Config) Validate() error {
 		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("KYC_BASE_URL: %q is not an absolute http(s) URL", c.BaseURL))
 		}
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("KYC_METRICS_ADDR: %q is not host:port", c.MetricsAddr))
+		} else if c.MetricsAddr == c.Addr {
+			errs = append(errs, fmt.Errorf("KYC_METRICS_ADDR: %q is the API's own address (KYC_ADDR); leave it empty to serve /metrics there", c.MetricsAddr))
+		}
+	}
+	if c.ShutdownDrain < 0 || c.ShutdownDrain > c.ShutdownTimeout {
+		errs = append(errs, fmt.Errorf("KYC_SHUTDOWN_DRAIN: %s must be between 0 and KYC_SHUTDOWN_TIMEOUT (%s)", c.ShutdownDrain, c.ShutdownTimeout))
+	}
+	if c.ListMaxAge < time.Hour {
+		errs = append(errs, fmt.Errorf("KYC_LIST_MAX_AGE: %s must be at least 1h", c.ListMaxAge))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("KYC_LOG_FORMAT: %q must be text or json", c.LogFormat))

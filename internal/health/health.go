@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -36,8 +37,39 @@ type Database interface {
 
 // Register mounts GET /healthz and GET /readyz on mux.
 func Register(mux *http.ServeMux, db Database, log *slog.Logger) {
+	RegisterDraining(mux, db, log, nil)
+}
+
+// RegisterDraining is Register with a Drain: once it is started, /readyz
+// answers 503 "draining" while /healthz still answers 200.
+func RegisterDraining(mux *http.ServeMux, db Database, log *slog.Logger, d *Drain) {
 	mux.Handle("GET "+LivePath, Live())
-	mux.Handle("GET "+ReadyPath, Ready(db, log))
+	mux.Handle("GET "+ReadyPath, d.guard(Ready(db, log)))
+}
+
+// Drain marks a process as shutting down. From Start on, readiness fails
+// with {"status":"draining"} so that load balancers take the process out
+// of rotation while it still serves what they already sent; the zero value
+// is not draining and a nil *Drain never drains.
+type Drain struct{ on atomic.Bool }
+
+// Start begins draining; it cannot be undone.
+func (d *Drain) Start() { d.on.Store(true) }
+
+// Draining reports whether Start was called.
+func (d *Drain) Draining() bool { return d != nil && d.on.Load() }
+
+func (d *Drain) guard(h http.Handler) http.Handler {
+	if d == nil {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d.Draining() {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "draining"})
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Live answers 200 {"status":"ok"} for as long as the process serves HTTP.

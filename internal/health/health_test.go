@@ -99,3 +99,33 @@ func TestReadinessWithoutLogger(t *testing.T) {
 		t.Fatalf("readyz %d %+v", rec.Code, b)
 	}
 }
+
+// TestDrainFailsReadinessOnly: once a stopping process starts draining,
+// /readyz answers 503 "draining" (the load balancer takes it out of
+// rotation) while /healthz stays 200 (it must not be killed as dead).
+func TestDrainFailsReadinessOnly(t *testing.T) {
+	var d health.Drain
+	mux := http.NewServeMux()
+	health.RegisterDraining(mux, db{current: 3, latest: 3}, nil, &d)
+	probe := func(path string) (int, string) {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		var b body
+		_ = json.Unmarshal(rec.Body.Bytes(), &b)
+		return rec.Code, b.Status
+	}
+	if code, st := probe(health.ReadyPath); code != http.StatusOK || st != "ready" {
+		t.Fatalf("before drain: readyz %d %q", code, st)
+	}
+	d.Start()
+	if code, st := probe(health.ReadyPath); code != http.StatusServiceUnavailable || st != "draining" {
+		t.Fatalf("draining: readyz %d %q, want 503 draining", code, st)
+	}
+	if code, st := probe(health.LivePath); code != http.StatusOK || st != "ok" {
+		t.Fatalf("draining: healthz %d %q, want 200 ok", code, st)
+	}
+	var none *health.Drain
+	if none.Draining() {
+		t.Fatal("a nil Drain drains")
+	}
+}

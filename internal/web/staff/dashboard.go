@@ -3,6 +3,7 @@ package staff
 import (
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/kyc-platform/kyc/internal/app"
 )
@@ -16,7 +17,12 @@ type dashboardView struct {
 	OpenLabels, StatusLabels, RiskLabels     []string
 	OpenSeries, DecisionSeries, StatusSeries string
 	RiskSeries                               string
+	// Lists warns when screening runs against no list or a stale one.
+	Lists []app.ListWarning
 }
+
+// staleDays is the age of a stale list in whole days, for the message.
+func staleDays(w app.ListWarning) int { return int(w.Age / (24 * time.Hour)) }
 
 type series struct {
 	Label string  `json:"label"`
@@ -41,6 +47,9 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, s app.Sessio
 		return
 	}
 	v := dashboardView{shell: h.shell(r, &s, "dashboard", "staff.nav.dashboard"), D: d}
+	if ws, err := h.d.App.Screening.ListWarnings(r.Context(), a); err == nil {
+		v.Lists = ws // a role without lists:read sees no warning
+	}
 	l := v.L
 	var ages []series
 	for b, label := range d.AgeBuckets {

@@ -139,6 +139,7 @@ func funcs() template.FuncMap {
 			return "no"
 		},
 		"jsonList":  jsonList,
+		"staleDays": staleDays,
 		"money":     money,
 		"minor":     formatMinor,
 		"pct":       domain.FormatPercent,
