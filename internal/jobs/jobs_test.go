@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"sync"
@@ -553,6 +554,48 @@ func TestPeriodicReviewScanRuns(t *testing.T) {
 		}
 		if c, _ := a.Customers.Get(h.Ctx, kyctest.Client, id); c.Status != domain.StatusApproved {
 			t.Fatalf("customer during review: %s", c.Status)
+		}
+	})
+}
+
+// TestStuckJobsRescuedSoonAfterAKill: a worker killed with -9 leaves its
+// jobs "running" for ever; River rescues such jobs only after
+// RescueStuckJobsAfter (an hour by default), so checks stayed pending for
+// an hour after a crash. The runner sets it a little above the job timeout:
+// a check job left running four minutes ago by a dead process is run again
+// by the next runner (hardening item 5; the workers are idempotent).
+func TestStuckJobsRescuedSoonAfterAKill(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		r, err := jobs.New(jobs.Options{Store: h.Store, PGPool: testdb.PGPool(h.Store), Workers: 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := h.newApp(r)
+		r.SetApp(a)
+		if err := r.Start(h.Ctx); err != nil {
+			t.Fatal(err)
+		}
+		id := h.submit(a)
+		if err := r.Stop(h.Ctx); err != nil {
+			t.Fatal(err)
+		}
+		// What a process killed mid-job leaves behind.
+		if pool := testdb.PGPool(h.Store); pool != nil {
+			_, err = pool.Exec(h.Ctx, `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = now() - interval '4 minutes', attempted_by = ARRAY['killed-host'] WHERE kind = 'check'`)
+		} else {
+			_, err = h.Store.(interface{ DB() *sql.DB }).DB().ExecContext(h.Ctx, `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = datetime('now', '-4 minutes', 'subsec'), attempted_by = json_array('killed-host') WHERE kind = 'check'`)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, a2 := h.start(3)
+		checks := h.checksDone(a2, id)
+		if len(checks) != 3 {
+			t.Fatalf("checks %v", checks)
+		}
+		if c := h.customerSettled(a2, id); c.Status != domain.StatusApproved {
+			t.Fatalf("customer %s", c.Status)
 		}
 	})
 }

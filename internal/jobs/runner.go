@@ -87,6 +87,9 @@ type bundle struct {
 }
 
 // New builds the River client for the store's engine.
+// JobTimeout bounds one run of a job; a job running longer is cancelled.
+const JobTimeout = 2 * time.Minute
+
 func New(opts Options) (*Runner, error) {
 	b := &bundle{metrics: opts.Metrics, log: opts.Logger}
 	if b.log == nil {
@@ -120,7 +123,13 @@ func New(opts Options) (*Runner, error) {
 		MaxAttempts: maxAttempts,
 		Logger:      b.log.With("component", "river"),
 		RetryPolicy: backoff{base: cmp.Or(opts.RetryBase, time.Second)},
-		JobTimeout:  2 * time.Minute,
+		JobTimeout:  JobTimeout,
+		// A job still running this long after it started belongs to a
+		// process that died (kill -9, lost node): it is run again. River's
+		// default is an hour, which left checks pending that long after a
+		// crash; the workers are idempotent, so a little above the job
+		// timeout is safe.
+		RescueStuckJobsAfter: JobTimeout + time.Minute,
 	}
 	if opts.Workers > 0 {
 		cfg.Queues = map[string]river.QueueConfig{
