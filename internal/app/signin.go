@@ -73,10 +73,14 @@ type Session struct {
 func (s Session) Actor() domain.Actor { return s.User.Actor() }
 
 // Sign-in errors: deliberately the same for an unknown address, a wrong
-// password and a disabled account.
+// password, a disabled and a locked account. A distinct "locked" answer
+// told anyone who tried ten passwords that the address belongs to a staff
+// user (hardening item 11; OWASP ASVS 2.2.1 and the Authentication Cheat
+// Sheet: the same response whether or not the account exists or is
+// locked); the message says that lock-outs happen, for every address.
 var (
-	errSignIn  = domain.Errorf(domain.ECodeUnauthorized, "The e-mail address or password is not right.")
-	errLocked  = domain.Errorf(domain.ECodeRateLimited, "Too many failed attempts: the account is locked for a while. Try again later or ask an administrator.")
+	errSignIn  = domain.Errorf(domain.ECodeUnauthorized, "The e-mail address or password is not right. After repeated failures an account is locked for a while: try again later or ask an administrator.")
+	errLocked  = errSignIn
 	errCode    = domain.Errorf(domain.ECodeUnauthorized, "The code is not right. Enter the 6-digit code your authenticator app shows now.")
 	errSession = domain.Errorf(domain.ECodeUnauthorized, "Your session has ended. Sign in again.")
 )

@@ -78,10 +78,13 @@ func TestStaffSignIn(t *testing.T) {
 			_, err = h.App.Users.SignIn(ctx, "ana@example.com", "wrong password!")
 			kyctest.WantCode(t, err, domain.ECodeUnauthorized)
 		}
+		// Locked: the right password is refused too, with the answer an
+		// unknown address gets (the lock-out must not reveal that the
+		// address is a staff user's: TestLockOutRevealsNoAccount).
 		_, err = h.App.Users.SignIn(ctx, "ana@example.com", "wrong password!")
-		kyctest.WantCode(t, err, domain.ECodeRateLimited)
+		kyctest.WantCode(t, err, domain.ECodeUnauthorized)
 		_, err = h.App.Users.SignIn(ctx, "ana@example.com", "a long new password")
-		kyctest.WantCode(t, err, domain.ECodeRateLimited)
+		kyctest.WantCode(t, err, domain.ECodeUnauthorized)
 		if _, err := h.App.Users.Session(ctx, s5.Token); err == nil {
 			t.Fatal("session survived the lock-out")
 		}
@@ -157,5 +160,29 @@ func TestBootstrapAdministrator(t *testing.T) {
 		if _, created, err := h.App.Users.Bootstrap(h.Ctx); err != nil || created {
 			t.Fatalf("second bootstrap created a user (%v)", err)
 		}
+	})
+}
+
+// TestLockOutRevealsNoAccount: ten wrong passwords for a staff user's
+// address and for an address nobody has get the same answer, code and
+// message alike, at every attempt — before the fix the real account
+// answered "locked" (429) and so was revealed (hardening item 11; OWASP
+// ASVS 2.2.1, Authentication Cheat Sheet on account lockout).
+func TestLockOutRevealsNoAccount(t *testing.T) {
+	t.Parallel()
+	kyctest.OnEachEngine(t, func(t *testing.T, h *kyctest.Bundle) {
+		if _, err := h.App.Users.Create(h.Ctx, kyctest.Operator, app.CreateUserInput{Email: "real@example.com", Role: "analyst", Password: "a long password 1"}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 10 {
+			_, errReal := h.App.Users.SignIn(h.Ctx, "real@example.com", "wrong password!")
+			_, errNone := h.App.Users.SignIn(h.Ctx, "nobody@example.com", "wrong password!")
+			if errReal == nil || errNone == nil || domain.ErrCode(errReal) != domain.ErrCode(errNone) || errReal.Error() != errNone.Error() {
+				t.Fatalf("attempt %d: a staff address answers %v, an unknown one %v", i+1, errReal, errNone)
+			}
+		}
+		// The lock is real all the same: the right password is refused.
+		_, err := h.App.Users.SignIn(h.Ctx, "real@example.com", "a long password 1")
+		kyctest.WantCode(t, err, domain.ECodeUnauthorized)
 	})
 }
