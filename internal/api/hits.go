@@ -31,6 +31,7 @@ type Hit struct {
 	DisposedBy        string          `json:"disposed_by,omitempty"`
 	DisposedAt        *time.Time      `json:"disposed_at,omitempty"`
 	CreatedAt         time.Time       `json:"created_at"`
+	EntityRemovedAt   *time.Time      `json:"entity_removed_at,omitempty" doc:"Set when the list entity left its list while the hit was open (a list update); the hit stays open until dispositioned"`
 }
 
 func hitOut(h domain.ScreeningHit) Hit {
@@ -38,6 +39,7 @@ func hitOut(h domain.ScreeningHit) Hit {
 		ID: h.ID, CustomerID: h.CustomerID, EntityID: h.EntityID, List: h.List, SourceID: h.SourceID, Name: h.Name,
 		MatchedName: h.MatchedName, Subject: h.Subject, Score: h.Score, Topics: h.Topics, Disposition: string(h.Disposition),
 		DispositionReason: h.DispositionReason, DisposedBy: h.DisposedBy, DisposedAt: h.DisposedAt, CreatedAt: h.CreatedAt,
+		EntityRemovedAt: h.EntityRemovedAt,
 	}
 	if h.Explanation != "" && json.Valid([]byte(h.Explanation)) {
 		out.Explanation = json.RawMessage(h.Explanation)

@@ -75,6 +75,9 @@ type Policy struct {
 	// ListMaxAge is the age past which a list snapshot is reported stale
 	// (zero: DefaultListMaxAge).
 	ListMaxAge time.Duration
+	// RescreenBatch is the number of customers a re-screening reads,
+	// decrypts and screens per batch (zero: DefaultRescreenBatch).
+	RescreenBatch int
 }
 
 // Deps are the collaborators every use case shares.
@@ -99,6 +102,10 @@ type Deps struct {
 	AuditKeys *AuditKeys
 	// Webhooks configure the outbox and the delivery of webhooks.
 	Webhooks WebhookDeps
+	// Rescreen enqueues the job of a re-screening run in the transaction
+	// that activates a list snapshot; nil leaves the runs pending for
+	// Rescreening.RunAll (kyc demo, tests).
+	Rescreen RescreenEnqueuer
 	// Rules is the transaction-monitoring rule set and Rates the conversion
 	// table to its reporting currency; nil means the defaults shipped in
 	// the binary (EUR, with the risk model's country lists).
@@ -160,6 +167,9 @@ type App struct {
 	Alerts       *Alerts
 	// Reports builds and files suspicious-transaction reports.
 	Reports *Reports
+	// Rescreening re-screens the customer book when a list snapshot
+	// changes.
+	Rescreening *Rescreening
 }
 
 // New wires the use cases over deps.
@@ -190,6 +200,7 @@ func New(deps Deps) *App {
 		Transactions: txs,
 		Alerts:       alerts,
 		Reports:      &Reports{d: d, audit: audit, alerts: alerts, txs: txs},
+		Rescreening:  &Rescreening{d: d, audit: audit, screening: scr},
 	}
 }
 

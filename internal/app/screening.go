@@ -108,6 +108,9 @@ type ImportResult struct {
 	Added     int                 `json:"added"`
 	Changed   int                 `json:"changed"`
 	Removed   int                 `json:"removed"`
+	// RescreenRun is the re-screening of the customer book this import
+	// started ("" when nothing became active).
+	RescreenRun string `json:"rescreen_run,omitempty"`
 }
 
 // Import parses list files in their official format and stores them as a new
@@ -167,47 +170,64 @@ func (s *Screening) store(ctx context.Context, actor domain.Actor, source string
 
 	var res ImportResult
 	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
+		active, err := tx.Lists().ActiveSnapshots(ctx)
+		if err != nil {
+			return err
+		}
+		prevID := ""
+		for _, a := range active {
+			if a.Source == source {
+				prevID = a.ID
+			}
+		}
+		// Delta against the active snapshot of the same source.
+		delta := func() error {
+			if prevID == "" {
+				res.Added = len(recs)
+				return nil
+			}
+			old, err := tx.Lists().Entities(ctx, prevID)
+			if err != nil {
+				return err
+			}
+			prev := make(map[string]string, len(old))
+			for _, o := range old {
+				prev[o.EntityID] = o.ContentHash
+			}
+			for _, r := range recs {
+				h, ok := prev[r.EntityID]
+				switch {
+				case !ok:
+					res.Added++
+				case h != r.ContentHash:
+					res.Changed++
+				}
+				delete(prev, r.EntityID)
+			}
+			res.Removed = len(prev)
+			return nil
+		}
 		if existing, err := tx.Lists().FindSnapshotByHash(ctx, source, contentHash); err == nil {
 			res.Snapshot, res.Unchanged = existing, true
 			if existing.Active {
 				return nil
 			}
-			return tx.Lists().Activate(ctx, existing.ID)
+			// An older edition made active again: the book is re-screened
+			// against what differs from the one it replaces.
+			if err := delta(); err != nil {
+				return err
+			}
+			if err := tx.Lists().Activate(ctx, existing.ID); err != nil {
+				return err
+			}
+			res.Snapshot.Active = true
+			res.RescreenRun, err = s.startRun(ctx, tx, existing, prevID, res.Added+res.Changed, res.Removed)
+			return err
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		// Delta against the active snapshot of the same source.
-		prev := map[string]string{}
-		active, err := tx.Lists().ActiveSnapshots(ctx)
-		if err != nil {
+		if err := delta(); err != nil {
 			return err
-		}
-		for _, a := range active {
-			if a.Source != source {
-				continue
-			}
-			old, err := tx.Lists().Entities(ctx, a.ID)
-			if err != nil {
-				return err
-			}
-			for _, o := range old {
-				prev[o.EntityID] = o.ContentHash
-			}
-		}
-		seen := make(map[string]bool, len(recs))
-		for _, r := range recs {
-			seen[r.EntityID] = true
-			switch h, ok := prev[r.EntityID]; {
-			case !ok:
-				res.Added++
-			case h != r.ContentHash:
-				res.Changed++
-			}
-		}
-		for id := range prev {
-			if !seen[id] {
-				res.Removed++
-			}
 		}
 		now := s.d.now()
 		snap := domain.ListSnapshot{
@@ -229,6 +249,11 @@ func (s *Screening) store(ctx context.Context, actor domain.Actor, source string
 		}
 		snap.Active = true
 		res.Snapshot = snap
+		// The customer book is re-screened against the added and changed
+		// entities, by a job enqueued in this transaction.
+		if res.RescreenRun, err = s.startRun(ctx, tx, snap, prevID, res.Added+res.Changed, res.Removed); err != nil {
+			return err
+		}
 		return s.audit.record(ctx, tx, auditEntry{
 			Actor: actor, Action: domain.EventListImported, EntityID: snap.ID,
 			Meta: map[string]string{
@@ -482,6 +507,7 @@ func hitFromRecord(cr Crypter, r store.HitRecord) (domain.ScreeningHit, error) {
 		SourceID: r.SourceID, EntityHash: r.EntityHash, Name: r.Name, MatchedName: r.MatchedName,
 		Score: r.Score, Disposition: domain.Disposition(r.Disposition), DisposedBy: r.DisposedBy,
 		DisposedAt: r.DisposedAt, CreatedAt: r.CreatedAt,
+		EntityRemovedAt: r.EntityRemovedAt, EntityRemovedSnapshot: r.EntityRemovedSnapshot,
 	}
 	if r.Topics != "" {
 		h.Topics = strings.Split(r.Topics, ",")

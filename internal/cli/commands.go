@@ -146,10 +146,18 @@ func runLists(ctx context.Context, e *Env, args []string) error {
 		}
 		if res.Unchanged {
 			fmt.Fprintf(e.Stdout, "%s: unchanged (snapshot %s, %d entities)\n", source, res.Snapshot.ID, res.Snapshot.EntityCount)
+			if res.RescreenRun != "" {
+				fmt.Fprintf(e.Stdout, "the earlier edition is active again; re-screening of the customer book against the %d entities that differ queued (run %s)\n",
+					res.Added+res.Changed, res.RescreenRun)
+			}
 			return nil
 		}
 		fmt.Fprintf(e.Stdout, "%s: snapshot %s loaded, %d entities (%d added, %d changed, %d removed), content hash %s\n",
 			source, res.Snapshot.ID, res.Snapshot.EntityCount, res.Added, res.Changed, res.Removed, res.Snapshot.ContentHash[:16])
+		if res.RescreenRun != "" {
+			fmt.Fprintf(e.Stdout, "re-screening of the customer book against the %d added and changed entities queued (run %s); a running kyc serve works it\n",
+				res.Added+res.Changed, res.RescreenRun)
+		}
 		return nil
 	})
 }

@@ -213,6 +213,7 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		},
 		Logger:   log,
 		Webhooks: webhookDeps(cfg, sys.runner),
+		Rescreen: sys.runner,
 		Rules:    rules,
 		Rates:    rates,
 		GoAML:    reportingEntity(cfg.Monitoring.GoAML, cfg.Monitoring.ReportingCurrency),

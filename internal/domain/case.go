@@ -146,4 +146,9 @@ type ScreeningHit struct {
 	DisposedBy        string
 	DisposedAt        *time.Time
 	CreatedAt         time.Time
+	// EntityRemovedAt notes that the list entity left its list (the
+	// snapshot EntityRemovedSnapshot no longer holds it) while the hit
+	// was open; the hit stays open for a person to disposition.
+	EntityRemovedAt       *time.Time
+	EntityRemovedSnapshot string
 }

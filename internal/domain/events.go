@@ -60,6 +60,8 @@ const (
 	EventHitDispositioned         EventType = "screening_hit.dispositioned"
 	EventAlertCreated             EventType = "alert.created"
 	EventListImported             EventType = "list.imported"
+	EventListRescreened           EventType = "list.rescreened"
+	EventHitEntityRemoved         EventType = "screening_hit.entity_removed"
 	EventUserCreated              EventType = "user.created"
 	EventUserEnabled              EventType = "user.enabled"
 	EventUserDisabled             EventType = "user.disabled"
@@ -133,6 +135,8 @@ var events = [...]EventInfo{
 	{EventReportCreated, EntityCase, "A suspicious-transaction report was drafted from a case.", false},
 	{EventReportFiled, EntityCase, "A suspicious-transaction report was filed with the FIU (submitted, with its reference).", false},
 	{EventListImported, EntityListSnapshot, "A sanctions or PEP list snapshot was imported or synced and made active.", false},
+	{EventListRescreened, EntityListSnapshot, "The customer book was re-screened against a newly active snapshot's added and changed entities (meta: run, counts of customers, names, hits and cases).", false},
+	{EventHitEntityRemoved, EntityScreeningHit, "The list entity of an open screening hit is no longer on its list (meta: the snapshot without it); the hit stays open for a person to disposition.", false},
 	{EventUserCreated, EntityUser, "A staff user was created.", false},
 	{EventUserEnabled, EntityUser, "A staff user was enabled.", false},
 	{EventUserDisabled, EntityUser, "A staff user was disabled.", false},

@@ -114,6 +114,9 @@ func New(opts Options) (*Runner, error) {
 	if err := river.AddWorkerSafely(workers, &reviewScanWorker{b: b}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &rescreenWorker{b: b}); err != nil {
+		return nil, err
+	}
 	maxAttempts := opts.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 5

@@ -27,6 +27,10 @@ type HitRecord struct {
 	DisposedBy        string
 	DisposedAt        *time.Time
 	CreatedAt         time.Time
+	// EntityRemovedAt and EntityRemovedSnapshot note that the list entity
+	// is gone from its list (the snapshot that no longer holds it).
+	EntityRemovedAt       *time.Time
+	EntityRemovedSnapshot string
 }
 
 // Hits stores screening hits.

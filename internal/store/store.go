@@ -62,4 +62,5 @@ type Repos interface {
 	Transactions() Transactions
 	Alerts() Alerts
 	Reports() Reports
+	Rescreens() Rescreens
 }

@@ -36,6 +36,9 @@ func hitOut(h gen.ScreeningHit) store.HitRecord {
 		DisposedBy:        h.DisposedBy,
 		DisposedAt:        ntsOut(h.DisposedAt),
 		CreatedAt:         tsOut(h.CreatedAt),
+
+		EntityRemovedAt:       ntsOut(h.EntityRemovedAt),
+		EntityRemovedSnapshot: h.EntityRemovedSnapshot,
 	}
 }
 

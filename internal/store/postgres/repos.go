@@ -101,6 +101,7 @@ func (r repos) Views() store.Views               { return views(r) }
 func (r repos) Transactions() store.Transactions { return transactions(r) }
 func (r repos) Alerts() store.Alerts             { return alerts(r) }
 func (r repos) Reports() store.Reports           { return reports(r) }
+func (r repos) Rescreens() store.Rescreens       { return rescreens(r) }
 
 // tx implements store.Tx.
 type tx struct {

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Open) {
 		{"Webhooks", webhookTests},
 		{"Erasure", erasureTests},
 		{"Reviews", reviewTests},
+		{"Rescreens", rescreenTests},
 		{"Transactions", transactionTests},
 		{"River", riverTests},
 	}

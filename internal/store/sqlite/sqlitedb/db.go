@@ -27,6 +27,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.activateSnapshotStmt, err = db.PrepareContext(ctx, activateSnapshot); err != nil {
 		return nil, fmt.Errorf("error preparing query ActivateSnapshot: %w", err)
 	}
+	if q.activeCustomersAfterStmt, err = db.PrepareContext(ctx, activeCustomersAfter); err != nil {
+		return nil, fmt.Errorf("error preparing query ActiveCustomersAfter: %w", err)
+	}
 	if q.activeSnapshotsStmt, err = db.PrepareContext(ctx, activeSnapshots); err != nil {
 		return nil, fmt.Errorf("error preparing query ActiveSnapshots: %w", err)
 	}
@@ -36,8 +39,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addWebhookAttemptStmt, err = db.PrepareContext(ctx, addWebhookAttempt); err != nil {
 		return nil, fmt.Errorf("error preparing query AddWebhookAttempt: %w", err)
 	}
+	if q.advanceRescreenRunStmt, err = db.PrepareContext(ctx, advanceRescreenRun); err != nil {
+		return nil, fmt.Errorf("error preparing query AdvanceRescreenRun: %w", err)
+	}
 	if q.caseExistsStmt, err = db.PrepareContext(ctx, caseExists); err != nil {
 		return nil, fmt.Errorf("error preparing query CaseExists: %w", err)
+	}
+	if q.claimRescreenHitStmt, err = db.PrepareContext(ctx, claimRescreenHit); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimRescreenHit: %w", err)
 	}
 	if q.claimTOTPStepStmt, err = db.PrepareContext(ctx, claimTOTPStep); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimTOTPStep: %w", err)
@@ -65,6 +74,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countCustomersByStatusStmt, err = db.PrepareContext(ctx, countCustomersByStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCustomersByStatus: %w", err)
+	}
+	if q.countHitsOfEntityStmt, err = db.PrepareContext(ctx, countHitsOfEntity); err != nil {
+		return nil, fmt.Errorf("error preparing query CountHitsOfEntity: %w", err)
 	}
 	if q.countHitsSinceStmt, err = db.PrepareContext(ctx, countHitsSince); err != nil {
 		return nil, fmt.Errorf("error preparing query CountHitsSince: %w", err)
@@ -113,6 +125,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.createReportStmt, err = db.PrepareContext(ctx, createReport); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateReport: %w", err)
+	}
+	if q.createRescreenRunStmt, err = db.PrepareContext(ctx, createRescreenRun); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateRescreenRun: %w", err)
 	}
 	if q.createRiskAssessmentStmt, err = db.PrepareContext(ctx, createRiskAssessment); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateRiskAssessment: %w", err)
@@ -225,6 +240,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getReportStmt, err = db.PrepareContext(ctx, getReport); err != nil {
 		return nil, fmt.Errorf("error preparing query GetReport: %w", err)
 	}
+	if q.getRescreenRunStmt, err = db.PrepareContext(ctx, getRescreenRun); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRescreenRun: %w", err)
+	}
 	if q.getScreeningStmt, err = db.PrepareContext(ctx, getScreening); err != nil {
 		return nil, fmt.Errorf("error preparing query GetScreening: %w", err)
 	}
@@ -324,6 +342,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listReportsByCaseStmt, err = db.PrepareContext(ctx, listReportsByCase); err != nil {
 		return nil, fmt.Errorf("error preparing query ListReportsByCase: %w", err)
 	}
+	if q.listRescreenRunsStmt, err = db.PrepareContext(ctx, listRescreenRuns); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRescreenRuns: %w", err)
+	}
 	if q.listSnapshotsStmt, err = db.PrepareContext(ctx, listSnapshots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSnapshots: %w", err)
 	}
@@ -357,6 +378,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.moveAuditHeadStmt, err = db.PrepareContext(ctx, moveAuditHead); err != nil {
 		return nil, fmt.Errorf("error preparing query MoveAuditHead: %w", err)
 	}
+	if q.noteHitEntityRemovedStmt, err = db.PrepareContext(ctx, noteHitEntityRemoved); err != nil {
+		return nil, fmt.Errorf("error preparing query NoteHitEntityRemoved: %w", err)
+	}
 	if q.oldestAuditJournalStmt, err = db.PrepareContext(ctx, oldestAuditJournal); err != nil {
 		return nil, fmt.Errorf("error preparing query OldestAuditJournal: %w", err)
 	}
@@ -365,6 +389,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.openCasesForCustomerStmt, err = db.PrepareContext(ctx, openCasesForCustomer); err != nil {
 		return nil, fmt.Errorf("error preparing query OpenCasesForCustomer: %w", err)
+	}
+	if q.openHitsOfEntityStmt, err = db.PrepareContext(ctx, openHitsOfEntity); err != nil {
+		return nil, fmt.Errorf("error preparing query OpenHitsOfEntity: %w", err)
+	}
+	if q.pendingRescreenRunsStmt, err = db.PrepareContext(ctx, pendingRescreenRuns); err != nil {
+		return nil, fmt.Errorf("error preparing query PendingRescreenRuns: %w", err)
 	}
 	if q.putIdempotencyStmt, err = db.PrepareContext(ctx, putIdempotency); err != nil {
 		return nil, fmt.Errorf("error preparing query PutIdempotency: %w", err)
@@ -427,6 +457,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing activateSnapshotStmt: %w", cerr)
 		}
 	}
+	if q.activeCustomersAfterStmt != nil {
+		if cerr := q.activeCustomersAfterStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing activeCustomersAfterStmt: %w", cerr)
+		}
+	}
 	if q.activeSnapshotsStmt != nil {
 		if cerr := q.activeSnapshotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing activeSnapshotsStmt: %w", cerr)
@@ -442,9 +477,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing addWebhookAttemptStmt: %w", cerr)
 		}
 	}
+	if q.advanceRescreenRunStmt != nil {
+		if cerr := q.advanceRescreenRunStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing advanceRescreenRunStmt: %w", cerr)
+		}
+	}
 	if q.caseExistsStmt != nil {
 		if cerr := q.caseExistsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing caseExistsStmt: %w", cerr)
+		}
+	}
+	if q.claimRescreenHitStmt != nil {
+		if cerr := q.claimRescreenHitStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimRescreenHitStmt: %w", cerr)
 		}
 	}
 	if q.claimTOTPStepStmt != nil {
@@ -490,6 +535,11 @@ func (q *Queries) Close() error {
 	if q.countCustomersByStatusStmt != nil {
 		if cerr := q.countCustomersByStatusStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countCustomersByStatusStmt: %w", cerr)
+		}
+	}
+	if q.countHitsOfEntityStmt != nil {
+		if cerr := q.countHitsOfEntityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countHitsOfEntityStmt: %w", cerr)
 		}
 	}
 	if q.countHitsSinceStmt != nil {
@@ -570,6 +620,11 @@ func (q *Queries) Close() error {
 	if q.createReportStmt != nil {
 		if cerr := q.createReportStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createReportStmt: %w", cerr)
+		}
+	}
+	if q.createRescreenRunStmt != nil {
+		if cerr := q.createRescreenRunStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createRescreenRunStmt: %w", cerr)
 		}
 	}
 	if q.createRiskAssessmentStmt != nil {
@@ -757,6 +812,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getReportStmt: %w", cerr)
 		}
 	}
+	if q.getRescreenRunStmt != nil {
+		if cerr := q.getRescreenRunStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRescreenRunStmt: %w", cerr)
+		}
+	}
 	if q.getScreeningStmt != nil {
 		if cerr := q.getScreeningStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getScreeningStmt: %w", cerr)
@@ -922,6 +982,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listReportsByCaseStmt: %w", cerr)
 		}
 	}
+	if q.listRescreenRunsStmt != nil {
+		if cerr := q.listRescreenRunsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRescreenRunsStmt: %w", cerr)
+		}
+	}
 	if q.listSnapshotsStmt != nil {
 		if cerr := q.listSnapshotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listSnapshotsStmt: %w", cerr)
@@ -977,6 +1042,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing moveAuditHeadStmt: %w", cerr)
 		}
 	}
+	if q.noteHitEntityRemovedStmt != nil {
+		if cerr := q.noteHitEntityRemovedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing noteHitEntityRemovedStmt: %w", cerr)
+		}
+	}
 	if q.oldestAuditJournalStmt != nil {
 		if cerr := q.oldestAuditJournalStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing oldestAuditJournalStmt: %w", cerr)
@@ -990,6 +1060,16 @@ func (q *Queries) Close() error {
 	if q.openCasesForCustomerStmt != nil {
 		if cerr := q.openCasesForCustomerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing openCasesForCustomerStmt: %w", cerr)
+		}
+	}
+	if q.openHitsOfEntityStmt != nil {
+		if cerr := q.openHitsOfEntityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing openHitsOfEntityStmt: %w", cerr)
+		}
+	}
+	if q.pendingRescreenRunsStmt != nil {
+		if cerr := q.pendingRescreenRunsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing pendingRescreenRunsStmt: %w", cerr)
 		}
 	}
 	if q.putIdempotencyStmt != nil {
@@ -1117,10 +1197,13 @@ type Queries struct {
 	db                                 DBTX
 	tx                                 *sql.Tx
 	activateSnapshotStmt               *sql.Stmt
+	activeCustomersAfterStmt           *sql.Stmt
 	activeSnapshotsStmt                *sql.Stmt
 	addUserFailureStmt                 *sql.Stmt
 	addWebhookAttemptStmt              *sql.Stmt
+	advanceRescreenRunStmt             *sql.Stmt
 	caseExistsStmt                     *sql.Stmt
+	claimRescreenHitStmt               *sql.Stmt
 	claimTOTPStepStmt                  *sql.Stmt
 	clearCheckDetailsOfCustomerStmt    *sql.Stmt
 	clearDecisionReasonsOfCustomerStmt *sql.Stmt
@@ -1130,6 +1213,7 @@ type Queries struct {
 	countAuditJournalStmt              *sql.Stmt
 	countCustomersByRiskStmt           *sql.Stmt
 	countCustomersByStatusStmt         *sql.Stmt
+	countHitsOfEntityStmt              *sql.Stmt
 	countHitsSinceStmt                 *sql.Stmt
 	countQueueCasesStmt                *sql.Stmt
 	countReviewsBetweenStmt            *sql.Stmt
@@ -1146,6 +1230,7 @@ type Queries struct {
 	createHitStmt                      *sql.Stmt
 	createKeyStmt                      *sql.Stmt
 	createReportStmt                   *sql.Stmt
+	createRescreenRunStmt              *sql.Stmt
 	createRiskAssessmentStmt           *sql.Stmt
 	createScreeningStmt                *sql.Stmt
 	createSessionStmt                  *sql.Stmt
@@ -1183,6 +1268,7 @@ type Queries struct {
 	getHitStmt                         *sql.Stmt
 	getIdempotencyStmt                 *sql.Stmt
 	getReportStmt                      *sql.Stmt
+	getRescreenRunStmt                 *sql.Stmt
 	getScreeningStmt                   *sql.Stmt
 	getSessionStmt                     *sql.Stmt
 	getSnapshotStmt                    *sql.Stmt
@@ -1216,6 +1302,7 @@ type Queries struct {
 	listHitsByCustomerStmt             *sql.Stmt
 	listKeysStmt                       *sql.Stmt
 	listReportsByCaseStmt              *sql.Stmt
+	listRescreenRunsStmt               *sql.Stmt
 	listSnapshotsStmt                  *sql.Stmt
 	listTransactionsStmt               *sql.Stmt
 	listTransactionsByCustomerTimeStmt *sql.Stmt
@@ -1227,9 +1314,12 @@ type Queries struct {
 	lockAuditHeadForSealStmt           *sql.Stmt
 	lockUserStmt                       *sql.Stmt
 	moveAuditHeadStmt                  *sql.Stmt
+	noteHitEntityRemovedStmt           *sql.Stmt
 	oldestAuditJournalStmt             *sql.Stmt
 	openAlertCaseStmt                  *sql.Stmt
 	openCasesForCustomerStmt           *sql.Stmt
+	openHitsOfEntityStmt               *sql.Stmt
+	pendingRescreenRunsStmt            *sql.Stmt
 	putIdempotencyStmt                 *sql.Stmt
 	queueCasesStmt                     *sql.Stmt
 	releaseIdempotencyStmt             *sql.Stmt
@@ -1254,10 +1344,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		db:                                 tx,
 		tx:                                 tx,
 		activateSnapshotStmt:               q.activateSnapshotStmt,
+		activeCustomersAfterStmt:           q.activeCustomersAfterStmt,
 		activeSnapshotsStmt:                q.activeSnapshotsStmt,
 		addUserFailureStmt:                 q.addUserFailureStmt,
 		addWebhookAttemptStmt:              q.addWebhookAttemptStmt,
+		advanceRescreenRunStmt:             q.advanceRescreenRunStmt,
 		caseExistsStmt:                     q.caseExistsStmt,
+		claimRescreenHitStmt:               q.claimRescreenHitStmt,
 		claimTOTPStepStmt:                  q.claimTOTPStepStmt,
 		clearCheckDetailsOfCustomerStmt:    q.clearCheckDetailsOfCustomerStmt,
 		clearDecisionReasonsOfCustomerStmt: q.clearDecisionReasonsOfCustomerStmt,
@@ -1267,6 +1360,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countAuditJournalStmt:              q.countAuditJournalStmt,
 		countCustomersByRiskStmt:           q.countCustomersByRiskStmt,
 		countCustomersByStatusStmt:         q.countCustomersByStatusStmt,
+		countHitsOfEntityStmt:              q.countHitsOfEntityStmt,
 		countHitsSinceStmt:                 q.countHitsSinceStmt,
 		countQueueCasesStmt:                q.countQueueCasesStmt,
 		countReviewsBetweenStmt:            q.countReviewsBetweenStmt,
@@ -1283,6 +1377,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createHitStmt:                      q.createHitStmt,
 		createKeyStmt:                      q.createKeyStmt,
 		createReportStmt:                   q.createReportStmt,
+		createRescreenRunStmt:              q.createRescreenRunStmt,
 		createRiskAssessmentStmt:           q.createRiskAssessmentStmt,
 		createScreeningStmt:                q.createScreeningStmt,
 		createSessionStmt:                  q.createSessionStmt,
@@ -1320,6 +1415,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getHitStmt:                         q.getHitStmt,
 		getIdempotencyStmt:                 q.getIdempotencyStmt,
 		getReportStmt:                      q.getReportStmt,
+		getRescreenRunStmt:                 q.getRescreenRunStmt,
 		getScreeningStmt:                   q.getScreeningStmt,
 		getSessionStmt:                     q.getSessionStmt,
 		getSnapshotStmt:                    q.getSnapshotStmt,
@@ -1353,6 +1449,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listHitsByCustomerStmt:             q.listHitsByCustomerStmt,
 		listKeysStmt:                       q.listKeysStmt,
 		listReportsByCaseStmt:              q.listReportsByCaseStmt,
+		listRescreenRunsStmt:               q.listRescreenRunsStmt,
 		listSnapshotsStmt:                  q.listSnapshotsStmt,
 		listTransactionsStmt:               q.listTransactionsStmt,
 		listTransactionsByCustomerTimeStmt: q.listTransactionsByCustomerTimeStmt,
@@ -1364,9 +1461,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		lockAuditHeadForSealStmt:           q.lockAuditHeadForSealStmt,
 		lockUserStmt:                       q.lockUserStmt,
 		moveAuditHeadStmt:                  q.moveAuditHeadStmt,
+		noteHitEntityRemovedStmt:           q.noteHitEntityRemovedStmt,
 		oldestAuditJournalStmt:             q.oldestAuditJournalStmt,
 		openAlertCaseStmt:                  q.openAlertCaseStmt,
 		openCasesForCustomerStmt:           q.openCasesForCustomerStmt,
+		openHitsOfEntityStmt:               q.openHitsOfEntityStmt,
+		pendingRescreenRunsStmt:            q.pendingRescreenRunsStmt,
 		putIdempotencyStmt:                 q.putIdempotencyStmt,
 		queueCasesStmt:                     q.queueCasesStmt,
 		releaseIdempotencyStmt:             q.releaseIdempotencyStmt,

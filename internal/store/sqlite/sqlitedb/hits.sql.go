@@ -73,7 +73,7 @@ func (q *Queries) CreateHit(ctx context.Context, arg CreateHitParams) error {
 }
 
 const getHit = `-- name: GetHit :one
-SELECT id, customer_id, check_id, case_id, entity_id, list, source_id, entity_hash, name, matched_name, subject, score, explanation, topics, disposition, disposition_reason, disposed_by, disposed_at, created_at FROM screening_hits WHERE id = ?1
+SELECT id, customer_id, check_id, case_id, entity_id, list, source_id, entity_hash, name, matched_name, subject, score, explanation, topics, disposition, disposition_reason, disposed_by, disposed_at, created_at, entity_removed_at, entity_removed_snapshot FROM screening_hits WHERE id = ?1
 `
 
 func (q *Queries) GetHit(ctx context.Context, id string) (ScreeningHit, error) {
@@ -99,12 +99,14 @@ func (q *Queries) GetHit(ctx context.Context, id string) (ScreeningHit, error) {
 		&i.DisposedBy,
 		&i.DisposedAt,
 		&i.CreatedAt,
+		&i.EntityRemovedAt,
+		&i.EntityRemovedSnapshot,
 	)
 	return i, err
 }
 
 const latestHitDisposition = `-- name: LatestHitDisposition :one
-SELECT id, customer_id, check_id, case_id, entity_id, list, source_id, entity_hash, name, matched_name, subject, score, explanation, topics, disposition, disposition_reason, disposed_by, disposed_at, created_at FROM screening_hits
+SELECT id, customer_id, check_id, case_id, entity_id, list, source_id, entity_hash, name, matched_name, subject, score, explanation, topics, disposition, disposition_reason, disposed_by, disposed_at, created_at, entity_removed_at, entity_removed_snapshot FROM screening_hits
 WHERE customer_id = ?1 AND list = ?2
   AND entity_id = ?3 AND disposition <> ''
 ORDER BY disposed_at DESC, created_at DESC, id DESC
@@ -140,12 +142,14 @@ func (q *Queries) LatestHitDisposition(ctx context.Context, arg LatestHitDisposi
 		&i.DisposedBy,
 		&i.DisposedAt,
 		&i.CreatedAt,
+		&i.EntityRemovedAt,
+		&i.EntityRemovedSnapshot,
 	)
 	return i, err
 }
 
 const listHitsByCheck = `-- name: ListHitsByCheck :many
-SELECT id, customer_id, check_id, case_id, entity_id, list, source_id, entity_hash, name, matched_name, subject, score, explanation, topics, disposition, disposition_reason, disposed_by, disposed_at, created_at FROM screening_hits WHERE check_id = ?1 ORDER BY created_at, id
+SELECT id, customer_id, check_id, case_id, entity_id, list, source_id, entity_hash, name, matched_name, subject, score, explanation, topics, disposition, disposition_reason, disposed_by, disposed_at, created_at, entity_removed_at, entity_removed_snapshot FROM screening_hits WHERE check_id = ?1 ORDER BY created_at, id
 `
 
 func (q *Queries) ListHitsByCheck(ctx context.Context, checkID string) ([]ScreeningHit, error) {
@@ -177,6 +181,8 @@ func (q *Queries) ListHitsByCheck(ctx context.Context, checkID string) ([]Screen
 			&i.DisposedBy,
 			&i.DisposedAt,
 			&i.CreatedAt,
+			&i.EntityRemovedAt,
+			&i.EntityRemovedSnapshot,
 		); err != nil {
 			return nil, err
 		}
@@ -192,7 +198,7 @@ func (q *Queries) ListHitsByCheck(ctx context.Context, checkID string) ([]Screen
 }
 
 const listHitsByCustomer = `-- name: ListHitsByCustomer :many
-SELECT id, customer_id, check_id, case_id, entity_id, list, source_id, entity_hash, name, matched_name, subject, score, explanation, topics, disposition, disposition_reason, disposed_by, disposed_at, created_at FROM screening_hits WHERE customer_id = ?1 ORDER BY created_at, id
+SELECT id, customer_id, check_id, case_id, entity_id, list, source_id, entity_hash, name, matched_name, subject, score, explanation, topics, disposition, disposition_reason, disposed_by, disposed_at, created_at, entity_removed_at, entity_removed_snapshot FROM screening_hits WHERE customer_id = ?1 ORDER BY created_at, id
 `
 
 func (q *Queries) ListHitsByCustomer(ctx context.Context, customerID string) ([]ScreeningHit, error) {
@@ -224,6 +230,8 @@ func (q *Queries) ListHitsByCustomer(ctx context.Context, customerID string) ([]
 			&i.DisposedBy,
 			&i.DisposedAt,
 			&i.CreatedAt,
+			&i.EntityRemovedAt,
+			&i.EntityRemovedSnapshot,
 		); err != nil {
 			return nil, err
 		}

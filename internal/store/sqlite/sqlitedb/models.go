@@ -228,6 +228,34 @@ type Report struct {
 	Version      int64
 }
 
+type RescreenHit struct {
+	CustomerID string
+	List       string
+	EntityID   string
+	EntityHash string
+	HitID      string
+	RunID      string
+	CreatedAt  int64
+}
+
+type RescreenRun struct {
+	ID                 string
+	SnapshotID         string
+	PreviousSnapshotID string
+	Source             string
+	Status             string
+	CursorID           string
+	Delta              int64
+	Removed            int64
+	Customers          int64
+	Names              int64
+	Hits               int64
+	Cases              int64
+	CreatedAt          int64
+	UpdatedAt          int64
+	FinishedAt         sql.NullInt64
+}
+
 type RiskAssessment struct {
 	ID           string
 	CustomerID   string
@@ -253,25 +281,27 @@ type Screening struct {
 }
 
 type ScreeningHit struct {
-	ID                string
-	CustomerID        string
-	CheckID           string
-	CaseID            string
-	EntityID          string
-	List              string
-	SourceID          string
-	EntityHash        string
-	Name              string
-	MatchedName       string
-	Subject           []byte
-	Score             float64
-	Explanation       []byte
-	Topics            string
-	Disposition       string
-	DispositionReason []byte
-	DisposedBy        string
-	DisposedAt        sql.NullInt64
-	CreatedAt         int64
+	ID                    string
+	CustomerID            string
+	CheckID               string
+	CaseID                string
+	EntityID              string
+	List                  string
+	SourceID              string
+	EntityHash            string
+	Name                  string
+	MatchedName           string
+	Subject               []byte
+	Score                 float64
+	Explanation           []byte
+	Topics                string
+	Disposition           string
+	DispositionReason     []byte
+	DisposedBy            string
+	DisposedAt            sql.NullInt64
+	CreatedAt             int64
+	EntityRemovedAt       sql.NullInt64
+	EntityRemovedSnapshot string
 }
 
 type SigningKey struct {
