@@ -68,6 +68,7 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "\nDemo data created: %d customers, %d cases, %d days of history.\n", d.customers, d.cases, days)
+		fmt.Fprintf(e.Stdout, "Transaction monitoring: %d customers with transaction histories that raised %d alerts, at least one for each default rule (see the transaction_alert cases).\n", len(demoScenarios), d.alerts)
 		received, retried, bad := d.hooks.stats()
 		fmt.Fprintf(e.Stdout, "Webhooks: %d signed deliveries to the demo receiver (%d retried after a 500, %d with a bad signature); see Admin → Webhooks.\n\n", received, retried, bad)
 		fmt.Fprintf(e.Stdout, "Start the server with `kyc serve` and open %s/staff/ . Sign in as:\n\n", sys.cfg.PublicURL())
@@ -92,6 +93,7 @@ type demo struct {
 	events    []demoEvent
 	customers int
 	cases     int
+	alerts    int // raised by the monitoring scenarios
 }
 
 type demoEvent struct {
@@ -104,7 +106,13 @@ type demoCred struct{ email, role, password string }
 func newDemo(sys *system, days int) (*demo, error) {
 	now := time.Now().UTC()
 	start := now.AddDate(0, 0, -days)
-	d := &demo{sys: sys, clock: inline.NewClock(start, time.Millisecond), queue: &inline.Queue{}, now: now, start: start, users: map[string]domain.Actor{}}
+	// The clock starts early enough for the monitoring scenarios
+	// (demo_transactions.go), whatever --days says.
+	clockStart := start
+	if early := now.Add(-demoMonitoringSpan); early.Before(start) {
+		clockStart = early
+	}
+	d := &demo{sys: sys, clock: inline.NewClock(clockStart, time.Millisecond), queue: &inline.Queue{}, now: now, start: start, users: map[string]domain.Actor{}}
 	// The application of kyc serve, with the demo's clock and queue, and
 	// the offline document verifier whatever provider is configured: sample
 	// data must not reach an external identity service.
@@ -158,6 +166,7 @@ func (d *demo) run(ctx context.Context, e *Env) ([]demoCred, error) {
 		return nil, fmt.Errorf("demo webhook endpoint: %w", err)
 	}
 	d.plan()
+	d.planTransactions()
 	sort.SliceStable(d.events, func(i, j int) bool { return d.events[i].at.Before(d.events[j].at) })
 	for i, ev := range d.events {
 		d.clock.Set(ev.at)
