@@ -268,7 +268,7 @@ func runListsSync(ctx context.Context, e *Env, args []string) error {
 		if isTerminal(e.Stderr) && !asJSON {
 			fmt.Fprintf(e.Stderr, "syncing %d source(s)…\n", len(srcs))
 		}
-		results, err := sys.app.Screening.SyncAll(ctx, operator(), &listsync.Fetcher{UserAgent: "kyc/" + Version}, srcs, force)
+		results, err := sys.app.Screening.SyncAll(ctx, operator(), listFetcher(), srcs, force)
 		if asJSON {
 			if perr := printJSON(e.Stdout, map[string]any{"results": results}); perr != nil {
 				return perr

@@ -163,7 +163,7 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		if len(picked) != len(cfg.ListSync) {
 			return fail(fmt.Errorf("KYC_LIST_SYNC names a source without URLs (configure it in KYC_LIST_SOURCES)"))
 		}
-		fetcher := &listsync.Fetcher{UserAgent: "kyc/" + Version}
+		fetcher := listFetcher()
 		listSync = func(ctx context.Context) error {
 			_, err := sys.app.Screening.SyncAll(ctx, domain.SystemActor("list-sync"), fetcher, picked, false)
 			return err

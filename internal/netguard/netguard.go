@@ -26,6 +26,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
@@ -346,5 +347,29 @@ func (p Policy) Client(opts ClientOptions) *http.Client {
 			}
 			return nil
 		},
+	}
+}
+
+// RedirectGuard is an http.Client CheckRedirect for fetching from a URL the
+// operator configured (the official list files): the configured host is
+// trusted — an operator may mirror lists on an internal server — but a
+// redirect to any other host is checked like a webhook URL at
+// registration (https, every resolved address public), so that a list
+// server, or whoever controls its redirects, cannot point kyc at the
+// cloud metadata service or an internal admin port. More than max
+// redirects are refused.
+func (p Policy) RedirectGuard(max int) func(req *http.Request, via []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) > max {
+			return fmt.Errorf("stopped after %d redirects", max)
+		}
+		first := via[0].URL
+		if req.URL.Host == first.Host && (req.URL.Scheme == first.Scheme || req.URL.Scheme == "https") {
+			return nil
+		}
+		if _, err := p.CheckURL(req.Context(), req.URL.String()); err != nil {
+			return fmt.Errorf("redirect to %s refused: %w", req.URL.Host, err)
+		}
+		return nil
 	}
 }

@@ -302,3 +302,53 @@ func TestClientRedirects(t *testing.T) {
 		t.Errorf("redirect to ftp: %v", err)
 	}
 }
+
+// TestRedirectGuard: a fetch from a configured URL may follow redirects on
+// the same host (an internal mirror) and to public https hosts (OFAC's
+// files redirect to a storage service), never to a private, loopback or
+// link-local address nor to plain http elsewhere (hardening item 17: list
+// sync followed redirects to private addresses; OWASP ASVS 5.0 1.3.6).
+func TestRedirectGuard(t *testing.T) {
+	t.Parallel()
+	res := &fakeResolver{answers: map[string][][]netip.Addr{
+		"files.example":    {addrs("93.184.216.34")},
+		"metadata.example": {addrs("169.254.169.254")},
+		"mixed.example":    {addrs("93.184.216.34", "10.0.0.5")},
+	}}
+	guard := Policy{Resolver: res}.RedirectGuard(3)
+	hop := func(from, to string, n int) error {
+		t.Helper()
+		via := []*http.Request{}
+		for range n {
+			r, _ := http.NewRequest(http.MethodGet, from, nil)
+			via = append(via, r)
+		}
+		req, _ := http.NewRequest(http.MethodGet, to, nil)
+		return guard(req, via)
+	}
+	for _, tc := range []struct {
+		from, to string
+		ok       bool
+	}{
+		{"http://10.1.2.3:8080/sdn.csv", "http://10.1.2.3:8080/v2/sdn.csv", true},  // same (configured) host
+		{"http://10.1.2.3:8080/sdn.csv", "https://10.1.2.3:8080/sdn.csv", true},    // upgrade to https
+		{"https://lists.example/sdn.csv", "https://files.example/sdn.csv", true},   // public https elsewhere
+		{"https://lists.example/sdn.csv", "http://files.example/sdn.csv", false},   // plain http elsewhere
+		{"https://lists.example/sdn.csv", "https://metadata.example/x", false},     // link-local by name
+		{"https://lists.example/sdn.csv", "https://169.254.169.254/latest", false}, // link-local literal
+		{"https://lists.example/sdn.csv", "https://127.0.0.1:9000/admin", false},   // loopback
+		{"https://lists.example/sdn.csv", "https://mixed.example/sdn.csv", false},  // one private address
+		{"http://127.0.0.1:8080/sdn.csv", "http://127.0.0.1:9090/sdn.csv", false},  // another port is another host
+	} {
+		err := hop(tc.from, tc.to, 1)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s -> %s: %v, want allowed=%v", tc.from, tc.to, err, tc.ok)
+		}
+		if err != nil && !errors.Is(err, ErrNotAllowed) {
+			t.Errorf("%s -> %s: %v does not wrap ErrNotAllowed", tc.from, tc.to, err)
+		}
+	}
+	if err := hop("https://lists.example/a", "https://lists.example/b", 4); err == nil || !strings.Contains(err.Error(), "3 redirects") {
+		t.Errorf("fourth redirect: %v", err)
+	}
+}
