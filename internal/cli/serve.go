@@ -184,7 +184,7 @@ func newHandler(sys *system, issuerURL string, apiOn bool) (http.Handler, error)
 			return nil, fmt.Errorf("web pages: %w", err)
 		}
 	}
-	h := httpx.SecureHeaders(httpx.Observe(mux, sys.log, sys.metrics))
+	h := sys.cfg.TrustedProxies.Handler(httpx.SecureHeaders(httpx.Observe(mux, sys.log, sys.metrics)))
 	if strings.HasPrefix(sys.cfg.PublicURL(), "https://") {
 		h = httpx.HSTS(h)
 	}

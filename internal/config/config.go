@@ -16,6 +16,7 @@ import (
 
 	"github.com/kyc-platform/kyc/internal/docstore"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/httpx"
 	"github.com/kyc-platform/kyc/internal/screening/lists"
 	"github.com/kyc-platform/kyc/internal/verify/providers"
 )
@@ -86,6 +87,9 @@ type Config struct {
 	// MetricsAddr (KYC_METRICS_ADDR) serves /metrics on a listener of its
 	// own (say 127.0.0.1:9090) instead of the public one.
 	MetricsAddr string
+	// TrustedProxies (KYC_TRUSTED_PROXIES) are the reverse proxies whose
+	// Forwarded / X-Forwarded-For headers give the client's address.
+	TrustedProxies httpx.TrustedProxies
 	// ListMaxAge (KYC_LIST_MAX_AGE): a list snapshot fetched longer ago is
 	// reported as stale at start and on the dashboard.
 	ListMaxAge time.Duration
@@ -241,6 +245,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	dur("KYC_SHUTDOWN_DRAIN", &c.ShutdownDrain)
 	str("KYC_METRICS_ADDR", &c.MetricsAddr)
 	dur("KYC_LIST_MAX_AGE", &c.ListMaxAge)
+	if v := getenv("KYC_TRUSTED_PROXIES"); v != "" {
+		tp, err := httpx.ParseTrustedProxies(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("KYC_TRUSTED_PROXIES: %w", err))
+		}
+		c.TrustedProxies = tp
+	}
 	num("KYC_MIN_AGE", &c.MinAge)
 	num("KYC_WORKERS", &c.Workers)
 	num("KYC_JOB_MAX_ATTEMPTS", &c.JobMaxAttempts)

@@ -117,3 +117,37 @@ func TestReviewScanInterval(t *testing.T) {
 		t.Fatalf("want the bad variable named, got %v", err)
 	}
 }
+
+// TestServeSettings: the operator settings of the hardening and
+// operator issues are read from the environment and bad values are named.
+func TestServeSettings(t *testing.T) {
+	t.Parallel()
+	c, err := FromEnv(env(map[string]string{
+		"KYC_TRUSTED_PROXIES": "10.0.0.0/8,192.0.2.7", "KYC_METRICS_ADDR": "127.0.0.1:9090",
+		"KYC_SHUTDOWN_DRAIN": "2s", "KYC_LIST_MAX_AGE": "48h",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 2 || c.MetricsAddr != "127.0.0.1:9090" || c.ShutdownDrain != 2*time.Second || c.ListMaxAge != 48*time.Hour {
+		t.Fatalf("unexpected config %+v", c)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = FromEnv(env(map[string]string{"KYC_TRUSTED_PROXIES": "proxy.internal", "KYC_SHUTDOWN_DRAIN": "a bit"}))
+	if err == nil || !strings.Contains(err.Error(), "KYC_TRUSTED_PROXIES") || !strings.Contains(err.Error(), "KYC_SHUTDOWN_DRAIN") {
+		t.Fatalf("want both bad variables named, got %v", err)
+	}
+	for name, mod := range map[string]func(*Config){
+		"KYC_METRICS_ADDR":   func(c *Config) { c.MetricsAddr = c.Addr },
+		"KYC_SHUTDOWN_DRAIN": func(c *Config) { c.ShutdownDrain = time.Hour },
+		"KYC_LIST_MAX_AGE":   func(c *Config) { c.ListMaxAge = time.Minute },
+	} {
+		c := Default()
+		mod(&c)
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

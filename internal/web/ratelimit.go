@@ -31,9 +31,9 @@ func NewLimiter(max int, window time.Duration, now func() time.Time) *Limiter {
 	return &Limiter{max: max, window: window, now: now, hits: map[string][]time.Time{}}
 }
 
-// ClientIP is the request's remote address without the port. Behind a
-// reverse proxy every request shares the proxy's address; a trusted-proxy
-// setting would be needed to read X-Forwarded-For safely.
+// ClientIP is the request's remote address without the port: the client's
+// address behind the proxies of KYC_TRUSTED_PROXIES, which
+// httpx.TrustedProxies writes into RemoteAddr.
 func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
