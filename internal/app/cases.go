@@ -455,7 +455,7 @@ func (s *Cases) DispositionHit(ctx context.Context, actor domain.Actor, hitID st
 
 // reassess runs the risk model again with the confirmed matches.
 func (s *Cases) reassess(ctx context.Context, tx store.Tx, customerID string, actor domain.Actor) error {
-	crec, err := tx.Customers().Get(ctx, customerID)
+	crec, err := tx.Customers().GetForUpdate(ctx, customerID)
 	if err != nil {
 		return err
 	}
@@ -468,7 +468,8 @@ func (s *Cases) reassess(ctx context.Context, tx store.Tx, customerID string, ac
 		return err
 	}
 	a := s.d.Risk.Assess(risk.Input{Customer: cust, ConfirmedSanctionsMatch: sanctions, ConfirmedPEPMatch: pep, Now: s.d.now()})
-	return saveAssessment(ctx, tx, s.d, s.audit, customerID, "", a, actor)
+	_, err = saveAssessment(ctx, tx, s.d, s.audit, &crec, "", a, actor)
+	return err
 }
 
 // Hit returns one screening hit.

@@ -57,8 +57,13 @@ type checkOutcome struct {
 	// and may refuse the outcome (the completion of an asynchronous check
 	// names its provider and reference).
 	expect func(rec store.CheckRecord) error
-	// after runs in the same transaction once the check row is written.
-	after func(tx store.Tx, chk store.CheckRecord) error
+	// after runs in the same transaction once the check row is written,
+	// with the customer's record as locked (and maybe changed) so far; it
+	// returns the record as it left it.
+	after func(tx store.Tx, chk store.CheckRecord, cust store.CustomerRecord) (store.CustomerRecord, error)
+	// customerID, when known, spares finish reading the check before it
+	// locks the customer.
+	customerID string
 }
 
 // Run executes one pending check. It is idempotent: a check that is already
@@ -85,6 +90,7 @@ func (s *Checks) Run(ctx context.Context, checkID string, attempt int) error {
 	if err != nil {
 		return err
 	}
+	out.customerID = rec.CustomerID
 	_, err = s.finish(ctx, rec.ID, attempt, out)
 	return err
 }
@@ -120,8 +126,8 @@ func (s *Checks) risk(ctx context.Context, c *domain.Customer, rec store.CheckRe
 	summary := fmt.Sprintf("Score %d, rating %s, due diligence %s (model %s).", a.Score, a.Rating, orDash(string(a.DueDiligence)), a.ModelVersion)
 	return checkOutcome{
 		Status: status, Provider: "risk-model " + a.ModelVersion, Summary: summary, Details: a,
-		after: func(tx store.Tx, chk store.CheckRecord) error {
-			return saveAssessment(ctx, tx, s.d, s.audit, c.ID, chk.ID, a, domain.SystemActor("risk"))
+		after: func(tx store.Tx, chk store.CheckRecord, cust store.CustomerRecord) (store.CustomerRecord, error) {
+			return saveAssessment(ctx, tx, s.d, s.audit, &cust, chk.ID, a, domain.SystemActor("risk"))
 		},
 	}, nil
 }
@@ -133,12 +139,15 @@ func orDash(s string) string {
 	return s
 }
 
-// saveAssessment stores an assessment and sets the customer's rating.
-func saveAssessment(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, customerID, checkID string, a domain.RiskAssessment, actor domain.Actor) error {
+// saveAssessment stores an assessment and sets the customer's rating. crec
+// is the customer's record, locked by the caller's transaction; it returns
+// the record as written.
+func saveAssessment(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, crec *store.CustomerRecord, checkID string, a domain.RiskAssessment, actor domain.Actor) (store.CustomerRecord, error) {
 	now := d.now()
+	customerID := crec.ID
 	factors, err := json.Marshal(a.Factors)
 	if err != nil {
-		return err
+		return store.CustomerRecord{}, err
 	}
 	rr := store.RiskRecord{
 		ID: domain.NewID("rsk", now), CustomerID: customerID, CheckID: checkID, Score: a.Score,
@@ -146,27 +155,23 @@ func saveAssessment(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, 
 		Factors: factors, CreatedAt: now,
 	}
 	if err := tx.Checks().SaveRisk(ctx, rr); err != nil {
-		return err
+		return store.CustomerRecord{}, err
 	}
-	crec, err := tx.Customers().GetForUpdate(ctx, customerID)
+	cust, err := customerFromRecord(d.Crypt, *crec)
 	if err != nil {
-		return err
-	}
-	cust, err := customerFromRecord(d.Crypt, crec)
-	if err != nil {
-		return err
+		return store.CustomerRecord{}, err
 	}
 	cust.RiskRating, cust.DueDiligence = a.Rating, a.DueDiligence
 	cust.Version++
 	cust.UpdatedAt = now
 	nrec, err := customerToRecord(d.Crypt, cust)
 	if err != nil {
-		return err
+		return store.CustomerRecord{}, err
 	}
 	if err := tx.Customers().Update(ctx, nrec); err != nil {
-		return err
+		return store.CustomerRecord{}, err
 	}
-	return audit.record(ctx, tx, auditEntry{
+	return nrec, audit.record(ctx, tx, auditEntry{
 		Tenant: cust.Tenant, Actor: actor, Action: domain.EventRiskAssessed, EntityID: customerID,
 		Change: a, Meta: map[string]string{"score": fmt.Sprint(a.Score), "rating": string(a.Rating), "model_version": a.ModelVersion},
 	})
@@ -208,20 +213,27 @@ func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out ch
 	var checkType string
 	wrote := false
 	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
-		rec, err := tx.Checks().Get(ctx, checkID)
-		if err != nil {
-			return notFound(err, "Check")
+		customerID := out.customerID
+		if customerID == "" {
+			rec, err := tx.Checks().Get(ctx, checkID)
+			if err != nil {
+				return notFound(err, "Check")
+			}
+			customerID = rec.CustomerID
 		}
 		// Lock the customer first: checks of one customer finishing at the
 		// same time serialise here, so exactly one of them sees all three
 		// done and applies the policy.
-		crec, err := tx.Customers().GetForUpdate(ctx, rec.CustomerID)
+		crec, err := tx.Customers().GetForUpdate(ctx, customerID)
 		if err != nil {
 			return err
 		}
-		rec, err = tx.Checks().Get(ctx, checkID)
+		rec, err := tx.Checks().Get(ctx, checkID)
 		if err != nil {
 			return err
+		}
+		if rec.CustomerID != customerID {
+			return fmt.Errorf("check %s: customer %s, not %s", checkID, rec.CustomerID, customerID)
 		}
 		if out.expect != nil {
 			if err := out.expect(rec); err != nil {
@@ -265,7 +277,7 @@ func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out ch
 			return err
 		}
 		if out.after != nil {
-			if err := out.after(tx, rec); err != nil {
+			if crec, err = out.after(tx, rec, crec); err != nil {
 				return err
 			}
 		}
@@ -280,7 +292,7 @@ func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out ch
 			return err
 		}
 		finishedStatus, checkType, wrote = out.Status, rec.Type, true
-		return s.applyPolicy(ctx, tx, rec.CustomerID)
+		return s.applyPolicy(ctx, tx, crec)
 	})
 	if err != nil {
 		return false, err
@@ -301,8 +313,10 @@ func (o checkOutcome) auditActor() domain.Actor {
 // applyPolicy applies the decision policy (domain.Decide; README, "The KYC
 // process") once every check of the latest round is done: it gathers the
 // policy's inputs inside the transaction, and approves the customer or moves
-// it to review with a case, as the policy decides.
-func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string) error {
+// it to review with a case, as the policy decides. crec is the customer's
+// record as the transaction locked and last wrote it.
+func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, crec store.CustomerRecord) error {
+	customerID := crec.ID
 	recs, err := tx.Checks().ListByCustomer(ctx, customerID)
 	if err != nil {
 		return err
@@ -317,10 +331,6 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, customerID string
 			return nil
 		}
 		byType[r.Type] = r
-	}
-	crec, err := tx.Customers().GetForUpdate(ctx, customerID)
-	if err != nil {
-		return err
 	}
 	cust, err := customerFromRecord(s.d.Crypt, crec)
 	if err != nil {

@@ -464,21 +464,21 @@ func (s *Screening) screenCustomer(ctx context.Context, c *domain.Customer, chk 
 	}
 	return checkOutcome{
 		Status: status, Provider: "screening " + screening.AlgorithmVersion, Summary: summary, Details: details,
-		after: func(tx store.Tx, rec store.CheckRecord) error {
+		after: func(tx store.Tx, rec store.CheckRecord, cust store.CustomerRecord) (store.CustomerRecord, error) {
 			now := s.d.now()
 			for _, h := range hits {
 				id := domain.NewID("hit", now)
 				expl, err := json.Marshal(h.m.Explanation)
 				if err != nil {
-					return err
+					return cust, err
 				}
 				sealedExpl, err := s.d.Crypt.Seal(expl, hitAAD(id, "explanation"))
 				if err != nil {
-					return err
+					return cust, err
 				}
 				sealedSubj, err := s.d.Crypt.Seal([]byte(h.q.Name), hitAAD(id, "subject"))
 				if err != nil {
-					return err
+					return cust, err
 				}
 				if err := tx.Hits().Create(ctx, store.HitRecord{
 					ID: id, CustomerID: c.ID, CheckID: rec.ID, EntityID: h.m.EntityID, List: h.m.List,
@@ -486,16 +486,16 @@ func (s *Screening) screenCustomer(ctx context.Context, c *domain.Customer, chk 
 					Subject: sealedSubj, Score: h.m.Score, Explanation: sealedExpl, Topics: strings.Join(h.m.Topics, ","),
 					CreatedAt: now,
 				}); err != nil {
-					return err
+					return cust, err
 				}
 				if err := s.audit.record(ctx, tx, auditEntry{
 					Tenant: c.Tenant, Actor: domain.SystemActor("screening"), Action: domain.EventHitCreated, EntityID: id,
 					Meta: map[string]string{"customer_id": c.ID, "check_id": rec.ID, "list": h.m.List, "source_id": h.m.SourceID},
 				}); err != nil {
-					return err
+					return cust, err
 				}
 			}
-			return nil
+			return cust, nil
 		},
 	}, nil
 }

@@ -32,7 +32,11 @@ import (
 // customers/s (end to end, checks included) and the p50/p99 latency of the
 // create+submit requests, with 1 and 16 concurrent clients; beside it, the
 // raw insert rate of the same engine in the same run, the ceiling. The API
-// runs also report the audit sealing lag (p50, p99 of sealed − appended).
+// runs also report the audit sealing lag (p50, p99 of sealed − appended),
+// and the CPU spent per customer: by this process (the server and the load
+// generator together, "proc-cpu-ms/op") and, when PostgreSQL runs on this
+// machine, by the benchmark's own PostgreSQL sessions ("pg-cpu-ms/op") —
+// the figures to compare runs by on a machine that is busy with other work.
 //
 //	make bench   (or: go test ./internal/cli -run '^$' -bench Onboarding -benchtime 400x)
 func BenchmarkOnboarding(b *testing.B) {
@@ -64,8 +68,17 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 	cfg.DataDir = b.TempDir()
 	cfg.LogLevel = "error"
 	cfg.Addr = "127.0.0.1:0"
+	appName := ""
 	if engine == "postgres" {
-		cfg.DatabaseURL = testdb.PostgresURL(b)
+		u, err := url.Parse(testdb.PostgresURL(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		q := u.Query()
+		appName = fmt.Sprintf("kyc-bench-%d", time.Now().UnixNano())
+		q.Set("application_name", appName)
+		u.RawQuery = q.Encode()
+		cfg.DatabaseURL = u.String()
 	}
 	sys, err := buildSystem(ctx, cfg, io.Discard, true, cfg.Workers)
 	if err != nil {
@@ -132,6 +145,7 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 	lat := make([]time.Duration, b.N)
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	cpu0 := benchCPU(ctx, sys, appName)
 	b.ResetTimer()
 	start := time.Now()
 	for range clients {
@@ -159,6 +173,7 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 		b.ReportMetric(float64(b.N)/apiDone.Seconds(), "customers/s")
 		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Microseconds())/1000, "p99-ms")
+		reportCPU(b, benchCPU(ctx, sys, appName), cpu0)
 		reportSealLag(b, sys, head.Seq)
 		return
 	}
@@ -178,12 +193,51 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 	}
 	elapsed := time.Since(start)
 	b.StopTimer()
+	reportCPU(b, benchCPU(ctx, sys, appName), cpu0)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "customers/s")
 	b.ReportMetric(float64(b.N)/apiDone.Seconds(), "api-customers/s")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Microseconds())/1000, "p99-ms")
 	reportSealLag(b, sys, head.Seq)
+}
+
+// benchCPUTicks is CPU time in clock ticks (1/100 s) of this process and
+// of the PostgreSQL sessions named appName (-1 when they cannot be read:
+// SQLite, or PostgreSQL on another machine).
+type benchCPUTicks struct{ proc, pg float64 }
+
+func benchCPU(ctx context.Context, sys *system, appName string) benchCPUTicks {
+	c := benchCPUTicks{proc: procTicks("self"), pg: -1}
+	if appName == "" {
+		return c
+	}
+	rows, err := sys.store.DB().QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, appName)
+	if err != nil {
+		return c
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid int
+		if rows.Scan(&pid) != nil {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d/stat", pid)); err != nil {
+			return benchCPUTicks{proc: c.proc, pg: -1}
+		}
+		c.pg = max(c.pg, 0) + procTicks(fmt.Sprint(pid))
+	}
+	return c
+}
+
+// reportCPU reports the CPU milliseconds per operation between two
+// snapshots. A PostgreSQL session that ended during the run is not
+// counted (the pool keeps its connections, so none should).
+func reportCPU(b *testing.B, after, before benchCPUTicks) {
+	b.ReportMetric((after.proc-before.proc)*10/float64(b.N), "proc-cpu-ms/op")
+	if after.pg >= 0 && before.pg >= 0 {
+		b.ReportMetric((after.pg-before.pg)*10/float64(b.N), "pg-cpu-ms/op")
+	}
 }
 
 // reportSealLag waits for the sealer to chain what the run wrote and
