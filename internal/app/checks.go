@@ -95,6 +95,95 @@ func (s *Checks) Run(ctx context.Context, checkID string, attempt int) error {
 	return err
 }
 
+// RunRound runs the checks of one submission round (checkIDs, all of one
+// customer) as one job: each check not done yet runs in turn, and every
+// outcome obtained is recorded in one transaction, which applies the
+// decision policy once. A check that could not be run (its provider
+// failing, say) does not hold the others back: they are recorded, and the
+// returned *CheckRoundError names it, so that a retry runs only the checks
+// still to do. Like Run it is idempotent.
+func (s *Checks) RunRound(ctx context.Context, checkIDs []string, attempt int) error {
+	if len(checkIDs) == 0 {
+		return nil
+	}
+	first, err := s.d.Store.Checks().Get(ctx, checkIDs[0])
+	if err != nil {
+		return notFound(err, "Check")
+	}
+	recs, err := s.d.Store.Checks().ListByCustomer(ctx, first.CustomerID)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]store.CheckRecord, len(recs))
+	for _, r := range recs {
+		byID[r.ID] = r
+	}
+	failed := &CheckRoundError{Errs: map[string]error{}}
+	var todo []store.CheckRecord
+	for _, id := range checkIDs {
+		rec, ok := byID[id]
+		if !ok {
+			// Not a check of this customer: run it on its own.
+			if err := s.Run(ctx, id, attempt); err != nil {
+				failed.Errs[id] = err
+			}
+			continue
+		}
+		if domain.CheckStatus(rec.Status).Done() || awaitingProvider(rec) {
+			continue
+		}
+		todo = append(todo, rec)
+	}
+	if len(todo) > 0 {
+		cust, err := customerFromRecordByID(ctx, s.d, first.CustomerID)
+		if err != nil {
+			return err
+		}
+		now := s.d.now()
+		items := make([]roundOutcome, 0, len(todo))
+		for _, rec := range todo {
+			kind, err := lookupCheck(domain.CheckType(rec.Type))
+			if err == nil {
+				var out checkOutcome
+				if out, err = kind.run(s, ctx, cust, rec, now); err == nil {
+					out.customerID = rec.CustomerID
+					items = append(items, roundOutcome{checkID: rec.ID, out: out})
+					continue
+				}
+			}
+			failed.Errs[rec.ID] = err
+		}
+		if len(items) > 0 {
+			if _, err := s.finishRound(ctx, first.CustomerID, attempt, items); err != nil {
+				return err
+			}
+		}
+	}
+	if len(failed.Errs) > 0 {
+		return failed
+	}
+	return nil
+}
+
+// CheckRoundError says which checks of a round could not be run, and why.
+type CheckRoundError struct {
+	// Errs maps the id of each check that failed to its error.
+	Errs map[string]error
+}
+
+func (e *CheckRoundError) Error() string {
+	ids := make([]string, 0, len(e.Errs))
+	for id := range e.Errs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = fmt.Sprintf("check %s: %v", id, e.Errs[id])
+	}
+	return strings.Join(parts, "; ")
+}
+
 // Fail records that a check could not be completed after its last attempt,
 // with a reason safe to show, and lets the decision policy open a case.
 func (s *Checks) Fail(ctx context.Context, checkID string, attempt int, reason string) error {
@@ -209,13 +298,27 @@ func isPEPHit(h store.HitRecord) bool {
 // finishing the check. It reports whether it wrote anything: a check that is
 // already done is left as it is. attempt 0 keeps the recorded attempts.
 func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out checkOutcome) (bool, error) {
-	var finishedStatus domain.CheckStatus
-	var checkType string
+	return s.finishRound(ctx, out.customerID, attempt, []roundOutcome{{checkID: checkID, out: out}})
+}
+
+// roundOutcome is the outcome of one check among those finishRound writes.
+type roundOutcome struct {
+	checkID string
+	out     checkOutcome
+}
+
+// finishRound writes the outcomes of checks of one customer in one
+// transaction, as finish does for one, and applies the decision policy once
+// after all of them. customerID may be empty when it is not known (then
+// items holds one outcome). It reports whether it wrote anything.
+func (s *Checks) finishRound(ctx context.Context, customerID string, attempt int, items []roundOutcome) (bool, error) {
+	type finished struct{ typ, status string }
+	var done []finished
 	wrote := false
 	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
-		customerID := out.customerID
+		done, wrote = done[:0], false
 		if customerID == "" {
-			rec, err := tx.Checks().Get(ctx, checkID)
+			rec, err := tx.Checks().Get(ctx, items[0].checkID)
 			if err != nil {
 				return notFound(err, "Check")
 			}
@@ -228,79 +331,126 @@ func (s *Checks) finish(ctx context.Context, checkID string, attempt int, out ch
 		if err != nil {
 			return err
 		}
-		rec, err := tx.Checks().Get(ctx, checkID)
-		if err != nil {
-			return err
-		}
-		if rec.CustomerID != customerID {
-			return fmt.Errorf("check %s: customer %s, not %s", checkID, rec.CustomerID, customerID)
-		}
-		if out.expect != nil {
-			if err := out.expect(rec); err != nil {
-				return err
+		// The customer's checks as the lock lets this transaction see
+		// them: read one by one for a single outcome, else all at once
+		// (and handed, as written, to the policy).
+		var all []store.CheckRecord
+		get := func(id string) (int, store.CheckRecord, error) {
+			if len(items) == 1 {
+				rec, err := tx.Checks().Get(ctx, id)
+				return -1, rec, err
 			}
-		}
-		if domain.CheckStatus(rec.Status).Done() {
-			return nil
-		}
-		if out.Status == domain.CheckPending {
-			if err := s.recordPending(ctx, tx, crec.Tenant, rec, attempt, out); err != nil {
-				return err
+			if all == nil {
+				if all, err = tx.Checks().ListByCustomer(ctx, customerID); err != nil {
+					return 0, store.CheckRecord{}, err
+				}
 			}
-			wrote = true
-			return nil
-		}
-		now := s.d.now()
-		rec.Status = string(out.Status)
-		rec.Provider = out.Provider
-		rec.Summary = out.Summary
-		if attempt > 0 {
-			rec.Attempts = attempt
-		}
-		rec.UpdatedAt = now
-		rec.FinishedAt = &now
-		if out.Status == domain.CheckError {
-			if m, ok := out.Details.(map[string]string); ok {
-				rec.Error = m["error"]
+			for i, r := range all {
+				if r.ID == id {
+					return i, r, nil
+				}
 			}
+			return 0, store.CheckRecord{}, store.ErrNotFound
 		}
-		if out.Details != nil {
-			b, err := json.Marshal(out.Details)
+		for _, it := range items {
+			i, rec, err := get(it.checkID)
+			if err != nil {
+				return notFound(err, "Check")
+			}
+			if rec.CustomerID != customerID {
+				return fmt.Errorf("check %s: customer %s, not %s", it.checkID, rec.CustomerID, customerID)
+			}
+			rec, w, f, err := s.finishLocked(ctx, tx, &crec, rec, attempt, it.out)
 			if err != nil {
 				return err
 			}
-			if rec.Details, err = s.d.Crypt.Seal(b, checkAAD(rec.ID)); err != nil {
-				return err
+			if i >= 0 {
+				all[i] = rec
+			}
+			wrote = wrote || w
+			if f {
+				done = append(done, finished{rec.Type, rec.Status})
 			}
 		}
-		if err := tx.Checks().Update(ctx, rec); err != nil {
-			return err
+		if len(done) == 0 {
+			return nil
 		}
-		if out.after != nil {
-			if crec, err = out.after(tx, rec, crec); err != nil {
-				return err
-			}
-		}
-		meta := map[string]string{"customer_id": rec.CustomerID, "type": rec.Type, "status": rec.Status}
-		if out.Reference != "" {
-			meta["provider"], meta["provider_reference"] = rec.Provider, out.Reference
-		}
-		if err := s.audit.record(ctx, tx, auditEntry{
-			Tenant: crec.Tenant, Actor: out.auditActor(), Action: domain.EventCheckCompleted, EntityID: rec.ID,
-			Meta: meta,
-		}); err != nil {
-			return err
-		}
-		finishedStatus, checkType, wrote = out.Status, rec.Type, true
-		return s.applyPolicy(ctx, tx, crec)
+		return s.applyPolicy(ctx, tx, crec, all)
 	})
 	if err != nil {
 		return false, err
 	}
-	if finishedStatus != "" && s.d.Metrics != nil {
-		s.d.Metrics.CheckFinished(checkType, string(finishedStatus))
+	if s.d.Metrics != nil {
+		for _, f := range done {
+			s.d.Metrics.CheckFinished(f.typ, f.status)
+		}
 	}
 	return wrote, nil
+}
+
+// finishLocked writes one check's outcome in tx, whose customer record
+// crec is locked (and updated there when the outcome changes the
+// customer). It returns the check as written, whether it wrote anything,
+// and whether it finished the check (pending outcomes do not).
+func (s *Checks) finishLocked(ctx context.Context, tx store.Tx, crec *store.CustomerRecord, rec store.CheckRecord, attempt int, out checkOutcome) (store.CheckRecord, bool, bool, error) {
+	if out.expect != nil {
+		if err := out.expect(rec); err != nil {
+			return rec, false, false, err
+		}
+	}
+	if domain.CheckStatus(rec.Status).Done() {
+		return rec, false, false, nil
+	}
+	if out.Status == domain.CheckPending {
+		if err := s.recordPending(ctx, tx, crec.Tenant, rec, attempt, out); err != nil {
+			return rec, false, false, err
+		}
+		return rec, true, false, nil
+	}
+	now := s.d.now()
+	rec.Status = string(out.Status)
+	rec.Provider = out.Provider
+	rec.Summary = out.Summary
+	if attempt > 0 {
+		rec.Attempts = attempt
+	}
+	rec.UpdatedAt = now
+	rec.FinishedAt = &now
+	if out.Status == domain.CheckError {
+		if m, ok := out.Details.(map[string]string); ok {
+			rec.Error = m["error"]
+		}
+	}
+	if out.Details != nil {
+		b, err := json.Marshal(out.Details)
+		if err != nil {
+			return rec, false, false, err
+		}
+		if rec.Details, err = s.d.Crypt.Seal(b, checkAAD(rec.ID)); err != nil {
+			return rec, false, false, err
+		}
+	}
+	if err := tx.Checks().Update(ctx, rec); err != nil {
+		return rec, false, false, err
+	}
+	if out.after != nil {
+		nrec, err := out.after(tx, rec, *crec)
+		if err != nil {
+			return rec, false, false, err
+		}
+		*crec = nrec
+	}
+	meta := map[string]string{"customer_id": rec.CustomerID, "type": rec.Type, "status": rec.Status}
+	if out.Reference != "" {
+		meta["provider"], meta["provider_reference"] = rec.Provider, out.Reference
+	}
+	if err := s.audit.record(ctx, tx, auditEntry{
+		Tenant: crec.Tenant, Actor: out.auditActor(), Action: domain.EventCheckCompleted, EntityID: rec.ID,
+		Meta: meta,
+	}); err != nil {
+		return rec, false, false, err
+	}
+	return rec, true, true, nil
 }
 
 func (o checkOutcome) auditActor() domain.Actor {
@@ -314,12 +464,15 @@ func (o checkOutcome) auditActor() domain.Actor {
 // process") once every check of the latest round is done: it gathers the
 // policy's inputs inside the transaction, and approves the customer or moves
 // it to review with a case, as the policy decides. crec is the customer's
-// record as the transaction locked and last wrote it.
-func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, crec store.CustomerRecord) error {
+// record as the transaction locked and last wrote it; recs, when not nil,
+// are all the customer's checks as the transaction wrote them.
+func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, crec store.CustomerRecord, recs []store.CheckRecord) error {
 	customerID := crec.ID
-	recs, err := tx.Checks().ListByCustomer(ctx, customerID)
-	if err != nil {
-		return err
+	if recs == nil {
+		var err error
+		if recs, err = tx.Checks().ListByCustomer(ctx, customerID); err != nil {
+			return err
+		}
 	}
 	latest := latestRound(recs)
 	if len(latest) < len(CheckTypes()) {

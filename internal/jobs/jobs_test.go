@@ -232,9 +232,10 @@ func TestSubmitRunsAllChecksAndThePolicy(t *testing.T) {
 				t.Fatalf("customer %s %s", c.Status, c.RiskRating)
 			}
 		}
-		h.jobsIn(r, rivertype.JobStateCompleted, 9)
-		if n := h.metrics.count("check/ok"); n != 9 {
-			t.Fatalf("%d check jobs ok, want 9", n)
+		// One job per submission runs its three checks and the policy.
+		h.jobsIn(r, rivertype.JobStateCompleted, 3)
+		if n := h.metrics.count("check/ok"); n != 3 {
+			t.Fatalf("%d check jobs ok, want 3", n)
 		}
 		if res, err := a.Audit.Verify(h.Ctx, domain.SystemActor("test")); err != nil || !res.OK {
 			t.Fatalf("audit chain %+v %v", res, err)
@@ -259,7 +260,10 @@ func TestFailingCheckEndsInErrorWithACase(t *testing.T) {
 		if n := h.provider.callCount(); n != 2 {
 			t.Fatalf("provider called %d times, want 2", n)
 		}
-		if checks[domain.CheckScreening].Status != domain.CheckPassed || checks[domain.CheckRisk].Status != domain.CheckPassed {
+		// The failing identity check held nothing back: the other checks
+		// of the job were recorded on its first attempt and not run again.
+		if checks[domain.CheckScreening].Status != domain.CheckPassed || checks[domain.CheckRisk].Status != domain.CheckPassed ||
+			checks[domain.CheckScreening].Attempts != 1 || checks[domain.CheckRisk].Attempts != 1 {
 			t.Fatalf("other checks %+v", checks)
 		}
 		c := h.customerSettled(a, id)
@@ -270,13 +274,12 @@ func TestFailingCheckEndsInErrorWithACase(t *testing.T) {
 		if err != nil || len(cs) != 1 || cs[0].Kind != domain.CaseOnboarding || !strings.Contains(cs[0].Reason, "identity error") {
 			t.Fatalf("cases %+v %v", cs, err)
 		}
-		// River keeps the job, discarded, with both errors.
+		// River keeps the submission's job, discarded, with both errors.
 		discarded := h.jobsIn(r, rivertype.JobStateDiscarded, 1)
 		if len(discarded) != 1 || len(discarded[0].Errors) != 2 {
 			t.Fatalf("discarded jobs %+v", discarded)
 		}
-		h.jobsIn(r, rivertype.JobStateCompleted, 2)
-		if h.metrics.count("check/retry") != 1 || h.metrics.count("check/failed") != 1 || h.metrics.count("check/ok") != 2 {
+		if h.metrics.count("check/retry") != 1 || h.metrics.count("check/failed") != 1 || h.metrics.count("check/ok") != 0 {
 			t.Fatalf("job outcomes %v", h.metrics.outcomes)
 		}
 	})
@@ -305,31 +308,22 @@ func TestRolledBackEnqueueNeverRuns(t *testing.T) {
 		// River has ever seen belongs to it.
 		id := h.submit(a)
 		h.checksDone(a, id)
-		h.jobsIn(r, rivertype.JobStateCompleted, 3)
+		h.jobsIn(r, rivertype.JobStateCompleted, 1)
 		res, err := r.Client().JobList(h.Ctx, river.NewJobListParams().Kinds("check").First(100))
 		if err != nil {
 			t.Fatal(err)
 		}
 		checks, _ := a.Customers.ListChecks(h.Ctx, kyctest.Client, id)
-		want := map[string]bool{}
+		if len(res.Jobs) != 1 {
+			t.Fatalf("%d check jobs, want the one committed", len(res.Jobs))
+		}
+		j := res.Jobs[0]
+		if !strings.Contains(string(j.EncodedArgs), `"check_ids"`) || j.State != "completed" {
+			t.Fatalf("job %d %s %s", j.ID, j.State, j.EncodedArgs)
+		}
 		for _, ck := range checks {
-			want[ck.ID] = true
-		}
-		if len(res.Jobs) != 3 {
-			t.Fatalf("%d check jobs, want the 3 committed ones", len(res.Jobs))
-		}
-		for _, j := range res.Jobs {
-			if !strings.Contains(string(j.EncodedArgs), `"check_id"`) || j.State != "completed" {
-				t.Fatalf("job %d %s %s", j.ID, j.State, j.EncodedArgs)
-			}
-			found := false
-			for cid := range want {
-				if strings.Contains(string(j.EncodedArgs), cid) {
-					found = true
-				}
-			}
-			if !found {
-				t.Fatalf("job %s is not a committed check", j.EncodedArgs)
+			if !strings.Contains(string(j.EncodedArgs), ck.ID) {
+				t.Fatalf("job %s does not hold committed check %s", j.EncodedArgs, ck.ID)
 			}
 		}
 		if got, _ := a.Customers.Get(h.Ctx, kyctest.Client, c.ID); got.Status != domain.StatusDraft {
@@ -416,7 +410,7 @@ func TestInsertOnlyRunnerEnqueuesButDoesNotWork(t *testing.T) {
 		}
 		id := h.submit(a)
 		res, err := r.Client().JobList(h.Ctx, river.NewJobListParams().Kinds("check"))
-		if err != nil || len(res.Jobs) != 3 {
+		if err != nil || len(res.Jobs) != 1 {
 			t.Fatalf("%v jobs enqueued (%v)", res, err)
 		}
 		if err := r.Stop(h.Ctx); err != nil {
@@ -425,6 +419,41 @@ func TestInsertOnlyRunnerEnqueuesButDoesNotWork(t *testing.T) {
 		// A working runner (kyc serve --workers-only) does them.
 		_, a2 := h.start(3)
 		h.checksDone(a2, id)
+	})
+}
+
+// A job enqueued by an earlier version, one per check, is still worked.
+func TestOneCheckJobsOfEarlierVersionsRun(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		r, a := h.start(3)
+		// A submission through an app whose queue keeps the ids: its
+		// checks exist, no job does.
+		d := h.Deps()
+		c, err := a.Customers.Create(h.Ctx, kyctest.Client, app.CreateCustomerInput{Type: domain.CustomerIndividual, Data: kyctest.Individual()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := app.New(d).Customers.Submit(h.Ctx, kyctest.Client, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		ids := h.Queue.Take()
+		if len(ids) != 3 {
+			t.Fatalf("%d checks enqueued, want 3", len(ids))
+		}
+		for _, id := range ids {
+			if _, err := r.Client().Insert(h.Ctx, jobs.CheckArgs{CheckID: id}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for typ, ck := range h.checksDone(a, c.ID) {
+			if ck.Status != domain.CheckPassed || ck.Attempts != 1 {
+				t.Fatalf("%s check: %s after %d attempts", typ, ck.Status, ck.Attempts)
+			}
+		}
+		if got := h.customerSettled(a, c.ID); got.Status != domain.StatusApproved {
+			t.Fatalf("customer %s", got.Status)
+		}
 	})
 }
 

@@ -11,6 +11,7 @@ package inline
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -70,7 +71,10 @@ func (c *Clock) Set(t time.Time) {
 type Queue struct {
 	mu  sync.Mutex
 	ids []string
-	err error
+	// rounds holds the ids of each EnqueueChecks call (one submission
+	// round), as a job worker gets them.
+	rounds [][]string
+	err    error
 }
 
 var _ app.Enqueuer = (*Queue)(nil)
@@ -84,6 +88,7 @@ func (q *Queue) EnqueueChecks(_ context.Context, _ app.EnqueueTx, ids []string) 
 		return q.err
 	}
 	q.ids = append(q.ids, ids...)
+	q.rounds = append(q.rounds, slices.Clone(ids))
 	return nil
 }
 
@@ -92,7 +97,7 @@ func (q *Queue) Take() []string {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	ids := q.ids
-	q.ids = nil
+	q.ids, q.rounds = nil, nil
 	return ids
 }
 
@@ -103,17 +108,22 @@ func (q *Queue) Fail(err error) {
 	q.err = err
 }
 
-// RunAll takes the enqueued checks and runs each once, as its first
-// attempt, the way a job worker would; it returns how many it ran and
-// stops at the first error.
+// RunAll takes the enqueued checks and runs each submission's round once
+// (app.Checks.RunRound), as its first attempt, the way the job worker
+// does; it returns how many checks it ran and stops at the first error.
 func (q *Queue) RunAll(ctx context.Context, checks *app.Checks) (int, error) {
-	ids := q.Take()
-	for i, id := range ids {
-		if err := checks.Run(ctx, id, 1); err != nil {
-			return i, fmt.Errorf("run check %s: %w", id, err)
+	q.mu.Lock()
+	rounds := q.rounds
+	q.ids, q.rounds = nil, nil
+	q.mu.Unlock()
+	n := 0
+	for _, ids := range rounds {
+		if err := checks.RunRound(ctx, ids, 1); err != nil {
+			return n, fmt.Errorf("run checks %v: %w", ids, err)
 		}
+		n += len(ids)
 	}
-	return len(ids), nil
+	return n, nil
 }
 
 // Webhooks implements app.WebhookEnqueuer by collecting the delivery
