@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/store"
 	gen "github.com/kyc-platform/kyc/internal/store/postgres/pgdb"
 )
@@ -70,6 +71,18 @@ type repos struct {
 	db   gen.DBTX
 	q    *gen.Queries
 	inTx bool
+	// st is the transaction's own state (nil outside a transaction).
+	st *txState
+}
+
+// txState is what a transaction keeps beside its statements, to spare
+// round trips to the database: the audit events appended so far, which
+// inTx journals in one statement just before the commit (so still inside
+// the transaction, after every lock the change took), and the webhook
+// endpoints it has read, by tenant, until it changes one.
+type txState struct {
+	journal   []domain.AuditEvent
+	endpoints map[string][]store.WebhookEndpointRecord
 }
 
 func newRepos(db gen.DBTX) repos { return newReposQ(db, gen.New(db)) }
@@ -125,7 +138,13 @@ func inTx(ctx context.Context, db *sql.DB, q *gen.Queries, fn func(store.Tx) err
 			panic(p)
 		}
 	}()
-	if err := fn(&tx{repos: newReposQ(sqlTx, q.WithTx(sqlTx)), sqlTx: sqlTx}); err != nil {
+	r := newReposQ(sqlTx, q.WithTx(sqlTx))
+	r.st = &txState{}
+	err = fn(&tx{repos: r, sqlTx: sqlTx})
+	if err == nil {
+		err = audit(r).flush(ctx)
+	}
+	if err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
 		}

@@ -7,6 +7,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/store"
@@ -17,6 +18,7 @@ import (
 type webhooks repos
 
 func (r webhooks) CreateEndpoint(ctx context.Context, e store.WebhookEndpointRecord) error {
+	r.changed()
 	return mapErr(r.q.CreateWebhookEndpoint(ctx, gen.CreateWebhookEndpointParams{
 		ID:             e.ID,
 		Tenant:         e.Tenant,
@@ -58,7 +60,14 @@ func (r webhooks) GetEndpoint(ctx context.Context, id string) (store.WebhookEndp
 	return endpointOut(e), nil
 }
 
+// ListEndpoints reads a tenant's endpoints; a transaction reads them once
+// (every audited change publishes through them) until it changes one.
 func (r webhooks) ListEndpoints(ctx context.Context, tenant string) ([]store.WebhookEndpointRecord, error) {
+	if r.st != nil {
+		if eps, ok := r.st.endpoints[tenant]; ok {
+			return slices.Clone(eps), nil
+		}
+	}
 	rows, err := r.q.ListWebhookEndpoints(ctx, tenant)
 	if err != nil {
 		return nil, mapErr(err)
@@ -67,16 +76,31 @@ func (r webhooks) ListEndpoints(ctx context.Context, tenant string) ([]store.Web
 	for i, e := range rows {
 		out[i] = endpointOut(e)
 	}
+	if r.st != nil {
+		if r.st.endpoints == nil {
+			r.st.endpoints = map[string][]store.WebhookEndpointRecord{}
+		}
+		r.st.endpoints[tenant] = slices.Clone(out)
+	}
 	return out, nil
 }
 
+// changed forgets the endpoints the transaction has read.
+func (r webhooks) changed() {
+	if r.st != nil {
+		r.st.endpoints = nil
+	}
+}
+
 func (r webhooks) UpdateSecret(ctx context.Context, id string, secret, previous []byte, previousUntil *time.Time, at time.Time) error {
+	r.changed()
 	return rowsOrNotFound(r.q.UpdateWebhookEndpointSecret(ctx, gen.UpdateWebhookEndpointSecretParams{
 		Secret: notNil(secret), PreviousSecret: previous, PreviousUntil: ntsIn(previousUntil), UpdatedAt: tsIn(at), ID: id,
 	}))
 }
 
 func (r webhooks) DeleteEndpoint(ctx context.Context, id string, at time.Time) error {
+	r.changed()
 	return rowsOrNotFound(r.q.DeleteWebhookEndpoint(ctx, gen.DeleteWebhookEndpointParams{DeletedAt: ntsIn(&at), ID: id}))
 }
 

@@ -17,7 +17,61 @@ import (
 // audit implements store.Audit.
 type audit repos
 
+// Append, in a transaction, keeps e until the transaction's work is done
+// and flush journals all its events at once, just before the commit.
 func (r audit) Append(ctx context.Context, e domain.AuditEvent) error {
+	if r.st != nil {
+		r.st.journal = append(r.st.journal, e)
+		return nil
+	}
+	return r.insertJournal(ctx, e)
+}
+
+// flush journals the events the transaction appended, in their order:
+// one statement for all of them.
+func (r audit) flush(ctx context.Context) error {
+	evs := r.st.journal
+	r.st.journal = nil
+	switch len(evs) {
+	case 0:
+		return nil
+	case 1:
+		return r.insertJournal(ctx, evs[0])
+	}
+	rows := make([]journalRow, len(evs))
+	for i, e := range evs {
+		rows[i] = journalRow{ID: e.ID, OccurredAt: tsIn(e.OccurredAt), Tenant: e.Tenant, Actor: e.Actor, Action: e.Action,
+			EntityType: e.EntityType, EntityID: e.EntityID, Digest: e.Digest, Meta: e.Meta}
+	}
+	batch, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	n, err := r.q.InsertAuditJournalBatch(ctx, string(batch))
+	if err != nil {
+		return fmt.Errorf("audit append: %w", mapErr(err))
+	}
+	if n != int64(len(evs)) {
+		return fmt.Errorf("audit append: journaled %d of %d events", n, len(evs))
+	}
+	return nil
+}
+
+// journalRow is one event of InsertAuditJournalBatch's JSON batch; the
+// time is in the engine's stored form (tsIn).
+type journalRow struct {
+	ID         string `json:"id"`
+	OccurredAt any    `json:"occurred_at"`
+	Tenant     string `json:"tenant"`
+	Actor      string `json:"actor"`
+	Action     string `json:"action"`
+	EntityType string `json:"entity_type"`
+	EntityID   string `json:"entity_id"`
+	Digest     string `json:"digest"`
+	Meta       string `json:"meta"`
+}
+
+func (r audit) insertJournal(ctx context.Context, e domain.AuditEvent) error {
 	return mapErr(r.q.InsertAuditJournal(ctx, gen.InsertAuditJournalParams{
 		ID:         e.ID,
 		OccurredAt: tsIn(e.OccurredAt),

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -121,6 +122,40 @@ func concurrentWriters(t *testing.T, s store.Store) {
 }
 
 var auditTests = map[string]func(*testing.T, store.Store){
+	"EventsOfOneTransactionKeepTheirOrder": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		// A transaction journals its events in one statement at its end:
+		// they keep the order they were appended in, follow the events
+		// committed before, and a transaction that rolls back journals none.
+		first := appendEvent(t, s, event("customer", "cus_0"))
+		var batch []domain.AuditEvent
+		for i := range 5 {
+			batch = append(batch, event("customer", fmt.Sprintf("cus_%d", i+1)))
+		}
+		must(t, s.InTx(ctx, func(tx store.Tx) error {
+			for _, e := range batch {
+				if err := tx.Audit().Append(ctx, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		errRollback := errors.New("rollback")
+		wantErr(t, s.InTx(ctx, func(tx store.Tx) error {
+			must(t, tx.Audit().Append(ctx, event("customer", "cus_rolled_back")))
+			return errRollback
+		}), errRollback)
+		sealed := sealAll(t, s)
+		if len(sealed) != 6 {
+			t.Fatalf("sealed %d events, want 6", len(sealed))
+		}
+		for i, e := range append([]domain.AuditEvent{first}, batch...) {
+			if sealed[i].ID != e.ID || sealed[i].EntityID != e.EntityID || !sealed[i].OccurredAt.Equal(e.OccurredAt.Truncate(time.Microsecond)) || sealed[i].Meta != e.Meta {
+				t.Fatalf("event %d sealed as %+v, want %+v", i, sealed[i], e)
+			}
+		}
+		verifyChain(t, sealed)
+	},
 	"AppendJournalsSealChains": func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		h, err := s.Audit().Head(ctx)

@@ -15,6 +15,37 @@ func endpoint(tenant string) store.WebhookEndpointRecord {
 }
 
 var webhookTests = map[string]func(*testing.T, store.Store){
+	"EndpointsReadInATransactionFollowItsChanges": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		e := endpoint("acme")
+		must(t, s.Webhooks().CreateEndpoint(ctx, e))
+		f := endpoint("acme")
+		must(t, s.InTx(ctx, func(tx store.Tx) error {
+			// A transaction reads a tenant's endpoints once; what it is given
+			// is its own to change.
+			list, err := tx.Webhooks().ListEndpoints(ctx, "acme")
+			must(t, err)
+			equal(t, list, []store.WebhookEndpointRecord{e})
+			list[0].URL = "https://changed.example"
+			again, err := tx.Webhooks().ListEndpoints(ctx, "acme")
+			must(t, err)
+			equal(t, again, []store.WebhookEndpointRecord{e})
+			// Its own changes are seen at once.
+			must(t, tx.Webhooks().CreateEndpoint(ctx, f))
+			list, err = tx.Webhooks().ListEndpoints(ctx, "acme")
+			must(t, err)
+			if len(list) != 2 {
+				t.Fatalf("%d endpoints after creating one in the transaction, want 2", len(list))
+			}
+			must(t, tx.Webhooks().DeleteEndpoint(ctx, e.ID, at(2)))
+			list, err = tx.Webhooks().ListEndpoints(ctx, "acme")
+			must(t, err)
+			if len(list) != 1 || list[0].ID != f.ID {
+				t.Fatalf("endpoints after deleting one in the transaction: %+v", list)
+			}
+			return nil
+		}))
+	},
 	"Endpoints": func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		e := endpoint("acme")

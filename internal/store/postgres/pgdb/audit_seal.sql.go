@@ -45,6 +45,25 @@ func (q *Queries) InsertAuditEvents(ctx context.Context, events string) (int64, 
 	return result.RowsAffected()
 }
 
+const insertAuditJournalBatch = `-- name: InsertAuditJournalBatch :execrows
+INSERT INTO audit_journal (id, occurred_at, tenant, actor, action, entity_type, entity_id, digest, meta)
+SELECT e.v->>'id', CAST(e.v->>'occurred_at' AS TIMESTAMPTZ), e.v->>'tenant', e.v->>'actor', e.v->>'action',
+       e.v->>'entity_type', e.v->>'entity_id', e.v->>'digest', e.v->>'meta'
+FROM json_array_elements(CAST(CAST($1 AS TEXT) AS JSON)) WITH ORDINALITY AS e(v, n)
+ORDER BY e.n
+`
+
+// The events one transaction appended, in one statement just before its
+// commit: events is a JSON array of objects named like the columns, and
+// journal positions are drawn in its order.
+func (q *Queries) InsertAuditJournalBatch(ctx context.Context, events string) (int64, error) {
+	result, err := q.db.ExecContext(ctx, insertAuditJournalBatch, events)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const lockAuditHeadForSeal = `-- name: LockAuditHeadForSeal :many
 
 SELECT seq, hash, legacy_seq, legacy_hash, legacy_mac, key_id FROM audit_head

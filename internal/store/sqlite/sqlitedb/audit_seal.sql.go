@@ -45,6 +45,26 @@ func (q *Queries) InsertAuditEvents(ctx context.Context, events string) (int64, 
 	return result.RowsAffected()
 }
 
+const insertAuditJournalBatch = `-- name: InsertAuditJournalBatch :execrows
+INSERT INTO audit_journal (id, occurred_at, tenant, actor, action, entity_type, entity_id, digest, meta)
+SELECT json_extract(e.value, '$.id'), json_extract(e.value, '$.occurred_at'), json_extract(e.value, '$.tenant'),
+       json_extract(e.value, '$.actor'), json_extract(e.value, '$.action'), json_extract(e.value, '$.entity_type'),
+       json_extract(e.value, '$.entity_id'), json_extract(e.value, '$.digest'), json_extract(e.value, '$.meta')
+FROM json_each(CAST(?1 AS TEXT)) AS e
+ORDER BY e.key
+`
+
+// The events one transaction appended, in one statement just before its
+// commit: events is a JSON array of objects named like the columns, and
+// journal positions are drawn in its order.
+func (q *Queries) InsertAuditJournalBatch(ctx context.Context, events string) (int64, error) {
+	result, err := q.exec(ctx, q.insertAuditJournalBatchStmt, insertAuditJournalBatch, events)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const lockAuditHeadForSeal = `-- name: LockAuditHeadForSeal :many
 
 SELECT seq, hash, legacy_seq, legacy_hash, legacy_mac, key_id FROM audit_head WHERE id = 1

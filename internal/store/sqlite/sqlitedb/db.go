@@ -282,6 +282,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAuditJournalStmt, err = db.PrepareContext(ctx, insertAuditJournal); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAuditJournal: %w", err)
 	}
+	if q.insertAuditJournalBatchStmt, err = db.PrepareContext(ctx, insertAuditJournalBatch); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAuditJournalBatch: %w", err)
+	}
 	if q.insertTransactionStmt, err = db.PrepareContext(ctx, insertTransaction); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertTransaction: %w", err)
 	}
@@ -882,6 +885,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAuditJournalStmt: %w", cerr)
 		}
 	}
+	if q.insertAuditJournalBatchStmt != nil {
+		if cerr := q.insertAuditJournalBatchStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAuditJournalBatchStmt: %w", cerr)
+		}
+	}
 	if q.insertTransactionStmt != nil {
 		if cerr := q.insertTransactionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertTransactionStmt: %w", cerr)
@@ -1282,6 +1290,7 @@ type Queries struct {
 	insertAuditEventStmt               *sql.Stmt
 	insertAuditEventsStmt              *sql.Stmt
 	insertAuditJournalStmt             *sql.Stmt
+	insertAuditJournalBatchStmt        *sql.Stmt
 	insertTransactionStmt              *sql.Stmt
 	latestHitDispositionStmt           *sql.Stmt
 	latestRiskAssessmentStmt           *sql.Stmt
@@ -1429,6 +1438,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertAuditEventStmt:               q.insertAuditEventStmt,
 		insertAuditEventsStmt:              q.insertAuditEventsStmt,
 		insertAuditJournalStmt:             q.insertAuditJournalStmt,
+		insertAuditJournalBatchStmt:        q.insertAuditJournalBatchStmt,
 		insertTransactionStmt:              q.insertTransactionStmt,
 		latestHitDispositionStmt:           q.latestHitDispositionStmt,
 		latestRiskAssessmentStmt:           q.latestRiskAssessmentStmt,
