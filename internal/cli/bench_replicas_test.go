@@ -302,7 +302,7 @@ func benchReplicas(b *testing.B, bin string, n, clients int) {
 func benchCustomerBody() []byte {
 	body, _ := json.Marshal(map[string]any{
 		"type": "individual", "given_names": "Anna Maria", "family_name": "Eriksson", "birth_date": "1990-08-12",
-		"nationality": "SE", "email": "anna@example.com", "phone": "+46701234567", "occupation": "Teacher",
+		"place_of_birth": map[string]any{"city": "Göteborg", "country": "SE"}, "nationality": "SE", "email": "anna@example.com", "phone": "+46701234567", "occupation": "Teacher",
 		"source_of_funds": "Salary", "face_to_face": true,
 		"address":                 map[string]any{"line1": "Storgatan 1", "city": "Stockholm", "postal_code": "11122", "country": "SE"},
 		"expected_monthly_volume": map[string]any{"amount": 300000, "currency": "EUR"},
