@@ -111,7 +111,7 @@ func (s *Users) ChangePassword(ctx context.Context, token string, in ChangePassw
 	if in.Current == "" {
 		v.Add("current_password", "Enter your current password.")
 	}
-	validatePassword(&v, "new_password", in.New)
+	validatePassword(&v, "new_password", in.New, sess.User.Email)
 	if in.New != "" && in.New == in.Current {
 		v.Add("new_password", "Choose a password different from the current one.")
 	}

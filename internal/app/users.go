@@ -84,12 +84,24 @@ type NewUser struct {
 	OneTimePassword string
 }
 
-func validatePassword(v *domain.Validation, field, pw string) {
+// validatePassword checks a new staff password: 12 to 256 characters and
+// not a common, breached, repetitive, sequential or context-specific one
+// (auth.WeakPassword; OWASP ASVS 5.0 6.2.12, NIST SP 800-63B 3.1.1.2). The
+// user's e-mail address gives the context words: its local part and its
+// domain's first label.
+func validatePassword(v *domain.Validation, field, pw, email string) {
 	switch n := utf8.RuneCountInString(pw); {
 	case n < 12:
 		v.Add(field, "Use at least 12 characters.")
+		return
 	case n > 256:
 		v.Add(field, "Use at most 256 characters.")
+		return
+	}
+	local, domainPart, _ := strings.Cut(strings.ToLower(email), "@")
+	label, _, _ := strings.Cut(domainPart, ".")
+	if why := auth.WeakPassword(pw, local, label, "kyc-platform"); why != "" {
+		v.Add(field, why)
 	}
 }
 
@@ -112,7 +124,7 @@ func (s *Users) Create(ctx context.Context, actor domain.Actor, in CreateUserInp
 		oneTime = auth.GeneratePassword()
 		in.Password = oneTime
 	} else {
-		validatePassword(&v, "password", in.Password)
+		validatePassword(&v, "password", in.Password, in.Email)
 	}
 	if err := v.Err(); err != nil {
 		return NewUser{}, err

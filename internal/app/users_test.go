@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -184,5 +185,36 @@ func TestLockOutRevealsNoAccount(t *testing.T) {
 		// The lock is real all the same: the right password is refused.
 		_, err := h.App.Users.SignIn(h.Ctx, "real@example.com", "a long password 1")
 		kyctest.WantCode(t, err, domain.ECodeUnauthorized)
+	})
+}
+
+// TestCommonPasswordsRefused: a new staff password — set by an
+// administrator or chosen at the first sign-in — that is common, breached,
+// a common one with digits added, or holds the user's e-mail name is
+// refused with the field named (OWASP ASVS 5.0 6.2.12; NIST SP 800-63B
+// 3.1.1.2; hardening item 14).
+func TestCommonPasswordsRefused(t *testing.T) {
+	t.Parallel()
+	kyctest.OnEachEngine(t, func(t *testing.T, h *kyctest.Bundle) {
+		for _, pw := range []string{"qwertyuiop123", "Password2024!", "123456789012", "joana.martins1"} {
+			_, err := h.App.Users.Create(h.Ctx, kyctest.Operator, app.CreateUserInput{Email: "joana.martins@bank.example", Role: "analyst", Password: pw})
+			kyctest.WantCode(t, err, domain.ECodeInvalid)
+			if !strings.Contains(err.Error(), "password") {
+				t.Fatalf("%q: %v does not name the password", pw, err)
+			}
+		}
+		nu, err := h.App.Users.Create(h.Ctx, kyctest.Operator, app.CreateUserInput{Email: "joana.martins@bank.example", Role: "analyst"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := h.App.Users.SignIn(h.Ctx, "joana.martins@bank.example", nu.OneTimePassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = h.App.Users.ChangePassword(h.Ctx, s.Token, app.ChangePasswordInput{Current: nu.OneTimePassword, New: "iloveyou1234", Confirm: "iloveyou1234"})
+		kyctest.WantCode(t, err, domain.ECodeInvalid)
+		if _, err := h.App.Users.ChangePassword(h.Ctx, s.Token, app.ChangePasswordInput{Current: nu.OneTimePassword, New: "tidal maple orbit 88", Confirm: "tidal maple orbit 88"}); err != nil {
+			t.Fatalf("a good password refused: %v", err)
+		}
 	})
 }

@@ -1,7 +1,6 @@
 package kyctest
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/kyc-platform/kyc/internal/app"
@@ -223,7 +222,8 @@ type StaffUserOpts struct {
 	Role string
 	// Email is the sign-in address (default "<role>@bank.example").
 	Email string
-	// Password is the password (default "correct horse <role>").
+	// Password is the password (default "correct horse battery staple"; a
+	// password holding the e-mail name would be refused as weak).
 	Password string
 	// Enrol signs the user in once and enrols an authenticator app, so
 	// that sign-in asks for a code (Secret); it moves the test clock.
@@ -256,7 +256,7 @@ func StaffUser(t testing.TB, b *Bundle, opts *StaffUserOpts) StaffCred {
 		o.Email = o.Role + "@bank.example"
 	}
 	if o.Password == "" {
-		o.Password = "correct horse " + strings.ToLower(o.Role)
+		o.Password = "correct horse battery staple"
 	}
 	nu, err := b.App.Users.Create(b.Ctx, Operator, app.CreateUserInput{Email: o.Email, Role: o.Role, Password: o.Password})
 	if err != nil {

@@ -44,7 +44,7 @@ func setup(t *testing.T, engine string) *env {
 	for _, role := range []string{"analyst", "analyst2", "mlro", "auditor", "admin"} {
 		r := strings.TrimSuffix(role, "2")
 		e.Users[role] = kyctest.StaffUser(t, b, &kyctest.StaffUserOpts{
-			Role: r, Email: role + "@bank.example", Password: "correct horse " + role,
+			Role: r, Email: role + "@bank.example", Password: "correct horse battery staple",
 			Enrol: r == "mlro" || r == "admin" || role == "analyst",
 		})
 	}
