@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
@@ -375,10 +376,18 @@ func flow(t *testing.T, e *env) {
 	}
 	waitStatus(t, e, analyst, listed.ID, "rejected")
 
-	// 4. A high-risk (PEP) customer is approved by two different people.
+	// 4. A high-risk (PEP) customer: enhanced due diligence is approved only
+	// with source-of-funds and source-of-wealth evidence, and the approval
+	// completing four-eyes is a staff MLRO's, never a second API client's
+	// (FATF R.12).
 	var pep customerResp
 	if st := e.call(analyst, http.MethodPost, "/api/v1/customers", individual("Karin", "Lindqvist", "1971-02-03", "SE", true), &pep); st != 201 {
 		t.Fatalf("create PEP: %d", st)
+	}
+	for _, kind := range []string{"source_of_funds", "source_of_wealth"} {
+		if st := e.upload(analyst, "/api/v1/customers/"+pep.ID+"/documents", kind, kyctest.PNG()); st != 201 {
+			t.Fatalf("upload %s: %d", kind, st)
+		}
 	}
 	e.call(analyst, http.MethodPost, "/api/v1/customers/"+pep.ID+"/submit", nil, nil)
 	e.waitChecks(analyst, pep.ID)
@@ -392,10 +401,10 @@ func flow(t *testing.T, e *env) {
 		t.Fatalf("first approval: %d %s", st, detail.Status)
 	}
 	waitStatus(t, e, analyst, pep.ID, "in_review")
-	if st := e.call(reviewer, http.MethodPost, "/api/v1/cases/"+pepCase+"/decisions", map[string]string{"decision": "approve", "reason": "Agreed"}, &detail); st != 200 || detail.Status != "closed" {
-		t.Fatalf("second approval: %d %s", st, detail.Status)
+	if st := e.call(reviewer, http.MethodPost, "/api/v1/cases/"+pepCase+"/decisions", map[string]string{"decision": "approve", "reason": "Agreed"}, nil); st != 403 {
+		t.Fatalf("second approval by an API client: %d, want 403", st)
 	}
-	waitStatus(t, e, analyst, pep.ID, "approved")
+	waitStatus(t, e, analyst, pep.ID, "in_review")
 	var risk struct {
 		Rating       string `json:"rating"`
 		DueDiligence string `json:"due_diligence"`
@@ -511,4 +520,28 @@ func sqliteHasNoPlaintext(t *testing.T, e *env, needles ...string) bool {
 		}
 	}
 	return true
+}
+
+// upload sends a document as multipart/form-data and returns the status.
+func (e *env) upload(c *client, path, kind string, content []byte) int {
+	e.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("kind", kind)
+	fw, _ := w.CreateFormFile("file", "scan.png")
+	_, _ = fw.Write(content)
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, e.base+path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatalf("upload: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		raw, _ := io.ReadAll(resp.Body)
+		e.t.Logf("POST %s -> %d %s", path, resp.StatusCode, raw)
+	}
+	return resp.StatusCode
 }

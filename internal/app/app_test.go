@@ -284,7 +284,7 @@ func TestHighRiskApprovalNeedsSecondApprover(t *testing.T) {
 	kyctest.OnEachEngine(t, func(t *testing.T, h *kyctest.Bundle) {
 		d := kyctest.Individual()
 		d.Individual.PEPDeclared = true
-		c := kyctest.Customer(t, h, &kyctest.CustomerOpts{Data: &d})
+		c := kyctest.Customer(t, h, &kyctest.CustomerOpts{Data: &d, Evidence: true})
 		got := kyctest.SubmitAndRun(t, h, kyctest.Client, c.ID)
 		if got.RiskRating != domain.RiskHigh || got.DueDiligence != domain.DDEnhanced || got.Status != domain.StatusInReview {
 			t.Fatalf("PEP: %s %s %s", got.RiskRating, got.DueDiligence, got.Status)
@@ -294,15 +294,22 @@ func TestHighRiskApprovalNeedsSecondApprover(t *testing.T) {
 		if err != nil || !res.AwaitingSecondApproval {
 			t.Fatalf("first approval %+v %v", res, err)
 		}
-		// The second approver may disagree: the case goes back to open.
-		res, err = h.App.Cases.Decide(h.Ctx, kyctest.SecondClient, cs.ID, app.DecideInput{Decision: domain.DecisionReject, Reason: "source of wealth unclear"})
+		// The second approver (an MLRO, for enhanced due diligence) may
+		// disagree: the case goes back to open.
+		mlro := kyctest.StaffActor("usr_mlro", app.RoleMLRO)
+		res, err = h.App.Cases.Decide(h.Ctx, mlro, cs.ID, app.DecideInput{Decision: domain.DecisionReject, Reason: "source of wealth unclear"})
 		if err != nil || res.Case.Status != domain.CaseOpen {
 			t.Fatalf("disagreement %+v %v", res, err)
 		}
 		if _, err := h.App.Cases.Decide(h.Ctx, kyctest.Client, cs.ID, app.DecideInput{Decision: domain.DecisionApprove, Reason: "SoW evidence added"}); err != nil {
 			t.Fatal(err)
 		}
-		res, err = h.App.Cases.Decide(h.Ctx, kyctest.SecondClient, cs.ID, app.DecideInput{Decision: domain.DecisionApprove, Reason: "agreed"})
+		// Two API clients cannot approve a PEP between them: the approval
+		// that completes four-eyes on enhanced due diligence is a staff
+		// MLRO's (FATF R.12; issue #10's finding).
+		_, err = h.App.Cases.Decide(h.Ctx, kyctest.SecondClient, cs.ID, app.DecideInput{Decision: domain.DecisionApprove, Reason: "agreed"})
+		kyctest.WantCode(t, err, domain.ECodeForbidden)
+		res, err = h.App.Cases.Decide(h.Ctx, mlro, cs.ID, app.DecideInput{Decision: domain.DecisionApprove, Reason: "agreed"})
 		if err != nil || res.Customer.Status != domain.StatusApproved || res.Case.Status != domain.CaseClosed {
 			t.Fatalf("second approval %+v %v", res, err)
 		}

@@ -257,7 +257,11 @@ func (s *Cases) Decide(ctx context.Context, actor domain.Actor, caseID string, i
 		if err != nil {
 			return err
 		}
-		opt := decisionOptions(actor, cs, cust, hits).For(in.Decision)
+		ev, err := customerEvidence(ctx, tx, cust.ID)
+		if err != nil {
+			return err
+		}
+		opt := decisionOptions(actor, cs, cust, hits, ev).For(in.Decision)
 		if !opt.Allowed {
 			return opt.err
 		}
@@ -467,9 +471,29 @@ func (s *Cases) reassess(ctx context.Context, tx store.Tx, customerID string, ac
 	if err != nil {
 		return err
 	}
-	a := s.d.Risk.Assess(risk.Input{Customer: cust, ConfirmedSanctionsMatch: sanctions, ConfirmedPEPMatch: pep, Now: s.d.now()})
+	doubt, err := identityDoubt(ctx, tx, customerID)
+	if err != nil {
+		return err
+	}
+	a := s.d.Risk.Assess(risk.Input{Customer: cust, ConfirmedSanctionsMatch: sanctions, ConfirmedPEPMatch: pep, IdentityDoubt: doubt, Now: s.d.now()})
 	_, err = saveAssessment(ctx, tx, s.d, s.audit, &crec, "", a, actor)
 	return err
+}
+
+// identityDoubt says why the identity of the customer is in doubt after
+// its latest round of checks ("identity check needs_review"), or "" when
+// the identity check passed or has not finished.
+func identityDoubt(ctx context.Context, r store.Repos, customerID string) (string, error) {
+	recs, err := r.Checks().ListByCustomer(ctx, customerID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	for _, c := range latestRound(recs) {
+		if st := domain.CheckStatus(c.Status); c.Type == string(domain.CheckIdentity) && st.Done() && st != domain.CheckPassed {
+			return "identity check " + string(st), nil
+		}
+	}
+	return "", nil
 }
 
 // Hit returns one screening hit.

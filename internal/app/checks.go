@@ -497,6 +497,15 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, crec store.Custom
 	if cust.Status != domain.StatusSubmitted {
 		return nil // already decided or being reviewed
 	}
+	// Doubt about the identity rules out simplified due diligence (FATF
+	// R.10, INR.10 para. 21): the risk is assessed again with the doubt,
+	// whose floor (identity_doubt, standard) holds until a later round
+	// verifies the identity.
+	if st := domain.CheckStatus(byType[string(domain.CheckIdentity)].Status); st != domain.CheckPassed && cust.RiskRating != "" {
+		if cust, err = s.assessWithIdentityDoubt(ctx, tx, cust, byType[string(domain.CheckRisk)].ID, "identity check "+string(st)); err != nil {
+			return err
+		}
+	}
 	in := domain.PolicyInput{
 		Identity:    domain.CheckStatus(byType[string(domain.CheckIdentity)].Status),
 		Screening:   domain.CheckStatus(byType[string(domain.CheckScreening)].Status),
@@ -565,6 +574,30 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, crec store.Custom
 		return err
 	}
 	return openOrReuseCase(ctx, tx, s.d, s.audit, cust.Tenant, cust.ID, out.CaseKind, sla, out.Reason, screeningID)
+}
+
+// assessWithIdentityDoubt assesses the customer's risk again with the
+// identity in doubt and, when that changes the rating or the due
+// diligence, stores the assessment (under the round's risk check) and
+// returns the customer as it now is.
+func (s *Checks) assessWithIdentityDoubt(ctx context.Context, tx store.Tx, cust *domain.Customer, riskCheckID, doubt string) (*domain.Customer, error) {
+	sanctions, pep, err := confirmedMatches(ctx, tx, cust.ID)
+	if err != nil {
+		return nil, err
+	}
+	a := s.d.Risk.Assess(risk.Input{Customer: cust, ConfirmedSanctionsMatch: sanctions, ConfirmedPEPMatch: pep, IdentityDoubt: doubt, Now: s.d.now()})
+	if a.Rating == cust.RiskRating && a.DueDiligence == cust.DueDiligence {
+		return cust, nil
+	}
+	crec, err := tx.Customers().GetForUpdate(ctx, cust.ID)
+	if err != nil {
+		return nil, err
+	}
+	nrec, err := saveAssessment(ctx, tx, s.d, s.audit, &crec, riskCheckID, a, domain.SystemActor("decision-policy"))
+	if err != nil {
+		return nil, err
+	}
+	return customerFromRecord(s.d.Crypt, nrec)
 }
 
 // openOrReuseCase opens a case for the customer unless one is already open

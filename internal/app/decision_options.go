@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/store"
@@ -40,6 +41,10 @@ const (
 	// cases:write). It is named only when no rule of the case blocks first,
 	// so that a reader of the case still sees why it is held.
 	BlockRole DecisionBlock = "role"
+	// BlockEDDEvidence: enhanced due diligence is approved only with
+	// evidence of the source of funds and of the source of wealth
+	// (documents of those kinds; FATF R.12, EU AMLR art. 34).
+	BlockEDDEvidence DecisionBlock = "edd_evidence"
 	// BlockAlertCase: a transaction_alert case is closed through its
 	// alerts' dispositions (Alerts.CloseCase), not by deciding on the
 	// customer; it may only be escalated, or the customer closed.
@@ -67,6 +72,9 @@ type DecisionOption struct {
 	// Reason explains Block in a sentence (the message of the error Decide
 	// returns for it); "" when allowed.
 	Reason string
+	// Missing names the kinds of evidence document still missing when
+	// Block is edd_evidence (source_of_funds, source_of_wealth).
+	Missing []string
 
 	err error
 }
@@ -125,7 +133,44 @@ func (s *Cases) Options(ctx context.Context, actor domain.Actor, caseID string) 
 	if err != nil {
 		return DecisionOptions{}, err
 	}
-	return decisionOptions(actor, cs, cust, hits), nil
+	ev, err := customerEvidence(ctx, s.d.Store, cust.ID)
+	if err != nil {
+		return DecisionOptions{}, err
+	}
+	return decisionOptions(actor, cs, cust, hits, ev), nil
+}
+
+// eddEvidence says which evidence enhanced due diligence asks for the
+// customer has: a document of kind source_of_funds, of kind
+// source_of_wealth (of the customer or of one of its related persons).
+type eddEvidence struct {
+	SourceOfFunds, SourceOfWealth bool
+}
+
+// missing names the kinds of document still missing.
+func (e eddEvidence) missing() []string {
+	var out []string
+	if !e.SourceOfFunds {
+		out = append(out, "source_of_funds")
+	}
+	if !e.SourceOfWealth {
+		out = append(out, "source_of_wealth")
+	}
+	return out
+}
+
+// customerEvidence reads which evidence documents the customer has.
+func customerEvidence(ctx context.Context, r store.Repos, customerID string) (eddEvidence, error) {
+	docs, err := r.Documents().ListByCustomer(ctx, customerID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return eddEvidence{}, err
+	}
+	var e eddEvidence
+	for _, d := range docs {
+		e.SourceOfFunds = e.SourceOfFunds || d.Kind == "source_of_funds"
+		e.SourceOfWealth = e.SourceOfWealth || d.Kind == "source_of_wealth"
+	}
+	return e, nil
 }
 
 // hitFact is what the decision rules need to know of a screening hit.
@@ -156,10 +201,10 @@ func customerHitFacts(ctx context.Context, r store.Repos, customerID string) ([]
 // ARCHITECTURE.md, "A decision") to a case, its customer and the customer's hits, for one actor. It is
 // pure: Decide calls it inside its transaction, on the rows it locked, and
 // Cases.Options on a plain read.
-func decisionOptions(actor domain.Actor, cs domain.Case, cust *domain.Customer, hits []hitFact) DecisionOptions {
+func decisionOptions(actor domain.Actor, cs domain.Case, cust *domain.Customer, hits []hitFact, ev eddEvidence) DecisionOptions {
 	o := DecisionOptions{Choices: make([]DecisionOption, len(decisionOrder))}
 	for i, d := range decisionOrder {
-		o.Choices[i] = decisionOption(actor, cs, cust, hits, d)
+		o.Choices[i] = decisionOption(actor, cs, cust, hits, ev, d)
 	}
 	return o
 }
@@ -167,10 +212,13 @@ func decisionOptions(actor domain.Actor, cs domain.Case, cust *domain.Customer, 
 // decisionOption applies the rules to one decision, in the order Decide
 // reports them: the case's state, four-eyes, what the customer allows,
 // then the actor's permission.
-func decisionOption(actor domain.Actor, cs domain.Case, cust *domain.Customer, hits []hitFact, d domain.DecisionKind) DecisionOption {
+func decisionOption(actor domain.Actor, cs domain.Case, cust *domain.Customer, hits []hitFact, ev eddEvidence, d domain.DecisionKind) DecisionOption {
 	opt := DecisionOption{Decision: d}
 	block := func(b DecisionBlock, err error) DecisionOption {
 		opt.Allowed, opt.Block, opt.Reason, opt.err = false, b, domain.ErrMessage(err), err
+		if b == BlockEDDEvidence {
+			opt.Missing = ev.missing()
+		}
 		return opt
 	}
 	if cs.Kind == domain.CaseTransactionAlert && cs.Status != domain.CaseClosed && d != domain.DecisionEscalate && d != domain.DecisionCloseCustomer {
@@ -187,15 +235,20 @@ func decisionOption(actor domain.Actor, cs domain.Case, cust *domain.Customer, h
 		if cs.PendingBy == actor.String() {
 			return block(BlockSameApprover, domain.Errorf(domain.ECodeForbidden, "Four-eyes: the second approval must come from a different person than the first (%s).", cs.PendingBy))
 		}
-		// API clients are trusted integrations whose own users are
-		// accountable; they need cases:write only.
-		if actor.Type == domain.ActorUser && cust.DueDiligence == domain.DDEnhanced && actor.Role != RoleMLRO {
+		// The approval that completes four-eyes on enhanced due diligence
+		// comes from a staff user with the mlro role (FATF R.12: senior
+		// management approval; EU AMLR art. 34(1)(b)): an API client may
+		// give the first approval, never this one.
+		if cust.DueDiligence == domain.DDEnhanced && (actor.Type != domain.ActorUser || actor.Role != RoleMLRO) {
+			if actor.Type != domain.ActorUser {
+				return block(BlockNeedsMLRO, domain.Errorf(domain.ECodeForbidden, "The approval that completes four-eyes on enhanced due diligence must come from a staff user with the mlro role, in the back office; an API client may give the first approval only (FATF R.12: senior management approval)."))
+			}
 			return block(BlockNeedsMLRO, domain.Errorf(domain.ECodeForbidden, "Only an MLRO may give the second approval of enhanced due diligence."))
 		}
 		// The same decision completes four-eyes and takes effect; the
 		// other one sends the case back to open for a new first decision.
 		if d == cs.PendingDecision {
-			if b, err := takesEffect(cs, cust, hits, d); err != nil {
+			if b, err := takesEffect(cs, cust, hits, ev, d); err != nil {
 				return block(b, err)
 			}
 		}
@@ -227,7 +280,7 @@ func decisionOption(actor domain.Actor, cs domain.Case, cust *domain.Customer, h
 			// Approving enhanced due diligence or a high-risk customer needs
 			// four eyes.
 			opt.SecondApproval = cust.DueDiligence == domain.DDEnhanced || cust.RiskRating == domain.RiskHigh
-			if b, err := approvable(cs, cust, hits); err != nil {
+			if b, err := approvable(cs, cust, hits, ev); err != nil {
 				return block(b, err)
 			}
 		case domain.DecisionReject:
@@ -238,7 +291,7 @@ func decisionOption(actor domain.Actor, cs domain.Case, cust *domain.Customer, h
 			}
 		}
 		if !opt.SecondApproval {
-			if b, err := takesEffect(cs, cust, hits, d); err != nil {
+			if b, err := takesEffect(cs, cust, hits, ev, d); err != nil {
 				return block(b, err)
 			}
 		}
@@ -251,10 +304,10 @@ func decisionOption(actor domain.Actor, cs domain.Case, cust *domain.Customer, h
 }
 
 // takesEffect checks that the customer can take decision d now.
-func takesEffect(cs domain.Case, cust *domain.Customer, hits []hitFact, d domain.DecisionKind) (DecisionBlock, error) {
+func takesEffect(cs domain.Case, cust *domain.Customer, hits []hitFact, ev eddEvidence, d domain.DecisionKind) (DecisionBlock, error) {
 	switch d {
 	case domain.DecisionApprove:
-		if b, err := approvable(cs, cust, hits); err != nil {
+		if b, err := approvable(cs, cust, hits, ev); err != nil {
 			return b, err
 		}
 		if keepsApproved(cs, cust) {
@@ -294,7 +347,7 @@ func keepsApproved(cs domain.Case, cust *domain.Customer) bool {
 // is not awaiting a decision (nor approved, in a case of ongoing due
 // diligence), or a hit is open or confirmed as a sanctions match: a
 // confirmed sanctions match is never approved.
-func approvable(cs domain.Case, cust *domain.Customer, hits []hitFact) (DecisionBlock, error) {
+func approvable(cs domain.Case, cust *domain.Customer, hits []hitFact, ev eddEvidence) (DecisionBlock, error) {
 	if cust.RiskRating == domain.RiskProhibited {
 		return BlockProhibited, domain.Errorf(domain.ECodeConflict, "A customer rated prohibited can never be approved.")
 	}
@@ -310,6 +363,11 @@ func approvable(cs domain.Case, cust *domain.Customer, hits []hitFact) (Decision
 				return BlockSanctionsMatch, domain.Errorf(domain.ECodeConflict, "A confirmed sanctions match can never be approved (hit %s).", h.ID)
 			}
 		}
+	}
+	// Enhanced due diligence establishes the source of funds and of wealth
+	// with evidence before approval (FATF R.12; EU AMLR art. 34(1)(a)).
+	if missing := ev.missing(); cust.DueDiligence == domain.DDEnhanced && len(missing) > 0 {
+		return BlockEDDEvidence, domain.Errorf(domain.ECodeConflict, "Enhanced due diligence needs evidence of the source of funds and of the source of wealth before approval: upload documents of kind %s (or request them from the applicant).", strings.Join(missing, " and "))
 	}
 	return "", nil
 }

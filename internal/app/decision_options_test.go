@@ -99,9 +99,10 @@ func TestDecisionOptions(t *testing.T) {
 		{"an MLRO gives the second approval of enhanced due diligence (section 6)",
 			mlro, pending(domain.DecisionApprove, analyst), edd, nil,
 			[5]string{"ok", "ok", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
-		{"an API client is not held to the MLRO rule: its own users are accountable",
+		{"an API client may not complete four-eyes on enhanced due diligence: a staff MLRO does (section 3; FATF R.12)",
 			client, pending(domain.DecisionApprove, analyst), edd, nil,
-			[5]string{"ok", "ok", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
+			[5]string{"needs_mlro", "needs_mlro", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
+
 		{"the second approval still needs every hit dispositioned (section 2); disagreeing does not",
 			analyst2, pending(domain.DecisionApprove, analyst), highRisk, hit(domain.DispositionOpen, false),
 			[5]string{"open_hit", "ok", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
@@ -129,7 +130,7 @@ func TestDecisionOptions(t *testing.T) {
 			[5]string{"needs_mlro", "needs_mlro", "-awaiting_second_approval", "-awaiting_second_approval", "-awaiting_second_approval"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			o := decisionOptions(tc.actor, tc.cs, tc.cust, tc.hits)
+			o := decisionOptions(tc.actor, tc.cs, tc.cust, tc.hits, eddEvidence{SourceOfFunds: true, SourceOfWealth: true})
 			var got [5]string
 			for i, c := range o.Choices {
 				if c.Decision != decisionOrder[i] {
@@ -188,12 +189,59 @@ func TestDecisionOptionErrors(t *testing.T) {
 		{open, []hitFact{{ID: "hit_7", CaseID: "case_1", Disposition: domain.DispositionOpen}}, domain.DecisionApprove, domain.ECodeConflict, "hit_7 is open", BlockOpenHit},
 		{open, []hitFact{{ID: "hit_8", CaseID: "case_1", Disposition: domain.DispositionTrueMatch}}, domain.DecisionApprove, domain.ECodeConflict, "hit_8", BlockSanctionsMatch},
 	} {
-		o := decisionOptions(analyst, tc.cs, cust, tc.hits).For(tc.d)
+		o := decisionOptions(analyst, tc.cs, cust, tc.hits, eddEvidence{SourceOfFunds: true, SourceOfWealth: true}).For(tc.d)
 		if o.Allowed || o.Block != tc.wantsBlock || domain.ErrCode(o.err) != tc.code || !strings.Contains(o.Reason, tc.reasonHas) {
 			t.Errorf("%s on %s: %+v, want %s (%s) naming %q", tc.d, tc.cs.Status, o, tc.wantsBlock, tc.code, tc.reasonHas)
 		}
 	}
 	if o := (DecisionOptions{}).For("archive"); o.Allowed || o.Offered || domain.ErrCode(o.err) != domain.ECodeInvalid {
 		t.Errorf("unknown decision: %+v", o)
+	}
+}
+
+// TestEnhancedDueDiligenceNeedsEvidence: enhanced due diligence is approved
+// only once the source of funds and the source of wealth are evidenced by
+// documents of those kinds (PRODUCT.md section 6; FATF R.12(b): "take
+// reasonable measures to establish the source of wealth and source of
+// funds"; EU AMLR art. 34(1)(a)), at the first approval and at the second,
+// even an MLRO's; the form names what is missing.
+func TestEnhancedDueDiligenceNeedsEvidence(t *testing.T) {
+	analyst := domain.Actor{Type: domain.ActorUser, ID: "usr_analyst", Role: RoleAnalyst}
+	mlro := domain.Actor{Type: domain.ActorUser, ID: "usr_mlro", Role: RoleMLRO}
+	open := domain.Case{ID: "case_1", Kind: domain.CaseOnboarding, Status: domain.CaseOpen}
+	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	pending := domain.Case{ID: "case_1", Kind: domain.CaseOnboarding, Status: domain.CasePendingSecondApproval, PendingDecision: domain.DecisionApprove, PendingBy: analyst.String(), PendingAt: &at}
+	edd := &domain.Customer{ID: "cus_1", Status: domain.StatusInReview, RiskRating: domain.RiskHigh, DueDiligence: domain.DDEnhanced}
+	standard := &domain.Customer{ID: "cus_1", Status: domain.StatusInReview, RiskRating: domain.RiskMedium, DueDiligence: domain.DDStandard}
+	for _, tc := range []struct {
+		name      string
+		actor     domain.Actor
+		cs        domain.Case
+		cust      *domain.Customer
+		ev        eddEvidence
+		block     DecisionBlock
+		reasonHas string
+	}{
+		{"no evidence at all", analyst, open, edd, eddEvidence{}, BlockEDDEvidence, "source_of_funds and source_of_wealth"},
+		{"source of wealth missing", analyst, open, edd, eddEvidence{SourceOfFunds: true}, BlockEDDEvidence, "kind source_of_wealth"},
+		{"second approval by an MLRO, evidence missing", mlro, pending, edd, eddEvidence{SourceOfWealth: true}, BlockEDDEvidence, "kind source_of_funds"},
+		{"both evidenced", mlro, pending, edd, eddEvidence{SourceOfFunds: true, SourceOfWealth: true}, "", ""},
+		{"standard due diligence needs no such evidence", analyst, open, standard, eddEvidence{}, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := decisionOptions(tc.actor, tc.cs, tc.cust, nil, tc.ev).For(domain.DecisionApprove)
+			if o.Block != tc.block || !strings.Contains(o.Reason, tc.reasonHas) || (tc.block == "") != o.Allowed {
+				t.Fatalf("%+v, want block %q naming %q", o, tc.block, tc.reasonHas)
+			}
+			if tc.block != "" && domain.ErrCode(o.err) != domain.ECodeConflict {
+				t.Fatalf("error %v, want a conflict", o.err)
+			}
+		})
+	}
+	// An API client completing four-eyes gets 403 with an explanation.
+	client := domain.Actor{Type: domain.ActorClient, ID: "kyc_ci_a", Tenant: "t", Scopes: []string{string(PermCasesRead), string(PermCasesWrite)}}
+	o := decisionOptions(client, pending, edd, nil, eddEvidence{SourceOfFunds: true, SourceOfWealth: true}).For(domain.DecisionApprove)
+	if o.Allowed || o.Block != BlockNeedsMLRO || domain.ErrCode(o.err) != domain.ECodeForbidden || !strings.Contains(o.Reason, "staff user with the mlro role") {
+		t.Fatalf("client second approval: %+v", o)
 	}
 }

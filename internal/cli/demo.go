@@ -7,6 +7,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
+	"image/png"
 	"sort"
 	"strings"
 	"time"
@@ -376,6 +378,15 @@ func (d *demo) customer(t0 time.Time, typ domain.CustomerType, data domain.Custo
 		if i%13 == 12 {
 			return nil // left as a draft: the applicant never finished
 		}
+		// A declared PEP brings the evidence enhanced due diligence is
+		// approved with: source of funds and source of wealth.
+		if data.Individual != nil && data.Individual.PEPDeclared {
+			for _, kind := range []string{"source_of_funds", "source_of_wealth"} {
+				if _, err := d.app.Documents.UploadDocument(ctx, domain.SystemActor("demo-client"), app.UploadInput{CustomerID: id, Kind: kind, Content: demoScan()}); err != nil {
+					return fmt.Errorf("upload %s of %s: %w", kind, name, err)
+				}
+			}
+		}
 		d.clock.Set(t0.Add(20 * time.Minute))
 		if _, err := d.app.Customers.Submit(ctx, domain.SystemActor("demo-client"), id); err != nil {
 			return fmt.Errorf("submit %s: %w", name, err)
@@ -484,4 +495,14 @@ func (d *demo) assign(ctx context.Context, customerID string, who domain.Actor) 
 	}
 	_, err = d.app.Cases.Assign(ctx, who, cs.ID, who.String())
 	return err
+}
+
+// demoScan is a small PNG standing for a scanned document.
+func demoScan() []byte {
+	img := image.NewGray(image.Rect(0, 0, 8, 8))
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
 }

@@ -56,6 +56,10 @@ type RiskFactor struct {
 	Explanation string `json:"explanation"`
 	KnockOut    bool   `json:"knock_out,omitempty"`
 	Floor       string `json:"floor,omitempty"`
+	// DueDiligenceFloor is the due-diligence level the factor keeps the
+	// customer at, at least ("enhanced" for a PEP; "standard" while the
+	// identity is in doubt).
+	DueDiligenceFloor string `json:"due_diligence_floor,omitempty"`
 }
 
 // RiskAssessment is the outcome of scoring a customer with a risk model.

@@ -70,6 +70,9 @@ type CustomerOpts struct {
 	Data *domain.CustomerData
 	// ExternalRef is the integrator's reference (default none).
 	ExternalRef string
+	// Evidence uploads a source-of-funds and a source-of-wealth document
+	// to the draft, the evidence enhanced due diligence is approved with.
+	Evidence bool
 }
 
 func (o *CustomerOpts) actor() domain.Actor {
@@ -115,7 +118,22 @@ func create(t testing.TB, b *Bundle, opts *CustomerOpts, data domain.CustomerDat
 	if err != nil {
 		t.Fatalf("kyctest: create customer: %v", err)
 	}
+	if opts != nil && opts.Evidence {
+		Evidence(t, b, opts.actor(), c.ID)
+	}
 	return c
+}
+
+// Evidence uploads, as actor, a source-of-funds and a source-of-wealth
+// document to an editable customer (draft or info_requested): the
+// evidence enhanced due diligence needs before approval.
+func Evidence(t testing.TB, b *Bundle, actor domain.Actor, customerID string) {
+	t.Helper()
+	for _, kind := range []string{"source_of_funds", "source_of_wealth"} {
+		if _, err := b.App.Documents.UploadDocument(b.Ctx, actor, app.UploadInput{CustomerID: customerID, Kind: kind, Content: PNG()}); err != nil {
+			t.Fatalf("kyctest: upload %s: %v", kind, err)
+		}
+	}
 }
 
 // SubmittedCustomer creates a customer (see Customer), submits it and
@@ -159,8 +177,10 @@ func OpenCase(t testing.TB, b *Bundle, customerID string) domain.Case {
 // CaseOpts overrides the defaults of Case; a nil *CaseOpts takes every
 // default.
 type CaseOpts struct {
-	// Customer is the customer to onboard (default: PEP() by Client, whose
-	// case needs four eyes to approve).
+	// Customer is the customer to onboard (default: PEP() by Client, with
+	// the source-of-funds and source-of-wealth evidence enhanced due
+	// diligence needs, whose case needs four eyes to approve, the second
+	// by a staff MLRO).
 	Customer *CustomerOpts
 }
 
@@ -174,7 +194,7 @@ func Case(t testing.TB, b *Bundle, opts *CaseOpts) domain.Case {
 	}
 	if co.Data == nil {
 		d := PEP()
-		co = &CustomerOpts{Actor: co.Actor, Data: &d, ExternalRef: co.ExternalRef}
+		co = &CustomerOpts{Actor: co.Actor, Data: &d, ExternalRef: co.ExternalRef, Evidence: true}
 	}
 	c := SubmittedCustomer(t, b, co)
 	if c.Status != domain.StatusInReview {
@@ -203,7 +223,7 @@ func Hit(t testing.TB, b *Bundle, opts *HitOpts) (domain.Case, domain.ScreeningH
 	}
 	if co.Data == nil {
 		d := Sanctioned()
-		co = &CustomerOpts{Actor: co.Actor, Data: &d, ExternalRef: co.ExternalRef}
+		co = &CustomerOpts{Actor: co.Actor, Data: &d, ExternalRef: co.ExternalRef, Evidence: true}
 	}
 	cs := Case(t, b, &CaseOpts{Customer: co})
 	if cs.Kind != domain.CaseScreeningHit {

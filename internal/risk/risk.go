@@ -40,6 +40,11 @@ const (
 	KindNonFaceToFace       = "non_face_to_face"
 	KindExpectedVolume      = "expected_volume"
 	KindSanctionsMatch      = "sanctions_match"
+	// KindIdentityDoubt applies while the identity data are in doubt
+	// (identity needs_review, failed or in error; an unverified ubo or
+	// control person): its due-diligence floor rules out simplified
+	// measures (FATF R.10, INR.10 para. 21).
+	KindIdentityDoubt = "identity_doubt"
 )
 
 // Model is a validated risk model. It is immutable and safe for concurrent use.
@@ -75,21 +80,34 @@ type thresholds struct {
 }
 
 type factor struct {
-	Name             string   `yaml:"name"`
-	Dimension        string   `yaml:"dimension"`
-	Kind             string   `yaml:"kind"`
-	Points           int      `yaml:"points"`
-	KnockOut         bool     `yaml:"knock_out"`
-	Floor            string   `yaml:"floor"`
-	Explanation      string   `yaml:"explanation"`
-	AsOf             string   `yaml:"as_of"`
-	Source           string   `yaml:"source"`
-	Countries        []string `yaml:"countries"`
+	Name      string `yaml:"name"`
+	Dimension string `yaml:"dimension"`
+	Kind      string `yaml:"kind"`
+	Points    int    `yaml:"points"`
+	KnockOut  bool   `yaml:"knock_out"`
+	Floor     string `yaml:"floor"`
+	// DDFloor is a due-diligence floor (simplified, standard, enhanced)
+	// that no score undoes (RISK_MODEL.md, "Floors").
+	DDFloor     string   `yaml:"due_diligence_floor"`
+	Explanation string   `yaml:"explanation"`
+	AsOf        string   `yaml:"as_of"`
+	Source      string   `yaml:"source"`
+	Countries   []string `yaml:"countries"`
+	// Regions are ISO 3166-2 subdivisions matched against the region of
+	// an address (a sanctioned region of a country that is not itself
+	// sanctioned: Crimea UA-43, Sevastopol UA-40 …), by code or by one of
+	// the names given.
+	Regions          []region `yaml:"regions"`
 	Groups           []group  `yaml:"groups"`
 	Months           int      `yaml:"months"`
 	MaxLayers        int      `yaml:"max_layers"`
 	ThresholdPercent float64  `yaml:"threshold_percent"`
 	Tiers            []tier   `yaml:"tiers"`
+}
+
+type region struct {
+	Code  string   `yaml:"code"`
+	Names []string `yaml:"names"`
 }
 
 type group struct {
@@ -236,8 +254,14 @@ func (d *document) validate() error {
 		}
 		switch f.Kind {
 		case KindCountry:
-			if len(f.Countries) == 0 {
-				bad("%s: a country factor needs countries", where)
+			if len(f.Countries)+len(f.Regions) == 0 {
+				bad("%s: a country factor needs countries or regions", where)
+			}
+			for _, r := range f.Regions {
+				cc, sub, ok := strings.Cut(r.Code, "-")
+				if !ok || !domain.ValidCountry(cc) || sub == "" || len(sub) > 3 {
+					bad("%s: region %q is not an ISO 3166-2 code such as UA-43", where, r.Code)
+				}
 			}
 			for _, c := range f.Countries {
 				if !domain.ValidCountry(c) {
@@ -293,12 +317,17 @@ func (d *document) validate() error {
 			if len(d.EURRates.Rates) == 0 {
 				bad("%s: needs eur_rates", where)
 			}
-		case KindPEP, KindNonFaceToFace, KindSanctionsMatch:
+		case KindPEP, KindNonFaceToFace, KindSanctionsMatch, KindIdentityDoubt:
 		default:
 			bad("%s: unknown kind %q", where, f.Kind)
 		}
-		if f.Points == 0 && !f.KnockOut && f.Floor == "" && f.Kind != KindExpectedVolume {
-			bad("%s: has no effect (no points, knock_out or floor)", where)
+		switch f.DDFloor {
+		case "", string(domain.DDSimplified), string(domain.DDStandard), string(domain.DDEnhanced):
+		default:
+			bad("%s: due_diligence_floor must be simplified, standard or enhanced, got %q", where, f.DDFloor)
+		}
+		if f.Points == 0 && !f.KnockOut && f.Floor == "" && f.DDFloor == "" && f.Kind != KindExpectedVolume {
+			bad("%s: has no effect (no points, knock_out, floor or due_diligence_floor)", where)
 		}
 	}
 	if len(d.EURRates.Rates) > 0 && d.EURRates.AsOf == "" {
@@ -326,7 +355,10 @@ type Input struct {
 	ConfirmedSanctionsMatch bool
 	// ConfirmedPEPMatch is true when a reviewer confirmed a PEP list hit.
 	ConfirmedPEPMatch bool
-	Now               time.Time
+	// IdentityDoubt says why the identity data are in doubt ("identity
+	// check needs_review"); "" when they are not (or not known yet).
+	IdentityDoubt string
+	Now           time.Time
 }
 
 // Assess scores a customer. Every factor that applied is listed with its
@@ -338,6 +370,7 @@ func (m *Model) Assess(in Input) domain.RiskAssessment {
 	rel := relevantCountries(c)
 	knockOut := false
 	floor := domain.RiskLow
+	ddFloor := domain.DueDiligence("")
 	for _, f := range m.doc.Factors {
 		rf, ok := m.apply(f, c, rel, in)
 		if !ok {
@@ -346,7 +379,11 @@ func (m *Model) Assess(in Input) domain.RiskAssessment {
 		rf.Name = f.Name
 		rf.KnockOut = f.KnockOut
 		rf.Floor = f.Floor
+		rf.DueDiligenceFloor = f.DDFloor
 		a.Factors = append(a.Factors, rf)
+		if ddRank(domain.DueDiligence(f.DDFloor)) > ddRank(ddFloor) {
+			ddFloor = domain.DueDiligence(f.DDFloor)
+		}
 		a.Score += rf.Points
 		knockOut = knockOut || f.KnockOut
 		if f.Floor != "" && rank(domain.RiskRating(f.Floor)) > rank(floor) {
@@ -367,7 +404,22 @@ func (m *Model) Assess(in Input) domain.RiskAssessment {
 		a.Rating = floor
 	}
 	a.DueDiligence = domain.DueDiligenceFor(a.Rating)
+	if !knockOut && ddRank(ddFloor) > ddRank(a.DueDiligence) {
+		a.DueDiligence = ddFloor
+	}
 	return a
+}
+
+func ddRank(d domain.DueDiligence) int {
+	switch d {
+	case domain.DDSimplified:
+		return 1
+	case domain.DDStandard:
+		return 2
+	case domain.DDEnhanced:
+		return 3
+	}
+	return 0
 }
 
 func rank(r domain.RiskRating) int {
@@ -384,6 +436,8 @@ func rank(r domain.RiskRating) int {
 
 type relevant struct {
 	role, code string
+	// region is the region of an address, for factors with regions.
+	region string
 }
 
 // relevantCountries lists the countries the geography factors look at,
@@ -393,7 +447,12 @@ func relevantCountries(c *domain.Customer) []relevant {
 	var out []relevant
 	add := func(role, code string) {
 		if code != "" {
-			out = append(out, relevant{role, code})
+			out = append(out, relevant{role: role, code: code})
+		}
+	}
+	addAddress := func(role string, a *domain.Address) {
+		if a.Country != "" {
+			out = append(out, relevant{role: role, code: a.Country, region: a.Region})
 		}
 	}
 	if p := c.Data.Individual; p != nil {
@@ -402,13 +461,13 @@ func relevantCountries(c *domain.Customer) []relevant {
 			add("Nationality", n)
 		}
 		if p.Address != nil {
-			add("Residence country", p.Address.Country)
+			addAddress("Residence country", p.Address)
 		}
 	}
 	if b := c.Data.Business; b != nil {
 		add("Incorporation country", b.IncorporationCountry)
 		if b.Address != nil {
-			add("Registered address country", b.Address.Country)
+			addAddress("Registered address country", b.Address)
 		}
 		for _, rp := range b.RelatedPersons {
 			if !isBeneficialOwner(rp) {
@@ -418,7 +477,7 @@ func relevantCountries(c *domain.Customer) []relevant {
 				add("Beneficial owner's nationality", n)
 			}
 			if rp.Address != nil {
-				add("Beneficial owner's residence country", rp.Address.Country)
+				addAddress("Beneficial owner's residence country", rp.Address)
 			}
 		}
 	}
@@ -447,7 +506,12 @@ func (m *Model) apply(f factor, c *domain.Customer, rel []relevant, in Input) (d
 	case KindCountry:
 		var hits []relevant
 		for _, r := range rel {
-			if slices.Contains(f.Countries, r.code) && !slices.ContainsFunc(hits, func(h relevant) bool { return h.role == r.role && h.code == r.code }) {
+			if code, ok := f.regionOf(r); ok {
+				r.role, r.code = strings.Replace(r.role, "country", "region", 1), code
+			} else if !slices.Contains(f.Countries, r.code) {
+				continue
+			}
+			if !slices.ContainsFunc(hits, func(h relevant) bool { return h.role == r.role && h.code == r.code }) {
 				hits = append(hits, r)
 			}
 		}
@@ -581,12 +645,41 @@ func (m *Model) apply(f factor, c *domain.Customer, rel []relevant, in Input) (d
 				return domain.RiskFactor{Value: formatEUR(eur) + " EUR", Points: t.Points, Explanation: explain(f, detail)}, true
 			}
 		}
+	case KindIdentityDoubt:
+		if in.IdentityDoubt != "" {
+			return domain.RiskFactor{Value: "identity in doubt", Points: f.Points, Explanation: explain(f, in.IdentityDoubt)}, true
+		}
 	case KindSanctionsMatch:
 		if in.ConfirmedSanctionsMatch {
 			return domain.RiskFactor{Value: "confirmed", Points: f.Points, Explanation: explain(f, "")}, true
 		}
 	}
 	return domain.RiskFactor{}, false
+}
+
+// regionOf reports whether the address region of r is one of the
+// factor's regions, by ISO 3166-2 code ("UA-43", or "43" with the address
+// in UA) or by one of its names, and returns the code.
+func (f factor) regionOf(r relevant) (string, bool) {
+	if r.region == "" || len(f.Regions) == 0 {
+		return "", false
+	}
+	got := domain.FoldName(strings.TrimSpace(r.region))
+	for _, g := range f.Regions {
+		cc, sub, _ := strings.Cut(g.Code, "-")
+		if cc != r.code {
+			continue
+		}
+		if got == g.Code || got == sub {
+			return g.Code, true
+		}
+		for _, n := range g.Names {
+			if domain.FoldName(n) == got {
+				return g.Code, true
+			}
+		}
+	}
+	return "", false
 }
 
 // toEUR converts an amount in minor units to EUR.

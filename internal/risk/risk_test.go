@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,9 @@ func TestFactors(t *testing.T) {
 		{"Iran residence", Input{Customer: indiv(func(p *domain.Person) { p.Address.Country = "IR" })}, "fatf_call_for_action_countermeasures", 0, domain.RiskProhibited, "Residence country Iran (IR)"},
 		{"Myanmar", Input{Customer: indiv(func(p *domain.Person) { p.Nationality = "MM" })}, "fatf_call_for_action_edd", 40, domain.RiskMedium, "enhanced due diligence"},
 		{"Cuba", Input{Customer: indiv(func(p *domain.Person) { p.Nationality = "CU" })}, "comprehensive_sanctions", 40, domain.RiskMedium, "comprehensive sanctions"},
-		{"Syria both lists", Input{Customer: indiv(func(p *domain.Person) { p.Nationality = "SY" })}, "fatf_increased_monitoring", 25, domain.RiskHigh, "increased-monitoring"},
+		// Syria is no longer under comprehensive sanctions (US E.O. 14312 of
+		// 30 June 2025; EU and UK 2025); it stays on FATF increased monitoring.
+		{"Syria increased monitoring only", Input{Customer: indiv(func(p *domain.Person) { p.Nationality = "SY" })}, "fatf_increased_monitoring", 25, domain.RiskMedium, "increased-monitoring"},
 		{"Monaco", Input{Customer: indiv(func(p *domain.Person) { p.Nationality = "MC" })}, "fatf_increased_monitoring", 25, domain.RiskMedium, "as of 2026-06"},
 		{"BVI incorporation", Input{Customer: biz(func(b *domain.Business) { b.IncorporationCountry = "VG" })}, "fatf_increased_monitoring", 25, domain.RiskMedium, "Incorporation country"},
 		{"UBO nationality Russia", Input{Customer: biz(func(b *domain.Business) { b.RelatedPersons[0].Nationality = "RU" })}, "sectoral_sanctions", 25, domain.RiskMedium, "Beneficial owner's nationality"},
@@ -118,7 +121,7 @@ func TestFactors(t *testing.T) {
 			for _, x := range a.Factors {
 				sum += x.Points
 			}
-			if sum != a.Score || a.DueDiligence != domain.DueDiligenceFor(a.Rating) {
+			if sum != a.Score || ddRank(a.DueDiligence) < ddRank(domain.DueDiligenceFor(a.Rating)) {
 				t.Errorf("score %d vs sum %d, dd %s", a.Score, sum, a.DueDiligence)
 			}
 		})
@@ -291,4 +294,92 @@ func hasFactor(a domain.RiskAssessment, name, value string) bool {
 		}
 	}
 	return false
+}
+
+// TestDueDiligenceFloors: a factor's due-diligence floor holds whatever the
+// score (RISK_MODEL.md, "Floors"). A PEP gets enhanced due diligence (FATF
+// R.12); a customer linked to a country on the FATF call-for-action list
+// for enhanced due diligence (Myanmar) gets enhanced due diligence at least
+// (FATF, "High-risk jurisdictions subject to a call for action"; EU AMLR
+// art. 29), even onboarded face to face with nothing else against them;
+// doubt about the identity rules out simplified measures (FATF R.10, INR.10
+// para. 21): the floor is standard.
+func TestDueDiligenceFloors(t *testing.T) {
+	t.Parallel()
+	m := model(t)
+	for _, tt := range []struct {
+		name   string
+		in     Input
+		rating domain.RiskRating
+		dd     domain.DueDiligence
+		factor string
+	}{
+		{"Myanmar national face to face", Input{Customer: indiv(func(p *domain.Person) { p.Nationality = "MM" })}, domain.RiskMedium, domain.DDEnhanced, "fatf_call_for_action_edd"},
+		{"Myanmar as second nationality", Input{Customer: indiv(func(p *domain.Person) { p.OtherNationalities = []string{"MM"} })}, domain.RiskMedium, domain.DDEnhanced, "fatf_call_for_action_edd"},
+		{"PEP", Input{Customer: indiv(func(p *domain.Person) { p.PEPDeclared = true })}, domain.RiskHigh, domain.DDEnhanced, "pep"},
+		{"identity needs review, low score", Input{Customer: indiv(func(*domain.Person) {}), IdentityDoubt: "identity check needs_review"}, domain.RiskLow, domain.DDStandard, "identity_doubt"},
+		{"identity doubt does not lower enhanced", Input{Customer: indiv(func(p *domain.Person) { p.PEPDeclared = true }), IdentityDoubt: "identity check failed"}, domain.RiskHigh, domain.DDEnhanced, "identity_doubt"},
+		{"no doubt: simplified", Input{Customer: indiv(func(*domain.Person) {})}, domain.RiskLow, domain.DDSimplified, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.in.Now = now
+			a := m.Assess(tt.in)
+			if a.Rating != tt.rating || a.DueDiligence != tt.dd {
+				t.Fatalf("rating %s, due diligence %s; want %s, %s (%+v)", a.Rating, a.DueDiligence, tt.rating, tt.dd, a.Factors)
+			}
+			if tt.factor != "" && !slices.ContainsFunc(a.Factors, func(f domain.RiskFactor) bool { return f.Name == tt.factor && f.DueDiligenceFloor != "" }) {
+				t.Fatalf("factor %s with its floor not listed: %+v", tt.factor, a.Factors)
+			}
+		})
+	}
+}
+
+// TestSanctionedRegionsByAddressSubdivision: Crimea (UA-43), Sevastopol
+// (UA-40) and the so-called DNR and LNR (UA-14, UA-09) are under
+// comprehensive sanctions (US E.O. 13685 and 14065; EU Council Regulations
+// 692/2014 and 2022/263); the non-government-controlled areas of Kherson
+// and Zaporizhzhia (EU Regulation 2022/1903) cannot be told apart by an
+// address, so those regions count as increased risk (RISK_MODEL.md). The
+// rest of Ukraine does not count, and neither does Syria any more.
+func TestSanctionedRegionsByAddressSubdivision(t *testing.T) {
+	t.Parallel()
+	m := model(t)
+	at := func(country, region string) *domain.Customer {
+		return indiv(func(p *domain.Person) { p.Address.Country, p.Address.Region = country, region })
+	}
+	for _, tt := range []struct {
+		name   string
+		c      *domain.Customer
+		factor string
+		points int
+	}{
+		{"Crimea by code", at("UA", "UA-43"), "comprehensive_sanctions", 40},
+		{"Crimea by name", at("UA", "Autonomous Republic of Crimea"), "comprehensive_sanctions", 40},
+		{"Sevastopol by subdivision number", at("UA", "40"), "comprehensive_sanctions", 40},
+		{"Donetsk", at("UA", "Donetsk Oblast"), "comprehensive_sanctions", 40},
+		{"Luhansk", at("UA", "ua-09"), "comprehensive_sanctions", 40},
+		{"Kherson", at("UA", "Kherson"), "partly_occupied_regions", 25},
+		{"Zaporizhzhia", at("UA", "UA-23"), "partly_occupied_regions", 25},
+		{"a business registered in Crimea", biz(func(b *domain.Business) { b.Address.Country, b.Address.Region = "UA", "UA-43" }), "comprehensive_sanctions", 40},
+		{"Kyiv", at("UA", "UA-30"), "", 0},
+		{"a region code of another country", at("RU", "UA-43"), "", 0},
+		{"Syria", at("SY", ""), "fatf_increased_monitoring", 25},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := m.Assess(Input{Customer: tt.c, Now: now})
+			got := ""
+			pts := 0
+			for _, f := range a.Factors {
+				if f.Name == "comprehensive_sanctions" || f.Name == "partly_occupied_regions" || f.Name == "fatf_increased_monitoring" {
+					got, pts = f.Name, f.Points
+					if !strings.Contains(f.Explanation, "region") && f.Name != "fatf_increased_monitoring" {
+						t.Errorf("explanation does not name the region: %s", f.Explanation)
+					}
+				}
+			}
+			if got != tt.factor || pts != tt.points {
+				t.Fatalf("factor %q (%d points), want %q (%d): %+v", got, pts, tt.factor, tt.points, a.Factors)
+			}
+		})
+	}
 }

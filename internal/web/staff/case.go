@@ -43,10 +43,13 @@ type caseView struct {
 	CanWrite bool
 	CanAudit bool
 	// The decision form and its hints, from app.Cases.Options.
-	Offered      []string // the decisions the form offers
-	IsPending    bool
-	PendingMine  bool // the signed-in user gave the first approval
-	NeedsMLRO    bool // the second approval of EDD must come from an MLRO
+	Offered     []string // the decisions the form offers
+	IsPending   bool
+	PendingMine bool // the signed-in user gave the first approval
+	NeedsMLRO   bool // the second approval of EDD must come from an MLRO
+	// EDDMissing lists the evidence documents enhanced due diligence still
+	// needs before approval (source_of_funds, source_of_wealth).
+	EDDMissing   []string
 	FourEyesNext bool // approving now sends the case to a second approver
 	Errs         map[string]string
 	// OffersRequestInfo shows the message-to-the-applicant field.
@@ -113,6 +116,7 @@ func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView,
 	v.IsPending = v.Case.Status == domain.CasePendingSecondApproval
 	v.PendingMine = approve.Block == app.BlockSameApprover
 	v.NeedsMLRO = approve.Block == app.BlockNeedsMLRO
+	v.EDDMissing = approve.Missing
 	v.FourEyesNext = approve.SecondApproval
 	v.Sections = app.RevealSections
 	if v.Case.Kind == domain.CaseTransactionAlert {

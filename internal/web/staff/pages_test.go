@@ -302,3 +302,17 @@ func TestRequestInfoSeparatesReasonFromMessage(t *testing.T) {
 		want(t, an.get(pepURL), 200, "Unexplained wealth; considering a report", "Sent to the applicant:", "Please upload evidence of your source of wealth.")
 	})
 }
+
+// TestEnhancedDueDiligenceEvidenceOnTheCasePage: a PEP case without
+// source-of-funds and source-of-wealth documents says what is missing and
+// refuses the approval inline (FATF R.12; PRODUCT.md section 6).
+func TestEnhancedDueDiligenceEvidenceOnTheCasePage(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		pep := person("Greta", "Berg", "SE", true)
+		cs := kyctest.Case(t, e.Bundle, &kyctest.CaseOpts{Customer: &kyctest.CustomerOpts{Actor: kyctest.Operator, Data: &pep}})
+		an := e.signIn("analyst")
+		url_ := "/staff/cases/" + cs.ID
+		want(t, an.get(url_), 200, `data-testid="edd-evidence"`, "Missing documents: source_of_funds, source_of_wealth")
+		want(t, an.post(url_+"/decision", url.Values{"decision": {"approve"}, "reason": {"PEP, low exposure"}}, false), http.StatusConflict, "Enhanced due diligence needs evidence")
+	})
+}

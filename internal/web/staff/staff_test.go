@@ -53,7 +53,7 @@ func setup(t *testing.T, engine string) *env {
 	pep := person("Maria", "Schmidt", "DE", true)
 	e.HitCustomer = kyctest.SubmittedCustomer(t, b, &kyctest.CustomerOpts{Actor: kyctest.Operator, Data: &hit})
 	e.HitCase = kyctest.OpenCase(t, b, e.HitCustomer.ID)
-	e.PEPCase = kyctest.Case(t, b, &kyctest.CaseOpts{Customer: &kyctest.CustomerOpts{Actor: kyctest.Operator, Data: &pep}})
+	e.PEPCase = kyctest.Case(t, b, &kyctest.CaseOpts{Customer: &kyctest.CustomerOpts{Actor: kyctest.Operator, Data: &pep, Evidence: true}})
 
 	h, err := staffHandler(b.App, b.Clock)
 	if err != nil {
