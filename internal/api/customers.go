@@ -42,6 +42,10 @@ type Customer struct {
 	// ClosedAt and RetentionEndsAt describe the end of the relationship.
 	ClosedAt        *time.Time `json:"closed_at,omitempty" doc:"When the relationship was closed (off-boarding)"`
 	RetentionEndsAt *time.Time `json:"retention_ends_at,omitempty" doc:"When the retention period of the records ends (KYC_RETENTION after closure or rejection); the personal data is purged then"`
+	// Unreadable marks, in a list, a record whose personal data could not
+	// be decrypted (a wrong master key or damage); its other fields are
+	// empty and reading it by id fails.
+	Unreadable bool `json:"unreadable,omitempty" doc:"In a list: the record's personal data could not be decrypted (wrong master key or damage); it is logged for the operator and GET by id fails"`
 	CustomerFields
 }
 
@@ -50,7 +54,7 @@ func customerOut(c *domain.Customer) Customer {
 		ID: c.ID, Type: string(c.Type), Status: string(c.Status), RiskRating: string(c.RiskRating),
 		DueDiligence: string(c.DueDiligence), ExternalRef: c.ExternalRef, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		SubmittedAt: c.SubmittedAt, DecidedAt: c.DecidedAt, NextReviewAt: c.NextReviewAt,
-		ClosedAt: c.ClosedAt, RetentionEndsAt: c.RetentionEndsAt,
+		ClosedAt: c.ClosedAt, RetentionEndsAt: c.RetentionEndsAt, Unreadable: c.Unreadable,
 		CustomerFields: fieldsFromDomain(c.Data),
 	}
 }

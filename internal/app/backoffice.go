@@ -40,6 +40,8 @@ type QueueItem struct {
 	Status       domain.CustomerStatus
 	Overdue      bool
 	Age          time.Duration
+	// Unreadable: the customer's record could not be decrypted.
+	Unreadable bool
 }
 
 // QueuePage is one page of the queue.
@@ -110,13 +112,11 @@ func (s *Backoffice) Queue(ctx context.Context, actor domain.Actor, in QueueInpu
 			if err != nil {
 				return QueuePage{}, err
 			}
-			if cust, err = customerFromRecord(s.d.Crypt, rec); err != nil {
-				return QueuePage{}, err
-			}
+			cust = listedCustomer(ctx, s.d, rec)
 			cache[c.CustomerID] = cust
 		}
 		p.Items = append(p.Items, QueueItem{
-			Case: c, CustomerName: cust.DisplayName(), CustomerType: cust.Type, Risk: cust.RiskRating, Status: cust.Status,
+			Case: c, CustomerName: cust.DisplayName(), CustomerType: cust.Type, Risk: cust.RiskRating, Status: cust.Status, Unreadable: cust.Unreadable,
 			Overdue: c.Status != domain.CaseClosed && now.After(c.DueAt), Age: now.Sub(c.CreatedAt),
 		})
 	}

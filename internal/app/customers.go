@@ -205,11 +205,7 @@ func (s *Customers) List(ctx context.Context, actor domain.Actor, in ListCustome
 	}
 	out := make([]*domain.Customer, 0, len(recs))
 	for _, r := range recs {
-		c, err := s.fromRecord(r)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, c)
+		out = append(out, listedCustomer(ctx, s.d, r))
 	}
 	return out, next, nil
 }

@@ -325,6 +325,10 @@ type Customer struct {
 	RestrictedAt *time.Time
 	// PurgedAt is set once the personal data has been removed.
 	PurgedAt *time.Time
+	// Unreadable marks a listed customer whose personal data could not be
+	// decrypted or decoded: the list shows its id and statuses instead of
+	// failing as a whole (Data is empty).
+	Unreadable bool
 }
 
 // DisplayName returns the customer's name (person or legal name).

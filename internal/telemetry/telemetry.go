@@ -24,6 +24,7 @@ type Metrics struct {
 	jobDuration  *prometheus.HistogramVec
 	checks       *prometheus.CounterVec
 	decisions    *prometheus.CounterVec
+	unreadable   *prometheus.CounterVec
 }
 
 // NewMetrics registers every collector on a fresh registry.
@@ -51,8 +52,11 @@ func NewMetrics() *Metrics {
 		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kyc_decisions_total", Help: "Decisions recorded, by decision (auto_approve for the policy).",
 		}, []string{"decision"}),
+		unreadable: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kyc_unreadable_records_total", Help: "Records that could not be decrypted or decoded when listed (a wrong or missing master key, or damage), by kind; each is shown marked and logged with its id.",
+		}, []string{"kind"}),
 	}
-	r.MustRegister(m.httpRequests, m.httpDuration, m.jobs, m.jobDuration, m.checks, m.decisions,
+	r.MustRegister(m.httpRequests, m.httpDuration, m.jobs, m.jobDuration, m.checks, m.decisions, m.unreadable,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -79,6 +83,9 @@ func (m *Metrics) Job(kind, outcome string, d time.Duration) {
 func (m *Metrics) CheckFinished(checkType, status string) {
 	m.checks.WithLabelValues(checkType, status).Inc()
 }
+
+// UnreadableRecord counts a record a list could not decrypt or decode.
+func (m *Metrics) UnreadableRecord(kind string) { m.unreadable.WithLabelValues(kind).Inc() }
 
 // Decision counts a decision.
 func (m *Metrics) Decision(decision string) { m.decisions.WithLabelValues(decision).Inc() }
