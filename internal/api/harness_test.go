@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -64,9 +65,17 @@ type env struct {
 // issuer, verifier, risk model and document verifier.
 func setup(t *testing.T, engine string) *env {
 	t.Helper()
+	return setupWith(t, engine, nil)
+}
+
+// setupWith is setup serving on ln (nil: a new listener), with further
+// harness options (an identity provider that must know the server's
+// address before it starts).
+func setupWith(t *testing.T, engine string, ln net.Listener, opts ...kyctest.Option) *env {
+	t.Helper()
 	e := &env{t: t, logs: &syncBuffer{}, metrics: telemetry.NewMetrics()}
 	log := telemetry.NewLogger(e.logs, "json", "debug")
-	e.Bundle = kyctest.New(t, kyctest.WithEngine(engine), kyctest.WithRealTime(), kyctest.WithLogger(log), kyctest.WithMetrics(e.metrics))
+	e.Bundle = kyctest.New(t, append([]kyctest.Option{kyctest.WithEngine(engine), kyctest.WithRealTime(), kyctest.WithLogger(log), kyctest.WithMetrics(e.metrics)}, opts...)...)
 	e.keys = auth.NewKeyManager(e.Store.Keys(), e.Vault, auth.WithTokenTTL(15*time.Minute))
 	if err := e.keys.EnsureKey(e.Ctx); err != nil {
 		t.Fatal(err)
@@ -80,7 +89,12 @@ func setup(t *testing.T, engine string) *env {
 	mux.Handle("POST /oauth/token", auth.TokenHandler(issuer, e.Store.Clients(), auth.WithLogger(log)))
 	mux.Handle("GET /.well-known/jwks.json", auth.JWKSHandler(e.keys, log))
 	api.Register(mux, api.Deps{App: e.App, Auth: verifier, Logger: log, Version: "test", MaxBodyBytes: testMaxBody})
-	e.srv = httptest.NewServer(httpx.SecureHeaders(httpx.Observe(mux, log, e.metrics)))
+	e.srv = httptest.NewUnstartedServer(httpx.SecureHeaders(httpx.Observe(mux, log, e.metrics)))
+	if ln != nil {
+		e.srv.Listener.Close()
+		e.srv.Listener = ln
+	}
+	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	return e
 }

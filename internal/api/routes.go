@@ -27,6 +27,7 @@ func (s *server) routes() {
 	s.transactionRoutes()
 	s.reportRoutes()
 	s.documentRoutes()
+	s.identityCallbackRoutes()
 }
 
 // register adds an operation with the configured body limit: huma's own

@@ -64,6 +64,9 @@ type checkOutcome struct {
 	// customerID, when known, spares finish reading the check before it
 	// locks the customer.
 	customerID string
+	// inTx runs in the transaction after expect, on the locked check and
+	// with the customer's tenant, whether or not the check is done.
+	inTx func(ctx context.Context, tx store.Tx, tenant string, rec store.CheckRecord) error
 }
 
 // Run executes one pending check. It is idempotent: a check that is already
@@ -395,6 +398,11 @@ func (s *Checks) finishRound(ctx context.Context, customerID string, attempt int
 func (s *Checks) finishLocked(ctx context.Context, tx store.Tx, crec *store.CustomerRecord, rec store.CheckRecord, attempt int, out checkOutcome) (store.CheckRecord, bool, bool, error) {
 	if out.expect != nil {
 		if err := out.expect(rec); err != nil {
+			return rec, false, false, err
+		}
+	}
+	if out.inTx != nil {
+		if err := out.inTx(ctx, tx, crec.Tenant, rec); err != nil {
 			return rec, false, false, err
 		}
 	}

@@ -137,6 +137,12 @@ type CompleteInput struct {
 // (a repeated or late callback). Only the system (the transport that
 // authenticated the provider) may report results.
 func (s *Checks) Complete(ctx context.Context, actor domain.Actor, in CompleteInput) (bool, error) {
+	return s.complete(ctx, actor, in, nil)
+}
+
+// complete is Complete with inTx run in its transaction on the locked check
+// (before the result is written, also when the check is already done).
+func (s *Checks) complete(ctx context.Context, actor domain.Actor, in CompleteInput, inTx func(ctx context.Context, tx store.Tx, tenant string, rec store.CheckRecord) error) (bool, error) {
 	if actor.Type != domain.ActorSystem {
 		return false, domain.Errorf(domain.ECodeForbidden, "Only the identity provider reports the result of a check.")
 	}
@@ -177,6 +183,7 @@ func (s *Checks) Complete(ctx context.Context, actor domain.Actor, in CompleteIn
 	out := checkOutcome{
 		Status: in.Status, Provider: in.Provider, Summary: in.Summary, Reference: ref, actor: actor,
 		Details: asyncDetails{Reference: ref, Details: in.Details},
+		inTx:    inTx,
 		expect: func(rec store.CheckRecord) error {
 			if domain.CheckType(rec.Type) != domain.CheckIdentity || (rec.Provider != "" && rec.Provider != in.Provider) {
 				return domain.Errorf(domain.ECodeNotFound, "Check not found.")

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kyc-platform/kyc/internal/config"
+	"github.com/kyc-platform/kyc/internal/verify/providers"
 )
 
 // An unknown identity provider stops kyc at start, naming the setting and
@@ -18,9 +19,9 @@ func TestUnknownIdentityProviderExits2(t *testing.T) {
 	dir := t.TempDir()
 	code := Run(context.Background(), &Env{Args: []string{"kyc", "migrate"}, Stdout: &bytes.Buffer{}, Stderr: &errb,
 		Getenv: func(k string) string {
-			return map[string]string{"KYC_DATA_DIR": dir, "KYC_IDENTITY_PROVIDER": "sandbox"}[k]
+			return map[string]string{"KYC_DATA_DIR": dir, "KYC_IDENTITY_PROVIDER": "magic"}[k]
 		}})
-	if code != 2 || !strings.Contains(errb.String(), `KYC_IDENTITY_PROVIDER: "sandbox" is not a known identity provider (known: document)`) {
+	if code != 2 || !strings.Contains(errb.String(), `KYC_IDENTITY_PROVIDER: "magic" is not a known identity provider (known: `+strings.Join(providers.Registry().Names(), ", ")+")") {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 }

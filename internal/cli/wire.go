@@ -22,6 +22,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/jobs"
 	"github.com/kyc-platform/kyc/internal/netguard"
 	"github.com/kyc-platform/kyc/internal/risk"
+	"github.com/kyc-platform/kyc/internal/routes"
 	"github.com/kyc-platform/kyc/internal/screening/listsync"
 	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/store/postgres"
@@ -174,11 +175,15 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		ListSync: listSync, ListSyncInterval: cfg.ListSyncInterval,
 		RetentionScanInterval: cfg.RetentionScanInterval,
 		ReviewScanInterval:    cfg.ReviewScanInterval,
+		IdentityTimeout:       cfg.IdentityTimeout,
 	})
 	if err != nil {
 		return fail(err)
 	}
-	identity, err := providers.Registry().New(cfg.IdentityProvider, verify.Config{MinAge: cfg.MinAge})
+	identity, err := providers.Registry().New(cfg.IdentityProvider, verify.Config{
+		MinAge: cfg.MinAge, Secret: cfg.IdentitySecret, URL: cfg.IdentityURL, Delay: cfg.SandboxDelay,
+		CallbackURL: cfg.PublicURL() + routes.IdentityCallback(cfg.IdentityProvider),
+	})
 	if err != nil {
 		return fail(fmt.Errorf("KYC_IDENTITY_PROVIDER: %w", err))
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/httpx"
 	"github.com/kyc-platform/kyc/internal/screening/lists"
 	"github.com/kyc-platform/kyc/internal/verify/providers"
+	"github.com/kyc-platform/kyc/internal/webhook"
 )
 
 // Config is the whole configuration of one kyc process.
@@ -51,6 +52,17 @@ type Config struct {
 	// IdentityProvider names the identity verification provider, one of
 	// the registry in verify/providers.
 	IdentityProvider string
+	// IdentitySecret ("whsec_" + base64) signs the requests to an external
+	// identity provider and authenticates its callbacks
+	// (KYC_IDENTITY_SECRET); IdentityURL is the http provider's endpoint
+	// (KYC_IDENTITY_URL); IdentityTimeout is how long a check waits for an
+	// asynchronous provider before it goes to a person
+	// (KYC_IDENTITY_TIMEOUT); SandboxDelay is how long the sandbox provider
+	// waits before it answers (KYC_SANDBOX_DELAY).
+	IdentitySecret  string
+	IdentityURL     string
+	IdentityTimeout time.Duration
+	SandboxDelay    time.Duration
 	// DocumentStore is where the encrypted contents of uploaded documents
 	// are kept: empty for DataDir/documents, a directory, or
 	// s3://bucket/prefix (KYC_DOCUMENT_STORE).
@@ -171,6 +183,8 @@ func Default() Config {
 		Retention:                  DefaultRetention,
 		RetentionScanInterval:      time.Hour,
 		ReviewScanInterval:         time.Hour,
+		IdentityTimeout:            24 * time.Hour,
+		SandboxDelay:               2 * time.Second,
 		DocumentExpiryNotice:       DefaultDocumentExpiryNotice,
 		DocumentExpiryScanInterval: time.Hour,
 	}
@@ -232,6 +246,10 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("KYC_TOKEN_AUDIENCE", &c.Audience)
 	str("KYC_IDENTITY_PROVIDER", &c.IdentityProvider)
 	str("KYC_DOCUMENT_STORE", &c.DocumentStore)
+	str("KYC_IDENTITY_SECRET", &c.IdentitySecret)
+	str("KYC_IDENTITY_URL", &c.IdentityURL)
+	dur("KYC_IDENTITY_TIMEOUT", &c.IdentityTimeout)
+	dur("KYC_SANDBOX_DELAY", &c.SandboxDelay)
 	dur("KYC_TOKEN_TTL", &c.TokenTTL)
 	dur("KYC_LIST_RELOAD_INTERVAL", &c.ListReloadInterval)
 	dur("KYC_LIST_SYNC_INTERVAL", &c.ListSyncInterval)
@@ -391,6 +409,17 @@ func (c Config) Validate() error {
 	}
 	if _, err := providers.Registry().Lookup(c.IdentityProvider); err != nil {
 		errs = append(errs, fmt.Errorf("KYC_IDENTITY_PROVIDER: %w", err))
+	}
+	if c.IdentityTimeout < time.Minute {
+		errs = append(errs, fmt.Errorf("KYC_IDENTITY_TIMEOUT: %s must be at least 1m", c.IdentityTimeout))
+	}
+	if c.SandboxDelay < 0 || c.SandboxDelay > time.Hour {
+		errs = append(errs, fmt.Errorf("KYC_SANDBOX_DELAY: %s must be between 0 and 1h", c.SandboxDelay))
+	}
+	if c.IdentitySecret != "" {
+		if _, err := webhook.ParseSecret(c.IdentitySecret); err != nil {
+			errs = append(errs, errors.New("KYC_IDENTITY_SECRET: must be whsec_ and 24 to 64 random bytes in base64"))
+		}
 	}
 	if err := docstore.Check(c.DocumentStore); err != nil {
 		errs = append(errs, fmt.Errorf("KYC_DOCUMENT_STORE: %w", err))

@@ -18,7 +18,7 @@ func TestIdentityProviderFromRegistry(t *testing.T) {
 			t.Errorf("registered provider %q refused: %v", name, err)
 		}
 	}
-	c, err := FromEnv(env(map[string]string{"KYC_IDENTITY_PROVIDER": "sandbox"}))
+	c, err := FromEnv(env(map[string]string{"KYC_IDENTITY_PROVIDER": "magic"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestIdentityProviderFromRegistry(t *testing.T) {
 	if err == nil {
 		t.Fatal("an unknown identity provider was accepted")
 	}
-	for _, want := range []string{"KYC_IDENTITY_PROVIDER", `"sandbox"`, "known: " + strings.Join(providers.Registry().Names(), ", ")} {
+	for _, want := range []string{"KYC_IDENTITY_PROVIDER", `"magic"`, "known: " + strings.Join(providers.Registry().Names(), ", ")} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}

@@ -48,6 +48,7 @@ const (
 	EventDocumentUploaded         EventType = "document.uploaded"
 	EventDocumentViewed           EventType = "document.viewed"
 	EventCheckPending             EventType = "check.pending"
+	EventIdentityCallback         EventType = "check.callback_received"
 	EventCheckCompleted           EventType = "check.completed"
 	EventRiskAssessed             EventType = "risk.assessed"
 	EventReviewDue                EventType = "review.due"
@@ -119,6 +120,7 @@ var events = [...]EventInfo{
 	{EventDocumentUploaded, EntityDocument, "A document image was uploaded for a customer.", false},
 	{EventDocumentViewed, EntityDocument, "A document's content was read (meta purpose: download or preview).", false},
 	{EventCheckPending, EntityCheck, "An asynchronous identity provider took a check; the check waits for its result.", false},
+	{EventIdentityCallback, EntityCheck, "An identity provider's signed callback arrived for a check (meta outcome: accepted, late or replayed; provider, event_id, status).", false},
 	{EventCheckCompleted, EntityCheck, "A check of a submission finished (passed, failed, needs review or error).", true},
 	{EventRiskAssessed, EntityCustomer, "A customer was scored with the risk model.", false},
 	{EventReviewDue, EntityCustomer, "A customer's periodic review fell due.", true},

@@ -68,6 +68,10 @@ type Options struct {
 	// ReviewScanInterval is the period of the scan that opens periodic
 	// reviews as they fall due (KYC_REVIEW_SCAN_INTERVAL; zero: one hour).
 	ReviewScanInterval time.Duration
+	// IdentityTimeout is how long an identity check waits for an
+	// asynchronous provider before a periodic job (every minute) hands it
+	// to a person (KYC_IDENTITY_TIMEOUT; zero: no such job).
+	IdentityTimeout time.Duration
 }
 
 // Runner owns the River client.
@@ -117,6 +121,9 @@ func New(opts Options) (*Runner, error) {
 	if err := river.AddWorkerSafely(workers, &rescreenWorker{b: b}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &identityTimeoutWorker{b: b, timeout: opts.IdentityTimeout}); err != nil {
+		return nil, err
+	}
 	maxAttempts := opts.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 5
@@ -151,6 +158,12 @@ func New(opts Options) (*Runner, error) {
 				// Unique per period: several replicas enqueue, one runs.
 				return ReviewScanArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: cmp.Or(opts.ReviewScanInterval, time.Hour)}}
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
+		}
+		if opts.IdentityTimeout > 0 {
+			cfg.PeriodicJobs = append(cfg.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(identityTimeoutInterval), func() (river.JobArgs, *river.InsertOpts) {
+				// Unique per period: several replicas enqueue, one runs.
+				return IdentityTimeoutArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: identityTimeoutInterval}}
+			}, &river.PeriodicJobOpts{RunOnStart: true}))
 		}
 		if opts.ListSync != nil && opts.ListSyncInterval > 0 {
 			cfg.PeriodicJobs = append(cfg.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(opts.ListSyncInterval), func() (river.JobArgs, *river.InsertOpts) {

@@ -20,3 +20,11 @@ const AccessLink = Onboarding + "/link/"
 func AccessLinkURL(base, token string) string {
 	return strings.TrimRight(base, "/") + AccessLink + token
 }
+
+// IdentityCallbacks is the path prefix of the API's identity-provider
+// callbacks; the composition root tells an asynchronous provider its
+// address (IdentityCallback), the API serves it.
+const IdentityCallbacks = "/api/v1/identity-callbacks/"
+
+// IdentityCallback is the callback path of the named provider.
+func IdentityCallback(provider string) string { return IdentityCallbacks + provider }

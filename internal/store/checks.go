@@ -37,6 +37,9 @@ type Checks interface {
 	SaveRisk(ctx context.Context, r RiskRecord) error
 	// LatestRisk returns the newest assessment of a customer.
 	LatestRisk(ctx context.Context, customerID string) (RiskRecord, error)
+	// RecordCallback remembers an identity provider's callback event id;
+	// ErrConflict when the provider sent that id before (a replay).
+	RecordCallback(ctx context.Context, provider, eventID, checkID string, at time.Time) error
 }
 
 // RiskRecord is a stored risk assessment.

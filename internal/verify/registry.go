@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Config is what a provider is built from. Providers that need settings of
@@ -12,6 +13,17 @@ import (
 type Config struct {
 	// MinAge is the minimum age of an individual customer.
 	MinAge int
+	// CallbackURL is where an asynchronous provider's results are sent
+	// (KYC_BASE_URL + /api/v1/identity-callbacks/{provider}).
+	CallbackURL string
+	// Secret ("whsec_" + base64, KYC_IDENTITY_SECRET) signs the requests
+	// to an external provider and authenticates its callbacks.
+	Secret string
+	// URL is an external provider's endpoint (KYC_IDENTITY_URL).
+	URL string
+	// Delay is how long the sandbox provider waits before it answers
+	// (KYC_SANDBOX_DELAY).
+	Delay time.Duration
 }
 
 // Constructor builds a provider from the configuration; an error stops the

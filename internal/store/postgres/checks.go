@@ -132,3 +132,9 @@ func (r checks) LatestRisk(ctx context.Context, customerID string) (store.RiskRe
 		CreatedAt:    tsOut(a.CreatedAt),
 	}, nil
 }
+
+func (r checks) RecordCallback(ctx context.Context, provider, eventID, checkID string, at time.Time) error {
+	return mapErr(r.q.CreateIdentityCallback(ctx, gen.CreateIdentityCallbackParams{
+		Provider: provider, EventID: eventID, CheckID: checkID, ReceivedAt: tsIn(at),
+	}))
+}

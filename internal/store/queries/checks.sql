@@ -51,3 +51,7 @@ SELECT * FROM checks
 WHERE status = 'pending' AND provider <> '' AND updated_at < sqlc.arg(updated_before)
 ORDER BY updated_at, id
 LIMIT CAST(sqlc.arg(lim) AS BIGINT);
+
+-- name: CreateIdentityCallback :exec
+INSERT INTO identity_callbacks (provider, event_id, check_id, received_at)
+VALUES (sqlc.arg(provider), sqlc.arg(event_id), sqlc.arg(check_id), sqlc.arg(received_at));

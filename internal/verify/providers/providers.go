@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/kyc-platform/kyc/internal/verify"
+	"github.com/kyc-platform/kyc/internal/verify/sandbox"
 )
 
 // Default is the provider used when KYC_IDENTITY_PROVIDER is unset.
@@ -19,5 +20,6 @@ const Default = verify.DocumentProviderName
 var Registry = sync.OnceValue(func() *verify.Registry {
 	return verify.NewRegistry(
 		verify.DocumentRegistration,
+		sandbox.Registration,
 	)
 })

@@ -194,6 +194,13 @@ type IdempotencyKey struct {
 	CreatedAt   time.Time
 }
 
+type IdentityCallback struct {
+	Provider   string
+	EventID    string
+	CheckID    string
+	ReceivedAt time.Time
+}
+
 type ListEntity struct {
 	SnapshotID  string
 	EntityID    string

@@ -58,6 +58,28 @@ func (q *Queries) CreateCheck(ctx context.Context, arg CreateCheckParams) error 
 	return err
 }
 
+const createIdentityCallback = `-- name: CreateIdentityCallback :exec
+INSERT INTO identity_callbacks (provider, event_id, check_id, received_at)
+VALUES (?1, ?2, ?3, ?4)
+`
+
+type CreateIdentityCallbackParams struct {
+	Provider   string
+	EventID    string
+	CheckID    string
+	ReceivedAt int64
+}
+
+func (q *Queries) CreateIdentityCallback(ctx context.Context, arg CreateIdentityCallbackParams) error {
+	_, err := q.exec(ctx, q.createIdentityCallbackStmt, createIdentityCallback,
+		arg.Provider,
+		arg.EventID,
+		arg.CheckID,
+		arg.ReceivedAt,
+	)
+	return err
+}
+
 const createRiskAssessment = `-- name: CreateRiskAssessment :exec
 INSERT INTO risk_assessments (
     id, customer_id, check_id, score, rating, due_diligence, model_version, factors, created_at

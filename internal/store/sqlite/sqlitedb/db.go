@@ -120,6 +120,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createHitStmt, err = db.PrepareContext(ctx, createHit); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateHit: %w", err)
 	}
+	if q.createIdentityCallbackStmt, err = db.PrepareContext(ctx, createIdentityCallback); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateIdentityCallback: %w", err)
+	}
 	if q.createKeyStmt, err = db.PrepareContext(ctx, createKey); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateKey: %w", err)
 	}
@@ -613,6 +616,11 @@ func (q *Queries) Close() error {
 	if q.createHitStmt != nil {
 		if cerr := q.createHitStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createHitStmt: %w", cerr)
+		}
+	}
+	if q.createIdentityCallbackStmt != nil {
+		if cerr := q.createIdentityCallbackStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createIdentityCallbackStmt: %w", cerr)
 		}
 	}
 	if q.createKeyStmt != nil {
@@ -1236,6 +1244,7 @@ type Queries struct {
 	createDecisionStmt                 *sql.Stmt
 	createDocumentStmt                 *sql.Stmt
 	createHitStmt                      *sql.Stmt
+	createIdentityCallbackStmt         *sql.Stmt
 	createKeyStmt                      *sql.Stmt
 	createReportStmt                   *sql.Stmt
 	createRescreenRunStmt              *sql.Stmt
@@ -1384,6 +1393,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createDecisionStmt:                 q.createDecisionStmt,
 		createDocumentStmt:                 q.createDocumentStmt,
 		createHitStmt:                      q.createHitStmt,
+		createIdentityCallbackStmt:         q.createIdentityCallbackStmt,
 		createKeyStmt:                      q.createKeyStmt,
 		createReportStmt:                   q.createReportStmt,
 		createRescreenRunStmt:              q.createRescreenRunStmt,

@@ -193,6 +193,13 @@ type IdempotencyKey struct {
 	CreatedAt   int64
 }
 
+type IdentityCallback struct {
+	Provider   string
+	EventID    string
+	CheckID    string
+	ReceivedAt int64
+}
+
 type ListEntity struct {
 	SnapshotID  string
 	EntityID    string
