@@ -45,7 +45,6 @@ func (d *Document) Name() string { return DocumentProviderName }
 var DocumentRegistration = Registration{
 	Name: DocumentProviderName,
 	New: func(cfg Config) (Provider, error) {
-		//lint:ignore S1016 Config grows fields for other providers; a conversion would break then.
 		return NewDocument(DocumentOptions{MinAge: cfg.MinAge}), nil
 	},
 }
