@@ -416,6 +416,14 @@ func (c Config) Validate() error {
 	if c.SandboxDelay < 0 || c.SandboxDelay > time.Hour {
 		errs = append(errs, fmt.Errorf("KYC_SANDBOX_DELAY: %s must be between 0 and 1h", c.SandboxDelay))
 	}
+	if c.IdentityProvider == "http" {
+		if c.IdentityURL == "" {
+			errs = append(errs, errors.New("KYC_IDENTITY_URL: the http identity provider needs the service's URL"))
+		}
+		if c.IdentitySecret == "" {
+			errs = append(errs, errors.New("KYC_IDENTITY_SECRET: the http identity provider needs the shared secret"))
+		}
+	}
 	if c.IdentitySecret != "" {
 		if _, err := webhook.ParseSecret(c.IdentitySecret); err != nil {
 			errs = append(errs, errors.New("KYC_IDENTITY_SECRET: must be whsec_ and 24 to 64 random bytes in base64"))

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kyc-platform/kyc/internal/verify/providers"
 )
@@ -14,6 +15,7 @@ func TestIdentityProviderFromRegistry(t *testing.T) {
 	for _, name := range providers.Registry().Names() {
 		c := Default()
 		c.IdentityProvider = name
+		c.IdentityURL, c.IdentitySecret = "https://idv.example/v", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 		if err := c.Validate(); err != nil {
 			t.Errorf("registered provider %q refused: %v", name, err)
 		}
@@ -57,5 +59,25 @@ func TestMaxUploadBytes(t *testing.T) {
 		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "KYC_MAX_UPLOAD_BYTES") {
 			t.Errorf("limit %d: want KYC_MAX_UPLOAD_BYTES named, got %v", n, err)
 		}
+	}
+}
+
+// The http provider cannot start without its URL and secret, and a secret
+// that is not a whsec_ key of 24 to 64 bytes is refused.
+func TestHTTPIdentityProviderSettings(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	c.IdentityProvider = "http"
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "KYC_IDENTITY_URL") || !strings.Contains(err.Error(), "KYC_IDENTITY_SECRET") {
+		t.Fatalf("http without URL and secret: %v", err)
+	}
+	c.IdentityURL, c.IdentitySecret = "https://idv.example/v", "whsec_c2hvcnQ="
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "KYC_IDENTITY_SECRET") {
+		t.Fatalf("short secret: %v", err)
+	}
+	c.IdentityTimeout = time.Second
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "KYC_IDENTITY_TIMEOUT") {
+		t.Fatalf("1s timeout: %v", err)
 	}
 }

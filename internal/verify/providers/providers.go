@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/kyc-platform/kyc/internal/verify"
+	"github.com/kyc-platform/kyc/internal/verify/httpprovider"
 	"github.com/kyc-platform/kyc/internal/verify/sandbox"
 )
 
@@ -21,5 +22,6 @@ var Registry = sync.OnceValue(func() *verify.Registry {
 	return verify.NewRegistry(
 		verify.DocumentRegistration,
 		sandbox.Registration,
+		httpprovider.Registration,
 	)
 })
