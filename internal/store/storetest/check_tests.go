@@ -8,6 +8,15 @@ import (
 )
 
 var checkTests = map[string]func(*testing.T, store.Store){
+	// A provider's callback event id is recorded once; the same id again
+	// (a replay) is a conflict, the same id of another provider is not.
+	"RecordCallbackOnce": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		must(t, s.Checks().RecordCallback(ctx, "sandbox", "evt_1", "chk_1", at(0)))
+		wantErr(t, s.Checks().RecordCallback(ctx, "sandbox", "evt_1", "chk_2", at(1)), store.ErrConflict)
+		must(t, s.Checks().RecordCallback(ctx, "http", "evt_1", "chk_1", at(1)))
+		must(t, s.Checks().RecordCallback(ctx, "sandbox", "evt_2", "chk_1", at(2)))
+	},
 	"ForeignKeys": func(t *testing.T, s store.Store) {
 		// Foreign keys are enforced on both engines (SQLite: foreign_keys(1)).
 		if err := s.Checks().Create(context.Background(), check("cus_missing")); err == nil {
