@@ -326,11 +326,12 @@ func (s *Rescreening) screenBatch(ix *screening.Index, batch []store.ActiveCusto
 					p.err = fmt.Errorf("decrypt customer %s: %w", c.ID, err)
 					return
 				}
-				cust := domain.Customer{ID: c.ID}
-				if err := json.Unmarshal(plain, &cust.Data); err != nil {
+				var sd screenedData
+				if err := json.Unmarshal(plain, &sd); err != nil {
 					p.err = fmt.Errorf("decode customer %s: %w", c.ID, err)
 					return
 				}
+				cust := sd.customer(c.ID)
 				for _, q := range screeningQueries(&cust) {
 					if strings.TrimSpace(q.Name) == "" {
 						continue
@@ -570,4 +571,52 @@ func (s *Rescreening) noteRemoved(ctx context.Context, tx store.Tx, run store.Re
 		}
 	}
 	return nil
+}
+
+// screenedData is what re-screening decodes of a customer's record: the
+// fields screeningQueries reads, nothing else (a book is decoded in bulk;
+// addresses, documents and the rest are skipped, not allocated).
+type screenedData struct {
+	Individual *screenedPerson `json:"individual"`
+	Business   *struct {
+		LegalName            string          `json:"legal_name"`
+		IncorporationCountry string          `json:"incorporation_country"`
+		RelatedPersons       []screenedParty `json:"related_persons"`
+	} `json:"business"`
+}
+
+type screenedPerson struct {
+	GivenNames  string `json:"given_names"`
+	FamilyName  string `json:"family_name"`
+	BirthDate   string `json:"birth_date"`
+	Nationality string `json:"nationality"`
+}
+
+func (p screenedPerson) person() domain.Person {
+	return domain.Person{GivenNames: p.GivenNames, FamilyName: p.FamilyName, BirthDate: p.BirthDate, Nationality: p.Nationality}
+}
+
+type screenedParty struct {
+	screenedPerson
+	Kind                 domain.PartyKind `json:"kind"`
+	LegalName            string           `json:"legal_name"`
+	IncorporationCountry string           `json:"incorporation_country"`
+}
+
+// customer returns a customer holding the decoded names.
+func (d screenedData) customer(id string) domain.Customer {
+	c := domain.Customer{ID: id}
+	if d.Individual != nil {
+		p := d.Individual.person()
+		c.Data.Individual = &p
+	}
+	if b := d.Business; b != nil {
+		c.Data.Business = &domain.Business{LegalName: b.LegalName, IncorporationCountry: b.IncorporationCountry}
+		for _, rp := range b.RelatedPersons {
+			c.Data.Business.RelatedPersons = append(c.Data.Business.RelatedPersons, domain.RelatedPerson{
+				Kind: rp.Kind, Person: rp.person(), LegalName: rp.LegalName, IncorporationCountry: rp.IncorporationCountry,
+			})
+		}
+	}
+	return c
 }

@@ -391,7 +391,8 @@ func (s *Screening) GetScreening(ctx context.Context, actor domain.Actor, id str
 	return res, nil
 }
 
-// screeningQueries lists every name of a customer to screen.
+// screeningQueries lists every name of a customer to screen: the person,
+// or the company and each related person and company.
 func screeningQueries(c *domain.Customer) []screening.Query {
 	var qs []screening.Query
 	person := func(p domain.Person) screening.Query {
@@ -403,6 +404,13 @@ func screeningQueries(c *domain.Customer) []screening.Query {
 	if b := c.Data.Business; b != nil {
 		qs = append(qs, screening.Query{Name: b.LegalName, Type: screening.EntityType("organization"), Country: b.IncorporationCountry})
 		for _, rp := range b.RelatedPersons {
+			if rp.IsCompany() {
+				// A related company is screened too (PRODUCT.md section 2:
+				// "Every related person and company is screened"; the OFAC
+				// 50% rule needs its matches).
+				qs = append(qs, screening.Query{Name: rp.LegalName, Type: screening.EntityType("organization"), Country: rp.IncorporationCountry})
+				continue
+			}
 			qs = append(qs, person(rp.Person))
 		}
 	}

@@ -195,6 +195,11 @@ func TestUserCreateAndDemo(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Demo data created") || !strings.Contains(out, "mlro") {
 		t.Fatalf("demo: %d %s %s", code, out, errs)
 	}
+	// The demo's list update opened a list_update case for the approved
+	// customer it designates.
+	if m := regexp.MustCompile(`List update: 2 new designation\(s\) re-screened against (\d+) active customers: (\d+) hit\(s\), 1 list_update case\(s\)`).FindStringSubmatch(out); m == nil || m[1] == "0" || m[2] == "0" {
+		t.Fatalf("demo list update: %s", out)
+	}
 	// The demo's webhook receiver got signed deliveries, some of them retried.
 	if m := regexp.MustCompile(`Webhooks: (\d+) signed deliveries to the demo receiver \((\d+) retried after a 500, 0 with a bad signature\)`).FindStringSubmatch(out); m == nil || m[1] == "0" || m[2] == "0" {
 		t.Fatalf("demo webhooks: %s", out)

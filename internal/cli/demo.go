@@ -72,6 +72,7 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 		fmt.Fprintf(e.Stdout, "\nDemo data created: %d customers, %d cases, %d days of history.\n", d.customers, d.cases, days)
 		fmt.Fprintf(e.Stdout, "Transaction monitoring: %d customers with transaction histories that raised %d alerts, at least one for each default rule (see the transaction_alert cases).\n", len(demoScenarios), d.alerts)
 		received, retried, bad := d.hooks.stats()
+		fmt.Fprint(e.Stdout, d.listUpdateSummary())
 		fmt.Fprintf(e.Stdout, "Webhooks: %d signed deliveries to the demo receiver (%d retried after a 500, %d with a bad signature); see Admin → Webhooks.\n\n", received, retried, bad)
 		fmt.Fprintf(e.Stdout, "Start the server with `kyc serve` and open %s/staff/ . Sign in as:\n\n", sys.cfg.PublicURL())
 		fmt.Fprintf(e.Stdout, "  %-26s %-8s %s\n", "e-mail", "role", "one-time password")
@@ -95,7 +96,8 @@ type demo struct {
 	events    []demoEvent
 	customers int
 	cases     int
-	alerts    int // raised by the monitoring scenarios
+	alerts    int             // raised by the monitoring scenarios
+	rescreen  app.RescreenRun // the re-screening after the demo's list update
 }
 
 type demoEvent struct {
@@ -127,6 +129,8 @@ func newDemo(sys *system, days int) (*demo, error) {
 	}
 	d.hooks = hooks
 	deps.Webhooks = hooks.webhookDeps()
+	// Re-screening runs in process (RunAll), not as a job of kyc serve.
+	deps.Rescreen = nil
 	d.app = app.New(deps)
 	return d, nil
 }
@@ -169,6 +173,7 @@ func (d *demo) run(ctx context.Context, e *Env) ([]demoCred, error) {
 	}
 	d.plan()
 	d.planTransactions()
+	d.planListUpdate()
 	sort.SliceStable(d.events, func(i, j int) bool { return d.events[i].at.Before(d.events[j].at) })
 	for i, ev := range d.events {
 		d.clock.Set(ev.at)

@@ -7,10 +7,12 @@ import (
 	"github.com/kyc-platform/kyc/internal/domain"
 )
 
-// listsView is the lists page: the loaded snapshots of each source.
+// listsView is the lists page: the loaded snapshots of each source and
+// the latest re-screenings of the customer book they started.
 type listsView struct {
 	shell
 	Snapshots []domain.ListSnapshot
+	Runs      []app.RescreenRun
 }
 
 func (h *Handler) lists(w http.ResponseWriter, r *http.Request, s app.Session) {
@@ -19,5 +21,10 @@ func (h *Handler) lists(w http.ResponseWriter, r *http.Request, s app.Session) {
 		h.fail(w, r, &s, err)
 		return
 	}
-	h.r.Render(w, r, http.StatusOK, "lists", "", listsView{shell: h.shell(r, &s, "lists", "staff.nav.lists"), Snapshots: snaps})
+	runs, err := h.d.App.Rescreening.Runs(r.Context(), s.Actor(), 10)
+	if err != nil {
+		h.fail(w, r, &s, err)
+		return
+	}
+	h.r.Render(w, r, http.StatusOK, "lists", "", listsView{shell: h.shell(r, &s, "lists", "staff.nav.lists"), Snapshots: snaps, Runs: runs})
 }
