@@ -53,3 +53,32 @@ func TestAlertCaseView(t *testing.T) {
 		}
 	})
 }
+
+// TestAlertsNeverReachTheApplicant: an applicant (the hosted onboarding
+// session of the very customer) reads neither alerts, nor the alert case,
+// nor its reports: no tipping-off (EU AMLD 2015/849 art. 39; FATF R.21).
+func TestAlertsNeverReachTheApplicant(t *testing.T) {
+	t.Parallel()
+	kyctest.OnEachEngine(t, func(t *testing.T, b *kyctest.Bundle) {
+		c := monitored(t, b)
+		cash := txIn(b, c.ID, "tip-cash")
+		cash.Channel, cash.Amount = domain.TxCash, 1_500_000
+		res, err := b.App.Transactions.Create(b.Ctx, kyctest.Client, cash)
+		if err != nil || len(res.Alerts) == 0 {
+			t.Fatalf("ingest: %+v %v", res, err)
+		}
+		applicant := domain.Actor{Type: domain.ActorApplicant, ID: c.ID}
+		if _, _, err := b.App.Alerts.List(b.Ctx, applicant, app.ListAlertsInput{CustomerID: c.ID}); domain.ErrCode(err) != domain.ECodeForbidden {
+			t.Errorf("alerts listed to the applicant: %v", err)
+		}
+		if _, err := b.App.Alerts.Case(b.Ctx, applicant, res.Alerts[0].CaseID); domain.ErrCode(err) != domain.ECodeForbidden {
+			t.Errorf("alert case shown to the applicant: %v", err)
+		}
+		if _, err := b.App.Reports.ForCase(b.Ctx, applicant, res.Alerts[0].CaseID); domain.ErrCode(err) != domain.ECodeForbidden {
+			t.Errorf("reports listed to the applicant: %v", err)
+		}
+		if _, _, err := b.App.Transactions.List(b.Ctx, applicant, app.ListTransactionsInput{CustomerID: c.ID}); domain.ErrCode(err) != domain.ECodeForbidden {
+			t.Errorf("transactions listed to the applicant: %v", err)
+		}
+	})
+}

@@ -149,3 +149,46 @@ func TestBacktestScreensCounterparties(t *testing.T) {
 		}
 	})
 }
+
+// TestBacktestCountsRuleErrors: a rule that fails at run time on one
+// stored transaction is counted as an error for that transaction; the
+// other transactions and rules go on (issue 9, "Bad input").
+func TestBacktestCountsRuleErrors(t *testing.T) {
+	t.Parallel()
+	kyctest.OnEachEngine(t, func(t *testing.T, b *kyctest.Bundle) {
+		c := monitored(t, b)
+		ins := []app.TransactionInput{txIn(b, c.ID, "e-1"), txIn(b, c.ID, "e-2"), txIn(b, c.ID, "e-3")}
+		ins[0].Amount, ins[1].Amount, ins[2].Amount = 505, 500, 501
+		if _, err := b.App.Transactions.Ingest(b.Ctx, kyctest.Client, ins); err != nil {
+			t.Fatal(err)
+		}
+		rules, err := monitoring.Load(strings.NewReader(`version: "t1"
+rules:
+  - name: ratio
+    description: fails when the amount is 500
+    severity: low
+    expression: 1000 / (tx.amount - 500) > 100
+    explanation: ratio {{.tx.external_id}}
+  - name: big
+    description: any amount from 100
+    severity: low
+    expression: tx.amount >= 100
+    explanation: big {{.tx.external_id}}
+`), monitoring.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := b.Clock.Now()
+		res, err := b.App.Transactions.Backtest(b.Ctx, kyctest.Client, app.BacktestInput{Rules: rules, From: now.Add(-72 * time.Hour), To: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// ratio: 1000/5 = 200 > 100 fires on 505, fails on 500, 1000/1 fires on 501.
+		if r := backtestRule(res, "ratio"); r.Alerts != 3 || r.Errors != 1 {
+			t.Errorf("ratio: %+v", r)
+		}
+		if r := backtestRule(res, "big"); r.Alerts != 3 || r.Errors != 0 {
+			t.Errorf("big: %+v", r)
+		}
+	})
+}
