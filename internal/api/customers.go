@@ -103,7 +103,7 @@ func (s *server) customerRoutes() {
 		Limit      int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
 		Cursor     string `query:"cursor" maxLength:"64"`
 	}) (*struct{ Body Page[Customer] }, error) {
-		cs, next, err := s.App.Customers.List(ctx, actorFrom(ctx), app.ListCustomersInput{
+		cs, next, err := s.App.Customers.ReadList(ctx, actorFrom(ctx), app.ListCustomersInput{
 			Status: in.Status, RiskRating: in.RiskRating, Type: in.Type, Email: in.Email, Cursor: in.Cursor, Limit: in.Limit,
 		})
 		if err != nil {
@@ -121,7 +121,7 @@ func (s *server) customerRoutes() {
 		Summary: "Read a customer", Tags: []string{"Customers"}, Security: security(auth.ScopeCustomersRead),
 		Errors: errs(http.StatusNotFound),
 	}, func(ctx context.Context, in *idPath) (*customerOutput, error) {
-		c, err := s.App.Customers.Get(ctx, actorFrom(ctx), in.ID)
+		c, err := s.App.Customers.Read(ctx, actorFrom(ctx), in.ID)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}

@@ -39,6 +39,7 @@ const (
 	EventCustomerClosed           EventType = "customer.closed"
 	EventCustomerStatusChanged    EventType = "customer.status_changed"
 	EventCustomerRevealed         EventType = "customer.revealed"
+	EventCustomerRead             EventType = "customer.read"
 	EventCustomerErasureRequested EventType = "customer.erasure_requested"
 	EventCustomerPurged           EventType = "customer.purged"
 	EventCustomerExported         EventType = "customer.exported"
@@ -111,6 +112,7 @@ var events = [...]EventInfo{
 	{EventCustomerClosed, EntityCustomer, "A customer relationship was closed; published under this name when a customer.status_changed moves to closed (CustomerStatusEvent).", true},
 	{EventCustomerStatusChanged, EntityCustomer, "A customer's status changed (to review, or by a case decision); its meta holds from and to, and CustomerStatusEvent names the webhook event of the new status.", false},
 	{EventCustomerRevealed, EntityCustomer, "A staff user revealed a masked section of a customer's personal data.", false},
+	{EventCustomerRead, EntityCustomer, "An API client read a customer's personal data (GET by id, or a list page: one event per customer listed, meta via).", false},
 	{EventCustomerErasureRequested, EntityCustomer, "A data subject's erasure request was answered: erased (a draft never submitted) or restricted until retention ends (meta outcome).", false},
 	{EventCustomerPurged, EntityCustomer, "A customer's personal data and documents were removed (retention ended or an erasure request); meta counts what was removed.", false},
 	{EventCustomerExported, EntityCustomer, "A customer's personal data was exported for a data-subject access request.", false},
