@@ -437,3 +437,19 @@ func TestDemoMonitoring(t *testing.T) {
 		}
 	}
 }
+
+// TestBadRuleFileStopsTheStart: a KYC_MONITORING_RULES file with a CEL
+// error stops every command that wires the application (kyc serve
+// included), naming the setting, the rule and the position (issue 9,
+// "Bad input").
+func TestBadRuleFileStopsTheStart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "rules.yaml")
+	os.WriteFile(bad, []byte(strings.Replace(string(monitoring.DefaultYAML()), "expression: screening.hit", "expression: screening.hit ||", 1)), 0o600)
+	db := cliDB{env: map[string]string{"KYC_DATA_DIR": dir, "KYC_MONITORING_RULES": bad}}
+	_, errs, code := db.run(t, "screen", "Anna Eriksson")
+	if code != 1 || !strings.Contains(errs, "KYC_MONITORING_RULES") || !strings.Contains(errs, `"counterparty_screening_hit"`) || !strings.Contains(errs, "(line 1, column") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+}
