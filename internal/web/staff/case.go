@@ -38,7 +38,9 @@ type caseView struct {
 	Decisions []domain.Decision
 	Events    []domain.AuditEvent
 	Documents []app.Document
-	Who       map[string]string
+	// Identity is the identity provider's result and raw response summary.
+	Identity *providerResult
+	Who      map[string]string
 	// Decision form.
 	CanWrite bool
 	CanAudit bool
@@ -76,6 +78,7 @@ func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView,
 	if v.Checks, err = h.d.App.Customers.ListChecks(ctx, a, v.Customer.ID); err != nil {
 		return v, err
 	}
+	v.Identity = identityResult(v.Checks)
 	if risk, err := h.d.App.Customers.LatestRisk(ctx, a, v.Customer.ID); err == nil {
 		v.Risk = &risk
 	}

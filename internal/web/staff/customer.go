@@ -101,16 +101,47 @@ func (h *Handler) reveal(w http.ResponseWriter, r *http.Request, s app.Session) 
 	h.r.Render(w, r, http.StatusOK, "customer", "section", v)
 }
 
+// document shows a document inline (the preview: images in the page, a
+// PDF in the browser's viewer in a same-origin frame), audited as a preview.
 func (h *Handler) document(w http.ResponseWriter, r *http.Request, s app.Session) {
-	d, err := h.d.App.Documents.Get(r.Context(), s.Actor(), r.PathValue("id"))
+	h.serveDocument(w, r, s, app.DocumentPreview)
+}
+
+// documentDownload sends a document as an attachment, audited as a
+// download.
+func (h *Handler) documentDownload(w http.ResponseWriter, r *http.Request, s app.Session) {
+	h.serveDocument(w, r, s, app.DocumentDownload)
+}
+
+func (h *Handler) serveDocument(w http.ResponseWriter, r *http.Request, s app.Session, purpose string) {
+	d, err := h.d.App.Documents.Open(r.Context(), s.Actor(), r.PathValue("id"), purpose)
 	if err != nil {
 		h.fail(w, r, &s, err)
 		return
 	}
+	disposition := "inline"
+	if purpose == app.DocumentDownload {
+		disposition = "attachment"
+	}
 	w.Header().Set("Content-Type", d.ContentType)
-	w.Header().Set("Content-Disposition", `inline; filename="`+d.ID+`"`)
+	w.Header().Set("Content-Disposition", disposition+`; filename="`+d.ID+documentExt(d.ContentType)+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	// A PDF is shown by the browser's own viewer; keep it sandboxed.
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// A PDF is shown by the browser's own viewer in a frame of the case
+	// page (same origin only); no script of the document runs.
+	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox")
 	_, _ = w.Write(d.Content)
+}
+
+func documentExt(ctype string) string {
+	switch ctype {
+	case "image/jpeg":
+		return ".jpg"
+	case "image/png":
+		return ".png"
+	case "application/pdf":
+		return ".pdf"
+	}
+	return ""
 }

@@ -103,6 +103,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST /staff/customers/{id}/reveal", h.user(h.reveal))
 	handle("POST /staff/customers/{id}/close", h.user(h.closeCustomer))
 	handle("GET /staff/documents/{id}", h.user(h.document))
+	handle("GET /staff/documents/{id}/download", h.user(h.documentDownload))
 	handle("GET /staff/lists", h.user(h.lists))
 	handle("GET /staff/audit", h.user(h.audit))
 	handle("POST /staff/audit/verify", h.user(h.verify))
