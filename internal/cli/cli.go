@@ -44,6 +44,7 @@ func commands() []command {
 		{"keys", "Token-signing keys: keys rotate [--json]", runKeys},
 		{"user", "Staff users: user create --email E --role R [--password-stdin] [--json]", runUser},
 		{"transactions", "Transactions: transactions import FILE (CSV or NDJSON) [--batch N] [--restart] [--json]", runTransactions},
+		{"risk", "Risk model: risk validate FILE [--json] | risk backtest FILE [--customers N] [--json]", runRisk},
 		{"rules", "Monitoring rules: rules validate FILE [--json] | rules backtest FILE --from D [--to D] [--json]", runRules},
 		{"demo", "Fill a fresh database with sample customers, cases and staff users", runDemo},
 		{"version", "Print the version", func(_ context.Context, e *Env, _ []string) error {

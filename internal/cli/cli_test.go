@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/kyc-platform/kyc/internal/kyctest"
+	"github.com/kyc-platform/kyc/internal/risk"
 )
 
 // runCLI runs the command line in-process against a data directory.
@@ -211,5 +212,36 @@ func TestUserCreateAndDemo(t *testing.T) {
 	out, _, code = runCLI(t, dir, "audit", "verify")
 	if code != 0 || !strings.Contains(out, "audit chain OK") {
 		t.Fatalf("audit after demo: %d %s", code, out)
+	}
+}
+
+// TestRiskValidateAndBacktest: kyc risk validate loads a model as kyc
+// serve would (KYC_RISK_MODEL) and names the factor at fault, exit 1; kyc
+// risk backtest runs against the database and writes nothing.
+func TestRiskValidateAndBacktest(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	good := filepath.Join(dir, "model.yaml")
+	if err := os.WriteFile(good, risk.DefaultYAML(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runCLI(t, dir, "risk", "validate", good)
+	if code != 0 || !strings.Contains(out, "risk model 2026.1 is valid") {
+		t.Fatalf("default model: exit %d %s %s", code, out, errs)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte(strings.Replace(string(risk.DefaultYAML()), "countries: [MM]", "countries: [XX]", 1)), 0o600)
+	if _, errs, code := runCLI(t, dir, "risk", "validate", bad); code != 1 || !strings.Contains(errs, `"fatf_call_for_action_edd"`) || !strings.Contains(errs, `"XX"`) {
+		t.Fatalf("bad model: exit %d %s", code, errs)
+	}
+	if out, _, code := runCLI(t, dir, "risk", "validate", bad, "--json"); code != 1 || !strings.Contains(out, `"valid": false`) {
+		t.Fatalf("bad model --json: exit %d %s", code, out)
+	}
+	out, errs, code = runCLI(t, dir, "risk", "backtest", good)
+	if code != 0 || !strings.Contains(out, "over 0 assessed customers: 0 ratings and 0 due-diligence levels would change") {
+		t.Fatalf("backtest: exit %d %s %s", code, out, errs)
+	}
+	if _, _, code := runCLI(t, dir, "risk"); code != 2 {
+		t.Fatalf("no subcommand: exit %d", code)
 	}
 }

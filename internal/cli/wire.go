@@ -21,7 +21,6 @@ import (
 	"github.com/kyc-platform/kyc/internal/health"
 	"github.com/kyc-platform/kyc/internal/jobs"
 	"github.com/kyc-platform/kyc/internal/netguard"
-	"github.com/kyc-platform/kyc/internal/risk"
 	"github.com/kyc-platform/kyc/internal/routes"
 	"github.com/kyc-platform/kyc/internal/screening/listsync"
 	"github.com/kyc-platform/kyc/internal/store"
@@ -145,9 +144,11 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		return fail(fmt.Errorf("master key: %w", err))
 	}
 	sys.keys = auth.NewKeyManager(st.Keys(), sys.vault, auth.WithTokenTTL(cfg.TokenTTL))
-	model, err := risk.Default()
+	// The operator's own model (KYC_RISK_MODEL), validated at start: a bad
+	// one stops the process naming the line and field at fault.
+	model, err := loadRiskModel(cfg.RiskModel)
 	if err != nil {
-		return fail(fmt.Errorf("risk model: %w", err))
+		return fail(fmt.Errorf("risk model (KYC_RISK_MODEL): %w", err))
 	}
 	var listSync func(ctx context.Context) error
 	if len(cfg.ListSync) > 0 {

@@ -63,6 +63,9 @@ type Config struct {
 	IdentityURL     string
 	IdentityTimeout time.Duration
 	SandboxDelay    time.Duration
+	// RiskModel is the path of the operator's own risk model
+	// (KYC_RISK_MODEL); empty: the model shipped in the binary.
+	RiskModel string
 	// DocumentStore is where the encrypted contents of uploaded documents
 	// are kept: empty for DataDir/documents, a directory, or
 	// s3://bucket/prefix (KYC_DOCUMENT_STORE).
@@ -250,6 +253,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("KYC_IDENTITY_URL", &c.IdentityURL)
 	dur("KYC_IDENTITY_TIMEOUT", &c.IdentityTimeout)
 	dur("KYC_SANDBOX_DELAY", &c.SandboxDelay)
+	str("KYC_RISK_MODEL", &c.RiskModel)
 	dur("KYC_TOKEN_TTL", &c.TokenTTL)
 	dur("KYC_LIST_RELOAD_INTERVAL", &c.ListReloadInterval)
 	dur("KYC_LIST_SYNC_INTERVAL", &c.ListSyncInterval)

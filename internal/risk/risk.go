@@ -344,6 +344,15 @@ func (d *document) validate() error {
 	return errors.Join(errs...)
 }
 
+// FactorNames lists the model's factors, in the order they are applied.
+func (m *Model) FactorNames() []string {
+	out := make([]string, len(m.doc.Factors))
+	for i, f := range m.doc.Factors {
+		out[i] = f.Name
+	}
+	return out
+}
+
 // Version returns the model's version, recorded with every assessment.
 func (m *Model) Version() string { return m.doc.Version }
 
@@ -469,19 +478,37 @@ func relevantCountries(c *domain.Customer) []relevant {
 		if b.Address != nil {
 			addAddress("Registered address country", b.Address)
 		}
+		// Every beneficial owner and control person, and every related
+		// company, counts; the explanation names whose country it is
+		// ("Director Ali R.: nationality"), with as little personal data
+		// as serves (RISK_MODEL.md, note 1).
 		for _, rp := range b.RelatedPersons {
-			if !isBeneficialOwner(rp) {
+			who := partyLabel(rp)
+			if rp.IsCompany() {
+				add(who+": incorporation country", rp.IncorporationCountry)
+				continue
+			}
+			if !isBeneficialOwner(rp) && !rp.IsControlPerson() {
 				continue
 			}
 			for _, n := range rp.Nationalities() {
-				add("Beneficial owner's nationality", n)
+				add(who+": nationality", n)
 			}
 			if rp.Address != nil {
-				addAddress("Beneficial owner's residence country", rp.Address)
+				addAddress(who+": residence country", rp.Address)
 			}
 		}
 	}
 	return out
+}
+
+// partyLabel names a related party in an explanation: its role and short
+// name ("Director Ali R.", "Related company Holding Ltd").
+func partyLabel(rp domain.RelatedPerson) string {
+	if n := rp.ShortName(); n != "" {
+		return rp.RoleLabel() + " " + n
+	}
+	return rp.RoleLabel()
 }
 
 func isBeneficialOwner(rp domain.RelatedPerson) bool {
@@ -534,9 +561,9 @@ func (m *Model) apply(f factor, c *domain.Customer, rel []relevant, in Input) (d
 			why = append(why, "declared by the customer")
 		}
 		if biz != nil {
-			for i, rp := range biz.RelatedPersons {
+			for _, rp := range biz.RelatedPersons {
 				if rp.PEPDeclared {
-					why = append(why, fmt.Sprintf("declared for related person %d", i+1))
+					why = append(why, "declared for "+partyLabel(rp))
 				}
 			}
 		}
@@ -610,10 +637,10 @@ func (m *Model) apply(f factor, c *domain.Customer, rel []relevant, in Input) (d
 		if biz == nil || len(biz.RelatedPersons) == 0 {
 			return domain.RiskFactor{}, false
 		}
-		for _, rp := range biz.RelatedPersons {
-			if rp.OwnershipPercent >= f.ThresholdPercent {
-				return domain.RiskFactor{}, false
-			}
+		// Effective ownership, multiplied along chains of companies (EU
+		// AMLR art. 52).
+		if domain.ComputeOwnership(biz.RelatedPersons).HasBeneficialOwner(f.ThresholdPercent) {
+			return domain.RiskFactor{}, false
 		}
 		return domain.RiskFactor{Value: fmt.Sprintf("no owner >= %g%%", f.ThresholdPercent), Points: f.Points, Explanation: explain(f, "")}, true
 	case KindNonFaceToFace:

@@ -59,6 +59,9 @@ type caseView struct {
 	Form              struct{ Decision, Reason, Message string }
 	Masked            map[string]bool
 	Sections          []string
+	// Ownership is the picture of a business's ownership chains (nil for
+	// an individual).
+	Ownership *ownershipDiagram
 	// TX is the transaction-monitoring part of a transaction_alert case
 	// (case_alerts.go); nil for other kinds.
 	TX *alertCaseView
@@ -75,6 +78,7 @@ func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView,
 		return v, err
 	}
 	v.Title = v.Customer.DisplayName()
+	v.Ownership = newOwnershipDiagram(v.Customer)
 	if v.Checks, err = h.d.App.Customers.ListChecks(ctx, a, v.Customer.ID); err != nil {
 		return v, err
 	}

@@ -13,6 +13,8 @@ type listsView struct {
 	shell
 	Snapshots []domain.ListSnapshot
 	Runs      []app.RescreenRun
+	// RiskModel is the version of the risk model the system runs.
+	RiskModel string
 }
 
 func (h *Handler) lists(w http.ResponseWriter, r *http.Request, s app.Session) {
@@ -26,5 +28,5 @@ func (h *Handler) lists(w http.ResponseWriter, r *http.Request, s app.Session) {
 		h.fail(w, r, &s, err)
 		return
 	}
-	h.r.Render(w, r, http.StatusOK, "lists", "", listsView{shell: h.shell(r, &s, "lists", "staff.nav.lists"), Snapshots: snaps, Runs: runs})
+	h.r.Render(w, r, http.StatusOK, "lists", "", listsView{shell: h.shell(r, &s, "lists", "staff.nav.lists"), Snapshots: snaps, Runs: runs, RiskModel: h.d.App.Customers.RiskModelVersion()})
 }

@@ -175,7 +175,7 @@ func TestPages(t *testing.T) {
 		if strings.Contains(r.Body, "1969-01-08") || strings.Contains(r.Body, "andrei@example.com") || strings.Contains(r.Body, "L01X00T47") {
 			t.Fatal("personal data shown unmasked before a reveal")
 		}
-		want(t, b.get("/staff/lists"), 200, "ofac_sdn", "in use")
+		want(t, b.get("/staff/lists"), 200, "ofac_sdn", "in use", `data-testid="risk-model"`, "Risk model in use: version 2026.1")
 		want(t, b.get("/staff/account"), 200, "Authenticator app is set up", "Change your password")
 		want(t, b.get("/staff/documents/doc_missing"), http.StatusNotFound)
 		want(t, b.get("/staff/?lang=de"), 200, "Offene Fälle nach Art und Alter", `lang="de"`)
@@ -314,5 +314,29 @@ func TestEnhancedDueDiligenceEvidenceOnTheCasePage(t *testing.T) {
 		url_ := "/staff/cases/" + cs.ID
 		want(t, an.get(url_), 200, `data-testid="edd-evidence"`, "Missing documents: source_of_funds, source_of_wealth")
 		want(t, an.post(url_+"/decision", url.Values{"decision": {"approve"}, "reason": {"PEP, low exposure"}}, false), http.StatusConflict, "Enhanced due diligence needs evidence")
+	})
+}
+
+// TestOwnershipDiagramOnTheCasePage: the case page of a business draws its
+// ownership chains as a picture (SVG: boxes for the customer, the holding
+// and the people, arrows labelled with the shares, the effective share of
+// an indirect owner) with the chains in words beside it for those who
+// cannot see it (PRODUCT.md section 2; EU AMLR art. 52: 50% of a holding
+// that owns 60% is 30% effective).
+func TestOwnershipDiagramOnTheCasePage(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		d := kyctest.BusinessData()
+		b := d.Business
+		owner := b.RelatedPersons[0]
+		owner.ID, owner.OwnedVia, owner.OwnershipPercent = "lars", "holding", 50
+		owner.PEPDeclared = true // a person decides: the case stays open
+		b.RelatedPersons = []domain.RelatedPerson{
+			{ID: "holding", Kind: domain.PartyCompany, LegalName: "Nilsson Holding AB", RegistrationNumber: "556000-1111", IncorporationCountry: "SE", OwnershipPercent: 60, Roles: []domain.RelatedRole{domain.RoleShareholder}},
+			owner,
+		}
+		cs := kyctest.Case(t, e.Bundle, &kyctest.CaseOpts{Customer: &kyctest.CustomerOpts{Actor: kyctest.Operator, Data: &d}})
+		an := e.signIn("analyst")
+		want(t, an.get("/staff/cases/"+cs.ID), 200, `data-testid="ownership-diagram"`, "<svg", "Nilsson Holding AB", "60%", "50%",
+			"30% effective", "Lars N. → 50% of Nilsson Holding AB → 60% of Nordic Widgets AB: 30% effective", "Ownership and control")
 	})
 }
