@@ -363,15 +363,17 @@ func startCheckRound(ctx context.Context, tx store.Tx, d *Deps, customerID strin
 	}
 	types := CheckTypes()
 	ids := make([]string, 0, len(types))
+	chks := make([]store.CheckRecord, 0, len(types))
 	for _, t := range types {
 		chk := store.CheckRecord{
 			ID: domain.NewID("chk", now), CustomerID: customerID, Type: string(t),
 			Status: string(domain.CheckPending), Round: round, CreatedAt: now, UpdatedAt: now,
 		}
-		if err := tx.Checks().Create(ctx, chk); err != nil {
-			return 0, err
-		}
+		chks = append(chks, chk)
 		ids = append(ids, chk.ID)
+	}
+	if err := tx.Checks().CreateMany(ctx, chks); err != nil {
+		return 0, err
 	}
 	if err := d.Enqueue.EnqueueChecks(ctx, tx, ids); err != nil {
 		return 0, fmt.Errorf("enqueue checks: %w", err)

@@ -25,6 +25,9 @@ type CheckRecord struct {
 // Checks stores check results.
 type Checks interface {
 	Create(ctx context.Context, c CheckRecord) error
+	// CreateMany creates the checks of a submission (in one statement when
+	// none has details or is finished yet).
+	CreateMany(ctx context.Context, cs []CheckRecord) error
 	Get(ctx context.Context, id string) (CheckRecord, error)
 	Update(ctx context.Context, c CheckRecord) error
 	// ListByCustomer returns the checks of the latest round first, by type.

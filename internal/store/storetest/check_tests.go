@@ -23,6 +23,37 @@ var checkTests = map[string]func(*testing.T, store.Store){
 			t.Fatal("check for a missing customer accepted")
 		}
 	},
+	"CreateMany": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		c := addCustomer(t, s)
+		var ks []store.CheckRecord
+		for i, typ := range []string{"identity", "screening", "risk"} {
+			k := check(c.ID)
+			k.Type, k.Round, k.Attempts, k.Provider, k.Summary = typ, 2, i, "p", "s"
+			k.FinishedAt, k.Details = nil, nil
+			ks = append(ks, k)
+		}
+		// One already finished, with details, is written as well.
+		done := check(c.ID)
+		done.Type, done.Round = "identity", 1
+		must(t, s.InTx(ctx, func(tx store.Tx) error { return tx.Checks().CreateMany(ctx, append(ks, done)) }))
+		for _, k := range append(ks, done) {
+			got, err := s.Checks().Get(ctx, k.ID)
+			must(t, err)
+			equal(t, got, k)
+		}
+		// All or nothing: a duplicate id or a missing customer refuses the lot.
+		fresh := check(c.ID)
+		fresh.FinishedAt, fresh.Details = nil, nil
+		wantErr(t, s.Checks().CreateMany(ctx, []store.CheckRecord{fresh, ks[0]}), store.ErrConflict)
+		_, err := s.Checks().Get(ctx, fresh.ID)
+		wantErr(t, err, store.ErrNotFound)
+		orphan := check("cus_missing")
+		orphan.FinishedAt, orphan.Details = nil, nil
+		if err := s.Checks().CreateMany(ctx, []store.CheckRecord{fresh, orphan}); err == nil {
+			t.Fatal("checks of a missing customer accepted")
+		}
+	},
 	"RoundTripAndUpdate": func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		c := addCustomer(t, s)

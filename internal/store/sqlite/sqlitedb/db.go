@@ -105,6 +105,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createCheckStmt, err = db.PrepareContext(ctx, createCheck); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateCheck: %w", err)
 	}
+	if q.createChecksBatchStmt, err = db.PrepareContext(ctx, createChecksBatch); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateChecksBatch: %w", err)
+	}
 	if q.createClientStmt, err = db.PrepareContext(ctx, createClient); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateClient: %w", err)
 	}
@@ -591,6 +594,11 @@ func (q *Queries) Close() error {
 	if q.createCheckStmt != nil {
 		if cerr := q.createCheckStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createCheckStmt: %w", cerr)
+		}
+	}
+	if q.createChecksBatchStmt != nil {
+		if cerr := q.createChecksBatchStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createChecksBatchStmt: %w", cerr)
 		}
 	}
 	if q.createClientStmt != nil {
@@ -1239,6 +1247,7 @@ type Queries struct {
 	createApplicantSessionStmt         *sql.Stmt
 	createCaseStmt                     *sql.Stmt
 	createCheckStmt                    *sql.Stmt
+	createChecksBatchStmt              *sql.Stmt
 	createClientStmt                   *sql.Stmt
 	createCustomerStmt                 *sql.Stmt
 	createDecisionStmt                 *sql.Stmt
@@ -1388,6 +1397,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createApplicantSessionStmt:         q.createApplicantSessionStmt,
 		createCaseStmt:                     q.createCaseStmt,
 		createCheckStmt:                    q.createCheckStmt,
+		createChecksBatchStmt:              q.createChecksBatchStmt,
 		createClientStmt:                   q.createClientStmt,
 		createCustomerStmt:                 q.createCustomerStmt,
 		createDecisionStmt:                 q.createDecisionStmt,
