@@ -144,10 +144,24 @@ type Dashboard struct {
 	ByRisk   []Count
 	// HitsThisWeek counts screening hits of the last 7 days.
 	HitsThisWeek int64
+	// Reviews are the periodic reviews: open, overdue and coming.
+	Reviews ReviewFigures
 	// Decisions counts approvals and rejections per week, oldest first.
 	Weeks     []string
 	Approvals []int64
 	Rejects   []int64
+}
+
+// ReviewFigures count the periodic reviews for the dashboard (PRODUCT.md
+// section 7).
+type ReviewFigures struct {
+	// Open counts the open periodic_review cases: reviews due now.
+	Open int64
+	// Overdue counts those past their due date (the case SLA).
+	Overdue int64
+	// Next30Days counts approved customers whose review falls due in the
+	// next 30 days.
+	Next30Days int64
 }
 
 // KindAges counts the unclosed cases of one kind per age bucket.
@@ -188,7 +202,7 @@ func (s *Backoffice) Dashboard(ctx context.Context, actor domain.Actor, weeks in
 	if err != nil {
 		return d, err
 	}
-	kinds := []domain.CaseKind{domain.CaseOnboarding, domain.CaseScreeningHit, domain.CasePeriodicReview, domain.CaseListUpdate, domain.CaseTransactionAlert}
+	kinds := []domain.CaseKind{domain.CaseOnboarding, domain.CaseScreeningHit, domain.CasePeriodicReview, domain.CaseListUpdate, domain.CaseChangeReview, domain.CaseDocumentExpiry, domain.CaseTransactionAlert}
 	idx := map[domain.CaseKind]int{}
 	for i, k := range kinds {
 		idx[k] = i
@@ -211,12 +225,21 @@ func (s *Backoffice) Dashboard(ctx context.Context, actor domain.Actor, weeks in
 		if now.After(c.DueAt) {
 			d.Overdue++
 		}
+		if c.Kind == domain.CasePeriodicReview {
+			d.Reviews.Open++
+			if now.After(c.DueAt) {
+				d.Reviews.Overdue++
+			}
+		}
 		if c.Status == domain.CasePendingSecondApproval {
 			d.PendingFour++
 		}
 		if c.Assignee == "" {
 			d.Unassigned++
 		}
+	}
+	if d.Reviews.Next30Days, err = s.d.Store.Reviews().CountReviewsBetween(ctx, now, now.AddDate(0, 0, 30)); err != nil {
+		return d, err
 	}
 	byStatus, err := s.d.Store.Customers().CountByStatus(ctx)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

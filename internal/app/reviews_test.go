@@ -204,3 +204,40 @@ func lastEventOf(t *testing.T, h *kyctest.Bundle, customerID string, action doma
 	t.Fatalf("no %s event about %s", action, customerID)
 	return domain.AuditEvent{}
 }
+
+// TestDashboardShowsReviews: the back office shows periodic reviews coming
+// (next 30 days), due (open) and overdue (open past the case's due date),
+// so that a compliance team sees the review backlog (FATF R.10(d)).
+func TestDashboardShowsReviews(t *testing.T) {
+	t.Parallel()
+	kyctest.OnEachEngine(t, func(t *testing.T, h *kyctest.Bundle) {
+		c := approved(t, h)
+		analyst := kyctest.StaffUser(t, h, &kyctest.StaffUserOpts{Role: app.RoleAnalyst}).Actor()
+		figures := func() app.ReviewFigures {
+			t.Helper()
+			d, err := h.App.Backoffice.Dashboard(h.Ctx, analyst, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d.Reviews
+		}
+		if f := figures(); f != (app.ReviewFigures{}) {
+			t.Fatalf("right after approval: %+v", f)
+		}
+		h.Clock.Set(c.NextReviewAt.AddDate(0, 0, -10))
+		if f := figures(); f != (app.ReviewFigures{Next30Days: 1}) {
+			t.Fatalf("ten days before: %+v", f)
+		}
+		h.Clock.Set(c.NextReviewAt.Add(time.Minute))
+		if _, err := h.App.Reviews.OpenDue(h.Ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+		if f := figures(); f != (app.ReviewFigures{Open: 1}) {
+			t.Fatalf("due: %+v", f)
+		}
+		h.Advance(h.Deps().Policy.CaseSLA + time.Hour)
+		if f := figures(); f != (app.ReviewFigures{Open: 1, Overdue: 1}) {
+			t.Fatalf("past the case's due date: %+v", f)
+		}
+	})
+}
