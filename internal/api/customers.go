@@ -131,7 +131,7 @@ func (s *server) customerRoutes() {
 	register(s, huma.Operation{
 		OperationID: "patch-customer", Method: http.MethodPatch, Path: "/api/v1/customers/{id}",
 		Summary:     "Edit a customer",
-		Description: "JSON merge patch (RFC 7396) of the customer fields, allowed while the customer is draft or info_requested. `null` removes a field.",
+		Description: "JSON merge patch (RFC 7396) of the customer fields, allowed while the customer is draft or info_requested. `null` removes a field. On an approved customer it is a change of circumstances (names, nationalities, address, document, occupation, related persons, expected volume, contact details): validated in full, the previous values kept in the customer's history, the checks run again; the customer stays approved unless the result is worse, which opens a change_review case. Other fields (birth date, registration) cannot change after approval (422 naming them).",
 		Tags:        []string{"Customers"}, Security: security(auth.ScopeCustomersWrite),
 		Errors: errs(http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {

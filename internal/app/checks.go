@@ -499,8 +499,9 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, crec store.Custom
 	}
 	screeningID := byType[string(domain.CheckScreening)].ID
 	if cust.Status == domain.StatusApproved {
-		// Fresh checks of an approved customer (a periodic review).
-		return s.ongoingRoundDone(ctx, tx, cust, screeningID)
+		// Fresh checks of an approved customer (a periodic review, a
+		// change of circumstances).
+		return s.ongoingRoundDone(ctx, tx, cust, latest[0].Round, byType)
 	}
 	if cust.Status != domain.StatusSubmitted {
 		return nil // already decided or being reviewed

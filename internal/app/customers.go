@@ -233,8 +233,13 @@ func (s *Customers) Update(ctx context.Context, actor domain.Actor, id string, m
 		if err != nil {
 			return err
 		}
+		if c.Status == domain.StatusApproved {
+			// A change of circumstances (changes.go).
+			out = c
+			return s.changeCircumstances(ctx, tx, actor, c, mutate)
+		}
 		if !c.Status.Editable() {
-			return domain.Errorf(domain.ECodeConflict, "A customer in status %q cannot be edited; only draft and info_requested customers can.", c.Status)
+			return domain.Errorf(domain.ECodeConflict, "A customer in status %q cannot be edited; only draft, info_requested and approved customers can (an approved customer's change of circumstances re-runs the checks).", c.Status)
 		}
 		before, _ := json.Marshal(c.Data)
 		data, err := mutate(cloneData(c.Data))

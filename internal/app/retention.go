@@ -103,6 +103,10 @@ func purgeCustomer(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, a
 	if err != nil {
 		return err
 	}
+	changes, err := tx.Reviews().DeleteChanges(ctx, c.ID)
+	if err != nil {
+		return err
+	}
 	now := d.now()
 	var empty domain.CustomerData
 	switch c.Type {
@@ -125,6 +129,7 @@ func purgeCustomer(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, a
 			"reason": why, "status": string(c.Status),
 			"documents": fmt.Sprint(counts.Documents), "checks": fmt.Sprint(counts.Checks), "hits": fmt.Sprint(counts.Hits),
 			"decisions": fmt.Sprint(counts.Decisions), "risk_assessments": fmt.Sprint(counts.RiskAssessments),
+			"changes": fmt.Sprint(changes),
 		},
 	})
 }
@@ -218,8 +223,18 @@ type Export struct {
 	Checks          []ExportCheck       `json:"checks"`
 	RiskFactors     []domain.RiskFactor `json:"risk_factors"`
 	ScreeningHits   []ExportHit         `json:"screening_hits"`
-	Withheld        []string            `json:"withheld"`
-	ExportedAt      time.Time           `json:"exported_at"`
+	// Changes are the changes of circumstances, with the values they
+	// replaced.
+	Changes    []ExportChange `json:"changes"`
+	Withheld   []string       `json:"withheld"`
+	ExportedAt time.Time      `json:"exported_at"`
+}
+
+// ExportChange is a change of circumstances with the values it replaced.
+type ExportChange struct {
+	Fields    []string                   `json:"fields"`
+	Previous  map[string]json.RawMessage `json:"previous"`
+	CreatedAt time.Time                  `json:"created_at"`
 }
 
 // ExportDocument is an uploaded document with its content.
@@ -270,7 +285,7 @@ func (s *Records) Export(ctx context.Context, actor domain.Actor, id string) (*E
 			CustomerID: c.ID, Type: string(c.Type), Status: string(c.Status), CreatedAt: c.CreatedAt,
 			SubmittedAt: c.SubmittedAt, DecidedAt: c.DecidedAt, ClosedAt: c.ClosedAt, RetentionEndsAt: c.RetentionEndsAt,
 			RiskRating: string(c.RiskRating), DueDiligence: string(c.DueDiligence), Data: c.Data,
-			Documents: []ExportDocument{}, Checks: []ExportCheck{}, RiskFactors: []domain.RiskFactor{}, ScreeningHits: []ExportHit{},
+			Documents: []ExportDocument{}, Checks: []ExportCheck{}, RiskFactors: []domain.RiskFactor{}, ScreeningHits: []ExportHit{}, Changes: []ExportChange{},
 			Withheld: withheldFromExport, ExportedAt: s.d.now(),
 		}
 		docs, err := tx.Documents().ListByCustomer(ctx, c.ID)
@@ -318,6 +333,17 @@ func (s *Records) Export(ctx context.Context, actor domain.Actor, id string) (*E
 				return err
 			}
 			x.ScreeningHits = append(x.ScreeningHits, ExportHit{List: h.List, ListName: h.Name, MatchedName: h.MatchedName, Subject: h.Subject, Score: h.Score, CreatedAt: h.CreatedAt})
+		}
+		crecs, err := tx.Reviews().Changes(ctx, c.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		changes, err := changesFromRecords(s.d.Crypt, crecs)
+		if err != nil {
+			return err
+		}
+		for _, ch := range changes {
+			x.Changes = append(x.Changes, ExportChange{Fields: ch.Fields, Previous: ch.Previous, CreatedAt: ch.CreatedAt})
 		}
 		out = x
 		return s.audit.record(ctx, tx, auditEntry{Tenant: c.Tenant, Actor: actor, Action: domain.EventCustomerExported, EntityID: c.ID,

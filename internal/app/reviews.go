@@ -142,10 +142,15 @@ func (s *Reviews) openIfDue(ctx context.Context, id string) (bool, error) {
 }
 
 // ongoingRoundDone is the decision policy for a round of checks of an
-// approved customer (a periodic review's fresh checks): the customer stays
-// approved, and the round's screening hits go to the open case of ongoing
-// due diligence, for the person deciding it.
-func (s *Checks) ongoingRoundDone(ctx context.Context, tx store.Tx, cust *domain.Customer, screeningCheckID string) error {
+// approved customer: a change of circumstances' round keeps the customer
+// approved or opens a change_review case (changeRoundDone); a periodic
+// review's fresh checks leave the customer approved and their screening
+// hits go to the open case of ongoing due diligence, for the person
+// deciding it.
+func (s *Checks) ongoingRoundDone(ctx context.Context, tx store.Tx, cust *domain.Customer, round int, byType map[string]store.CheckRecord) error {
+	if done, err := s.changeRoundDone(ctx, tx, cust, round, byType); done || err != nil {
+		return err
+	}
 	open, err := tx.Cases().OpenForCustomer(ctx, cust.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -156,20 +161,8 @@ func (s *Checks) ongoingRoundDone(ctx context.Context, tx store.Tx, cust *domain
 			cs = &open[i]
 		}
 	}
-	if cs == nil || screeningCheckID == "" {
+	if cs == nil {
 		return nil
 	}
-	hits, err := tx.Hits().ListByCheck(ctx, screeningCheckID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	for _, h := range hits {
-		if h.CaseID == "" {
-			h.CaseID = cs.ID
-			if err := tx.Hits().Update(ctx, h); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return linkRoundHits(ctx, tx, byType[string(domain.CheckScreening)].ID, cs.ID)
 }

@@ -43,6 +43,7 @@ const (
 	EventCustomerErasureRequested EventType = "customer.erasure_requested"
 	EventCustomerPurged           EventType = "customer.purged"
 	EventCustomerExported         EventType = "customer.exported"
+	EventCustomerChangeChecked    EventType = "customer.change_checked"
 	EventAccessLinkCreated        EventType = "access_link.created"
 	EventAccessLinkUsed           EventType = "access_link.used"
 	EventApplicantSession         EventType = "applicant.session_started"
@@ -115,6 +116,7 @@ var events = [...]EventInfo{
 	{EventCustomerRead, EntityCustomer, "An API client read a customer's personal data (GET by id, or a list page: one event per customer listed, meta via).", false},
 	{EventCustomerErasureRequested, EntityCustomer, "A data subject's erasure request was answered: erased (a draft never submitted) or restricted until retention ends (meta outcome).", false},
 	{EventCustomerPurged, EntityCustomer, "A customer's personal data and documents were removed (retention ended or an erasure request); meta counts what was removed.", false},
+	{EventCustomerChangeChecked, EntityCustomer, "The checks re-run after a change of circumstances concluded: the customer stays approved (outcome kept) or a change_review case opened (outcome case, case_id).", false},
 	{EventCustomerExported, EntityCustomer, "A customer's personal data was exported for a data-subject access request.", false},
 	{EventAccessLinkCreated, EntityCustomer, "An applicant access link was issued for a customer.", false},
 	{EventAccessLinkUsed, EntityCustomer, "An applicant opened an access link.", false},

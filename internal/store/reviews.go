@@ -16,4 +16,37 @@ type Reviews interface {
 	// CountReviewsBetween counts approved customers whose next review
 	// falls after after and at or before until.
 	CountReviewsBetween(ctx context.Context, after, until time.Time) (int64, error)
+
+	// AddChange records a change of circumstances of an approved customer.
+	AddChange(ctx context.Context, c ChangeRecord) error
+	// Changes returns a customer's changes of circumstances, oldest first
+	// (none: an empty list).
+	Changes(ctx context.Context, customerID string) ([]ChangeRecord, error)
+	// UpdateChange records a change's outcome, case and decision time;
+	// ErrNotFound for an unknown id.
+	UpdateChange(ctx context.Context, c ChangeRecord) error
+	// DeleteChanges removes a customer's change history (its previous
+	// values are personal data) when the record is purged.
+	DeleteChanges(ctx context.Context, customerID string) (int64, error)
+}
+
+// ChangeRecord is one change of circumstances of an approved customer.
+type ChangeRecord struct {
+	ID         string
+	CustomerID string
+	Actor      string
+	// Fields names the changed top-level fields, comma-separated.
+	Fields string
+	// Previous holds the changed fields' former values, sealed by the
+	// vault (personal data).
+	Previous       []byte
+	PreviousRating string
+	// Round is the round of checks the change started.
+	Round int64
+	// Outcome is "" while the checks run, then "kept" (the customer stays
+	// approved) or "case" (a change_review case, CaseID, opened).
+	Outcome   string
+	CaseID    string
+	CreatedAt time.Time
+	DecidedAt *time.Time
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/kyc-platform/kyc/internal/store"
 	gen "github.com/kyc-platform/kyc/internal/store/sqlite/sqlitedb"
 )
 
@@ -20,5 +21,45 @@ func (r reviews) DueForReview(ctx context.Context, now time.Time, n int) ([]stri
 
 func (r reviews) CountReviewsBetween(ctx context.Context, after, until time.Time) (int64, error) {
 	n, err := r.q.CountReviewsBetween(ctx, gen.CountReviewsBetweenParams{After: ntsIn(&after), Until: ntsIn(&until)})
+	return n, mapErr(err)
+}
+
+func (r reviews) AddChange(ctx context.Context, c store.ChangeRecord) error {
+	return mapErr(r.q.CreateCustomerChange(ctx, gen.CreateCustomerChangeParams{
+		ID: c.ID, CustomerID: c.CustomerID, Actor: c.Actor, Fields: c.Fields, Previous: c.Previous,
+		PreviousRating: c.PreviousRating, Round: c.Round, Outcome: c.Outcome, CaseID: c.CaseID,
+		CreatedAt: tsIn(c.CreatedAt), DecidedAt: ntsIn(c.DecidedAt),
+	}))
+}
+
+func (r reviews) Changes(ctx context.Context, customerID string) ([]store.ChangeRecord, error) {
+	rows, err := r.q.ListCustomerChanges(ctx, customerID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]store.ChangeRecord, len(rows))
+	for i, c := range rows {
+		out[i] = store.ChangeRecord{
+			ID: c.ID, CustomerID: c.CustomerID, Actor: c.Actor, Fields: c.Fields, Previous: c.Previous,
+			PreviousRating: c.PreviousRating, Round: c.Round, Outcome: c.Outcome, CaseID: c.CaseID,
+			CreatedAt: tsOut(c.CreatedAt), DecidedAt: ntsOut(c.DecidedAt),
+		}
+	}
+	return out, nil
+}
+
+func (r reviews) UpdateChange(ctx context.Context, c store.ChangeRecord) error {
+	n, err := r.q.UpdateCustomerChange(ctx, gen.UpdateCustomerChangeParams{ID: c.ID, Outcome: c.Outcome, CaseID: c.CaseID, DecidedAt: ntsIn(c.DecidedAt)})
+	if err != nil {
+		return mapErr(err)
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+func (r reviews) DeleteChanges(ctx context.Context, customerID string) (int64, error) {
+	n, err := r.q.DeleteCustomerChanges(ctx, customerID)
 	return n, mapErr(err)
 }

@@ -76,4 +76,36 @@ var reviewTests = map[string]func(*testing.T, store.Store){
 			must(t, s.Cases().Create(ctx, kase(c.ID))) // onboarding: not limited here
 		}
 	},
+	// A change of circumstances is kept with its previous values, in
+	// order; its outcome is recorded once the checks concluded; the
+	// history is deleted with the record's personal data.
+	"Changes": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		c, other := addCustomer(t, s), addCustomer(t, s)
+		first := store.ChangeRecord{ID: id("chg"), CustomerID: c.ID, Actor: "client:kyc_ci_a", Fields: "address,occupation",
+			Previous: []byte{1, 2, 0xff}, PreviousRating: "low", Round: 2, CreatedAt: at(1)}
+		second := store.ChangeRecord{ID: id("chg"), CustomerID: c.ID, Actor: "client:kyc_ci_a", Fields: "document",
+			Previous: []byte{3}, PreviousRating: "medium", Round: 3, CreatedAt: at(2)}
+		for _, ch := range []store.ChangeRecord{second, first, {ID: id("chg"), CustomerID: other.ID, Actor: "x", Fields: "phone", Previous: []byte{4}, Round: 2, CreatedAt: at(1)}} {
+			must(t, s.Reviews().AddChange(ctx, ch))
+		}
+		got, err := s.Reviews().Changes(ctx, c.ID)
+		must(t, err)
+		equal(t, got, []store.ChangeRecord{first, second})
+		first.Outcome, first.CaseID, first.DecidedAt = "case", "case_9", ptr(at(3))
+		must(t, s.Reviews().UpdateChange(ctx, first))
+		got, err = s.Reviews().Changes(ctx, c.ID)
+		must(t, err)
+		equal(t, got[0], first)
+		wantErr(t, s.Reviews().UpdateChange(ctx, store.ChangeRecord{ID: "chg_none", Outcome: "kept"}), store.ErrNotFound)
+		n, err := s.Reviews().DeleteChanges(ctx, c.ID)
+		must(t, err)
+		equal(t, n, int64(2))
+		if got, err := s.Reviews().Changes(ctx, c.ID); err != nil || len(got) != 0 {
+			t.Fatalf("after delete: %v %v", got, err)
+		}
+		if got, _ := s.Reviews().Changes(ctx, other.ID); len(got) != 1 {
+			t.Fatalf("another customer's history was touched: %v", got)
+		}
+	},
 }

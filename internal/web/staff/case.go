@@ -65,6 +65,60 @@ type caseView struct {
 	// TX is the transaction-monitoring part of a transaction_alert case
 	// (case_alerts.go); nil for other kinds.
 	TX *alertCaseView
+	// Changes is the customer's change-of-circumstances history.
+	Changes changesView
+}
+
+// changesView is a customer's changes of circumstances, the previous
+// values masked until revealed.
+type changesView struct {
+	shell
+	CustomerID string
+	Items      []changeItem
+	Revealed   bool
+	Who        map[string]string
+}
+
+// changeItem is one change with its previous values as text.
+type changeItem struct {
+	app.Change
+	Previous []changeValue
+}
+
+type changeValue struct{ Field, Value string }
+
+func newChangesView(sh shell, customerID string, changes []app.Change, revealed bool, who map[string]string) changesView {
+	v := changesView{shell: sh, CustomerID: customerID, Revealed: revealed, Who: who}
+	for i := len(changes) - 1; i >= 0; i-- { // newest first
+		ch := changes[i]
+		it := changeItem{Change: ch}
+		for _, f := range ch.Fields {
+			val := string(ch.Previous[f])
+			if val == "null" {
+				val = ""
+			}
+			it.Previous = append(it.Previous, changeValue{Field: f, Value: val})
+		}
+		v.Items = append(v.Items, it)
+	}
+	return v
+}
+
+// revealChanges shows a customer's change history in full (htmx swaps it
+// in) and audits it.
+func (h *Handler) revealChanges(w http.ResponseWriter, r *http.Request, s app.Session) {
+	id := r.PathValue("id")
+	changes, err := h.d.App.Customers.RevealChanges(r.Context(), s.Actor(), id)
+	if err != nil {
+		h.fail(w, r, &s, err)
+		return
+	}
+	if !isHTMX(r) {
+		redirect(w, r, "/staff/customers/"+id)
+		return
+	}
+	who, _ := h.d.App.Users.Directory(r.Context(), s.Actor())
+	h.r.Render(w, r, http.StatusOK, "case", "changes", newChangesView(h.shell(r, &s, "", ""), id, changes, true, who))
 }
 
 func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView, error) {
@@ -131,6 +185,11 @@ func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView,
 			return v, err
 		}
 	}
+	changes, err := h.d.App.Customers.Changes(ctx, a, v.Customer.ID)
+	if err != nil {
+		return v, err
+	}
+	v.Changes = newChangesView(v.shell, v.Customer.ID, changes, false, v.Who)
 	return v, nil
 }
 

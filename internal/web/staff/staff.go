@@ -101,6 +101,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST /staff/customers/search", h.user(h.customerSearch))
 	handle("GET /staff/customers/{id}", h.user(h.customerPage))
 	handle("POST /staff/customers/{id}/reveal", h.user(h.reveal))
+	handle("POST /staff/customers/{id}/changes/reveal", h.user(h.revealChanges))
 	handle("POST /staff/customers/{id}/close", h.user(h.closeCustomer))
 	handle("GET /staff/documents/{id}", h.user(h.document))
 	handle("GET /staff/documents/{id}/download", h.user(h.documentDownload))

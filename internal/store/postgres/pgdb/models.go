@@ -172,6 +172,20 @@ type Customer struct {
 	PurgedAt        sql.NullTime
 }
 
+type CustomerChange struct {
+	ID             string
+	CustomerID     string
+	Actor          string
+	Fields         string
+	Previous       []byte
+	PreviousRating string
+	Round          int64
+	Outcome        string
+	CaseID         string
+	CreatedAt      time.Time
+	DecidedAt      sql.NullTime
+}
+
 type Document struct {
 	ID              string
 	CustomerID      string

@@ -8,6 +8,7 @@ package pgdb
 import (
 	"context"
 	"database/sql"
+	"time"
 )
 
 const countReviewsBetween = `-- name: CountReviewsBetween :one
@@ -29,6 +30,98 @@ func (q *Queries) CountReviewsBetween(ctx context.Context, arg CountReviewsBetwe
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const createCustomerChange = `-- name: CreateCustomerChange :exec
+
+INSERT INTO customer_changes (id, customer_id, actor, fields, previous, previous_rating, round, outcome, case_id, created_at, decided_at)
+VALUES (
+    $1, $2, $3, $4, $5,
+    $6, $7, $8, $9, $10, $11
+)
+`
+
+type CreateCustomerChangeParams struct {
+	ID             string
+	CustomerID     string
+	Actor          string
+	Fields         string
+	Previous       []byte
+	PreviousRating string
+	Round          int64
+	Outcome        string
+	CaseID         string
+	CreatedAt      time.Time
+	DecidedAt      sql.NullTime
+}
+
+// Changes of circumstances (issue 8, item 3).
+func (q *Queries) CreateCustomerChange(ctx context.Context, arg CreateCustomerChangeParams) error {
+	_, err := q.db.ExecContext(ctx, createCustomerChange,
+		arg.ID,
+		arg.CustomerID,
+		arg.Actor,
+		arg.Fields,
+		arg.Previous,
+		arg.PreviousRating,
+		arg.Round,
+		arg.Outcome,
+		arg.CaseID,
+		arg.CreatedAt,
+		arg.DecidedAt,
+	)
+	return err
+}
+
+const deleteCustomerChanges = `-- name: DeleteCustomerChanges :execrows
+DELETE FROM customer_changes WHERE customer_id = $1
+`
+
+func (q *Queries) DeleteCustomerChanges(ctx context.Context, customerID string) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteCustomerChanges, customerID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const listCustomerChanges = `-- name: ListCustomerChanges :many
+SELECT id, customer_id, actor, fields, previous, previous_rating, round, outcome, case_id, created_at, decided_at FROM customer_changes WHERE customer_id = $1 ORDER BY created_at, id
+`
+
+func (q *Queries) ListCustomerChanges(ctx context.Context, customerID string) ([]CustomerChange, error) {
+	rows, err := q.db.QueryContext(ctx, listCustomerChanges, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CustomerChange
+	for rows.Next() {
+		var i CustomerChange
+		if err := rows.Scan(
+			&i.ID,
+			&i.CustomerID,
+			&i.Actor,
+			&i.Fields,
+			&i.Previous,
+			&i.PreviousRating,
+			&i.Round,
+			&i.Outcome,
+			&i.CaseID,
+			&i.CreatedAt,
+			&i.DecidedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const listCustomersDueForReview = `-- name: ListCustomersDueForReview :many
@@ -76,4 +169,29 @@ func (q *Queries) ListCustomersDueForReview(ctx context.Context, arg ListCustome
 		return nil, err
 	}
 	return items, nil
+}
+
+const updateCustomerChange = `-- name: UpdateCustomerChange :execrows
+UPDATE customer_changes SET outcome = $1, case_id = $2, decided_at = $3
+WHERE id = $4
+`
+
+type UpdateCustomerChangeParams struct {
+	Outcome   string
+	CaseID    string
+	DecidedAt sql.NullTime
+	ID        string
+}
+
+func (q *Queries) UpdateCustomerChange(ctx context.Context, arg UpdateCustomerChangeParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, updateCustomerChange,
+		arg.Outcome,
+		arg.CaseID,
+		arg.DecidedAt,
+		arg.ID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }

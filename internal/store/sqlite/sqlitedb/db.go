@@ -114,6 +114,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createCustomerStmt, err = db.PrepareContext(ctx, createCustomer); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateCustomer: %w", err)
 	}
+	if q.createCustomerChangeStmt, err = db.PrepareContext(ctx, createCustomerChange); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateCustomerChange: %w", err)
+	}
 	if q.createDecisionStmt, err = db.PrepareContext(ctx, createDecision); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateDecision: %w", err)
 	}
@@ -179,6 +182,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteAuditJournalStmt, err = db.PrepareContext(ctx, deleteAuditJournal); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteAuditJournal: %w", err)
+	}
+	if q.deleteCustomerChangesStmt, err = db.PrepareContext(ctx, deleteCustomerChanges); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteCustomerChanges: %w", err)
 	}
 	if q.deleteDocumentsOfCustomerStmt, err = db.PrepareContext(ctx, deleteDocumentsOfCustomer); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteDocumentsOfCustomer: %w", err)
@@ -321,6 +327,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listClientsStmt, err = db.PrepareContext(ctx, listClients); err != nil {
 		return nil, fmt.Errorf("error preparing query ListClients: %w", err)
 	}
+	if q.listCustomerChangesStmt, err = db.PrepareContext(ctx, listCustomerChanges); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCustomerChanges: %w", err)
+	}
 	if q.listCustomersStmt, err = db.PrepareContext(ctx, listCustomers); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCustomers: %w", err)
 	}
@@ -437,6 +446,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateCustomerStmt, err = db.PrepareContext(ctx, updateCustomer); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateCustomer: %w", err)
+	}
+	if q.updateCustomerChangeStmt, err = db.PrepareContext(ctx, updateCustomerChange); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateCustomerChange: %w", err)
 	}
 	if q.updateHitStmt, err = db.PrepareContext(ctx, updateHit); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateHit: %w", err)
@@ -611,6 +623,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createCustomerStmt: %w", cerr)
 		}
 	}
+	if q.createCustomerChangeStmt != nil {
+		if cerr := q.createCustomerChangeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createCustomerChangeStmt: %w", cerr)
+		}
+	}
 	if q.createDecisionStmt != nil {
 		if cerr := q.createDecisionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createDecisionStmt: %w", cerr)
@@ -719,6 +736,11 @@ func (q *Queries) Close() error {
 	if q.deleteAuditJournalStmt != nil {
 		if cerr := q.deleteAuditJournalStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteAuditJournalStmt: %w", cerr)
+		}
+	}
+	if q.deleteCustomerChangesStmt != nil {
+		if cerr := q.deleteCustomerChangesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteCustomerChangesStmt: %w", cerr)
 		}
 	}
 	if q.deleteDocumentsOfCustomerStmt != nil {
@@ -956,6 +978,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listClientsStmt: %w", cerr)
 		}
 	}
+	if q.listCustomerChangesStmt != nil {
+		if cerr := q.listCustomerChangesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCustomerChangesStmt: %w", cerr)
+		}
+	}
 	if q.listCustomersStmt != nil {
 		if cerr := q.listCustomersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCustomersStmt: %w", cerr)
@@ -1151,6 +1178,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateCustomerStmt: %w", cerr)
 		}
 	}
+	if q.updateCustomerChangeStmt != nil {
+		if cerr := q.updateCustomerChangeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateCustomerChangeStmt: %w", cerr)
+		}
+	}
 	if q.updateHitStmt != nil {
 		if cerr := q.updateHitStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateHitStmt: %w", cerr)
@@ -1250,6 +1282,7 @@ type Queries struct {
 	createChecksBatchStmt              *sql.Stmt
 	createClientStmt                   *sql.Stmt
 	createCustomerStmt                 *sql.Stmt
+	createCustomerChangeStmt           *sql.Stmt
 	createDecisionStmt                 *sql.Stmt
 	createDocumentStmt                 *sql.Stmt
 	createHitStmt                      *sql.Stmt
@@ -1272,6 +1305,7 @@ type Queries struct {
 	deleteApplicantSessionStmt         *sql.Stmt
 	deleteApplicantSessionsBeforeStmt  *sql.Stmt
 	deleteAuditJournalStmt             *sql.Stmt
+	deleteCustomerChangesStmt          *sql.Stmt
 	deleteDocumentsOfCustomerStmt      *sql.Stmt
 	deleteExpiredSessionsStmt          *sql.Stmt
 	deleteIdempotencyBeforeStmt        *sql.Stmt
@@ -1319,6 +1353,7 @@ type Queries struct {
 	listCasesStmt                      *sql.Stmt
 	listChecksByCustomerStmt           *sql.Stmt
 	listClientsStmt                    *sql.Stmt
+	listCustomerChangesStmt            *sql.Stmt
 	listCustomersStmt                  *sql.Stmt
 	listCustomersDueForPurgeStmt       *sql.Stmt
 	listCustomersDueForReviewStmt      *sql.Stmt
@@ -1358,6 +1393,7 @@ type Queries struct {
 	updateCaseStmt                     *sql.Stmt
 	updateCheckStmt                    *sql.Stmt
 	updateCustomerStmt                 *sql.Stmt
+	updateCustomerChangeStmt           *sql.Stmt
 	updateHitStmt                      *sql.Stmt
 	updateReportStmt                   *sql.Stmt
 	updateUserStmt                     *sql.Stmt
@@ -1400,6 +1436,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createChecksBatchStmt:              q.createChecksBatchStmt,
 		createClientStmt:                   q.createClientStmt,
 		createCustomerStmt:                 q.createCustomerStmt,
+		createCustomerChangeStmt:           q.createCustomerChangeStmt,
 		createDecisionStmt:                 q.createDecisionStmt,
 		createDocumentStmt:                 q.createDocumentStmt,
 		createHitStmt:                      q.createHitStmt,
@@ -1422,6 +1459,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteApplicantSessionStmt:         q.deleteApplicantSessionStmt,
 		deleteApplicantSessionsBeforeStmt:  q.deleteApplicantSessionsBeforeStmt,
 		deleteAuditJournalStmt:             q.deleteAuditJournalStmt,
+		deleteCustomerChangesStmt:          q.deleteCustomerChangesStmt,
 		deleteDocumentsOfCustomerStmt:      q.deleteDocumentsOfCustomerStmt,
 		deleteExpiredSessionsStmt:          q.deleteExpiredSessionsStmt,
 		deleteIdempotencyBeforeStmt:        q.deleteIdempotencyBeforeStmt,
@@ -1469,6 +1507,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listCasesStmt:                      q.listCasesStmt,
 		listChecksByCustomerStmt:           q.listChecksByCustomerStmt,
 		listClientsStmt:                    q.listClientsStmt,
+		listCustomerChangesStmt:            q.listCustomerChangesStmt,
 		listCustomersStmt:                  q.listCustomersStmt,
 		listCustomersDueForPurgeStmt:       q.listCustomersDueForPurgeStmt,
 		listCustomersDueForReviewStmt:      q.listCustomersDueForReviewStmt,
@@ -1508,6 +1547,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateCaseStmt:                     q.updateCaseStmt,
 		updateCheckStmt:                    q.updateCheckStmt,
 		updateCustomerStmt:                 q.updateCustomerStmt,
+		updateCustomerChangeStmt:           q.updateCustomerChangeStmt,
 		updateHitStmt:                      q.updateHitStmt,
 		updateReportStmt:                   q.updateReportStmt,
 		updateUserStmt:                     q.updateUserStmt,

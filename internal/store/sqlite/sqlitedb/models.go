@@ -171,6 +171,20 @@ type Customer struct {
 	PurgedAt        sql.NullInt64
 }
 
+type CustomerChange struct {
+	ID             string
+	CustomerID     string
+	Actor          string
+	Fields         string
+	Previous       []byte
+	PreviousRating string
+	Round          int64
+	Outcome        string
+	CaseID         string
+	CreatedAt      int64
+	DecidedAt      sql.NullInt64
+}
+
 type Document struct {
 	ID              string
 	CustomerID      string
