@@ -205,6 +205,11 @@ func TestUserCreateAndDemo(t *testing.T) {
 	if m := regexp.MustCompile(`Webhooks: (\d+) signed deliveries to the demo receiver \((\d+) retried after a 500, 0 with a bad signature\)`).FindStringSubmatch(out); m == nil || m[1] == "0" || m[2] == "0" {
 		t.Fatalf("demo webhooks: %s", out)
 	}
+	// Long-standing customers' periodic reviews fell due: one decided,
+	// one overdue, one due (issue 8, item 6).
+	if !strings.Contains(out, "Periodic reviews: 2 due (1 overdue)") {
+		t.Fatalf("demo reviews: %s", out)
+	}
 	_, errs, code = runCLI(t, dir, "demo")
 	if code == 0 || !strings.Contains(errs, "fresh database") {
 		t.Fatalf("second demo: %d %s", code, errs)

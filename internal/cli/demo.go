@@ -74,6 +74,11 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 		received, retried, bad := d.hooks.stats()
 		fmt.Fprint(e.Stdout, d.listUpdateSummary())
 		fmt.Fprintf(e.Stdout, "Webhooks: %d signed deliveries to the demo receiver (%d retried after a 500, %d with a bad signature); see Admin → Webhooks.\n\n", received, retried, bad)
+		open, overdue, err := d.openReviews(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "Periodic reviews: %d due (%d overdue); see the dashboard.\n\n", open, overdue)
 		fmt.Fprintf(e.Stdout, "Start the server with `kyc serve` and open %s/staff/ . Sign in as:\n\n", sys.cfg.PublicURL())
 		fmt.Fprintf(e.Stdout, "  %-26s %-8s %s\n", "e-mail", "role", "one-time password")
 		for _, c := range creds {
@@ -111,9 +116,11 @@ func newDemo(sys *system, days int) (*demo, error) {
 	now := time.Now().UTC()
 	start := now.AddDate(0, 0, -days)
 	// The clock starts early enough for the monitoring scenarios
-	// (demo_transactions.go), whatever --days says.
-	clockStart := start
-	if early := now.Add(-demoMonitoringSpan); early.Before(start) {
+	// (demo_transactions.go), whatever --days says, and before the
+	// long-standing customers (planReviews), onboarded three years and more
+	// ago: the staff and the list were there then.
+	clockStart := now.AddDate(-3, 0, -60)
+	if early := now.Add(-demoMonitoringSpan); early.Before(clockStart) {
 		clockStart = early
 	}
 	d := &demo{sys: sys, clock: inline.NewClock(clockStart, time.Millisecond), queue: &inline.Queue{}, now: now, start: start, users: map[string]domain.Actor{}}
@@ -325,6 +332,66 @@ func (d *demo) plan() {
 		idx++
 		d.customer(t0, domain.CustomerBusiness, domain.CustomerData{Business: b.business()}, len(demoPeople)+i)
 	}
+	d.planReviews()
+}
+
+// demoLongStanding are low-risk customers onboarded about three years ago
+// (the default model's review interval for low risk), so that periodic
+// reviews fall due during the demo's history: days is how many days ago
+// (negative: from now) each one's review date is.
+var demoLongStanding = []struct {
+	p    demoPerson
+	days int
+}{
+	{demoPerson{"Margit", "Svensson", "1958-04-02", "SE", "Malmö", "21122", "Södergatan 3", "Retired", false, false, 120000}, 40},
+	{demoPerson{"Pieter", "Janssens", "1974-09-15", "BE", "Ghent", "9000", "Veldstraat 12", "Pharmacist", false, false, 280000}, 20},
+	{demoPerson{"Katrin", "Weber", "1981-01-27", "DE", "Cologne", "50667", "Hohe Straße 40", "Teacher", false, false, 260000}, 10},
+	{demoPerson{"Felix", "Huber", "1969-06-11", "AT", "Graz", "8010", "Herrengasse 9", "Engineer", false, false, 350000}, -20},
+}
+
+// planReviews onboards the long-standing customers and runs the
+// periodic-review scan as the server's job would (a month ago, two weeks
+// ago and now): their reviews open with fresh checks, the oldest is
+// decided (the next review set three years on), one stays overdue, one is
+// due, and one falls due in the coming weeks (issue 8, item 6).
+func (d *demo) planReviews() {
+	base := len(demoPeople) + len(demoBusinesses)
+	var ids []*string
+	for k, ls := range demoLongStanding {
+		// Approved about a day and a half after t0 (or at once when low
+		// risk is approved automatically); reviewed three years on.
+		t0 := d.now.AddDate(-3, 0, -ls.days).Add(-30 * time.Hour)
+		t0 = time.Date(t0.Year(), t0.Month(), t0.Day(), 9+k, 15, 0, 0, time.UTC)
+		i := base + k
+		data := domain.CustomerData{FaceToFace: !ls.p.remote, Individual: ls.p.individual(i)}
+		data.Individual.Document.ExpiryDate = fmt.Sprintf("%d-03-31", d.now.Year()+4)
+		ids = append(ids, d.customer(t0, domain.CustomerIndividual, data, i))
+	}
+	for _, ago := range []time.Duration{30 * 24 * time.Hour, 15 * 24 * time.Hour, time.Hour} {
+		d.at(d.now.Add(-ago), func(ctx context.Context) error {
+			n, err := d.app.Reviews.OpenDue(ctx, 0)
+			if err != nil {
+				return fmt.Errorf("periodic review scan: %w", err)
+			}
+			d.cases += n
+			_, err = d.queue.RunAll(ctx, d.app.Checks)
+			return err
+		})
+	}
+	// The oldest review is decided: the customer stays approved.
+	d.at(d.now.Add(-25*24*time.Hour), func(ctx context.Context) error {
+		cs, ok, err := d.openCase(ctx, *ids[0])
+		if err != nil || !ok {
+			return err
+		}
+		analyst := d.users[app.RoleAnalyst]
+		if err := d.assign(ctx, *ids[0], analyst); err != nil {
+			return err
+		}
+		_, err = d.app.Cases.Decide(ctx, analyst, cs.ID, app.DecideInput{Decision: domain.DecisionApprove,
+			Reason: "Periodic review: identity document valid, address and occupation confirmed, screening clear."})
+		return err
+	})
 }
 
 func (p demoPerson) individual(i int) *domain.Person {
@@ -366,7 +433,9 @@ func (b demoBusiness) business() *domain.Business {
 	return out
 }
 
-func (d *demo) customer(t0 time.Time, typ domain.CustomerType, data domain.CustomerData, i int) {
+// customer schedules one customer's life and returns where its id will be
+// once created.
+func (d *demo) customer(t0 time.Time, typ domain.CustomerType, data domain.CustomerData, i int) *string {
 	var id string
 	name := ""
 	if data.Individual != nil {
@@ -409,10 +478,10 @@ func (d *demo) customer(t0 time.Time, typ domain.CustomerType, data domain.Custo
 	// assigned, the older ones are decided (high risk with four eyes).
 	switch {
 	case age < 3*24*time.Hour:
-		return
+		return &id
 	case age < 8*24*time.Hour:
 		d.at(t0.Add(5*time.Hour), func(ctx context.Context) error { return d.assign(ctx, id, first) })
-		return
+		return &id
 	}
 	d.at(t0.Add(26*time.Hour), func(ctx context.Context) error {
 		cs, ok, err := d.openCase(ctx, id)
@@ -475,6 +544,23 @@ func (d *demo) customer(t0 time.Time, typ domain.CustomerType, data domain.Custo
 		}
 		return nil
 	})
+	return &id
+}
+
+// openReviews counts the open periodic reviews, and those past their due
+// date, at the end of the demo.
+func (d *demo) openReviews(ctx context.Context) (open, overdue int, err error) {
+	cs, _, err := d.app.Cases.List(ctx, domain.SystemActor("demo"), app.ListCasesInput{Kind: string(domain.CasePeriodicReview), Status: string(domain.CaseOpen), Limit: 200})
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, c := range cs {
+		open++
+		if d.now.After(c.DueAt) {
+			overdue++
+		}
+	}
+	return open, overdue, nil
 }
 
 func (d *demo) openCase(ctx context.Context, customerID string) (domain.Case, bool, error) {
