@@ -69,7 +69,7 @@ type Policy struct {
 	// Retention is how long records are kept after closure or rejection
 	// (zero: DefaultRetention); DocumentExpiryNotice is how far ahead of
 	// an identity document's expiry its case opens (zero:
-	// DefaultDocumentExpiryNotice).
+	// DefaultDocumentExpiryNotice, 30 days).
 	Retention            domain.Period
 	DocumentExpiryNotice domain.Period
 	// ListMaxAge is the age past which a list snapshot is reported stale

@@ -681,7 +681,8 @@ func approveCustomer(d *Deps, c *domain.Customer, now time.Time) error {
 	return nil
 }
 
-// writeCustomer bumps the version and stores the customer.
+// writeCustomer bumps the version and stores the customer, and keeps an
+// approved customer's document expiry dates (document_expiry.go).
 func writeCustomer(ctx context.Context, tx store.Tx, d *Deps, c *domain.Customer) error {
 	c.Version++
 	rec, err := customerToRecord(d.Crypt, c)
@@ -691,5 +692,5 @@ func writeCustomer(ctx context.Context, tx store.Tx, d *Deps, c *domain.Customer
 	if err := tx.Customers().Update(ctx, rec); err != nil {
 		return conflict(err, "The customer was changed at the same time; retry.")
 	}
-	return nil
+	return syncDocumentExpiries(ctx, tx, c)
 }

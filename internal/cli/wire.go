@@ -174,9 +174,10 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 	sys.runner, err = jobs.New(jobs.Options{
 		Store: st, PGPool: pool, Workers: workers, MaxAttempts: cfg.JobMaxAttempts, Logger: log, Metrics: sys.metrics,
 		ListSync: listSync, ListSyncInterval: cfg.ListSyncInterval,
-		RetentionScanInterval: cfg.RetentionScanInterval,
-		ReviewScanInterval:    cfg.ReviewScanInterval,
-		IdentityTimeout:       cfg.IdentityTimeout,
+		RetentionScanInterval:      cfg.RetentionScanInterval,
+		ReviewScanInterval:         cfg.ReviewScanInterval,
+		IdentityTimeout:            cfg.IdentityTimeout,
+		DocumentExpiryScanInterval: cfg.DocumentExpiryScanInterval,
 	})
 	if err != nil {
 		return fail(err)

@@ -31,3 +31,27 @@ func (w *reviewScanWorker) Work(ctx context.Context, job *river.Job[ReviewScanAr
 	}
 	return err
 }
+
+// DocumentExpiryScanArgs opens document_expiry cases ahead of identity
+// documents' expiry (KYC_DOCUMENT_EXPIRY_NOTICE).
+type DocumentExpiryScanArgs struct{}
+
+// Kind implements river.JobArgs.
+func (DocumentExpiryScanArgs) Kind() string { return "document_expiry_scan" }
+
+// documentExpiryWorker runs app.Reviews.OpenExpiringDocuments every
+// KYC_DOCUMENT_EXPIRY_SCAN_INTERVAL; each expiry's case is recorded once,
+// whichever replica runs it.
+type documentExpiryWorker struct {
+	river.WorkerDefaults[DocumentExpiryScanArgs]
+	b *bundle
+}
+
+// Work opens what is due.
+func (w *documentExpiryWorker) Work(ctx context.Context, job *river.Job[DocumentExpiryScanArgs]) error {
+	n, err := w.b.app.Reviews.OpenExpiringDocuments(ctx, 0)
+	if n > 0 {
+		w.b.log.Info("opened document expiry cases", "count", n)
+	}
+	return err
+}

@@ -72,6 +72,10 @@ type Options struct {
 	// asynchronous provider before a periodic job (every minute) hands it
 	// to a person (KYC_IDENTITY_TIMEOUT; zero: no such job).
 	IdentityTimeout time.Duration
+	// DocumentExpiryScanInterval is the period of the scan for identity
+	// documents about to expire (KYC_DOCUMENT_EXPIRY_SCAN_INTERVAL; zero:
+	// one hour).
+	DocumentExpiryScanInterval time.Duration
 }
 
 // Runner owns the River client.
@@ -118,6 +122,9 @@ func New(opts Options) (*Runner, error) {
 	if err := river.AddWorkerSafely(workers, &reviewScanWorker{b: b}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &documentExpiryWorker{b: b}); err != nil {
+		return nil, err
+	}
 	if err := river.AddWorkerSafely(workers, &rescreenWorker{b: b}); err != nil {
 		return nil, err
 	}
@@ -157,6 +164,10 @@ func New(opts Options) (*Runner, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(opts.ReviewScanInterval, time.Hour)), func() (river.JobArgs, *river.InsertOpts) {
 				// Unique per period: several replicas enqueue, one runs.
 				return ReviewScanArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: cmp.Or(opts.ReviewScanInterval, time.Hour)}}
+			}, &river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(opts.DocumentExpiryScanInterval, time.Hour)), func() (river.JobArgs, *river.InsertOpts) {
+				// Unique per period: several replicas enqueue, one runs.
+				return DocumentExpiryScanArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: cmp.Or(opts.DocumentExpiryScanInterval, time.Hour)}}
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 		}
 		if opts.IdentityTimeout > 0 {

@@ -28,6 +28,31 @@ type Reviews interface {
 	// DeleteChanges removes a customer's change history (its previous
 	// values are personal data) when the record is purged.
 	DeleteChanges(ctx context.Context, customerID string) (int64, error)
+
+	// DocumentExpiries returns the identity-document expiry dates kept for
+	// a customer.
+	DocumentExpiries(ctx context.Context, customerID string) ([]DocumentExpiry, error)
+	// AddDocumentExpiry keeps one (a repeat is a no-op);
+	// DeleteDocumentExpiry forgets one.
+	AddDocumentExpiry(ctx context.Context, e DocumentExpiry) error
+	DeleteDocumentExpiry(ctx context.Context, e DocumentExpiry) error
+	// ExpiringDocuments returns up to limit documents of approved
+	// customers expiring on or before until (YYYY-MM-DD) with no case yet,
+	// the soonest first.
+	ExpiringDocuments(ctx context.Context, until string, limit int) ([]DocumentExpiry, error)
+	// SetDocumentExpiryCase records the case opened for a document's
+	// expiry; false when one was recorded already.
+	SetDocumentExpiryCase(ctx context.Context, e DocumentExpiry, caseID string) (bool, error)
+}
+
+// DocumentExpiry is the expiry date of one identity document of a
+// customer: its own (Party "") or a related person's (Party is the
+// related person's id).
+type DocumentExpiry struct {
+	CustomerID string
+	Party      string
+	ExpiresOn  string // YYYY-MM-DD
+	CaseID     string
 }
 
 // ChangeRecord is one change of circumstances of an approved customer.

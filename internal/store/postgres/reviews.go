@@ -65,3 +65,40 @@ func (r reviews) DeleteChanges(ctx context.Context, customerID string) (int64, e
 	n, err := r.q.DeleteCustomerChanges(ctx, customerID)
 	return n, mapErr(err)
 }
+
+func (r reviews) DocumentExpiries(ctx context.Context, customerID string) ([]store.DocumentExpiry, error) {
+	rows, err := r.q.ListDocumentExpiries(ctx, customerID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]store.DocumentExpiry, len(rows))
+	for i, e := range rows {
+		out[i] = store.DocumentExpiry{CustomerID: e.CustomerID, Party: e.Party, ExpiresOn: e.ExpiresOn, CaseID: e.CaseID}
+	}
+	return out, nil
+}
+
+func (r reviews) AddDocumentExpiry(ctx context.Context, e store.DocumentExpiry) error {
+	return mapErr(r.q.AddDocumentExpiry(ctx, gen.AddDocumentExpiryParams{CustomerID: e.CustomerID, Party: e.Party, ExpiresOn: e.ExpiresOn}))
+}
+
+func (r reviews) DeleteDocumentExpiry(ctx context.Context, e store.DocumentExpiry) error {
+	return mapErr(r.q.DeleteDocumentExpiry(ctx, gen.DeleteDocumentExpiryParams{CustomerID: e.CustomerID, Party: e.Party, ExpiresOn: e.ExpiresOn}))
+}
+
+func (r reviews) ExpiringDocuments(ctx context.Context, until string, n int) ([]store.DocumentExpiry, error) {
+	rows, err := r.q.ListDocumentsExpiring(ctx, gen.ListDocumentsExpiringParams{Until: until, Lim: limit(n)})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]store.DocumentExpiry, len(rows))
+	for i, e := range rows {
+		out[i] = store.DocumentExpiry{CustomerID: e.CustomerID, Party: e.Party, ExpiresOn: e.ExpiresOn}
+	}
+	return out, nil
+}
+
+func (r reviews) SetDocumentExpiryCase(ctx context.Context, e store.DocumentExpiry, caseID string) (bool, error) {
+	n, err := r.q.SetDocumentExpiryCase(ctx, gen.SetDocumentExpiryCaseParams{CaseID: caseID, CustomerID: e.CustomerID, Party: e.Party, ExpiresOn: e.ExpiresOn})
+	return n > 0, mapErr(err)
+}

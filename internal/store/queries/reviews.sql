@@ -42,3 +42,32 @@ WHERE id = sqlc.arg(id);
 
 -- name: DeleteCustomerChanges :execrows
 DELETE FROM customer_changes WHERE customer_id = sqlc.arg(customer_id);
+
+-- Identity documents that expire (issue 8, item 3).
+
+-- name: ListDocumentExpiries :many
+SELECT * FROM document_expiries WHERE customer_id = sqlc.arg(customer_id) ORDER BY party, expires_on;
+
+-- name: AddDocumentExpiry :exec
+INSERT INTO document_expiries (customer_id, party, expires_on, case_id)
+VALUES (sqlc.arg(customer_id), sqlc.arg(party), sqlc.arg(expires_on), '')
+ON CONFLICT (customer_id, party, expires_on) DO NOTHING;
+
+-- name: DeleteDocumentExpiry :exec
+DELETE FROM document_expiries
+WHERE customer_id = sqlc.arg(customer_id) AND party = sqlc.arg(party) AND expires_on = sqlc.arg(expires_on);
+
+-- name: SetDocumentExpiryCase :execrows
+UPDATE document_expiries SET case_id = sqlc.arg(case_id)
+WHERE customer_id = sqlc.arg(customer_id) AND party = sqlc.arg(party) AND expires_on = sqlc.arg(expires_on) AND case_id = '';
+
+-- name: ListDocumentsExpiring :many
+SELECT d.customer_id, d.party, d.expires_on FROM document_expiries d
+JOIN customers c ON c.id = d.customer_id
+WHERE d.case_id = ''
+  AND d.expires_on <= sqlc.arg(until)
+  AND c.status = 'approved'
+  AND c.restricted_at IS NULL
+  AND c.purged_at IS NULL
+ORDER BY d.expires_on, d.customer_id, d.party
+LIMIT CAST(sqlc.arg(lim) AS BIGINT);

@@ -108,4 +108,40 @@ var reviewTests = map[string]func(*testing.T, store.Store){
 			t.Fatalf("another customer's history was touched: %v", got)
 		}
 	},
+	// Document expiries are kept per customer and party; the scan lists
+	// those of approved customers due by a date with no case yet, the
+	// soonest first; a case is recorded once.
+	"DocumentExpiries": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		c := addCustomer(t, s, func(c *store.CustomerRecord) { c.Status = "approved" })
+		closed := addCustomer(t, s, func(c *store.CustomerRecord) { c.Status = "closed" })
+		own := store.DocumentExpiry{CustomerID: c.ID, Party: "", ExpiresOn: "2027-03-01"}
+		ubo := store.DocumentExpiry{CustomerID: c.ID, Party: "rp_1", ExpiresOn: "2027-01-15"}
+		later := store.DocumentExpiry{CustomerID: c.ID, Party: "rp_2", ExpiresOn: "2030-01-01"}
+		for _, e := range []store.DocumentExpiry{own, ubo, later, own, {CustomerID: closed.ID, ExpiresOn: "2027-01-01"}} {
+			must(t, s.Reviews().AddDocumentExpiry(ctx, e))
+		}
+		got, err := s.Reviews().DocumentExpiries(ctx, c.ID)
+		must(t, err)
+		equal(t, got, []store.DocumentExpiry{own, ubo, later})
+		due, err := s.Reviews().ExpiringDocuments(ctx, "2027-03-01", 10)
+		must(t, err)
+		equal(t, due, []store.DocumentExpiry{ubo, own})
+		ok, err := s.Reviews().SetDocumentExpiryCase(ctx, ubo, "case_1")
+		must(t, err)
+		if !ok {
+			t.Fatal("case not recorded")
+		}
+		if ok, _ := s.Reviews().SetDocumentExpiryCase(ctx, ubo, "case_2"); ok {
+			t.Fatal("a second case recorded for the same expiry")
+		}
+		due, err = s.Reviews().ExpiringDocuments(ctx, "2027-03-01", 10)
+		must(t, err)
+		equal(t, due, []store.DocumentExpiry{own})
+		must(t, s.Reviews().DeleteDocumentExpiry(ctx, own))
+		got, err = s.Reviews().DocumentExpiries(ctx, c.ID)
+		must(t, err)
+		ubo.CaseID = "case_1"
+		equal(t, got, []store.DocumentExpiry{ubo, later})
+	},
 }

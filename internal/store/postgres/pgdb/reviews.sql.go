@@ -11,6 +11,23 @@ import (
 	"time"
 )
 
+const addDocumentExpiry = `-- name: AddDocumentExpiry :exec
+INSERT INTO document_expiries (customer_id, party, expires_on, case_id)
+VALUES ($1, $2, $3, '')
+ON CONFLICT (customer_id, party, expires_on) DO NOTHING
+`
+
+type AddDocumentExpiryParams struct {
+	CustomerID string
+	Party      string
+	ExpiresOn  string
+}
+
+func (q *Queries) AddDocumentExpiry(ctx context.Context, arg AddDocumentExpiryParams) error {
+	_, err := q.db.ExecContext(ctx, addDocumentExpiry, arg.CustomerID, arg.Party, arg.ExpiresOn)
+	return err
+}
+
 const countReviewsBetween = `-- name: CountReviewsBetween :one
 SELECT COUNT(*) FROM customers
 WHERE status = 'approved'
@@ -83,6 +100,22 @@ func (q *Queries) DeleteCustomerChanges(ctx context.Context, customerID string) 
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const deleteDocumentExpiry = `-- name: DeleteDocumentExpiry :exec
+DELETE FROM document_expiries
+WHERE customer_id = $1 AND party = $2 AND expires_on = $3
+`
+
+type DeleteDocumentExpiryParams struct {
+	CustomerID string
+	Party      string
+	ExpiresOn  string
+}
+
+func (q *Queries) DeleteDocumentExpiry(ctx context.Context, arg DeleteDocumentExpiryParams) error {
+	_, err := q.db.ExecContext(ctx, deleteDocumentExpiry, arg.CustomerID, arg.Party, arg.ExpiresOn)
+	return err
 }
 
 const listCustomerChanges = `-- name: ListCustomerChanges :many
@@ -169,6 +202,111 @@ func (q *Queries) ListCustomersDueForReview(ctx context.Context, arg ListCustome
 		return nil, err
 	}
 	return items, nil
+}
+
+const listDocumentExpiries = `-- name: ListDocumentExpiries :many
+
+SELECT customer_id, party, expires_on, case_id FROM document_expiries WHERE customer_id = $1 ORDER BY party, expires_on
+`
+
+// Identity documents that expire (issue 8, item 3).
+func (q *Queries) ListDocumentExpiries(ctx context.Context, customerID string) ([]DocumentExpiry, error) {
+	rows, err := q.db.QueryContext(ctx, listDocumentExpiries, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []DocumentExpiry
+	for rows.Next() {
+		var i DocumentExpiry
+		if err := rows.Scan(
+			&i.CustomerID,
+			&i.Party,
+			&i.ExpiresOn,
+			&i.CaseID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listDocumentsExpiring = `-- name: ListDocumentsExpiring :many
+SELECT d.customer_id, d.party, d.expires_on FROM document_expiries d
+JOIN customers c ON c.id = d.customer_id
+WHERE d.case_id = ''
+  AND d.expires_on <= $1
+  AND c.status = 'approved'
+  AND c.restricted_at IS NULL
+  AND c.purged_at IS NULL
+ORDER BY d.expires_on, d.customer_id, d.party
+LIMIT CAST($2 AS BIGINT)
+`
+
+type ListDocumentsExpiringParams struct {
+	Until string
+	Lim   int64
+}
+
+type ListDocumentsExpiringRow struct {
+	CustomerID string
+	Party      string
+	ExpiresOn  string
+}
+
+func (q *Queries) ListDocumentsExpiring(ctx context.Context, arg ListDocumentsExpiringParams) ([]ListDocumentsExpiringRow, error) {
+	rows, err := q.db.QueryContext(ctx, listDocumentsExpiring, arg.Until, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListDocumentsExpiringRow
+	for rows.Next() {
+		var i ListDocumentsExpiringRow
+		if err := rows.Scan(&i.CustomerID, &i.Party, &i.ExpiresOn); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const setDocumentExpiryCase = `-- name: SetDocumentExpiryCase :execrows
+UPDATE document_expiries SET case_id = $1
+WHERE customer_id = $2 AND party = $3 AND expires_on = $4 AND case_id = ''
+`
+
+type SetDocumentExpiryCaseParams struct {
+	CaseID     string
+	CustomerID string
+	Party      string
+	ExpiresOn  string
+}
+
+func (q *Queries) SetDocumentExpiryCase(ctx context.Context, arg SetDocumentExpiryCaseParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, setDocumentExpiryCase,
+		arg.CaseID,
+		arg.CustomerID,
+		arg.Party,
+		arg.ExpiresOn,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const updateCustomerChange = `-- name: UpdateCustomerChange :execrows

@@ -33,6 +33,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.activeSnapshotsStmt, err = db.PrepareContext(ctx, activeSnapshots); err != nil {
 		return nil, fmt.Errorf("error preparing query ActiveSnapshots: %w", err)
 	}
+	if q.addDocumentExpiryStmt, err = db.PrepareContext(ctx, addDocumentExpiry); err != nil {
+		return nil, fmt.Errorf("error preparing query AddDocumentExpiry: %w", err)
+	}
 	if q.addUserFailureStmt, err = db.PrepareContext(ctx, addUserFailure); err != nil {
 		return nil, fmt.Errorf("error preparing query AddUserFailure: %w", err)
 	}
@@ -185,6 +188,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteCustomerChangesStmt, err = db.PrepareContext(ctx, deleteCustomerChanges); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteCustomerChanges: %w", err)
+	}
+	if q.deleteDocumentExpiryStmt, err = db.PrepareContext(ctx, deleteDocumentExpiry); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteDocumentExpiry: %w", err)
 	}
 	if q.deleteDocumentsOfCustomerStmt, err = db.PrepareContext(ctx, deleteDocumentsOfCustomer); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteDocumentsOfCustomer: %w", err)
@@ -342,8 +348,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listDecisionsStmt, err = db.PrepareContext(ctx, listDecisions); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDecisions: %w", err)
 	}
+	if q.listDocumentExpiriesStmt, err = db.PrepareContext(ctx, listDocumentExpiries); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDocumentExpiries: %w", err)
+	}
 	if q.listDocumentsByCustomerStmt, err = db.PrepareContext(ctx, listDocumentsByCustomer); err != nil {
 		return nil, fmt.Errorf("error preparing query ListDocumentsByCustomer: %w", err)
+	}
+	if q.listDocumentsExpiringStmt, err = db.PrepareContext(ctx, listDocumentsExpiring); err != nil {
+		return nil, fmt.Errorf("error preparing query ListDocumentsExpiring: %w", err)
 	}
 	if q.listEntitiesStmt, err = db.PrepareContext(ctx, listEntities); err != nil {
 		return nil, fmt.Errorf("error preparing query ListEntities: %w", err)
@@ -429,6 +441,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setAuditKeyStmt, err = db.PrepareContext(ctx, setAuditKey); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAuditKey: %w", err)
 	}
+	if q.setDocumentExpiryCaseStmt, err = db.PrepareContext(ctx, setDocumentExpiryCase); err != nil {
+		return nil, fmt.Errorf("error preparing query SetDocumentExpiryCase: %w", err)
+	}
 	if q.touchApplicantSessionStmt, err = db.PrepareContext(ctx, touchApplicantSession); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchApplicantSession: %w", err)
 	}
@@ -486,6 +501,11 @@ func (q *Queries) Close() error {
 	if q.activeSnapshotsStmt != nil {
 		if cerr := q.activeSnapshotsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing activeSnapshotsStmt: %w", cerr)
+		}
+	}
+	if q.addDocumentExpiryStmt != nil {
+		if cerr := q.addDocumentExpiryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addDocumentExpiryStmt: %w", cerr)
 		}
 	}
 	if q.addUserFailureStmt != nil {
@@ -741,6 +761,11 @@ func (q *Queries) Close() error {
 	if q.deleteCustomerChangesStmt != nil {
 		if cerr := q.deleteCustomerChangesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteCustomerChangesStmt: %w", cerr)
+		}
+	}
+	if q.deleteDocumentExpiryStmt != nil {
+		if cerr := q.deleteDocumentExpiryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteDocumentExpiryStmt: %w", cerr)
 		}
 	}
 	if q.deleteDocumentsOfCustomerStmt != nil {
@@ -1003,9 +1028,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listDecisionsStmt: %w", cerr)
 		}
 	}
+	if q.listDocumentExpiriesStmt != nil {
+		if cerr := q.listDocumentExpiriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDocumentExpiriesStmt: %w", cerr)
+		}
+	}
 	if q.listDocumentsByCustomerStmt != nil {
 		if cerr := q.listDocumentsByCustomerStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listDocumentsByCustomerStmt: %w", cerr)
+		}
+	}
+	if q.listDocumentsExpiringStmt != nil {
+		if cerr := q.listDocumentsExpiringStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listDocumentsExpiringStmt: %w", cerr)
 		}
 	}
 	if q.listEntitiesStmt != nil {
@@ -1148,6 +1183,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setAuditKeyStmt: %w", cerr)
 		}
 	}
+	if q.setDocumentExpiryCaseStmt != nil {
+		if cerr := q.setDocumentExpiryCaseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setDocumentExpiryCaseStmt: %w", cerr)
+		}
+	}
 	if q.touchApplicantSessionStmt != nil {
 		if cerr := q.touchApplicantSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing touchApplicantSessionStmt: %w", cerr)
@@ -1255,6 +1295,7 @@ type Queries struct {
 	activateSnapshotStmt               *sql.Stmt
 	activeCustomersAfterStmt           *sql.Stmt
 	activeSnapshotsStmt                *sql.Stmt
+	addDocumentExpiryStmt              *sql.Stmt
 	addUserFailureStmt                 *sql.Stmt
 	addWebhookAttemptStmt              *sql.Stmt
 	advanceRescreenRunStmt             *sql.Stmt
@@ -1306,6 +1347,7 @@ type Queries struct {
 	deleteApplicantSessionsBeforeStmt  *sql.Stmt
 	deleteAuditJournalStmt             *sql.Stmt
 	deleteCustomerChangesStmt          *sql.Stmt
+	deleteDocumentExpiryStmt           *sql.Stmt
 	deleteDocumentsOfCustomerStmt      *sql.Stmt
 	deleteExpiredSessionsStmt          *sql.Stmt
 	deleteIdempotencyBeforeStmt        *sql.Stmt
@@ -1358,7 +1400,9 @@ type Queries struct {
 	listCustomersDueForPurgeStmt       *sql.Stmt
 	listCustomersDueForReviewStmt      *sql.Stmt
 	listDecisionsStmt                  *sql.Stmt
+	listDocumentExpiriesStmt           *sql.Stmt
 	listDocumentsByCustomerStmt        *sql.Stmt
+	listDocumentsExpiringStmt          *sql.Stmt
 	listEntitiesStmt                   *sql.Stmt
 	listHitsByCheckStmt                *sql.Stmt
 	listHitsByCustomerStmt             *sql.Stmt
@@ -1387,6 +1431,7 @@ type Queries struct {
 	releaseIdempotencyStmt             *sql.Stmt
 	retireKeyStmt                      *sql.Stmt
 	setAuditKeyStmt                    *sql.Stmt
+	setDocumentExpiryCaseStmt          *sql.Stmt
 	touchApplicantSessionStmt          *sql.Stmt
 	touchSessionStmt                   *sql.Stmt
 	updateAlertDispositionStmt         *sql.Stmt
@@ -1409,6 +1454,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		activateSnapshotStmt:               q.activateSnapshotStmt,
 		activeCustomersAfterStmt:           q.activeCustomersAfterStmt,
 		activeSnapshotsStmt:                q.activeSnapshotsStmt,
+		addDocumentExpiryStmt:              q.addDocumentExpiryStmt,
 		addUserFailureStmt:                 q.addUserFailureStmt,
 		addWebhookAttemptStmt:              q.addWebhookAttemptStmt,
 		advanceRescreenRunStmt:             q.advanceRescreenRunStmt,
@@ -1460,6 +1506,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteApplicantSessionsBeforeStmt:  q.deleteApplicantSessionsBeforeStmt,
 		deleteAuditJournalStmt:             q.deleteAuditJournalStmt,
 		deleteCustomerChangesStmt:          q.deleteCustomerChangesStmt,
+		deleteDocumentExpiryStmt:           q.deleteDocumentExpiryStmt,
 		deleteDocumentsOfCustomerStmt:      q.deleteDocumentsOfCustomerStmt,
 		deleteExpiredSessionsStmt:          q.deleteExpiredSessionsStmt,
 		deleteIdempotencyBeforeStmt:        q.deleteIdempotencyBeforeStmt,
@@ -1512,7 +1559,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listCustomersDueForPurgeStmt:       q.listCustomersDueForPurgeStmt,
 		listCustomersDueForReviewStmt:      q.listCustomersDueForReviewStmt,
 		listDecisionsStmt:                  q.listDecisionsStmt,
+		listDocumentExpiriesStmt:           q.listDocumentExpiriesStmt,
 		listDocumentsByCustomerStmt:        q.listDocumentsByCustomerStmt,
+		listDocumentsExpiringStmt:          q.listDocumentsExpiringStmt,
 		listEntitiesStmt:                   q.listEntitiesStmt,
 		listHitsByCheckStmt:                q.listHitsByCheckStmt,
 		listHitsByCustomerStmt:             q.listHitsByCustomerStmt,
@@ -1541,6 +1590,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		releaseIdempotencyStmt:             q.releaseIdempotencyStmt,
 		retireKeyStmt:                      q.retireKeyStmt,
 		setAuditKeyStmt:                    q.setAuditKeyStmt,
+		setDocumentExpiryCaseStmt:          q.setDocumentExpiryCaseStmt,
 		touchApplicantSessionStmt:          q.touchApplicantSessionStmt,
 		touchSessionStmt:                   q.touchSessionStmt,
 		updateAlertDispositionStmt:         q.updateAlertDispositionStmt,

@@ -198,6 +198,13 @@ type Document struct {
 	ContentKey      string
 }
 
+type DocumentExpiry struct {
+	CustomerID string
+	Party      string
+	ExpiresOn  string
+	CaseID     string
+}
+
 type IdempotencyKey struct {
 	ClientID    string
 	IdemKey     string
