@@ -628,3 +628,45 @@ func TestStuckJobsRescuedSoonAfterAKill(t *testing.T) {
 		}
 	})
 }
+
+// TestDocumentExpiryScanRuns: the periodic job
+// (KYC_DOCUMENT_EXPIRY_SCAN_INTERVAL) opens the document_expiry case of an
+// approved customer whose identity document expires within the notice.
+func TestDocumentExpiryScanRuns(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, h *harness) {
+		r, err := jobs.New(jobs.Options{
+			Store: h.Store, PGPool: testdb.PGPool(h.Store), Workers: 2, FetchPollInterval: 20 * time.Millisecond,
+			DocumentExpiryScanInterval: time.Second,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := h.newApp(r)
+		r.SetApp(a)
+		h.loadLists(a)
+		if err := r.Start(h.Ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer r.Stop(context.Background())
+		data := kyctest.Individual()
+		data.Individual.Document.ExpiryDate = time.Now().AddDate(0, 0, 10).Format("2006-01-02")
+		c, err := a.Customers.Create(h.Ctx, kyctest.Client, app.CreateCustomerInput{Type: domain.CustomerIndividual, Data: data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Customers.Submit(h.Ctx, kyctest.Client, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := h.customerSettled(a, c.ID); got.Status != domain.StatusApproved {
+			t.Fatalf("customer %s, want approved", got.Status)
+		}
+		waitFor(t, "the document expiry case", func() bool {
+			cs, _, err := a.Cases.List(h.Ctx, kyctest.Operator, app.ListCasesInput{CustomerID: c.ID, Kind: string(domain.CaseDocumentExpiry)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(cs) == 1
+		})
+	})
+}
