@@ -82,7 +82,7 @@ func TestInspectDocument(t *testing.T) {
 func pngWithChunk(png []byte, typ string, data []byte) []byte {
 	const afterIHDR = 8 + 25
 	var c bytes.Buffer
-	c.Write([]byte{0, 0, byte(len(data) >> 8), byte(len(data))})
+	c.Write([]byte{byte(len(data) >> 24), byte(len(data) >> 16), byte(len(data) >> 8), byte(len(data))})
 	c.WriteString(typ)
 	c.Write(data)
 	c.Write([]byte{0, 0, 0, 0})
