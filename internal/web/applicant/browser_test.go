@@ -101,7 +101,10 @@ func TestBrowserOnboarding(t *testing.T) {
 	}
 	b.Do(t, chromedp.SetValue(css("#f-birth_date"), "1990-08-12"), chromedp.Click(css("button[type=submit].kyc-cta")), chromedp.WaitVisible(css("#f-address-line1")))
 
-	// Inline check on leaving a field (htmx): a bad postcode.
+	// Inline check on leaving a field (htmx): a bad postcode. The new
+	// page's htmx must have bound its listeners first: on a loaded machine
+	// the keys could otherwise arrive before it, and no check would run.
+	b.WaitEval(t, `!!window.htmx && document.readyState === "complete"`, 10*time.Second)
 	b.Do(t, chromedp.SendKeys(css("#f-address-postal_code"), "111#22"), chromedp.Focus(css("#f-address-region")))
 	b.WaitText(t, ".kyc-field-invalid", "Postcode can only include", 10*time.Second)
 	shot("03-address-inline-error")
