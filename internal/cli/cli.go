@@ -46,6 +46,7 @@ func commands() []command {
 		{"transactions", "Transactions: transactions import FILE (CSV or NDJSON) [--batch N] [--restart] [--json]", runTransactions},
 		{"risk", "Risk model: risk validate FILE [--json] | risk backtest FILE [--customers N] [--json]", runRisk},
 		{"rules", "Monitoring rules: rules validate FILE [--json] | rules backtest FILE --from D [--to D] [--json]", runRules},
+		{"backup", "Back up a SQLite deployment while it serves: backup DEST [--include-master-key] [--json]", runBackup},
 		{"demo", "Fill a fresh database with sample customers, cases and staff users", runDemo},
 		{"version", "Print the version", func(_ context.Context, e *Env, _ []string) error {
 			fmt.Fprintln(e.Stdout, "kyc", Version)

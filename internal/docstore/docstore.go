@@ -35,9 +35,10 @@ type Store interface {
 // MinIO); credentials and the rest come from the AWS SDK's usual sources
 // (AWS_* variables, shared files, instance roles).
 func Open(ctx context.Context, spec, dataDir string) (Store, error) {
+	if dir, ok := DirPath(spec, dataDir); ok {
+		return NewDir(dir)
+	}
 	switch {
-	case spec == "":
-		return NewDir(filepath.Join(dataDir, "documents"))
 	case strings.HasPrefix(spec, "s3://"):
 		u, err := url.Parse(spec)
 		if err != nil {
@@ -48,15 +49,27 @@ func Open(ctx context.Context, spec, dataDir string) (Store, error) {
 			return nil, err
 		}
 		return NewS3(ctx, opts)
+	}
+	return nil, fmt.Errorf("document store %q: use a directory or s3://bucket/prefix", redact(spec))
+}
+
+// DirPath is the directory of a directory store as Open resolves spec
+// (empty: dataDir/documents; file:// or a path, relative to dataDir when
+// relative), and false when spec names no directory (a bucket, or a
+// scheme Open refuses). kyc backup copies that directory.
+func DirPath(spec, dataDir string) (string, bool) {
+	switch {
+	case spec == "":
+		return filepath.Join(dataDir, "documents"), true
 	case strings.HasPrefix(spec, "file://"):
-		return NewDir(strings.TrimPrefix(spec, "file://"))
+		return strings.TrimPrefix(spec, "file://"), true
 	case strings.Contains(spec, "://"):
-		return nil, fmt.Errorf("document store %q: use a directory or s3://bucket/prefix", redact(spec))
+		return "", false
 	}
 	if !filepath.IsAbs(spec) {
 		spec = filepath.Join(dataDir, spec)
 	}
-	return NewDir(spec)
+	return spec, true
 }
 
 // Check says whether spec names a store Open can open, without opening it

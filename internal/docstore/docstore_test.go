@@ -139,3 +139,40 @@ func TestOpen(t *testing.T) {
 		t.Fatalf("options %+v %v", o, err)
 	}
 }
+
+// TestDirPath: kyc backup copies the directory Open writes to, so the two
+// must resolve a setting the same way.
+func TestDirPath(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	abs := filepath.Join(t.TempDir(), "docs")
+	for _, c := range []struct {
+		spec, want string
+		ok         bool
+	}{
+		{"", filepath.Join(data, "documents"), true},
+		{"files", filepath.Join(data, "files"), true},
+		{abs, abs, true},
+		{"file://" + abs, abs, true},
+		{"s3://bucket/prefix", "", false},
+		{"ftp://x/y", "", false},
+	} {
+		got, ok := docstore.DirPath(c.spec, data)
+		if got != c.want || ok != c.ok {
+			t.Errorf("DirPath(%q) = %q, %v; want %q, %v", c.spec, got, ok, c.want, c.ok)
+		}
+		if !ok {
+			continue
+		}
+		s, err := docstore.Open(context.Background(), c.spec, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Put(context.Background(), "k", []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(filepath.Join(c.want, "k")); err != nil {
+			t.Errorf("Open(%q) does not write under DirPath: %v", c.spec, err)
+		}
+	}
+}
