@@ -7,8 +7,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -244,6 +246,17 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("KYC_ADDR", &c.Addr)
 	str("KYC_BASE_URL", &c.BaseURL)
 	str("KYC_MASTER_KEY", &c.MasterKey)
+	// The secrets may come from files instead (NAME_FILE): Docker and
+	// Compose secrets, systemd credentials ($CREDENTIALS_DIRECTORY), a
+	// mounted secret store; never both ways at once.
+	for _, s := range []struct {
+		name string
+		dst  *string
+	}{{"KYC_MASTER_KEY", &c.MasterKey}, {"KYC_DATABASE_URL", &c.DatabaseURL}, {"KYC_IDENTITY_SECRET", &c.IdentitySecret}} {
+		if err := fromFile(getenv, s.name, s.dst); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	str("KYC_LOG_FORMAT", &c.LogFormat)
 	str("KYC_LOG_LEVEL", &c.LogLevel)
 	str("KYC_TOKEN_AUDIENCE", &c.Audience)
@@ -323,6 +336,34 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	dur("KYC_REVIEW_SCAN_INTERVAL", &c.ReviewScanInterval)
 	errs = append(errs, monitoringFromEnv(getenv, &c.Monitoring)...)
 	return c, errors.Join(errs...)
+}
+
+// fromFile sets *dst from the file named by NAME_FILE, when set: its
+// content without surrounding white space. The error names the setting and
+// the file, never the content.
+func fromFile(getenv func(string) string, name string, dst *string) error {
+	path := getenv(name + "_FILE")
+	if path == "" {
+		return nil
+	}
+	if getenv(name) != "" {
+		return fmt.Errorf("%s and %s_FILE are both set: set one", name, name)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("%s_FILE: %w", name, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	if err != nil {
+		return fmt.Errorf("%s_FILE: read %s: %w", name, path, err)
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return fmt.Errorf("%s_FILE: %s is empty", name, path)
+	}
+	*dst = v
+	return nil
 }
 
 func splitList(v string) []string {
