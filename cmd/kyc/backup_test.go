@@ -44,13 +44,17 @@ func (e *env) runFull(args ...string) (string, string, int) {
 	return out.String(), errb.String(), code
 }
 
-// serve starts kyc serve with e's settings, waits for /readyz and returns
-// a function stopping it with SIGTERM (also run at cleanup).
-func (e *env) serve(attr *syscall.SysProcAttr, dir string) func() {
+// serve starts kyc serve with the environment environ (nil: the test's
+// with e.vars), waits for /readyz at e.base and returns a function
+// stopping it with SIGTERM (also run at cleanup).
+func (e *env) serve(environ []string, attr *syscall.SysProcAttr, dir string) func() {
 	e.t.Helper()
 	t := e.t
 	srv := exec.Command(e.bin, "serve")
-	srv.Env = append(os.Environ(), e.vars...)
+	srv.Env = environ
+	if environ == nil {
+		srv.Env = append(os.Environ(), e.vars...)
+	}
 	srv.SysProcAttr = attr
 	srv.Dir = dir
 	logs := &lockedBuffer{}
@@ -178,7 +182,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 		t.Fatalf("migrate: %d %s", code, out)
 	}
 	c := e.newClient("backup-writer")
-	stop := e.serve(nil, "")
+	stop := e.serve(nil, nil, "")
 	e.token(c)
 
 	// Customers and a document committed before the backup starts: all of
@@ -293,7 +297,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if out, stderr, code := r.runFull("audit", "verify"); code != 0 {
 		t.Fatalf("kyc audit verify on the restored data: exit %d\n%s%s", code, out, stderr)
 	}
-	r.serve(nil, "")
+	r.serve(nil, nil, "")
 	r.token(c) // the API client's credentials came back with the data
 	for i, id := range before {
 		var got struct {
