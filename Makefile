@@ -7,7 +7,7 @@ SQLC      := github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 TEST_PG   ?= $(KYC_TEST_POSTGRES_URL)
 
-.PHONY: run build assets test bench bench-api lint generate eval-screening eval-screening-tune bench-screening clean
+.PHONY: run build install assets test bench bench-api lint generate eval-screening eval-screening-tune bench-screening clean
 
 ## run: build the assets and the binary, then serve on SQLite in ./kyc-data
 run: build
@@ -16,6 +16,15 @@ run: build
 ## build: the single binary in bin/kyc
 build: assets
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/kyc
+
+## install: bin/kyc as kyc in BINDIR: $(go env GOBIN), or else
+## $(go env GOPATH)/bin; with PREFIX=/usr/local, in /usr/local/bin
+PREFIX ?=
+BINDIR ?= $(if $(PREFIX),$(PREFIX)/bin,$(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin))
+install: build
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/kyc
+	@echo "installed $(DESTDIR)$(BINDIR)/kyc"
 
 VENDOR := internal/web/static/vendor
 
