@@ -39,6 +39,9 @@ type Deps struct {
 	// which the API builds the absolute links it hands out (access links to
 	// the hosted onboarding pages); "" means http://localhost.
 	PublicURL string
+	// RateLimits are the per-client limits by scope family (the zero value
+	// limits nothing).
+	RateLimits httpx.RateLimits
 	// DocsPage, when set, serves /docs (the composition root passes one
 	// built on embedded assets, so the reference works offline); otherwise
 	// huma's page, which loads its viewer from a CDN.
@@ -48,10 +51,17 @@ type Deps struct {
 type server struct {
 	Deps
 	api huma.API
+	// rates maps each operation to the scope family whose bucket it spends.
+	rates *rateFamilies
 	// idemLocks serialise requests of one client with the same
 	// Idempotency-Key within this process (striped by a hash of both), so
 	// that concurrent repeats replay instead of all creating.
 	idemLocks [64]sync.Mutex
+	// unreleased holds the reservations (client and key) of requests that
+	// failed and whose release failed too (the database was down): the
+	// next request with the key releases it first, so that a retry after
+	// an outage is handled rather than refused as still in progress.
+	unreleased sync.Map
 }
 
 type ctxKey int
@@ -92,8 +102,10 @@ func Register(mux *http.ServeMux, d Deps) huma.API {
 	hapi := humago.New(inner, cfg)
 	s := &server{Deps: d, api: hapi}
 	s.routes()
+	s.rates = newRateFamilies(hapi.OpenAPI())
+	documentRateLimits(hapi.OpenAPI(), s.rates)
 	// /api/v1 needs a valid token; everything else on inner (openapi, docs) is public.
-	mux.Handle("/api/v1/", s.authenticate(s.idempotent(inner)))
+	mux.Handle("/api/v1/", s.authenticate(s.rateLimit(s.idempotent(inner))))
 	mux.Handle("GET /openapi.json", inner)
 	mux.Handle("GET /openapi.yaml", inner)
 	if d.DocsPage != nil {

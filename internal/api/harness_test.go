@@ -73,6 +73,13 @@ func setup(t *testing.T, engine string) *env {
 // address before it starts).
 func setupWith(t *testing.T, engine string, ln net.Listener, opts ...kyctest.Option) *env {
 	t.Helper()
+	return setupLimited(t, engine, ln, httpx.RateLimits{}, opts...)
+}
+
+// setupLimited is setupWith with the API's rate limits (setupWith's
+// servers limit nothing).
+func setupLimited(t *testing.T, engine string, ln net.Listener, limits httpx.RateLimits, opts ...kyctest.Option) *env {
+	t.Helper()
 	e := &env{t: t, logs: &syncBuffer{}, metrics: telemetry.NewMetrics()}
 	log := telemetry.NewLogger(e.logs, "json", "debug")
 	e.Bundle = kyctest.New(t, append([]kyctest.Option{kyctest.WithEngine(engine), kyctest.WithRealTime(), kyctest.WithLogger(log), kyctest.WithMetrics(e.metrics)}, opts...)...)
@@ -88,7 +95,7 @@ func setupWith(t *testing.T, engine string, ln net.Listener, opts ...kyctest.Opt
 	verifier := auth.NewVerifier(e.keys, e.Store.Clients(), testIssuer, testAudience)
 	mux.Handle("POST /oauth/token", auth.TokenHandler(issuer, e.Store.Clients(), auth.WithLogger(log)))
 	mux.Handle("GET /.well-known/jwks.json", auth.JWKSHandler(e.keys, log))
-	api.Register(mux, api.Deps{App: e.App, Auth: verifier, Logger: log, Version: "test", MaxBodyBytes: testMaxBody})
+	api.Register(mux, api.Deps{App: e.App, Auth: verifier, Logger: log, Version: "test", MaxBodyBytes: testMaxBody, RateLimits: limits})
 	e.srv = httptest.NewUnstartedServer(httpx.SecureHeaders(httpx.Observe(mux, log, e.metrics)))
 	if ln != nil {
 		e.srv.Listener.Close()

@@ -41,6 +41,16 @@ func (s *server) idempotent(next http.Handler) http.Handler {
 		mu := &s.idemLocks[h.Sum32()%uint32(len(s.idemLocks))]
 		mu.Lock()
 		defer mu.Unlock()
+		pending := actor.String() + "\x00" + key
+		if _, ok := s.unreleased.Load(pending); ok {
+			// An earlier attempt failed while the database was down, and so
+			// did releasing its reservation: release it now.
+			if err := s.App.Idem.Abandon(r.Context(), actor.String(), key); err != nil {
+				httpx.WriteProblem(w, r, s.Logger, err)
+				return
+			}
+			s.unreleased.Delete(pending)
+		}
 		prev, err := s.App.Idem.Begin(r.Context(), actor.String(), key, hash)
 		if err != nil {
 			httpx.WriteProblem(w, r, s.Logger, err)
@@ -55,17 +65,33 @@ func (s *server) idempotent(next http.Handler) http.Handler {
 		}
 		rec := &captureWriter{ResponseWriter: w}
 		ctx := context.WithoutCancel(r.Context())
-		completed := false
+		completed, crashed := false, false
 		defer func() {
 			// A failed (or panicking) request releases the key so that the
-			// client can retry it.
-			if !completed {
+			// client can retry it (a reservation whose business write
+			// committed stays: the retry answers with that entity).
+			if !completed && !crashed {
 				if err := s.App.Idem.Abandon(ctx, actor.String(), key); err != nil {
+					// The database is likely down: release it at the retry.
+					s.unreleased.Store(pending, struct{}{})
 					s.Logger.Warn("releasing an idempotency key failed", "request_id", httpx.RequestID(r.Context()), "err", err)
 				}
 			}
 		}()
-		next.ServeHTTP(rec, r)
+		if h := testHookBeforeHandler; h != nil {
+			h(r)
+		}
+		next.ServeHTTP(rec, r.WithContext(app.WithKey(r.Context(), actor.String(), key)))
+		if h := testHookAfterHandler; h != nil {
+			switch h(r) {
+			case hookCrash:
+				crashed = true // the process "dies" here: nothing more runs
+				return
+			case hookFailStore:
+				s.Logger.Warn("saving idempotent response failed", "request_id", httpx.RequestID(r.Context()), "err", "test hook")
+				return
+			}
+		}
 		if rec.status >= 200 && rec.status < 300 {
 			if err := s.App.Idem.Finish(ctx, actor.String(), key, app.Response{Status: rec.status, Body: rec.buf.Bytes()}); err != nil {
 				s.Logger.Warn("saving idempotent response failed", "request_id", httpx.RequestID(r.Context()), "err", err)
@@ -75,6 +101,24 @@ func (s *server) idempotent(next http.Handler) http.Handler {
 		}
 	})
 }
+
+// testHookAfterHandler, set by tests only, runs after the handler of a
+// request holding an Idempotency-Key reservation and before its response
+// is stored, to simulate a crash (hookCrash: neither stored nor released,
+// as after kill -9) or a failure to store it (hookFailStore: released).
+var testHookAfterHandler func(r *http.Request) hookAction
+
+// testHookBeforeHandler, set by tests only, runs once a request holds its
+// Idempotency-Key reservation, before its handler (to cut the database).
+var testHookBeforeHandler func(r *http.Request)
+
+type hookAction int
+
+const (
+	hookNone hookAction = iota
+	hookCrash
+	hookFailStore
+)
 
 type captureWriter struct {
 	http.ResponseWriter

@@ -42,7 +42,11 @@ func register[I, O any](s *server, op huma.Operation, h func(context.Context, *I
 
 // fail converts an app error into the huma problem response.
 func (s *server) fail(ctx context.Context, err error) error {
-	return httpx.Problem(ctx, s.Logger, err)
+	p := httpx.Problem(ctx, s.Logger, err)
+	if p.Status == http.StatusServiceUnavailable {
+		return huma.ErrorWithHeaders(p, http.Header{"Retry-After": {httpx.RetryAfterUnavailable}})
+	}
+	return p
 }
 
 func security(scope string) []map[string][]string {

@@ -149,7 +149,9 @@ type App struct {
 	Audit     *AuditLog
 	Clients   *Clients
 	Idem      *Idempotency
-	Documents *Documents
+	// RateLimits meters API requests per client and scope family.
+	RateLimits *RateLimits
+	Documents  *Documents
 	// AccessLinks issues access links and runs applicant sessions.
 	AccessLinks *AccessLinks
 	// Users manages staff users and their sign-in; Backoffice holds the
@@ -192,6 +194,7 @@ func New(deps Deps) *App {
 		Audit:        audit,
 		Clients:      &Clients{d: d, audit: audit},
 		Idem:         &Idempotency{d: d},
+		RateLimits:   &RateLimits{d: d},
 		AccessLinks:  &AccessLinks{d: d, audit: audit, cust: customers},
 		Users:        &Users{d: d, audit: audit, Policy: DefaultStaffPolicy},
 		Backoffice:   &Backoffice{d: d},

@@ -59,17 +59,31 @@ func (s *Customers) Create(ctx context.Context, actor domain.Actor, in CreateCus
 	if err != nil {
 		return nil, err
 	}
+	var earlier string
 	err = s.d.Store.InTx(ctx, func(tx store.Tx) error {
+		// A retry of a request whose first attempt committed (and then
+		// died before its response was stored) answers with that customer.
+		id, err := idempotentEntity(ctx, tx, idemEntityCustomer)
+		if err != nil || id != "" {
+			earlier = id
+			return err
+		}
 		if err := tx.Customers().Create(ctx, rec); err != nil {
 			return err
 		}
-		return s.audit.record(ctx, tx, auditEntry{
+		if err := s.audit.record(ctx, tx, auditEntry{
 			Tenant: c.Tenant, Actor: actor, Action: domain.EventCustomerCreated, EntityID: c.ID,
 			Change: c.Data, Meta: map[string]string{"type": string(c.Type), "status": string(c.Status)},
-		})
+		}); err != nil {
+			return err
+		}
+		return attachIdempotent(ctx, tx, idemEntityCustomer, c.ID)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if earlier != "" {
+		return s.load(ctx, s.d.Store, actor, earlier, false)
 	}
 	return c, nil
 }

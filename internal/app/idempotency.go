@@ -77,6 +77,13 @@ func (s *Idempotency) Begin(ctx context.Context, clientID, key, reqHash string) 
 		if rec.RequestHash != reqHash {
 			return nil, domain.Errorf(domain.ECodeInvalid, "This Idempotency-Key was already used for a different request.")
 		}
+		if rec.Status == 0 && rec.EntityID != "" {
+			// The business write of an earlier attempt committed but its
+			// response was never stored (its process died, or storing
+			// failed): go ahead; the use case finds that entity on the
+			// reservation and answers with it instead of creating another.
+			return nil, nil
+		}
 		if rec.Status == 0 {
 			if now.Sub(rec.CreatedAt) > staleReservation {
 				if err := s.d.Store.Idempotency().Release(ctx, clientID, key); err != nil {
@@ -95,6 +102,57 @@ func (s *Idempotency) Begin(ctx context.Context, clientID, key, reqHash string) 
 	return nil, domain.Errorf(domain.ECodeConflict, "A request with this Idempotency-Key is still being processed; retry in a moment.")
 }
 
+type idemCtxKey struct{}
+
+type idemClaim struct{ clientID, key string }
+
+// WithKey marks ctx as handling the request that holds the reservation of
+// key (after Begin returned nil), so that a use case that creates an entity
+// records it on the reservation in its own transaction (attachIdempotent)
+// and a retry finds it (idempotentEntity).
+func WithKey(ctx context.Context, clientID, key string) context.Context {
+	return context.WithValue(ctx, idemCtxKey{}, idemClaim{clientID: clientID, key: key})
+}
+
+// idempotentEntity returns the id of the entity of type entityType that an
+// earlier attempt of this request created ("" when there is none), read in
+// the transaction that would otherwise create it.
+func idempotentEntity(ctx context.Context, tx store.Tx, entityType string) (string, error) {
+	c, ok := ctx.Value(idemCtxKey{}).(idemClaim)
+	if !ok {
+		return "", nil
+	}
+	rec, err := tx.Idempotency().Get(ctx, c.clientID, c.key)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if rec.EntityType == entityType {
+		return rec.EntityID, nil
+	}
+	return "", nil
+}
+
+// attachIdempotent records, in the transaction of the business write, the
+// entity this request created on its Idempotency-Key reservation. The
+// reservation and the write thus commit together: a crash after the commit
+// leaves a reservation that names the entity, and a second attempt that
+// raced past the reservation cannot commit another entity (its attach
+// finds the entity already recorded and its transaction rolls back).
+func attachIdempotent(ctx context.Context, tx store.Tx, entityType, entityID string) error {
+	c, ok := ctx.Value(idemCtxKey{}).(idemClaim)
+	if !ok {
+		return nil
+	}
+	err := tx.Idempotency().Attach(ctx, c.clientID, c.key, entityType, entityID)
+	if errors.Is(err, store.ErrConflict) {
+		return domain.Errorf(domain.ECodeConflict, "A request with this Idempotency-Key is still being processed; retry in a moment.")
+	}
+	return err
+}
+
 // Finish stores the response of the request that holds the reservation.
 func (s *Idempotency) Finish(ctx context.Context, clientID, key string, resp Response) error {
 	sealed, err := s.d.Crypt.Seal(resp.Body, idemAAD(clientID, key))
@@ -105,7 +163,8 @@ func (s *Idempotency) Finish(ctx context.Context, clientID, key string, resp Res
 }
 
 // Abandon releases the reservation of a request that failed, so that the
-// client may retry it with the same key.
+// client may retry it with the same key. A reservation whose business write
+// committed is kept: the retry answers with that entity.
 func (s *Idempotency) Abandon(ctx context.Context, clientID, key string) error {
 	return s.d.Store.Idempotency().Release(ctx, clientID, key)
 }
@@ -114,3 +173,6 @@ func (s *Idempotency) Abandon(ctx context.Context, clientID, key string) error {
 func (s *Idempotency) Purge(ctx context.Context) (int64, error) {
 	return s.d.Store.Idempotency().DeleteBefore(ctx, s.d.now().Add(-IdempotencyTTL))
 }
+
+// Entity types recorded on an Idempotency-Key reservation.
+const idemEntityCustomer = "customer"

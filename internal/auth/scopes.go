@@ -155,3 +155,18 @@ func intersect(a, b []string) []string {
 	}
 	return out
 }
+
+// ScopeFamilies returns the families of the registered scopes, in
+// canonical order without repeats: the part of each scope's name before
+// the colon ("customers" for customers:read and customers:write). The API's
+// rate limits are set per family (KYC_RATE_LIMIT).
+func ScopeFamilies() []string {
+	var out []string
+	for _, s := range scopes {
+		f, _, _ := strings.Cut(s.Name, ":")
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}

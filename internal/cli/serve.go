@@ -177,7 +177,7 @@ func newHandler(sys *system, issuerURL string, apiOn bool) (http.Handler, error)
 		if err != nil {
 			return nil, fmt.Errorf("web assets: %w", err)
 		}
-		api.Register(mux, api.Deps{App: sys.app, Auth: verifier, Logger: sys.log, Version: Version, MaxBodyBytes: sys.cfg.MaxBodyBytes,
+		api.Register(mux, api.Deps{App: sys.app, Auth: verifier, Logger: sys.log, Version: Version, MaxBodyBytes: sys.cfg.MaxBodyBytes, RateLimits: sys.cfg.RateLimits,
 			PublicURL: sys.cfg.PublicURL(),
 			DocsPage:  web.DocsHandler(assets, "/openapi.json")})
 		if err := mountWeb(mux, sys, assets, issuerURL); err != nil {

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/docstore"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/httpx"
@@ -107,6 +108,9 @@ type Config struct {
 	// TrustedProxies (KYC_TRUSTED_PROXIES) are the reverse proxies whose
 	// Forwarded / X-Forwarded-For headers give the client's address.
 	TrustedProxies httpx.TrustedProxies
+	// RateLimits (KYC_RATE_LIMIT) are the API's per-client token buckets by
+	// scope family, over httpx.DefaultRateLimits.
+	RateLimits httpx.RateLimits
 	// ListMaxAge (KYC_LIST_MAX_AGE): a list snapshot fetched longer ago is
 	// reported as stale at start and on the dashboard.
 	ListMaxAge time.Duration
@@ -287,6 +291,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.TrustedProxies = tp
 	}
+	rl, err := httpx.ParseRateLimits(getenv("KYC_RATE_LIMIT"), httpx.DefaultRateLimits(), auth.ScopeFamilies())
+	if err != nil {
+		errs = append(errs, fmt.Errorf("KYC_RATE_LIMIT: %w", err))
+	}
+	c.RateLimits = rl
 	num("KYC_MIN_AGE", &c.MinAge)
 	num("KYC_WORKERS", &c.Workers)
 	num("KYC_JOB_MAX_ATTEMPTS", &c.JobMaxAttempts)

@@ -49,8 +49,9 @@ func Status(code domain.ErrorCode) int {
 }
 
 // Problem converts any error into an RFC 9457 problem. Domain errors keep
-// their safe message and field list; anything else becomes a generic 500
-// whose detail is logged (with the request id), never sent.
+// their safe message and field list; an unreachable database (Unavailable)
+// becomes a 503, anything else a generic 500, whose detail is logged (with
+// the request id), never sent.
 func Problem(ctx context.Context, log *slog.Logger, err error) *huma.ErrorModel {
 	var se huma.StatusError
 	if errors.As(err, &se) {
@@ -61,6 +62,15 @@ func Problem(ctx context.Context, log *slog.Logger, err error) *huma.ErrorModel 
 	}
 	code := domain.ErrCode(err)
 	status := Status(code)
+	if status == http.StatusInternalServerError && Unavailable(err) {
+		// The database cannot be reached: retrying later may work.
+		status = http.StatusServiceUnavailable
+		if log != nil {
+			log.WarnContext(ctx, "request failed: database unavailable", "request_id", RequestID(ctx), "err", err)
+		}
+		return &huma.ErrorModel{Status: status, Title: http.StatusText(status),
+			Detail: "The service is temporarily unavailable; retry after the time in Retry-After. Quote request id " + RequestID(ctx) + " if it persists."}
+	}
 	p := &huma.ErrorModel{Status: status, Title: http.StatusText(status)}
 	if status >= 500 {
 		if log != nil {
@@ -97,6 +107,7 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err 
 	p := Problem(r.Context(), log, err)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
+	setRetryAfter(w.Header(), p.Status)
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
 }

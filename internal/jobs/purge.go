@@ -30,6 +30,7 @@ func (w *purgeWorker) Work(ctx context.Context, job *river.Job[PurgeArgs]) error
 		fn   func(context.Context) (int64, error)
 	}{
 		{"idempotency keys", a.Idem.Purge},
+		{"rate-limit buckets", a.RateLimits.Purge},
 		{"staff sessions", a.Users.PurgeSessions},
 		{"applicant sessions", a.AccessLinks.PurgeSessions},
 	} {

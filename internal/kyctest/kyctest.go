@@ -94,6 +94,19 @@ type options struct {
 	logger   *slog.Logger
 	metrics  app.Metrics
 	contents app.DocumentContents
+	store    store.Store
+	vault    *vault.Vault
+}
+
+// WithVault uses v instead of a vault with a key of the Bundle's own (a
+// second replica over the same database needs the first one's key).
+func WithVault(v *vault.Vault) Option { return func(o *options) { o.vault = v } }
+
+// WithStore builds the Bundle over st (already migrated, closed by the
+// caller) instead of a database of its own: two Bundles over two handles
+// of one PostgreSQL database are two replicas of one deployment.
+func WithStore(st store.Store) Option {
+	return func(o *options) { o.store = st; o.engine = st.Dialect() }
 }
 
 // WithDocumentContents replaces the document store (default: a directory
@@ -147,10 +160,16 @@ func New(t testing.TB, opts ...Option) *Bundle {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	st := testdb.Open(t, o.engine)
-	v, err := vault.LoadOrCreate(vault.GenerateKey(), t.TempDir())
-	if err != nil {
-		t.Fatalf("kyctest: vault: %v", err)
+	st := o.store
+	if st == nil {
+		st = testdb.Open(t, o.engine)
+	}
+	v := o.vault
+	if v == nil {
+		var err error
+		if v, err = vault.LoadOrCreate(vault.GenerateKey(), t.TempDir()); err != nil {
+			t.Fatalf("kyctest: vault: %v", err)
+		}
 	}
 	model, err := risk.Default()
 	if err != nil {

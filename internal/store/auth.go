@@ -51,6 +51,10 @@ type IdempotencyRecord struct {
 	Status      int
 	Body        []byte // encrypted response body
 	CreatedAt   time.Time
+	// EntityType and EntityID name what the request created, recorded in
+	// the transaction of its business write ("" until then): a retry after
+	// a crash between that commit and the stored response answers with it.
+	EntityType, EntityID string
 }
 
 // Idempotency stores idempotent responses. A record with Status 0 is a
@@ -64,8 +68,14 @@ type Idempotency interface {
 	// Complete fills a reservation with the response; ErrNotFound when
 	// there is no reservation for the key.
 	Complete(ctx context.Context, clientID, key string, status int, body []byte) error
-	// Release deletes a reservation (the request failed and may be retried).
+	// Release deletes a reservation (the request failed and may be
+	// retried), unless its business write committed (an entity is attached).
 	Release(ctx context.Context, clientID, key string) error
+	// Attach records on a reservation, in the transaction of the business
+	// write, the entity the request created; ErrConflict when there is no
+	// reservation without an entity for the key (another request with the
+	// same key got there first, or the reservation was taken over).
+	Attach(ctx context.Context, clientID, key, entityType, entityID string) error
 	// DeleteBefore removes records older than t.
 	DeleteBefore(ctx context.Context, t time.Time) (int64, error)
 }

@@ -21,6 +21,9 @@ type Store interface {
 	// rolls back otherwise. The transaction is passed explicitly; never
 	// carried in ctx.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
+	// RateLimits are the API's rate-limit buckets (shared by every replica
+	// on PostgreSQL, in memory on SQLite); never part of a transaction.
+	RateLimits() RateLimits
 	// Dialect is "sqlite" or "postgres".
 	Dialect() string
 	// DB is the underlying handle, shared with River.

@@ -7,6 +7,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/kyc-platform/kyc/internal/store"
@@ -116,7 +117,20 @@ func (r idempotency) Get(ctx context.Context, clientID, key string) (store.Idemp
 		Status:      int(i.Status),
 		Body:        i.Body,
 		CreatedAt:   tsOut(i.CreatedAt),
+		EntityType:  i.EntityType,
+		EntityID:    i.EntityID,
 	}, nil
+}
+
+func (r idempotency) Attach(ctx context.Context, clientID, key, entityType, entityID string) error {
+	n, err := r.q.AttachIdempotencyEntity(ctx, gen.AttachIdempotencyEntityParams{ClientID: clientID, IdemKey: key, EntityType: entityType, EntityID: entityID})
+	if err != nil {
+		return mapErr(err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%w: no open reservation for the idempotency key", store.ErrConflict)
+	}
+	return nil
 }
 
 func (r idempotency) Put(ctx context.Context, i store.IdempotencyRecord) error {

@@ -35,7 +35,11 @@ UPDATE idempotency_keys SET status = sqlc.arg(status), body = sqlc.arg(body)
 WHERE client_id = sqlc.arg(client_id) AND idem_key = sqlc.arg(idem_key) AND status = 0;
 
 -- name: ReleaseIdempotency :execrows
-DELETE FROM idempotency_keys WHERE client_id = sqlc.arg(client_id) AND idem_key = sqlc.arg(idem_key) AND status = 0;
+DELETE FROM idempotency_keys WHERE client_id = sqlc.arg(client_id) AND idem_key = sqlc.arg(idem_key) AND status = 0 AND entity_id = '';
+
+-- name: AttachIdempotencyEntity :execrows
+UPDATE idempotency_keys SET entity_type = sqlc.arg(entity_type), entity_id = sqlc.arg(entity_id)
+WHERE client_id = sqlc.arg(client_id) AND idem_key = sqlc.arg(idem_key) AND status = 0 AND entity_id = '';
 
 -- name: DeleteIdempotencyBefore :execrows
 DELETE FROM idempotency_keys WHERE created_at < sqlc.arg(before);

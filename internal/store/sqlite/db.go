@@ -51,6 +51,7 @@ type DB struct {
 	db *sql.DB
 	// prepared holds the prepared statements once the schema is current.
 	prepared *gen.Queries
+	rates    *rateLimits
 }
 
 var _ store.Store = (*DB)(nil)
@@ -111,7 +112,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 			return nil, fmt.Errorf("sqlite: restrict %s: %w", filepath.Base(o.Path+suffix), err)
 		}
 	}
-	d := &DB{repos: newRepos(db), db: db}
+	d := &DB{repos: newRepos(db), db: db, rates: newRateLimits()}
 	// With a current schema, prepare every query once; otherwise Migrate
 	// does it after migrating (a statement cannot be prepared on a table
 	// that does not exist yet).

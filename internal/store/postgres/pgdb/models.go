@@ -213,6 +213,8 @@ type IdempotencyKey struct {
 	Status      int64
 	Body        []byte
 	CreatedAt   time.Time
+	EntityType  string
+	EntityID    string
 }
 
 type IdentityCallback struct {
@@ -238,6 +240,11 @@ type ListSnapshot struct {
 	FetchedAt   time.Time
 	LoadedAt    time.Time
 	Active      bool
+}
+
+type RateLimit struct {
+	Bucket string
+	Tat    int64
 }
 
 type Report struct {

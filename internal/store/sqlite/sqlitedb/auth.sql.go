@@ -10,6 +10,31 @@ import (
 	"database/sql"
 )
 
+const attachIdempotencyEntity = `-- name: AttachIdempotencyEntity :execrows
+UPDATE idempotency_keys SET entity_type = ?1, entity_id = ?2
+WHERE client_id = ?3 AND idem_key = ?4 AND status = 0 AND entity_id = ''
+`
+
+type AttachIdempotencyEntityParams struct {
+	EntityType string
+	EntityID   string
+	ClientID   string
+	IdemKey    string
+}
+
+func (q *Queries) AttachIdempotencyEntity(ctx context.Context, arg AttachIdempotencyEntityParams) (int64, error) {
+	result, err := q.exec(ctx, q.attachIdempotencyEntityStmt, attachIdempotencyEntity,
+		arg.EntityType,
+		arg.EntityID,
+		arg.ClientID,
+		arg.IdemKey,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const completeIdempotency = `-- name: CompleteIdempotency :execrows
 UPDATE idempotency_keys SET status = ?1, body = ?2
 WHERE client_id = ?3 AND idem_key = ?4 AND status = 0
@@ -135,7 +160,7 @@ func (q *Queries) GetClient(ctx context.Context, id string) (ApiClient, error) {
 }
 
 const getIdempotency = `-- name: GetIdempotency :one
-SELECT client_id, idem_key, request_hash, status, body, created_at FROM idempotency_keys WHERE client_id = ?1 AND idem_key = ?2
+SELECT client_id, idem_key, request_hash, status, body, created_at, entity_type, entity_id FROM idempotency_keys WHERE client_id = ?1 AND idem_key = ?2
 `
 
 type GetIdempotencyParams struct {
@@ -153,6 +178,8 @@ func (q *Queries) GetIdempotency(ctx context.Context, arg GetIdempotencyParams) 
 		&i.Status,
 		&i.Body,
 		&i.CreatedAt,
+		&i.EntityType,
+		&i.EntityID,
 	)
 	return i, err
 }
@@ -253,7 +280,7 @@ func (q *Queries) PutIdempotency(ctx context.Context, arg PutIdempotencyParams) 
 }
 
 const releaseIdempotency = `-- name: ReleaseIdempotency :execrows
-DELETE FROM idempotency_keys WHERE client_id = ?1 AND idem_key = ?2 AND status = 0
+DELETE FROM idempotency_keys WHERE client_id = ?1 AND idem_key = ?2 AND status = 0 AND entity_id = ''
 `
 
 type ReleaseIdempotencyParams struct {

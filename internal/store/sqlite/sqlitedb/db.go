@@ -45,6 +45,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.advanceRescreenRunStmt, err = db.PrepareContext(ctx, advanceRescreenRun); err != nil {
 		return nil, fmt.Errorf("error preparing query AdvanceRescreenRun: %w", err)
 	}
+	if q.attachIdempotencyEntityStmt, err = db.PrepareContext(ctx, attachIdempotencyEntity); err != nil {
+		return nil, fmt.Errorf("error preparing query AttachIdempotencyEntity: %w", err)
+	}
 	if q.caseExistsStmt, err = db.PrepareContext(ctx, caseExists); err != nil {
 		return nil, fmt.Errorf("error preparing query CaseExists: %w", err)
 	}
@@ -521,6 +524,11 @@ func (q *Queries) Close() error {
 	if q.advanceRescreenRunStmt != nil {
 		if cerr := q.advanceRescreenRunStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing advanceRescreenRunStmt: %w", cerr)
+		}
+	}
+	if q.attachIdempotencyEntityStmt != nil {
+		if cerr := q.attachIdempotencyEntityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing attachIdempotencyEntityStmt: %w", cerr)
 		}
 	}
 	if q.caseExistsStmt != nil {
@@ -1299,6 +1307,7 @@ type Queries struct {
 	addUserFailureStmt                 *sql.Stmt
 	addWebhookAttemptStmt              *sql.Stmt
 	advanceRescreenRunStmt             *sql.Stmt
+	attachIdempotencyEntityStmt        *sql.Stmt
 	caseExistsStmt                     *sql.Stmt
 	claimRescreenHitStmt               *sql.Stmt
 	claimTOTPStepStmt                  *sql.Stmt
@@ -1458,6 +1467,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		addUserFailureStmt:                 q.addUserFailureStmt,
 		addWebhookAttemptStmt:              q.addWebhookAttemptStmt,
 		advanceRescreenRunStmt:             q.advanceRescreenRunStmt,
+		attachIdempotencyEntityStmt:        q.attachIdempotencyEntityStmt,
 		caseExistsStmt:                     q.caseExistsStmt,
 		claimRescreenHitStmt:               q.claimRescreenHitStmt,
 		claimTOTPStepStmt:                  q.claimTOTPStepStmt,

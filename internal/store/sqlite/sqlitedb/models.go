@@ -212,6 +212,8 @@ type IdempotencyKey struct {
 	Status      int64
 	Body        []byte
 	CreatedAt   int64
+	EntityType  string
+	EntityID    string
 }
 
 type IdentityCallback struct {

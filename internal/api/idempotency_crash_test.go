@@ -1,0 +1,63 @@
+package api_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/kyc-platform/kyc/internal/api"
+)
+
+// A crash after the business write of an idempotent POST and before its
+// response is stored must not let the retry create a second customer
+// (issue 12, item 4; the Idempotency-Key draft,
+// draft-ietf-httpapi-idempotency-key-header, section 2.6: a repeat of a
+// request must not repeat its effect). The reservation records the
+// customer in the transaction that creates it, so the retry answers with
+// that customer, at once, on any replica.
+func TestIdempotencyKeyCrashAfterCommit(t *testing.T) {
+	// Not parallel: the crash hook is the package's.
+	engines(t, func(t *testing.T, e *env) {
+		_, tok := e.client("customers:read customers:write")
+		send := func(key string) *response {
+			return e.do(req{Method: http.MethodPost, Path: "/api/v1/customers", Token: tok, Body: individual(), Header: map[string]string{"Idempotency-Key": key}})
+		}
+		count := func() int {
+			var page struct{ Data []customer }
+			want(t, e.get("/api/v1/customers", tok), http.StatusOK, &page)
+			return len(page.Data)
+		}
+		for _, tc := range []struct {
+			name      string
+			failStore bool
+		}{
+			// kill -9 between the commit and the stored response: the
+			// reservation is neither completed nor released.
+			{"crash", false},
+			// Storing the response fails: the failed request's release
+			// must keep a reservation whose write committed.
+			{"store fails", true},
+		} {
+			key := "crash-" + e.Engine + "-" + tc.name
+			before := count()
+			remove := api.SetIdempotencyCrashHook(key, tc.failStore)
+			var first customer
+			want(t, send(key), http.StatusCreated, &first)
+			remove()
+			var retry customer
+			res := send(key)
+			want(t, res, http.StatusCreated, &retry)
+			if retry.ID != first.ID {
+				t.Fatalf("%s: the retry created customer %s, the first attempt %s", tc.name, retry.ID, first.ID)
+			}
+			if n := count(); n != before+1 {
+				t.Fatalf("%s: %d customers after the retry, want %d", tc.name, n, before+1)
+			}
+			// The retry stored its response: the next repeat is a replay.
+			again := send(key)
+			want(t, again, http.StatusCreated, nil)
+			if again.Header.Get("Idempotent-Replayed") != "true" || string(again.Body) != string(res.Body) {
+				t.Fatalf("%s: the third attempt is not a replay of the second: %s", tc.name, again)
+			}
+		}
+	})
+}
