@@ -39,6 +39,8 @@ func Run(t *testing.T, open Open) {
 		{"Clients", clientTests},
 		{"Keys", keyTests},
 		{"Idempotency", idempotencyTests},
+		{"IdempotencyEntity", idempotencyEntityTests},
+		{"RateLimits", rateLimitTests},
 		{"Lists", listTests},
 		{"Documents", documentTests},
 		{"AccessLinks", accessLinkTests},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/httpx"
 	"github.com/kyc-platform/kyc/internal/routes"
 	"github.com/kyc-platform/kyc/internal/web"
 )
@@ -267,7 +268,13 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.d.Log.Error("applicant page failed", "ref", ref, "path", r.URL.Path, "err", err)
 	v := h.page(r, "error.title")
 	v.ErrorRef = ref
-	h.r.Render(w, r, http.StatusInternalServerError, "error", "", v)
+	status := http.StatusInternalServerError
+	if httpx.Unavailable(err) {
+		// The database cannot be reached: 503, try again shortly.
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", httpx.RetryAfterUnavailable)
+	}
+	h.r.Render(w, r, status, "error", "", v)
 }
 
 // resume is where an applicant continues: the first step with a missing

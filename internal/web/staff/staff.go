@@ -263,11 +263,17 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, s *app.Session, e
 
 func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	h.d.Log.Error("staff page failed", "path", r.URL.Path, "err", err)
-	v := errorPage{shell: h.shell(r, nil, "", ""), Status: 500}
+	status := http.StatusInternalServerError
+	if httpx.Unavailable(err) {
+		// The database cannot be reached: 503, try again shortly.
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", httpx.RetryAfterUnavailable)
+	}
+	v := errorPage{shell: h.shell(r, nil, "", ""), Status: status}
 	v.Heading = v.L.T("error.title")
 	v.Message = v.L.T("error.generic.body", w.Header().Get("X-Request-Id"))
 	v.Title = v.Heading
-	h.r.Render(w, r, http.StatusInternalServerError, "error", "", v)
+	h.r.Render(w, r, status, "error", "", v)
 }
 
 // ---- view basics ----
