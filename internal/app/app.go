@@ -66,6 +66,15 @@ type Policy struct {
 	// MaxDocumentBytes is the size limit of an uploaded document (zero:
 	// MaxDocumentBytes).
 	MaxDocumentBytes int64
+	// DocumentsPerCustomer and DocumentBytesPerCustomer cap one customer's
+	// documents (zero: DefaultDocumentsPerCustomer,
+	// DefaultDocumentBytesPerCustomer); ApplicantUploads per
+	// ApplicantUploadWindow are accepted from the hosted pages for one
+	// customer (zero: DefaultApplicantUploads per hour).
+	DocumentsPerCustomer     int
+	DocumentBytesPerCustomer int64
+	ApplicantUploads         int
+	ApplicantUploadWindow    time.Duration
 	// Retention is how long records are kept after closure or rejection
 	// (zero: DefaultRetention); DocumentExpiryNotice is how far ahead of
 	// an identity document's expiry its case opens (zero:

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -87,17 +88,31 @@ func validTenant(t string) bool {
 	return true
 }
 
-// ClientInfo is an API client as the admin pages show it (no secret).
+// ClientInfo is an API client as the admin pages and kyc client list show
+// it (never its secret).
 type ClientInfo struct {
-	ID        string
-	Tenant    string
-	Name      string
-	Scopes    []string
-	Disabled  bool
-	CreatedAt time.Time
+	ID       string   `json:"id"`
+	Tenant   string   `json:"tenant"`
+	Name     string   `json:"name"`
+	Scopes   []string `json:"scopes"`
+	Disabled bool     `json:"disabled"`
+	// CreatedAt is when it was created; LastUsedAt when it last obtained
+	// an access token (to the minute; nil: never); SecretRotatedAt when its
+	// secret was last replaced (nil: never).
+	CreatedAt       time.Time  `json:"created_at"`
+	LastUsedAt      *time.Time `json:"last_used_at"`
+	SecretRotatedAt *time.Time `json:"secret_rotated_at"`
 }
 
-// List returns every API client (admin users and the operator).
+func clientInfo(r store.ClientRecord) ClientInfo {
+	return ClientInfo{
+		ID: r.ID, Tenant: r.Tenant, Name: r.Name, Scopes: strings.Fields(r.Scopes), Disabled: r.Disabled,
+		CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt, SecretRotatedAt: r.SecretRotatedAt,
+	}
+}
+
+// List returns every API client that has not been deleted (admin users and
+// the operator).
 func (s *Clients) List(ctx context.Context, actor domain.Actor) ([]ClientInfo, error) {
 	if err := Authorize(actor, PermClientsWrite); err != nil {
 		return nil, err
@@ -108,7 +123,108 @@ func (s *Clients) List(ctx context.Context, actor domain.Actor) ([]ClientInfo, e
 	}
 	out := make([]ClientInfo, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, ClientInfo{ID: r.ID, Tenant: r.Tenant, Name: r.Name, Scopes: strings.Fields(r.Scopes), Disabled: r.Disabled, CreatedAt: r.CreatedAt})
+		out = append(out, clientInfo(r))
 	}
 	return out, nil
+}
+
+// errNoClient is the answer for an unknown or deleted client id.
+func errNoClient() error {
+	return domain.Errorf(domain.ECodeNotFound, "No such API client.")
+}
+
+// SetDisabled disables a client (it gets no more tokens, and the tokens it
+// holds are refused from the next request on) or enables it again. Doing
+// what is already done changes nothing and records nothing.
+func (s *Clients) SetDisabled(ctx context.Context, actor domain.Actor, id string, disabled bool) (ClientInfo, error) {
+	if err := Authorize(actor, PermClientsWrite); err != nil {
+		return ClientInfo{}, err
+	}
+	var out ClientInfo
+	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
+		rec, err := tx.Clients().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if rec.Disabled == disabled {
+			out = clientInfo(rec)
+			return nil
+		}
+		if err := tx.Clients().SetDisabled(ctx, id, disabled); err != nil {
+			return err
+		}
+		rec.Disabled = disabled
+		out = clientInfo(rec)
+		action := domain.EventClientEnabled
+		if disabled {
+			action = domain.EventClientDisabled
+		}
+		return s.audit.record(ctx, tx, auditEntry{
+			Tenant: rec.Tenant, Actor: actor, Action: action, EntityID: id,
+			Meta: map[string]string{"name": rec.Name},
+		})
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return ClientInfo{}, errNoClient()
+	}
+	return out, err
+}
+
+// RotateSecret gives a client a new secret, returned once; only its hash
+// is stored. The old secret stops working at once, and so do the tokens
+// issued before the rotation (a secret is rotated because it may have
+// leaked: tokens obtained with it must not outlive it).
+func (s *Clients) RotateSecret(ctx context.Context, actor domain.Actor, id string) (NewClient, error) {
+	if err := Authorize(actor, PermClientsWrite); err != nil {
+		return NewClient{}, err
+	}
+	secret := auth.NewSecret()
+	now := s.d.now()
+	var out NewClient
+	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
+		rec, err := tx.Clients().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.Clients().RotateSecret(ctx, id, auth.HashSecret(secret), now); err != nil {
+			return err
+		}
+		out = NewClient{ClientID: id, Tenant: rec.Tenant, ClientSecret: secret, Name: rec.Name, Scopes: strings.Fields(rec.Scopes)}
+		return s.audit.record(ctx, tx, auditEntry{
+			Tenant: rec.Tenant, Actor: actor, Action: domain.EventClientSecretRotated, EntityID: id,
+			Meta: map[string]string{"name": rec.Name},
+		})
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return NewClient{}, errNoClient()
+	}
+	return out, err
+}
+
+// Delete deletes a client: it gets no more tokens and the tokens it holds
+// are refused from the next request on. Its secret hash is erased; the
+// record stays (hidden) so that the audit trail's references to it keep
+// their meaning and its id is never given to another client.
+func (s *Clients) Delete(ctx context.Context, actor domain.Actor, id string) error {
+	if err := Authorize(actor, PermClientsWrite); err != nil {
+		return err
+	}
+	now := s.d.now()
+	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
+		rec, err := tx.Clients().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.Clients().Delete(ctx, id, now); err != nil {
+			return err
+		}
+		return s.audit.record(ctx, tx, auditEntry{
+			Tenant: rec.Tenant, Actor: actor, Action: domain.EventClientDeleted, EntityID: id,
+			Meta: map[string]string{"name": rec.Name, "scopes": rec.Scopes},
+		})
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return errNoClient()
+	}
+	return err
 }

@@ -28,6 +28,96 @@ type Documents struct {
 // those the hosted pages ask for.
 var DocumentKinds = []string{"identity_document", "identity_document_back", "selfie", "proof_of_address", "source_of_funds", "source_of_wealth", "company_registry_extract", "company_registration", "ownership_structure", "other"}
 
+// The caps on one customer's documents unless Policy sets others (issue
+// 12, item 9: a self-service visitor must not be able to fill the disk).
+const (
+	DefaultDocumentsPerCustomer           = 50
+	DefaultDocumentBytesPerCustomer int64 = 200 << 20
+	DefaultApplicantUploads               = 20
+	defaultApplicantUploadWindow          = time.Hour
+)
+
+// documentCaps returns the caps in force.
+func (s *Documents) documentCaps() (count int, bytes int64, uploads int, window time.Duration) {
+	p := s.d.Policy
+	count, bytes, uploads, window = p.DocumentsPerCustomer, p.DocumentBytesPerCustomer, p.ApplicantUploads, p.ApplicantUploadWindow
+	if count <= 0 {
+		count = DefaultDocumentsPerCustomer
+	}
+	if bytes <= 0 {
+		bytes = DefaultDocumentBytesPerCustomer
+	}
+	if uploads <= 0 || window <= 0 {
+		uploads, window = DefaultApplicantUploads, defaultApplicantUploadWindow
+	}
+	return count, bytes, uploads, window
+}
+
+// checkCaps refuses a document of size bytes that would take the
+// customer past a cap: 422 naming the file for the count and the total
+// size, 429 when an applicant (the hosted pages) uploads faster than the
+// rate allows. It runs before the content is written and again inside the
+// transaction, after the customer is locked, so that concurrent uploads
+// cannot both slip under a cap.
+func (s *Documents) checkCaps(ctx context.Context, r store.Repos, actor domain.Actor, customerID string, size int64) error {
+	maxCount, maxBytes, uploads, window := s.documentCaps()
+	t, err := r.Documents().Totals(ctx, customerID, s.d.now().Add(-window))
+	if err != nil {
+		return err
+	}
+	if actor.Type == domain.ActorApplicant && t.Recent >= int64(uploads) {
+		return &DocumentCapError{Cap: CapUploadRate, Limit: int64(uploads), Window: window, err: domain.Errorf(domain.ECodeRateLimited,
+			"Too many uploads: at most %d per %s. Please wait a while before uploading another document.", uploads, humanWindow(window))}
+	}
+	if t.Count >= int64(maxCount) {
+		return &DocumentCapError{Cap: CapCount, Limit: int64(maxCount), err: &domain.Error{Code: domain.ECodeInvalid,
+			Message: fmt.Sprintf("A customer may have at most %d documents.", maxCount),
+			Fields:  []domain.FieldError{{Location: "file", Message: fmt.Sprintf("This customer already has %d documents, the most allowed.", t.Count)}}}}
+	}
+	if t.Bytes+size > maxBytes {
+		return &DocumentCapError{Cap: CapBytes, Limit: maxBytes, err: &domain.Error{Code: domain.ECodeInvalid,
+			Message: fmt.Sprintf("A customer's documents may total at most %s.", SizeText(maxBytes)),
+			Fields: []domain.FieldError{{Location: "file", Message: fmt.Sprintf("This file (%s) would take the customer's documents past %s (%s already).",
+				SizeText(size), SizeText(maxBytes), SizeText(t.Bytes))}}}}
+	}
+	return nil
+}
+
+// The caps a DocumentCapError names.
+const (
+	CapCount      = "count"
+	CapBytes      = "bytes"
+	CapUploadRate = "upload_rate"
+)
+
+// DocumentCapError is a document refused by a cap: its *domain.Error
+// (errors.As finds it) says so to API clients; the hosted pages word it
+// from Cap, Limit and Window in the applicant's language.
+type DocumentCapError struct {
+	Cap    string
+	Limit  int64
+	Window time.Duration
+	err    *domain.Error
+}
+
+func (e *DocumentCapError) Error() string { return e.err.Error() }
+func (e *DocumentCapError) Unwrap() error { return e.err }
+
+// humanWindow says a rate window in words ("hour", "10 minutes").
+func humanWindow(d time.Duration) string {
+	switch {
+	case d == time.Hour:
+		return "hour"
+	case d == time.Minute:
+		return "minute"
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%d minutes", d/time.Minute)
+	}
+	return d.String()
+}
+
 // MaxDocumentBytes is the largest accepted document unless
 // Policy.MaxDocumentBytes (KYC_MAX_UPLOAD_BYTES) sets another limit.
 const MaxDocumentBytes = 10 << 20
@@ -140,7 +230,11 @@ func (s *Documents) UploadDocument(ctx context.Context, actor domain.Actor, in U
 		return Document{}, err
 	}
 	// Authorize on the record before anything is written anywhere.
-	if _, err := s.editable(ctx, s.d.Store, actor, in.CustomerID, rel, false); err != nil {
+	pre, err := s.editable(ctx, s.d.Store, actor, in.CustomerID, rel, false)
+	if err != nil {
+		return Document{}, err
+	}
+	if err := s.checkCaps(ctx, s.d.Store, actor, pre.ID, int64(len(content))); err != nil {
 		return Document{}, err
 	}
 	sum := sha256.Sum256(content)
@@ -162,6 +256,9 @@ func (s *Documents) UploadDocument(ctx context.Context, actor domain.Actor, in U
 	err = s.d.Store.InTx(ctx, func(tx store.Tx) error {
 		c, err := s.editable(ctx, tx, actor, in.CustomerID, rel, true)
 		if err != nil {
+			return err
+		}
+		if err := s.checkCaps(ctx, tx, actor, c.ID, int64(len(content))); err != nil {
 			return err
 		}
 		out.CustomerID, rec.CustomerID = c.ID, c.ID

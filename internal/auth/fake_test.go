@@ -114,6 +114,40 @@ func (f *fakeClients) List(context.Context) ([]store.ClientRecord, error) {
 	return out, nil
 }
 
+func (f *fakeClients) SetDisabled(_ context.Context, id string, disabled bool) error {
+	return f.change(id, func(c *store.ClientRecord) { c.Disabled = disabled })
+}
+
+func (f *fakeClients) RotateSecret(_ context.Context, id string, hash []byte, at time.Time) error {
+	return f.change(id, func(c *store.ClientRecord) { c.SecretHash, c.SecretRotatedAt = hash, &at })
+}
+
+func (f *fakeClients) Delete(_ context.Context, id string, _ time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.m[id]; !ok {
+		return store.ErrNotFound
+	}
+	delete(f.m, id)
+	return nil
+}
+
+func (f *fakeClients) Touch(_ context.Context, id string, t time.Time) error {
+	return f.change(id, func(c *store.ClientRecord) { c.LastUsedAt = &t })
+}
+
+func (f *fakeClients) change(id string, fn func(*store.ClientRecord)) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.m[id]
+	if !ok {
+		return store.ErrNotFound
+	}
+	fn(&c)
+	f.m[id] = c
+	return nil
+}
+
 func (f *fakeClients) update(id string, fn func(*store.ClientRecord)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -50,6 +50,28 @@ func (t AccessToken) ExpiresIn() int64 { return int64(t.ExpiresAt.Sub(t.IssuedAt
 // Issue signs a token for clientID carrying scopes (which the caller has
 // already checked against the client's grant).
 func (i *Issuer) Issue(ctx context.Context, clientID string, scopes []string) (AccessToken, error) {
+	return i.IssueGen(ctx, clientID, scopes, 0)
+}
+
+// secretGenClaim is the private claim naming the generation of the
+// client's secret a token was obtained with (SecretGeneration); absent
+// means 0, a client whose secret was never replaced.
+const secretGenClaim = "kyc_sg"
+
+// SecretGeneration identifies a client's current secret: 0 for the secret
+// it was created with, the time of the last rotation (Unix microseconds)
+// after. A token carries the generation it was obtained with, and the
+// verifier refuses it once the client's generation moved on.
+func SecretGeneration(rotatedAt *time.Time) int64 {
+	if rotatedAt == nil {
+		return 0
+	}
+	return rotatedAt.UnixMicro()
+}
+
+// IssueGen is Issue for a client whose secret is of generation gen
+// (SecretGeneration).
+func (i *Issuer) IssueGen(ctx context.Context, clientID string, scopes []string, gen int64) (AccessToken, error) {
 	sk, err := i.km.signingKey(ctx)
 	if err != nil {
 		return AccessToken{}, err
@@ -60,7 +82,11 @@ func (i *Issuer) Issue(ctx context.Context, clientID string, scopes []string) (A
 	exp := now.Add(i.km.ttl)
 	jti := domain.NewID("tok", now)
 	scopes = SplitScopes(FormatScopes(scopes))
-	tok, err := jwt.NewBuilder().
+	b := jwt.NewBuilder()
+	if gen != 0 {
+		b = b.Claim(secretGenClaim, gen)
+	}
+	tok, err := b.
 		Issuer(i.issuer).
 		Audience([]string{i.audience}).
 		Subject(clientID).

@@ -29,6 +29,13 @@ func NewClientSecret() (id, secret string) {
 		ClientSecretPrefix + credEncoding.EncodeToString(sb[:])
 }
 
+// NewSecret returns a new client secret (256 random bits), for a client
+// whose secret is being replaced.
+func NewSecret() string {
+	_, secret := NewClientSecret()
+	return secret
+}
+
 // secretHashDomain separates client-secret hashes from every other SHA-256
 // use.
 const secretHashDomain = "kyc client secret v1\x00"

@@ -219,13 +219,18 @@ func (h *tokenHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		scopes = SplitScopes(strings.Join(requested, " "))
 	}
 
-	tok, err := h.issuer.Issue(r.Context(), clientID, scopes)
+	tok, err := h.issuer.IssueGen(r.Context(), clientID, scopes, SecretGeneration(client.SecretRotatedAt))
 	if err != nil {
 		h.log.Error("oauth token: issue", "client_id", clientID, "err", err)
 		writeOAuthError(w, http.StatusInternalServerError, oauthServerError, "")
 		return
 	}
 	h.log.Info("oauth token: issued", "client_id", clientID, "jti", tok.ID, "kid", tok.KID, "scope", FormatScopes(tok.Scopes))
+	// Last use, for the operator's list of clients; a failure to note it
+	// does not cost the client its token.
+	if err := h.clients.Touch(r.Context(), clientID, now); err != nil {
+		h.log.Warn("oauth token: note last use", "client_id", clientID, "err", err)
+	}
 	if h.onIssued != nil {
 		h.onIssued(r, clientID, tok)
 	}

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -291,21 +292,31 @@ func TestVerifyChecksClient(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Narrowed scopes apply once the cache expires.
+	// Narrowed scopes apply from the next request on.
 	b.clients.update(b.clientID, func(c *store.ClientRecord) { c.Scopes = ScopeCasesRead + " " + ScopeAuditRead })
-	b.clock.Advance(DefaultClientCacheTTL)
 	actor, err := b.verifier.Verify(ctx, tok.Token)
 	if err != nil || !slices.Equal(actor.Scopes, []string{ScopeCasesRead, ScopeAuditRead}) {
 		t.Fatalf("actor = %+v, err = %v", actor, err)
 	}
 
-	// A disabled client's tokens stop working.
+	// A disabled client's tokens stop working at the next request (issue
+	// 12, item 8), not after a cache's lifetime.
 	b.clients.update(b.clientID, func(c *store.ClientRecord) { c.Disabled = true })
-	if _, err := b.verifier.Verify(ctx, tok.Token); err != nil {
+	_, err = b.verifier.Verify(ctx, tok.Token)
+	wantUnauthorized(t, err)
+
+	// With a client cache (WithClientCacheTTL), within its lifetime.
+	cached := NewVerifier(b.km, b.clients, testIssuer, testAudience, WithClientCacheTTL(10*time.Second))
+	b.clients.update(b.clientID, func(c *store.ClientRecord) { c.Disabled = false })
+	if _, err := cached.Verify(ctx, tok.Token); err != nil {
+		t.Fatal(err)
+	}
+	b.clients.update(b.clientID, func(c *store.ClientRecord) { c.Disabled = true })
+	if _, err := cached.Verify(ctx, tok.Token); err != nil {
 		t.Fatalf("cached lookup should still pass: %v", err)
 	}
-	b.clock.Advance(DefaultClientCacheTTL)
-	_, err = b.verifier.Verify(ctx, tok.Token)
+	b.clock.Advance(10 * time.Second)
+	_, err = cached.Verify(ctx, tok.Token)
 	wantUnauthorized(t, err)
 
 	// Unknown client.
@@ -530,5 +541,44 @@ func BenchmarkVerify(b *testing.B) {
 		if _, err := bb.verifier.Verify(ctx, tok.Token); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A secret is replaced because it may have leaked: the tokens obtained
+// with it stop working together with it, even within the same second
+// (issue 12, item 8), while a token obtained with the new secret works.
+func TestVerifyRefusesTokensIssuedBeforeSecretRotation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	h := TokenHandler(b.issuer, b.clients, WithFailureLimit(0, 0))
+	id, secret := b.addClient(t, "rotating", AllScopes())
+	tokenFor := func(secret string) string {
+		t.Helper()
+		w, reply := b.post(t, h, tokenRequest{form: url.Values{"grant_type": {"client_credentials"}}, basicUser: id, basicPass: secret})
+		if w.Code != 200 {
+			t.Fatalf("token: %d %s", w.Code, w.Body.String())
+		}
+		return reply.AccessToken
+	}
+	old := tokenFor(secret)
+	if _, err := b.verifier.Verify(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	newSecret := NewSecret()
+	if err := b.clients.RotateSecret(ctx, id, HashSecret(newSecret), b.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := b.verifier.Verify(ctx, old)
+	wantUnauthorized(t, err)
+	if !strings.Contains(domain.ErrMessage(err), "secret was replaced") {
+		t.Errorf("message = %q", domain.ErrMessage(err))
+	}
+	if w, _ := b.post(t, h, tokenRequest{form: url.Values{"grant_type": {"client_credentials"}}, basicUser: id, basicPass: secret}); w.Code != 401 {
+		t.Errorf("the old secret still gets a token: %d", w.Code)
+	}
+	fresh := tokenFor(newSecret)
+	if _, err := b.verifier.Verify(ctx, fresh); err != nil {
+		t.Fatalf("token issued after the rotation, in the same second: %v", err)
 	}
 }

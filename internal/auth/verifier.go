@@ -22,9 +22,12 @@ import (
 // about 600 bytes.
 const maxTokenSize = 4096
 
-// DefaultClientCacheTTL is how long the verifier trusts a client lookup:
-// a disabled client's tokens stop working within this time.
-const DefaultClientCacheTTL = 10 * time.Second
+// DefaultClientCacheTTL is how long the verifier trusts a client lookup by
+// default: not at all. A client disabled, deleted or given a new secret
+// (by the admin pages, kyc client or another replica) has its tokens
+// refused from the very next request; the lookup is one primary-key read.
+// WithClientCacheTTL trades that promptness for fewer reads.
+const DefaultClientCacheTTL = 0
 
 // maxClientCache bounds the client cache.
 const maxClientCache = 10000
@@ -35,6 +38,7 @@ const (
 	msgInvalidToken  = "The access token is invalid."
 	msgExpiredToken  = "The access token has expired."
 	msgRevokedClient = "The access token's client is unknown or disabled."
+	msgStaleSecret   = "The access token was issued before the client's secret was replaced; request a new one."
 )
 
 // Verifier checks bearer tokens issued by an Issuer over the same key
@@ -63,6 +67,7 @@ type Verifier struct {
 
 type verifiedToken struct {
 	sub, scope string
+	gen        int64 // the client's secret generation it was obtained with
 	exp        time.Time
 }
 
@@ -79,7 +84,7 @@ type clientEntry struct {
 type VerifierOption func(*Verifier)
 
 // WithClientCacheTTL sets how long client lookups are cached (default 10
-// seconds; 0 disables the cache).
+// 0, the default, disables the cache).
 func WithClientCacheTTL(d time.Duration) VerifierOption {
 	return func(v *Verifier) { v.cacheTTL = d }
 }
@@ -135,7 +140,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (domain.Actor, erro
 	vt, hit := v.verified[h]
 	v.tmu.Unlock()
 	if hit && v.km.now().Before(vt.exp) {
-		return v.actor(ctx, vt.sub, vt.scope)
+		return v.actor(ctx, vt.sub, vt.scope, vt.gen)
 	}
 	msg, err := jws.ParseString(token)
 	if err != nil || len(msg.Signatures()) != 1 {
@@ -195,10 +200,18 @@ func (v *Verifier) Verify(ctx context.Context, token string) (domain.Actor, erro
 			return domain.Actor{}, invalid
 		}
 	}
-	if exp, ok := tok.Expiration(); ok {
-		v.remember(h, verifiedToken{sub: sub, scope: scope, exp: exp})
+	var gen int64
+	if tok.Has(secretGenClaim) {
+		var f float64 // JSON numbers decode as float64
+		if err := tok.Get(secretGenClaim, &f); err != nil {
+			return domain.Actor{}, invalid
+		}
+		gen = int64(f)
 	}
-	return v.actor(ctx, sub, scope)
+	if exp, ok := tok.Expiration(); ok {
+		v.remember(h, verifiedToken{sub: sub, scope: scope, gen: gen, exp: exp})
+	}
+	return v.actor(ctx, sub, scope, gen)
 }
 
 // remember caches a verified token until it expires.
@@ -220,14 +233,20 @@ func (v *Verifier) remember(h [32]byte, vt verifiedToken) {
 }
 
 // actor checks that the token's client still exists and is enabled, and
-// returns it with the token's scopes narrowed to the client's current ones.
-func (v *Verifier) actor(ctx context.Context, sub, scope string) (domain.Actor, error) {
+// that the token was not issued before the client's secret was replaced,
+// and returns it with the token's scopes narrowed to the client's current
+// ones.
+func (v *Verifier) actor(ctx context.Context, sub, scope string, gen int64) (domain.Actor, error) {
 	client, found, err := v.client(ctx, sub)
 	if err != nil {
 		return domain.Actor{}, err
 	}
 	if !found || client.Disabled {
 		return domain.Actor{}, domain.Errorf(domain.ECodeUnauthorized, msgRevokedClient)
+	}
+	// The token must have been obtained with the client's current secret.
+	if gen != SecretGeneration(client.SecretRotatedAt) {
+		return domain.Actor{}, domain.Errorf(domain.ECodeUnauthorized, msgStaleSecret)
 	}
 	scopes := intersect(SplitScopes(scope), SplitScopes(client.Scopes))
 	tenant := client.Tenant

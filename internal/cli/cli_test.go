@@ -40,13 +40,13 @@ func TestUsageAndExitCodes(t *testing.T) {
 	}{
 		{nil, 2, "Usage"},
 		{[]string{"frobnicate"}, 2, "unknown command"},
-		{[]string{"client"}, 2, "client create"},
+		{[]string{"client"}, 2, "rotate-secret"},
 		{[]string{"client", "create", "--name", "x", "--scopes", "root"}, 1, "unknown"},
 		{[]string{"client", "create", "--name", "", "--scopes", "all"}, 1, "--name"},
 		{[]string{"lists", "import", "--source", "ofac_sdn"}, 2, "usage"},
 		{[]string{"lists", "import", "--source", "nope", filepath.Join(fixture, "sdn.csv")}, 1, "Unknown list source"},
 		{[]string{"screen"}, 2, "usage"},
-		{[]string{"audit"}, 2, "audit verify"},
+		{[]string{"audit"}, 2, "checkpoint"},
 		{[]string{"serve", "--no-workers", "--workers-only"}, 2, "exclude"},
 		{[]string{"version"}, 0, ""},
 	}

@@ -21,18 +21,27 @@ import (
 )
 
 func runMigrate(ctx context.Context, e *Env, args []string) error {
-	cfg, _, err := loadConfig(e, "migrate", args, nil)
+	var asJSON bool
+	cfg, pos, err := loadConfig(e, "migrate", args, func(_ *config.Config, fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
+	})
 	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		return usageErr("unexpected argument %q", pos[0])
 	}
 	st, _, err := openStore(ctx, cfg, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	cur, _, err := st.MigrationStatus(ctx)
+	cur, latest, err := st.MigrationStatus(ctx)
 	if err != nil {
 		return err
+	}
+	if asJSON {
+		return printJSON(e.Stdout, map[string]any{"version": cur, "latest": latest, "engine": st.Dialect()})
 	}
 	fmt.Fprintf(e.Stdout, "database migrated to version %d\n", cur)
 	return nil
@@ -65,33 +74,6 @@ func withSystem(ctx context.Context, e *Env, name string, args []string, bind fu
 		return fmt.Errorf("seal audit events: %w", err)
 	}
 	return nil
-}
-
-func runClient(ctx context.Context, e *Env, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return usageErr("usage: kyc client create --name NAME --scopes SCOPES [--json]")
-	}
-	var name, scopes, tenant string
-	var asJSON bool
-	return withSystem(ctx, e, "client create", args[1:], func(_ *config.Config, fs *flag.FlagSet) {
-		fs.StringVar(&name, "name", "", "client name (required)")
-		fs.StringVar(&tenant, "tenant", "default", "tenant: a client sees only its tenant's customers and cases")
-		fs.StringVar(&scopes, "scopes", "", "comma-separated scopes, or all (required)")
-		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
-	}, func(sys *system, pos []string) error {
-		if len(pos) > 0 {
-			return usageErr("unexpected argument %q", pos[0])
-		}
-		c, err := sys.app.Clients.CreateInTenant(ctx, operator(), tenant, name, scopes)
-		if err != nil {
-			return describe(err)
-		}
-		if asJSON {
-			return printJSON(e.Stdout, c)
-		}
-		fmt.Fprintf(e.Stdout, "client_id:     %s\nclient_secret: %s\ntenant:        %s\nscopes:        %s\n\nThe secret is shown only now: store it safely.\n", c.ClientID, c.ClientSecret, c.Tenant, strings.Join(c.Scopes, " "))
-		return nil
-	})
 }
 
 // describe renders a domain error with its field list for a terminal.

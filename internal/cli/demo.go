@@ -36,8 +36,10 @@ var demodata embed.FS
 // event is what the real flows produce.
 func runDemo(ctx context.Context, e *Env, args []string) error {
 	var days int
+	var asJSON bool
 	return withSystem(ctx, e, "demo", args, func(_ *config.Config, fs *flag.FlagSet) {
 		fs.IntVar(&days, "days", 120, "days of history to create")
+		fs.BoolVar(&asJSON, "json", false, "print one JSON object (the counts and the staff users' one-time passwords)")
 	}, func(sys *system, pos []string) error {
 		if len(pos) > 0 {
 			return usageErr("unexpected argument %q", pos[0])
@@ -68,6 +70,24 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 		}
 		if err != nil {
 			return err
+		}
+		if asJSON {
+			received, retried, bad := d.hooks.stats()
+			open, overdue, err := d.openReviews(ctx)
+			if err != nil {
+				return err
+			}
+			users := make([]map[string]string, 0, len(creds))
+			for _, c := range creds {
+				users = append(users, map[string]string{"email": c.email, "role": c.role, "one_time_password": c.password})
+			}
+			return printJSON(e.Stdout, map[string]any{
+				"customers": d.customers, "cases": d.cases, "days": days, "alerts": d.alerts,
+				"webhook_deliveries": map[string]int{"received": received, "retried": retried, "bad_signature": bad},
+				"reviews":            map[string]int{"due": open, "overdue": overdue},
+				"staff_url":          sys.cfg.PublicURL() + "/staff/",
+				"users":              users,
+			})
 		}
 		fmt.Fprintf(e.Stdout, "\nDemo data created: %d customers, %d cases, %d days of history.\n", d.customers, d.cases, days)
 		fmt.Fprintf(e.Stdout, "Transaction monitoring: %d customers with transaction histories that raised %d alerts, at least one for each default rule (see the transaction_alert cases).\n", len(demoScenarios), d.alerts)

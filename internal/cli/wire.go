@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -40,29 +41,33 @@ type migrator interface {
 }
 
 // loadConfig reads the environment, then the flags registered by bind.
+// -h/--help prints the command's help (standard output) and returns
+// flag.ErrHelp, even when the environment holds a bad setting.
 func loadConfig(e *Env, name string, args []string, bind func(*config.Config, *flag.FlagSet)) (config.Config, []string, error) {
-	cfg, err := config.FromEnv(e.Getenv)
-	if err != nil {
+	cfg, envErr := config.FromEnv(e.Getenv)
+	if envErr != nil && !slices.ContainsFunc(args, isFlagHelp) {
 		// Name every bad setting at once, not one per attempt.
-		return cfg, nil, &exitError{code: 2, msg: "configuration: " + errors.Join(err, cfg.Validate()).Error()}
+		return cfg, nil, &exitError{code: 2, msg: "configuration: " + errors.Join(envErr, cfg.Validate()).Error()}
 	}
 	fs := newFlagSet(e, name)
 	cfg.Bind(fs)
 	if bind != nil {
 		bind(&cfg, fs)
 	}
-	pos, err := parseFlags(fs, args)
+	pos, err := parseCommandFlags(e, name, fs, args, helpExtra(name))
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return cfg, nil, err
-		}
-		return cfg, nil, &exitError{code: 2}
+		return cfg, nil, err
+	}
+	if envErr != nil {
+		return cfg, nil, &exitError{code: 2, msg: "configuration: " + errors.Join(envErr, cfg.Validate()).Error()}
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, nil, &exitError{code: 2, msg: "configuration: " + err.Error()}
 	}
 	return cfg, pos, nil
 }
+
+func isFlagHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
 
 // openStore opens the configured database; migrate applies migrations,
 // otherwise the schema must already be current.
@@ -140,8 +145,8 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		sys.Close()
 		return nil, err
 	}
-	if sys.vault, err = vault.LoadOrCreate(cfg.MasterKey, cfg.DataDir); err != nil {
-		return fail(fmt.Errorf("master key: %w", err))
+	if sys.vault, err = openVault(ctx, cfg, st, time.Now()); err != nil {
+		return fail(err)
 	}
 	sys.keys = auth.NewKeyManager(st.Keys(), sys.vault, auth.WithTokenTTL(cfg.TokenTTL))
 	// The operator's own model (KYC_RISK_MODEL), validated at start: a bad
@@ -214,8 +219,10 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 			PhoneCheck:    phone.Validate,
 			AccessLinkTTL: cfg.AccessLinkTTL,
 			ApplicantIdle: cfg.ApplicantIdle, ApplicantMaxAge: cfg.ApplicantMaxAge,
-			MaxDocumentBytes: cfg.MaxUploadBytes,
-			Retention:        cfg.Retention, DocumentExpiryNotice: cfg.DocumentExpiryNotice,
+			MaxDocumentBytes:     cfg.MaxUploadBytes,
+			DocumentsPerCustomer: cfg.Documents.PerCustomer, DocumentBytesPerCustomer: cfg.Documents.BytesPerCustomer,
+			ApplicantUploads: cfg.Documents.ApplicantUploads, ApplicantUploadWindow: cfg.Documents.ApplicantWindow,
+			Retention: cfg.Retention, DocumentExpiryNotice: cfg.DocumentExpiryNotice,
 			ListMaxAge: cfg.ListMaxAge,
 		},
 		Logger:   log,

@@ -77,6 +77,10 @@ const (
 	EventUserTOTPEnrolled         EventType = "user.totp_enrolled"
 	EventUserPasswordChanged      EventType = "user.password_changed"
 	EventClientCreated            EventType = "client.created"
+	EventClientDisabled           EventType = "client.disabled"
+	EventClientEnabled            EventType = "client.enabled"
+	EventClientSecretRotated      EventType = "client.secret_rotated"
+	EventClientDeleted            EventType = "client.deleted"
 	EventWebhookEndpointAdded     EventType = "webhook_endpoint.created"
 	EventWebhookEndpointGone      EventType = "webhook_endpoint.deleted"
 	EventWebhookSecretRotated     EventType = "webhook_endpoint.secret_rotated"
@@ -155,6 +159,10 @@ var events = [...]EventInfo{
 	{EventUserTOTPEnrolled, EntityUser, "A staff user enrolled a TOTP second factor.", false},
 	{EventUserPasswordChanged, EntityUser, "A staff user changed their password.", false},
 	{EventClientCreated, EntityClient, "An API client was created.", false},
+	{EventClientDisabled, EntityClient, "An API client was disabled: it gets no tokens and its tokens are refused.", false},
+	{EventClientEnabled, EntityClient, "A disabled API client was enabled again.", false},
+	{EventClientSecretRotated, EntityClient, "An API client was given a new secret; the old one and the tokens issued before stop working.", false},
+	{EventClientDeleted, EntityClient, "An API client was deleted: it gets no tokens and its tokens are refused.", false},
 	{EventWebhookEndpointAdded, EntityWebhookEndpoint, "A webhook endpoint was registered.", false},
 	{EventWebhookEndpointGone, EntityWebhookEndpoint, "A webhook endpoint was removed; its pending deliveries stop.", false},
 	{EventWebhookSecretRotated, EntityWebhookEndpoint, "A webhook endpoint's signing secret was rotated; the previous one signs too for 24 hours.", false},

@@ -14,13 +14,31 @@ type ClientRecord struct {
 	Scopes     string // space separated
 	Disabled   bool
 	CreatedAt  time.Time
+	// LastUsedAt is when the client last obtained an access token (kept to
+	// the minute); SecretRotatedAt is when its secret was last replaced:
+	// tokens issued before it are refused. Nil: never.
+	LastUsedAt      *time.Time
+	SecretRotatedAt *time.Time
 }
 
 // Clients stores API clients.
 type Clients interface {
 	Create(ctx context.Context, c ClientRecord) error
+	// Get returns a client that has not been deleted, or ErrNotFound.
 	Get(ctx context.Context, id string) (ClientRecord, error)
+	// List returns every client that has not been deleted.
 	List(ctx context.Context) ([]ClientRecord, error)
+	// SetDisabled disables or re-enables a client; ErrNotFound when it does
+	// not exist or was deleted.
+	SetDisabled(ctx context.Context, id string, disabled bool) error
+	// RotateSecret replaces the secret hash and records the time.
+	RotateSecret(ctx context.Context, id string, secretHash []byte, at time.Time) error
+	// Delete marks the client deleted and erases its secret hash; the row
+	// stays so that its id is never reused.
+	Delete(ctx context.Context, id string, at time.Time) error
+	// Touch records that the client obtained a token at t (written only
+	// when the stored time is older than a minute).
+	Touch(ctx context.Context, id string, t time.Time) error
 }
 
 // KeyRecord is a token-signing key; Private is encrypted with the master key.

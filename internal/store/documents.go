@@ -31,4 +31,14 @@ type Documents interface {
 	Get(ctx context.Context, id string) (DocumentRecord, error)
 	// ListByCustomer returns metadata only (Content nil).
 	ListByCustomer(ctx context.Context, customerID string) ([]DocumentRecord, error)
+	// Totals counts a customer's documents, their total size in bytes and
+	// how many were created at or after since.
+	Totals(ctx context.Context, customerID string, since time.Time) (DocumentTotals, error)
+}
+
+// DocumentTotals is what a customer's documents add up to.
+type DocumentTotals struct {
+	Count  int64
+	Bytes  int64
+	Recent int64
 }

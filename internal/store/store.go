@@ -66,4 +66,5 @@ type Repos interface {
 	Alerts() Alerts
 	Reports() Reports
 	Rescreens() Rescreens
+	KeyCheck() KeyCheck
 }

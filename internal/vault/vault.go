@@ -152,6 +152,42 @@ func LoadOrCreate(masterKeyB64 string, dataDir string, opts ...Option) (*Vault, 
 	return New(key, opts...)
 }
 
+// ErrNoKey is returned by Load when neither KYC_MASTER_KEY nor the key
+// file gives a master key.
+var ErrNoKey = errors.New("vault: no master key")
+
+// KeyFilePath is the key file of a data directory.
+func KeyFilePath(dataDir string) string { return filepath.Join(dataDir, KeyFileName) }
+
+// Load is LoadOrCreate without the creation: when KYC_MASTER_KEY is empty
+// and the key file does not exist it returns ErrNoKey, so that the caller
+// decides whether a new key may be made (never next to existing data).
+func Load(masterKeyB64 string, dataDir string, opts ...Option) (*Vault, error) {
+	if strings.TrimSpace(masterKeyB64) != "" {
+		return LoadOrCreate(masterKeyB64, dataDir, opts...)
+	}
+	if dataDir == "" {
+		return nil, ErrNoKey
+	}
+	if _, err := os.Lstat(KeyFilePath(dataDir)); errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNoKey
+	}
+	return LoadOrCreate("", dataDir, opts...)
+}
+
+// checkLabel is the fixed message whose MAC is the key check value.
+const checkLabel = "kyc master key check value v1"
+
+// CheckValue returns the key check value of the current master key: an
+// HMAC-SHA256 of a fixed label under a subkey derived for this purpose
+// alone, hex-encoded. Stored beside the data, it tells whether a master key
+// is the one the data was written with, and reveals nothing of the key.
+func (v *Vault) CheckValue() string {
+	m := hmac.New(sha256.New, v.DeriveKey("key-check-value", 32))
+	m.Write([]byte(checkLabel))
+	return "kcv1:" + hex.EncodeToString(m.Sum(nil))
+}
+
 // GenerateKey returns a new random master key, base64-encoded (standard
 // alphabet, padded), suitable for KYC_MASTER_KEY.
 func GenerateKey() string {

@@ -26,6 +26,9 @@ func clientOut(c gen.ApiClient) store.ClientRecord {
 		Scopes:     c.Scopes,
 		Disabled:   c.Disabled,
 		CreatedAt:  tsOut(c.CreatedAt),
+
+		LastUsedAt:      ntsOut(c.LastUsedAt),
+		SecretRotatedAt: ntsOut(c.SecretRotatedAt),
 	}
 }
 
@@ -59,6 +62,27 @@ func (r clients) List(ctx context.Context) ([]store.ClientRecord, error) {
 		out[i] = clientOut(c)
 	}
 	return out, nil
+}
+
+func (r clients) SetDisabled(ctx context.Context, id string, disabled bool) error {
+	return rowsOrNotFound(r.q.SetClientDisabled(ctx, gen.SetClientDisabledParams{ID: id, Disabled: disabled}))
+}
+
+func (r clients) RotateSecret(ctx context.Context, id string, secretHash []byte, at time.Time) error {
+	return rowsOrNotFound(r.q.RotateClientSecret(ctx, gen.RotateClientSecretParams{ID: id, SecretHash: notNil(secretHash), RotatedAt: ntsIn(&at)}))
+}
+
+func (r clients) Delete(ctx context.Context, id string, at time.Time) error {
+	return rowsOrNotFound(r.q.DeleteClient(ctx, gen.DeleteClientParams{ID: id, SecretHash: []byte{}, DeletedAt: ntsIn(&at)}))
+}
+
+// touchResolution is how stale a client's last use may get before a token
+// request writes it again: one write a minute at most per client.
+const touchResolution = time.Minute
+
+func (r clients) Touch(ctx context.Context, id string, t time.Time) error {
+	stale := t.Add(-touchResolution)
+	return mapErr(r.q.TouchClient(ctx, gen.TouchClientParams{ID: id, UsedAt: ntsIn(&t), StaleBefore: ntsIn(&stale)}))
 }
 
 // keys implements store.Keys.

@@ -115,6 +115,7 @@ func (r repos) Transactions() store.Transactions { return transactions(r) }
 func (r repos) Alerts() store.Alerts             { return alerts(r) }
 func (r repos) Reports() store.Reports           { return reports(r) }
 func (r repos) Rescreens() store.Rescreens       { return rescreens(r) }
+func (r repos) KeyCheck() store.KeyCheck         { return keyCheck(r) }
 
 // tx implements store.Tx.
 type tx struct {

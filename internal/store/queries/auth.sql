@@ -5,10 +5,25 @@ INSERT INTO api_clients (id, tenant, name, secret_hash, scopes, disabled, create
 VALUES (sqlc.arg(id), sqlc.arg(tenant), sqlc.arg(name), sqlc.arg(secret_hash), sqlc.arg(scopes), sqlc.arg(disabled), sqlc.arg(created_at));
 
 -- name: GetClient :one
-SELECT * FROM api_clients WHERE id = sqlc.arg(id);
+SELECT * FROM api_clients WHERE id = sqlc.arg(id) AND deleted_at IS NULL;
 
 -- name: ListClients :many
-SELECT * FROM api_clients ORDER BY created_at, id;
+SELECT * FROM api_clients WHERE deleted_at IS NULL ORDER BY created_at, id;
+
+-- name: SetClientDisabled :execrows
+UPDATE api_clients SET disabled = sqlc.arg(disabled) WHERE id = sqlc.arg(id) AND deleted_at IS NULL;
+
+-- name: RotateClientSecret :execrows
+UPDATE api_clients SET secret_hash = sqlc.arg(secret_hash), secret_rotated_at = sqlc.arg(rotated_at)
+WHERE id = sqlc.arg(id) AND deleted_at IS NULL;
+
+-- name: DeleteClient :execrows
+UPDATE api_clients SET deleted_at = sqlc.arg(deleted_at), disabled = TRUE, secret_hash = sqlc.arg(secret_hash)
+WHERE id = sqlc.arg(id) AND deleted_at IS NULL;
+
+-- name: TouchClient :exec
+UPDATE api_clients SET last_used_at = sqlc.arg(used_at)
+WHERE id = sqlc.arg(id) AND deleted_at IS NULL AND (last_used_at IS NULL OR last_used_at < sqlc.arg(stale_before));
 
 -- name: CreateKey :exec
 INSERT INTO signing_keys (kid, alg, private_key, public_jwk, created_at, retired_at)

@@ -13,3 +13,9 @@ SELECT * FROM documents WHERE id = sqlc.arg(id);
 -- name: ListDocumentsByCustomer :many
 SELECT id, customer_id, related_person_id, kind, content_type, size, sha256, content_key, created_at
 FROM documents WHERE customer_id = sqlc.arg(customer_id) ORDER BY created_at, id;
+
+-- name: DocumentTotals :one
+SELECT COUNT(*) AS n,
+       CAST(COALESCE(SUM(size), 0) AS BIGINT) AS total_bytes,
+       COUNT(CASE WHEN created_at >= sqlc.arg(since) THEN 1 END) AS recent
+FROM documents WHERE customer_id = sqlc.arg(customer_id);

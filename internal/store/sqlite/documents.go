@@ -5,6 +5,7 @@ package sqlite
 
 import (
 	"context"
+	"time"
 
 	"github.com/kyc-platform/kyc/internal/store"
 	gen "github.com/kyc-platform/kyc/internal/store/sqlite/sqlitedb"
@@ -67,4 +68,12 @@ func (r documents) ListByCustomer(ctx context.Context, customerID string) ([]sto
 		}
 	}
 	return out, nil
+}
+
+func (r documents) Totals(ctx context.Context, customerID string, since time.Time) (store.DocumentTotals, error) {
+	t, err := r.q.DocumentTotals(ctx, gen.DocumentTotalsParams{CustomerID: customerID, Since: tsIn(since)})
+	if err != nil {
+		return store.DocumentTotals{}, mapErr(err)
+	}
+	return store.DocumentTotals{Count: t.N, Bytes: t.TotalBytes, Recent: t.Recent}, nil
 }

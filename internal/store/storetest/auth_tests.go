@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/kyc-platform/kyc/internal/store"
 )
@@ -31,6 +32,77 @@ var clientTests = map[string]func(*testing.T, store.Store){
 		wantErr(t, s.Clients().Create(ctx, a), store.ErrConflict)
 		_, err = s.Clients().Get(ctx, "cli_missing")
 		wantErr(t, err, store.ErrNotFound)
+	},
+	"DisableRotateTouchDelete": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		a, b := client(), client()
+		must(t, s.Clients().Create(ctx, a))
+		must(t, s.Clients().Create(ctx, b))
+		must(t, s.Clients().SetDisabled(ctx, a.ID, true))
+		got, err := s.Clients().Get(ctx, a.ID)
+		must(t, err)
+		if !got.Disabled {
+			t.Fatal("not disabled")
+		}
+		must(t, s.Clients().SetDisabled(ctx, a.ID, false))
+		must(t, s.Clients().RotateSecret(ctx, a.ID, []byte("new-hash"), at(5)))
+		// Touch writes once a minute at most.
+		must(t, s.Clients().Touch(ctx, a.ID, at(6)))
+		must(t, s.Clients().Touch(ctx, a.ID, at(6).Add(30*time.Second)))
+		got, err = s.Clients().Get(ctx, a.ID)
+		must(t, err)
+		a.SecretHash, a.SecretRotatedAt, a.LastUsedAt = []byte("new-hash"), ptr(at(5)), ptr(at(6))
+		equal(t, got, a)
+		must(t, s.Clients().Touch(ctx, a.ID, at(8)))
+		got, err = s.Clients().Get(ctx, a.ID)
+		must(t, err)
+		if !got.LastUsedAt.Equal(stored(at(8))) {
+			t.Fatalf("last used %v, want %v", got.LastUsedAt, at(8))
+		}
+		// A deleted client is gone for every method, and its id stays taken.
+		must(t, s.Clients().Delete(ctx, a.ID, at(9)))
+		_, err = s.Clients().Get(ctx, a.ID)
+		wantErr(t, err, store.ErrNotFound)
+		wantErr(t, s.Clients().SetDisabled(ctx, a.ID, false), store.ErrNotFound)
+		wantErr(t, s.Clients().RotateSecret(ctx, a.ID, []byte("x"), at(10)), store.ErrNotFound)
+		wantErr(t, s.Clients().Delete(ctx, a.ID, at(10)), store.ErrNotFound)
+		wantErr(t, s.Clients().Create(ctx, a), store.ErrConflict)
+		wantErr(t, s.Clients().SetDisabled(ctx, "cli_missing", true), store.ErrNotFound)
+		list, err := s.Clients().List(ctx)
+		must(t, err)
+		equal(t, list, []store.ClientRecord{b})
+	},
+}
+
+var keyCheckTests = map[string]func(*testing.T, store.Store){
+	"FirstWriterWins": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		_, err := s.KeyCheck().Get(ctx)
+		wantErr(t, err, store.ErrNotFound)
+		has, err := s.KeyCheck().HasData(ctx)
+		must(t, err)
+		if has {
+			t.Fatal("a fresh database has data")
+		}
+		ok, err := s.KeyCheck().Put(ctx, "kcv1:aa", at(0))
+		must(t, err)
+		if !ok {
+			t.Fatal("first Put did not store")
+		}
+		ok, err = s.KeyCheck().Put(ctx, "kcv1:bb", at(1))
+		must(t, err)
+		if ok {
+			t.Fatal("second Put replaced the value")
+		}
+		v, err := s.KeyCheck().Get(ctx)
+		must(t, err)
+		if v != "kcv1:aa" {
+			t.Fatalf("value %q", v)
+		}
+		must(t, s.Clients().Create(ctx, client()))
+		if has, err = s.KeyCheck().HasData(ctx); err != nil || !has {
+			t.Fatalf("a database with a client has no data: %v %v", has, err)
+		}
 	},
 }
 
@@ -113,6 +185,22 @@ var idempotencyTests = map[string]func(*testing.T, store.Store){
 }
 
 var documentTests = map[string]func(*testing.T, store.Store){
+	"Totals": func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		c, other := addCustomer(t, s), addCustomer(t, s)
+		tot, err := s.Documents().Totals(ctx, c.ID, at(0))
+		must(t, err)
+		equal(t, tot, store.DocumentTotals{})
+		for i, size := range []int64{100, 250, 4000} {
+			must(t, s.Documents().Create(ctx, store.DocumentRecord{ID: id("doc"), CustomerID: c.ID, Kind: "other", ContentType: "image/png",
+				Size: size, SHA256: "x", Content: []byte{1}, CreatedAt: at(i * 10)}))
+		}
+		must(t, s.Documents().Create(ctx, store.DocumentRecord{ID: id("doc"), CustomerID: other.ID, Kind: "other", ContentType: "image/png",
+			Size: 9, SHA256: "x", Content: []byte{1}, CreatedAt: at(0)}))
+		tot, err = s.Documents().Totals(ctx, c.ID, at(10))
+		must(t, err)
+		equal(t, tot, store.DocumentTotals{Count: 3, Bytes: 4350, Recent: 2})
+	},
 	"CreateGetList": func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		c := addCustomer(t, s)

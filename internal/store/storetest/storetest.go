@@ -38,6 +38,7 @@ func Run(t *testing.T, open Open) {
 		{"Audit", auditTests},
 		{"Clients", clientTests},
 		{"Keys", keyTests},
+		{"KeyCheck", keyCheckTests},
 		{"Idempotency", idempotencyTests},
 		{"IdempotencyEntity", idempotencyEntityTests},
 		{"RateLimits", rateLimitTests},

@@ -1,9 +1,12 @@
 package applicant
 
 import (
+	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
@@ -98,6 +101,19 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, s sess) {
 		kind = k
 	}
 	_, err := h.d.App.Documents.Upload(r.Context(), s.actor, s.cust.ID, kind, content)
+	var capErr *app.DocumentCapError
+	if errors.As(err, &capErr) {
+		switch capErr.Cap {
+		case app.CapUploadRate:
+			w.Header().Set("Retry-After", strconv.Itoa(int(capErr.Window/time.Second)))
+			renderErr("msg.file_rate", http.StatusTooManyRequests, capErr.Limit, int(capErr.Window/time.Minute))
+		case app.CapCount:
+			renderErr("msg.file_count", http.StatusUnprocessableEntity, capErr.Limit)
+		default:
+			renderErr("msg.file_total", http.StatusUnprocessableEntity, app.SizeText(capErr.Limit))
+		}
+		return
+	}
 	switch domain.ErrCode(err) {
 	case "":
 	case domain.ECodeTooLarge:

@@ -117,6 +117,25 @@ func (q *Queries) CreateKey(ctx context.Context, arg CreateKeyParams) error {
 	return err
 }
 
+const deleteClient = `-- name: DeleteClient :execrows
+UPDATE api_clients SET deleted_at = $1, disabled = TRUE, secret_hash = $2
+WHERE id = $3 AND deleted_at IS NULL
+`
+
+type DeleteClientParams struct {
+	DeletedAt  sql.NullTime
+	SecretHash []byte
+	ID         string
+}
+
+func (q *Queries) DeleteClient(ctx context.Context, arg DeleteClientParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, deleteClient, arg.DeletedAt, arg.SecretHash, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const deleteIdempotencyBefore = `-- name: DeleteIdempotencyBefore :execrows
 DELETE FROM idempotency_keys WHERE created_at < $1
 `
@@ -142,7 +161,7 @@ func (q *Queries) DeleteKey(ctx context.Context, kid string) (int64, error) {
 }
 
 const getClient = `-- name: GetClient :one
-SELECT id, name, secret_hash, scopes, disabled, created_at, tenant FROM api_clients WHERE id = $1
+SELECT id, name, secret_hash, scopes, disabled, created_at, tenant, last_used_at, secret_rotated_at, deleted_at FROM api_clients WHERE id = $1 AND deleted_at IS NULL
 `
 
 func (q *Queries) GetClient(ctx context.Context, id string) (ApiClient, error) {
@@ -156,6 +175,9 @@ func (q *Queries) GetClient(ctx context.Context, id string) (ApiClient, error) {
 		&i.Disabled,
 		&i.CreatedAt,
 		&i.Tenant,
+		&i.LastUsedAt,
+		&i.SecretRotatedAt,
+		&i.DeletedAt,
 	)
 	return i, err
 }
@@ -186,7 +208,7 @@ func (q *Queries) GetIdempotency(ctx context.Context, arg GetIdempotencyParams) 
 }
 
 const listClients = `-- name: ListClients :many
-SELECT id, name, secret_hash, scopes, disabled, created_at, tenant FROM api_clients ORDER BY created_at, id
+SELECT id, name, secret_hash, scopes, disabled, created_at, tenant, last_used_at, secret_rotated_at, deleted_at FROM api_clients WHERE deleted_at IS NULL ORDER BY created_at, id
 `
 
 func (q *Queries) ListClients(ctx context.Context) ([]ApiClient, error) {
@@ -206,6 +228,9 @@ func (q *Queries) ListClients(ctx context.Context) ([]ApiClient, error) {
 			&i.Disabled,
 			&i.CreatedAt,
 			&i.Tenant,
+			&i.LastUsedAt,
+			&i.SecretRotatedAt,
+			&i.DeletedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -312,4 +337,56 @@ func (q *Queries) RetireKey(ctx context.Context, arg RetireKeyParams) (int64, er
 		return 0, err
 	}
 	return result.RowsAffected()
+}
+
+const rotateClientSecret = `-- name: RotateClientSecret :execrows
+UPDATE api_clients SET secret_hash = $1, secret_rotated_at = $2
+WHERE id = $3 AND deleted_at IS NULL
+`
+
+type RotateClientSecretParams struct {
+	SecretHash []byte
+	RotatedAt  sql.NullTime
+	ID         string
+}
+
+func (q *Queries) RotateClientSecret(ctx context.Context, arg RotateClientSecretParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, rotateClientSecret, arg.SecretHash, arg.RotatedAt, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const setClientDisabled = `-- name: SetClientDisabled :execrows
+UPDATE api_clients SET disabled = $1 WHERE id = $2 AND deleted_at IS NULL
+`
+
+type SetClientDisabledParams struct {
+	Disabled bool
+	ID       string
+}
+
+func (q *Queries) SetClientDisabled(ctx context.Context, arg SetClientDisabledParams) (int64, error) {
+	result, err := q.db.ExecContext(ctx, setClientDisabled, arg.Disabled, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const touchClient = `-- name: TouchClient :exec
+UPDATE api_clients SET last_used_at = $1
+WHERE id = $2 AND deleted_at IS NULL AND (last_used_at IS NULL OR last_used_at < $3)
+`
+
+type TouchClientParams struct {
+	UsedAt      sql.NullTime
+	ID          string
+	StaleBefore sql.NullTime
+}
+
+func (q *Queries) TouchClient(ctx context.Context, arg TouchClientParams) error {
+	_, err := q.db.ExecContext(ctx, touchClient, arg.UsedAt, arg.ID, arg.StaleBefore)
+	return err
 }

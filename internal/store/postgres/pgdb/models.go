@@ -42,13 +42,16 @@ type Alert struct {
 }
 
 type ApiClient struct {
-	ID         string
-	Name       string
-	SecretHash []byte
-	Scopes     string
-	Disabled   bool
-	CreatedAt  time.Time
-	Tenant     string
+	ID              string
+	Name            string
+	SecretHash      []byte
+	Scopes          string
+	Disabled        bool
+	CreatedAt       time.Time
+	Tenant          string
+	LastUsedAt      sql.NullTime
+	SecretRotatedAt sql.NullTime
+	DeletedAt       sql.NullTime
 }
 
 type ApplicantSession struct {
@@ -240,6 +243,12 @@ type ListSnapshot struct {
 	FetchedAt   time.Time
 	LoadedAt    time.Time
 	Active      bool
+}
+
+type MasterKeyCheck struct {
+	ID         int32
+	CheckValue string
+	CreatedAt  time.Time
 }
 
 type RateLimit struct {

@@ -81,6 +81,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countCustomersByStatusStmt, err = db.PrepareContext(ctx, countCustomersByStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query CountCustomersByStatus: %w", err)
 	}
+	if q.countDataRowsStmt, err = db.PrepareContext(ctx, countDataRows); err != nil {
+		return nil, fmt.Errorf("error preparing query CountDataRows: %w", err)
+	}
 	if q.countHitsOfEntityStmt, err = db.PrepareContext(ctx, countHitsOfEntity); err != nil {
 		return nil, fmt.Errorf("error preparing query CountHitsOfEntity: %w", err)
 	}
@@ -189,6 +192,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteAuditJournalStmt, err = db.PrepareContext(ctx, deleteAuditJournal); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteAuditJournal: %w", err)
 	}
+	if q.deleteClientStmt, err = db.PrepareContext(ctx, deleteClient); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteClient: %w", err)
+	}
 	if q.deleteCustomerChangesStmt, err = db.PrepareContext(ctx, deleteCustomerChanges); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteCustomerChanges: %w", err)
 	}
@@ -215,6 +221,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.deleteWebhookEndpointStmt, err = db.PrepareContext(ctx, deleteWebhookEndpoint); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteWebhookEndpoint: %w", err)
+	}
+	if q.documentTotalsStmt, err = db.PrepareContext(ctx, documentTotals); err != nil {
+		return nil, fmt.Errorf("error preparing query DocumentTotals: %w", err)
 	}
 	if q.findSnapshotByHashStmt, err = db.PrepareContext(ctx, findSnapshotByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query FindSnapshotByHash: %w", err)
@@ -257,6 +266,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getIdempotencyStmt, err = db.PrepareContext(ctx, getIdempotency); err != nil {
 		return nil, fmt.Errorf("error preparing query GetIdempotency: %w", err)
+	}
+	if q.getKeyCheckStmt, err = db.PrepareContext(ctx, getKeyCheck); err != nil {
+		return nil, fmt.Errorf("error preparing query GetKeyCheck: %w", err)
 	}
 	if q.getReportStmt, err = db.PrepareContext(ctx, getReport); err != nil {
 		return nil, fmt.Errorf("error preparing query GetReport: %w", err)
@@ -432,6 +444,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.putIdempotencyStmt, err = db.PrepareContext(ctx, putIdempotency); err != nil {
 		return nil, fmt.Errorf("error preparing query PutIdempotency: %w", err)
 	}
+	if q.putKeyCheckStmt, err = db.PrepareContext(ctx, putKeyCheck); err != nil {
+		return nil, fmt.Errorf("error preparing query PutKeyCheck: %w", err)
+	}
 	if q.queueCasesStmt, err = db.PrepareContext(ctx, queueCases); err != nil {
 		return nil, fmt.Errorf("error preparing query QueueCases: %w", err)
 	}
@@ -441,14 +456,23 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.retireKeyStmt, err = db.PrepareContext(ctx, retireKey); err != nil {
 		return nil, fmt.Errorf("error preparing query RetireKey: %w", err)
 	}
+	if q.rotateClientSecretStmt, err = db.PrepareContext(ctx, rotateClientSecret); err != nil {
+		return nil, fmt.Errorf("error preparing query RotateClientSecret: %w", err)
+	}
 	if q.setAuditKeyStmt, err = db.PrepareContext(ctx, setAuditKey); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAuditKey: %w", err)
+	}
+	if q.setClientDisabledStmt, err = db.PrepareContext(ctx, setClientDisabled); err != nil {
+		return nil, fmt.Errorf("error preparing query SetClientDisabled: %w", err)
 	}
 	if q.setDocumentExpiryCaseStmt, err = db.PrepareContext(ctx, setDocumentExpiryCase); err != nil {
 		return nil, fmt.Errorf("error preparing query SetDocumentExpiryCase: %w", err)
 	}
 	if q.touchApplicantSessionStmt, err = db.PrepareContext(ctx, touchApplicantSession); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchApplicantSession: %w", err)
+	}
+	if q.touchClientStmt, err = db.PrepareContext(ctx, touchClient); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchClient: %w", err)
 	}
 	if q.touchSessionStmt, err = db.PrepareContext(ctx, touchSession); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchSession: %w", err)
@@ -584,6 +608,11 @@ func (q *Queries) Close() error {
 	if q.countCustomersByStatusStmt != nil {
 		if cerr := q.countCustomersByStatusStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countCustomersByStatusStmt: %w", cerr)
+		}
+	}
+	if q.countDataRowsStmt != nil {
+		if cerr := q.countDataRowsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countDataRowsStmt: %w", cerr)
 		}
 	}
 	if q.countHitsOfEntityStmt != nil {
@@ -766,6 +795,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteAuditJournalStmt: %w", cerr)
 		}
 	}
+	if q.deleteClientStmt != nil {
+		if cerr := q.deleteClientStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteClientStmt: %w", cerr)
+		}
+	}
 	if q.deleteCustomerChangesStmt != nil {
 		if cerr := q.deleteCustomerChangesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteCustomerChangesStmt: %w", cerr)
@@ -809,6 +843,11 @@ func (q *Queries) Close() error {
 	if q.deleteWebhookEndpointStmt != nil {
 		if cerr := q.deleteWebhookEndpointStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteWebhookEndpointStmt: %w", cerr)
+		}
+	}
+	if q.documentTotalsStmt != nil {
+		if cerr := q.documentTotalsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing documentTotalsStmt: %w", cerr)
 		}
 	}
 	if q.findSnapshotByHashStmt != nil {
@@ -879,6 +918,11 @@ func (q *Queries) Close() error {
 	if q.getIdempotencyStmt != nil {
 		if cerr := q.getIdempotencyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getIdempotencyStmt: %w", cerr)
+		}
+	}
+	if q.getKeyCheckStmt != nil {
+		if cerr := q.getKeyCheckStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getKeyCheckStmt: %w", cerr)
 		}
 	}
 	if q.getReportStmt != nil {
@@ -1171,6 +1215,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing putIdempotencyStmt: %w", cerr)
 		}
 	}
+	if q.putKeyCheckStmt != nil {
+		if cerr := q.putKeyCheckStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing putKeyCheckStmt: %w", cerr)
+		}
+	}
 	if q.queueCasesStmt != nil {
 		if cerr := q.queueCasesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing queueCasesStmt: %w", cerr)
@@ -1186,9 +1235,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing retireKeyStmt: %w", cerr)
 		}
 	}
+	if q.rotateClientSecretStmt != nil {
+		if cerr := q.rotateClientSecretStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing rotateClientSecretStmt: %w", cerr)
+		}
+	}
 	if q.setAuditKeyStmt != nil {
 		if cerr := q.setAuditKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setAuditKeyStmt: %w", cerr)
+		}
+	}
+	if q.setClientDisabledStmt != nil {
+		if cerr := q.setClientDisabledStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setClientDisabledStmt: %w", cerr)
 		}
 	}
 	if q.setDocumentExpiryCaseStmt != nil {
@@ -1199,6 +1258,11 @@ func (q *Queries) Close() error {
 	if q.touchApplicantSessionStmt != nil {
 		if cerr := q.touchApplicantSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing touchApplicantSessionStmt: %w", cerr)
+		}
+	}
+	if q.touchClientStmt != nil {
+		if cerr := q.touchClientStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchClientStmt: %w", cerr)
 		}
 	}
 	if q.touchSessionStmt != nil {
@@ -1319,6 +1383,7 @@ type Queries struct {
 	countAuditJournalStmt              *sql.Stmt
 	countCustomersByRiskStmt           *sql.Stmt
 	countCustomersByStatusStmt         *sql.Stmt
+	countDataRowsStmt                  *sql.Stmt
 	countHitsOfEntityStmt              *sql.Stmt
 	countHitsSinceStmt                 *sql.Stmt
 	countQueueCasesStmt                *sql.Stmt
@@ -1355,6 +1420,7 @@ type Queries struct {
 	deleteApplicantSessionStmt         *sql.Stmt
 	deleteApplicantSessionsBeforeStmt  *sql.Stmt
 	deleteAuditJournalStmt             *sql.Stmt
+	deleteClientStmt                   *sql.Stmt
 	deleteCustomerChangesStmt          *sql.Stmt
 	deleteDocumentExpiryStmt           *sql.Stmt
 	deleteDocumentsOfCustomerStmt      *sql.Stmt
@@ -1364,6 +1430,7 @@ type Queries struct {
 	deleteSessionStmt                  *sql.Stmt
 	deleteUserSessionsStmt             *sql.Stmt
 	deleteWebhookEndpointStmt          *sql.Stmt
+	documentTotalsStmt                 *sql.Stmt
 	findSnapshotByHashStmt             *sql.Stmt
 	getAccessLinkByHashStmt            *sql.Stmt
 	getAlertStmt                       *sql.Stmt
@@ -1378,6 +1445,7 @@ type Queries struct {
 	getDocumentStmt                    *sql.Stmt
 	getHitStmt                         *sql.Stmt
 	getIdempotencyStmt                 *sql.Stmt
+	getKeyCheckStmt                    *sql.Stmt
 	getReportStmt                      *sql.Stmt
 	getRescreenRunStmt                 *sql.Stmt
 	getScreeningStmt                   *sql.Stmt
@@ -1436,12 +1504,16 @@ type Queries struct {
 	openHitsOfEntityStmt               *sql.Stmt
 	pendingRescreenRunsStmt            *sql.Stmt
 	putIdempotencyStmt                 *sql.Stmt
+	putKeyCheckStmt                    *sql.Stmt
 	queueCasesStmt                     *sql.Stmt
 	releaseIdempotencyStmt             *sql.Stmt
 	retireKeyStmt                      *sql.Stmt
+	rotateClientSecretStmt             *sql.Stmt
 	setAuditKeyStmt                    *sql.Stmt
+	setClientDisabledStmt              *sql.Stmt
 	setDocumentExpiryCaseStmt          *sql.Stmt
 	touchApplicantSessionStmt          *sql.Stmt
+	touchClientStmt                    *sql.Stmt
 	touchSessionStmt                   *sql.Stmt
 	updateAlertDispositionStmt         *sql.Stmt
 	updateCaseStmt                     *sql.Stmt
@@ -1479,6 +1551,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countAuditJournalStmt:              q.countAuditJournalStmt,
 		countCustomersByRiskStmt:           q.countCustomersByRiskStmt,
 		countCustomersByStatusStmt:         q.countCustomersByStatusStmt,
+		countDataRowsStmt:                  q.countDataRowsStmt,
 		countHitsOfEntityStmt:              q.countHitsOfEntityStmt,
 		countHitsSinceStmt:                 q.countHitsSinceStmt,
 		countQueueCasesStmt:                q.countQueueCasesStmt,
@@ -1515,6 +1588,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteApplicantSessionStmt:         q.deleteApplicantSessionStmt,
 		deleteApplicantSessionsBeforeStmt:  q.deleteApplicantSessionsBeforeStmt,
 		deleteAuditJournalStmt:             q.deleteAuditJournalStmt,
+		deleteClientStmt:                   q.deleteClientStmt,
 		deleteCustomerChangesStmt:          q.deleteCustomerChangesStmt,
 		deleteDocumentExpiryStmt:           q.deleteDocumentExpiryStmt,
 		deleteDocumentsOfCustomerStmt:      q.deleteDocumentsOfCustomerStmt,
@@ -1524,6 +1598,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteSessionStmt:                  q.deleteSessionStmt,
 		deleteUserSessionsStmt:             q.deleteUserSessionsStmt,
 		deleteWebhookEndpointStmt:          q.deleteWebhookEndpointStmt,
+		documentTotalsStmt:                 q.documentTotalsStmt,
 		findSnapshotByHashStmt:             q.findSnapshotByHashStmt,
 		getAccessLinkByHashStmt:            q.getAccessLinkByHashStmt,
 		getAlertStmt:                       q.getAlertStmt,
@@ -1538,6 +1613,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getDocumentStmt:                    q.getDocumentStmt,
 		getHitStmt:                         q.getHitStmt,
 		getIdempotencyStmt:                 q.getIdempotencyStmt,
+		getKeyCheckStmt:                    q.getKeyCheckStmt,
 		getReportStmt:                      q.getReportStmt,
 		getRescreenRunStmt:                 q.getRescreenRunStmt,
 		getScreeningStmt:                   q.getScreeningStmt,
@@ -1596,12 +1672,16 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		openHitsOfEntityStmt:               q.openHitsOfEntityStmt,
 		pendingRescreenRunsStmt:            q.pendingRescreenRunsStmt,
 		putIdempotencyStmt:                 q.putIdempotencyStmt,
+		putKeyCheckStmt:                    q.putKeyCheckStmt,
 		queueCasesStmt:                     q.queueCasesStmt,
 		releaseIdempotencyStmt:             q.releaseIdempotencyStmt,
 		retireKeyStmt:                      q.retireKeyStmt,
+		rotateClientSecretStmt:             q.rotateClientSecretStmt,
 		setAuditKeyStmt:                    q.setAuditKeyStmt,
+		setClientDisabledStmt:              q.setClientDisabledStmt,
 		setDocumentExpiryCaseStmt:          q.setDocumentExpiryCaseStmt,
 		touchApplicantSessionStmt:          q.touchApplicantSessionStmt,
+		touchClientStmt:                    q.touchClientStmt,
 		touchSessionStmt:                   q.touchSessionStmt,
 		updateAlertDispositionStmt:         q.updateAlertDispositionStmt,
 		updateCaseStmt:                     q.updateCaseStmt,

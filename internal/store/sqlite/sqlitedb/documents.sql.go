@@ -48,6 +48,31 @@ func (q *Queries) CreateDocument(ctx context.Context, arg CreateDocumentParams) 
 	return err
 }
 
+const documentTotals = `-- name: DocumentTotals :one
+SELECT COUNT(*) AS n,
+       CAST(COALESCE(SUM(size), 0) AS BIGINT) AS total_bytes,
+       COUNT(CASE WHEN created_at >= ?1 THEN 1 END) AS recent
+FROM documents WHERE customer_id = ?2
+`
+
+type DocumentTotalsParams struct {
+	Since      int64
+	CustomerID string
+}
+
+type DocumentTotalsRow struct {
+	N          int64
+	TotalBytes int64
+	Recent     int64
+}
+
+func (q *Queries) DocumentTotals(ctx context.Context, arg DocumentTotalsParams) (DocumentTotalsRow, error) {
+	row := q.queryRow(ctx, q.documentTotalsStmt, documentTotals, arg.Since, arg.CustomerID)
+	var i DocumentTotalsRow
+	err := row.Scan(&i.N, &i.TotalBytes, &i.Recent)
+	return i, err
+}
+
 const getDocument = `-- name: GetDocument :one
 SELECT id, customer_id, kind, content_type, size, sha256, content, created_at, related_person_id, content_key FROM documents WHERE id = ?1
 `

@@ -41,13 +41,16 @@ type Alert struct {
 }
 
 type ApiClient struct {
-	ID         string
-	Name       string
-	SecretHash []byte
-	Scopes     string
-	Disabled   bool
-	CreatedAt  int64
-	Tenant     string
+	ID              string
+	Name            string
+	SecretHash      []byte
+	Scopes          string
+	Disabled        bool
+	CreatedAt       int64
+	Tenant          string
+	LastUsedAt      sql.NullInt64
+	SecretRotatedAt sql.NullInt64
+	DeletedAt       sql.NullInt64
 }
 
 type ApplicantSession struct {
@@ -239,6 +242,12 @@ type ListSnapshot struct {
 	FetchedAt   int64
 	LoadedAt    int64
 	Active      bool
+}
+
+type MasterKeyCheck struct {
+	ID         int64
+	CheckValue string
+	CreatedAt  int64
 }
 
 type Report struct {
