@@ -65,10 +65,6 @@ func (s *Documents) checkCaps(ctx context.Context, r store.Repos, actor domain.A
 	if err != nil {
 		return err
 	}
-	if actor.Type == domain.ActorApplicant && t.Recent >= int64(uploads) {
-		return &DocumentCapError{Cap: CapUploadRate, Limit: int64(uploads), Window: window, err: domain.Errorf(domain.ECodeRateLimited,
-			"Too many uploads: at most %d per %s. Please wait a while before uploading another document.", uploads, humanWindow(window))}
-	}
 	if t.Count >= int64(maxCount) {
 		return &DocumentCapError{Cap: CapCount, Limit: int64(maxCount), err: &domain.Error{Code: domain.ECodeInvalid,
 			Message: fmt.Sprintf("A customer may have at most %d documents.", maxCount),
@@ -79,6 +75,10 @@ func (s *Documents) checkCaps(ctx context.Context, r store.Repos, actor domain.A
 			Message: fmt.Sprintf("A customer's documents may total at most %s.", SizeText(maxBytes)),
 			Fields: []domain.FieldError{{Location: "file", Message: fmt.Sprintf("This file (%s) would take the customer's documents past %s (%s already).",
 				SizeText(size), SizeText(maxBytes), SizeText(t.Bytes))}}}}
+	}
+	if actor.Type == domain.ActorApplicant && t.Recent >= int64(uploads) {
+		return &DocumentCapError{Cap: CapUploadRate, Limit: int64(uploads), Window: window, err: domain.Errorf(domain.ECodeRateLimited,
+			"Too many uploads: at most %d per %s. Please wait a while before uploading another document.", uploads, humanWindow(window))}
 	}
 	return nil
 }

@@ -28,9 +28,9 @@ type env struct {
 	srv *httptest.Server
 }
 
-func setup(t *testing.T, engine string, selfService bool) *env {
+func setup(t *testing.T, engine string, selfService bool, opts ...kyctest.Option) *env {
 	t.Helper()
-	e := &env{Bundle: kyctest.New(t, kyctest.WithEngine(engine), kyctest.WithRealTime()), t: t}
+	e := &env{Bundle: kyctest.New(t, append([]kyctest.Option{kyctest.WithEngine(engine), kyctest.WithRealTime()}, opts...)...), t: t}
 	assets, err := web.NewAssets()
 	if err != nil {
 		t.Fatal(err)
