@@ -36,6 +36,9 @@ func runMigrate(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if err := checkMasterKey(ctx, cfg, st); err != nil {
+		return err
+	}
 	cur, latest, err := st.MigrationStatus(ctx)
 	if err != nil {
 		return err

@@ -38,7 +38,7 @@ func openVault(ctx context.Context, cfg config.Config, st store.Store, now time.
 		}
 		if hasData {
 			return nil, fmt.Errorf("master key: none found, and the database already holds data encrypted under one: "+
-				"set KYC_MASTER_KEY to that key (base64) or put its key file back at %s; "+
+				"set KYC_MASTER_KEY (or KYC_MASTER_KEY_FILE) to that key (base64) or put its key file back at %s; "+
 				"kyc never creates a new key next to existing data, which the new key could not read", vault.KeyFilePath(cfg.DataDir))
 		}
 		v, err = vault.LoadOrCreate("", cfg.DataDir)
@@ -61,7 +61,7 @@ func openVault(ctx context.Context, cfg config.Config, st store.Store, now time.
 	}
 	if stored != kcv {
 		return nil, fmt.Errorf("master key: this key (%s) is not the one the database's data was written with (its key check value differs): "+
-			"set KYC_MASTER_KEY or the key file %s to the right key; nothing was changed", keySource(cfg), vault.KeyFilePath(cfg.DataDir))
+			"set KYC_MASTER_KEY (or KYC_MASTER_KEY_FILE) or the key file %s to the right key; nothing was changed", keySource(cfg), vault.KeyFilePath(cfg.DataDir))
 	}
 	return v, nil
 }
@@ -84,7 +84,32 @@ func checkLegacyData(ctx context.Context, st store.Store, v *vault.Vault) error 
 
 func keySource(cfg config.Config) string {
 	if cfg.MasterKey != "" {
-		return "from KYC_MASTER_KEY"
+		return "from KYC_MASTER_KEY or KYC_MASTER_KEY_FILE"
 	}
 	return "from the key file"
+}
+
+// checkMasterKey is openVault for commands that write nothing encrypted
+// (kyc migrate): a key that is there must match, but none is required and
+// none is created.
+func checkMasterKey(ctx context.Context, cfg config.Config, st store.Store) error {
+	stored, err := st.KeyCheck().Get(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("master key: read the key check value: %w", err)
+	}
+	v, err := vault.Load(cfg.MasterKey, cfg.DataDir)
+	if errors.Is(err, vault.ErrNoKey) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("master key: %w", err)
+	}
+	if v.CheckValue() != stored {
+		return fmt.Errorf("master key: this key (%s) is not the one the database's data was written with (its key check value differs): "+
+			"set KYC_MASTER_KEY (or KYC_MASTER_KEY_FILE) or the key file %s to the right key", keySource(cfg), vault.KeyFilePath(cfg.DataDir))
+	}
+	return nil
 }

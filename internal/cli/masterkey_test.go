@@ -56,6 +56,9 @@ func TestMasterKeyCheckValue(t *testing.T) {
 			if err := os.Remove(keyFile); err != nil {
 				t.Fatal(err)
 			}
+			if _, errs, code := runCLIEnv(t, env, "migrate"); code != 0 {
+				t.Fatalf("migrate needs no key: exit %d: %s", code, errs)
+			}
 			for _, args := range [][]string{{"client", "list"}, {"client", "create", "--name", "other", "--scopes", "all"}, {"audit", "verify"}} {
 				out, errs, code := runCLIEnv(t, env, args...)
 				if code != 1 || !strings.Contains(errs, "KYC_MASTER_KEY") || !strings.Contains(errs, keyFile) || out != "" {
@@ -71,6 +74,16 @@ func TestMasterKeyCheckValue(t *testing.T) {
 			_, errs, code := runCLIEnv(t, env, "client", "list")
 			if code != 1 || !strings.Contains(errs, "not the one the database's data was written with") || !strings.Contains(errs, "KYC_MASTER_KEY") {
 				t.Fatalf("wrong key: exit %d: %s", code, errs)
+			}
+			// kyc serve refuses to start.
+			env["KYC_ADDR"] = "127.0.0.1:0"
+			if _, errs, code := runCLIEnv(t, env, "serve", "--no-workers"); code != 1 || !strings.Contains(errs, "key check value differs") {
+				t.Fatalf("serve with a wrong key: exit %d: %s", code, errs)
+			}
+			delete(env, "KYC_ADDR")
+			// kyc migrate needs no key, but refuses a wrong one.
+			if _, errs, code := runCLIEnv(t, env, "migrate"); code != 1 || !strings.Contains(errs, "key check value differs") {
+				t.Fatalf("migrate with a wrong key: exit %d: %s", code, errs)
 			}
 			// Another key file: refused too.
 			delete(env, "KYC_MASTER_KEY")
