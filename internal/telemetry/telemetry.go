@@ -98,7 +98,22 @@ func itoa(n int) string {
 	return "other"
 }
 
+// millis writes every time.Duration attribute in milliseconds with the unit
+// in its key ("build" 1.5s becomes "build_ms": 1500), so that no log line
+// carries slog's default nanoseconds and every duration reads the same.
+func millis(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() != slog.KindDuration {
+		return a
+	}
+	key := a.Key
+	if !strings.HasSuffix(key, "_ms") {
+		key += "_ms"
+	}
+	return slog.Float64(key, float64(a.Value.Duration().Microseconds())/1000)
+}
+
 // NewLogger builds the process logger: text or JSON on w at the level.
+// Durations are logged in milliseconds, keys ending in _ms.
 func NewLogger(w io.Writer, format, level string) *slog.Logger {
 	var lv slog.Level
 	switch strings.ToLower(level) {
@@ -111,7 +126,7 @@ func NewLogger(w io.Writer, format, level string) *slog.Logger {
 	default:
 		lv = slog.LevelInfo
 	}
-	opts := &slog.HandlerOptions{Level: lv}
+	opts := &slog.HandlerOptions{Level: lv, ReplaceAttr: millis}
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
