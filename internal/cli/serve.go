@@ -83,6 +83,7 @@ func serve(ctx context.Context, e *Env, cfg config.Config, noWorkers, workersOnl
 	}
 	defer sys.Close()
 	log := sys.log
+	watchState(sys) // kyc_build_info and the gauges read from the database on scrape
 
 	if err := sys.keys.EnsureKey(ctx); err != nil {
 		return fmt.Errorf("token-signing key: %w", err)
