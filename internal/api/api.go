@@ -105,7 +105,9 @@ func Register(mux *http.ServeMux, d Deps) huma.API {
 	s.rates = newRateFamilies(hapi.OpenAPI())
 	documentRateLimits(hapi.OpenAPI(), s.rates)
 	// /api/v1 needs a valid token; everything else on inner (openapi, docs) is public.
-	mux.Handle("/api/v1/", s.authenticate(s.rateLimit(s.idempotent(inner))))
+	// Requests are labelled in metrics and logs by the operation's own
+	// pattern (/api/v1/customers/{id}), not by this mount point.
+	mux.Handle("/api/v1/", httpx.SubRoutes(inner, s.authenticate(s.rateLimit(s.idempotent(inner)))))
 	mux.Handle("GET /openapi.json", inner)
 	mux.Handle("GET /openapi.yaml", inner)
 	if d.DocsPage != nil {

@@ -30,10 +30,24 @@ func TestHealthReadinessMetrics(t *testing.T) {
 		r := e.get("/metrics", "")
 		want(t, r, http.StatusOK, nil)
 		body := string(r.Body)
-		for _, s := range []string{"kyc_http_requests_total", `route="/api/v1/"`, `code="401"`, `code="200"`, "kyc_http_request_duration_seconds"} {
+		for _, s := range []string{"kyc_http_requests_total", `route="/api/v1/customers"`, `code="401"`, `code="200"`, "kyc_http_request_duration_seconds"} {
 			if !strings.Contains(body, s) {
 				t.Fatalf("metrics lack %s", s)
 			}
+		}
+		// Labelled by the operation's pattern, a 401 too; an unknown path
+		// under /api/v1 by the one fixed label (issue 14, item 2).
+		wantProblem(t, e.get("/api/v1/customers/cus_unknown0001", ""), http.StatusUnauthorized)
+		want(t, e.get("/api/v1/no-such-thing/cus_unknown0002", tok), http.StatusNotFound, nil)
+		r = e.get("/metrics", "")
+		body = string(r.Body)
+		for _, s := range []string{`kyc_http_requests_total{code="401",method="GET",route="/api/v1/customers/{id}"} 1`, `route="unmatched"`} {
+			if !strings.Contains(body, s) {
+				t.Fatalf("metrics lack %s", s)
+			}
+		}
+		if strings.Contains(body, `route="/api/v1/"`) {
+			t.Fatal("API requests still counted under the mount point")
 		}
 		if strings.Contains(body, "cus_") {
 			t.Fatal("metrics are labelled with raw paths")

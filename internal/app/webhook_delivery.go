@@ -208,14 +208,36 @@ func (s *Webhooks) Deliver(ctx context.Context, job WebhookJob) error {
 			return ctx.Err()
 		}
 	}
-	if err := s.recordAttempt(ctx, d, job, ep.DeletedAt != nil, now, res); err != nil && !errors.Is(err, errStale) {
+	outcome, err := s.recordAttempt(ctx, d, job, ep.DeletedAt != nil, now, res)
+	if errors.Is(err, errStale) {
+		return nil
+	}
+	if err != nil {
 		return err
+	}
+	if m, ok := s.d.Metrics.(WebhookMetrics); ok && outcome != "" {
+		m.WebhookDelivery(outcome) // after the commit: counted once per recorded attempt
 	}
 	return nil
 }
 
-func (s *Webhooks) recordAttempt(ctx context.Context, d store.WebhookDeliveryRecord, job WebhookJob, gone bool, started time.Time, res webhook.Result) error {
-	return s.d.Store.InTx(ctx, func(tx store.Tx) error {
+// WebhookMetrics, when the Metrics implement it, counts webhook delivery
+// attempts by outcome: DeliverySucceeded, "retry" (failed, another attempt
+// scheduled) or DeliveryFailed (the delivery gave up).
+type WebhookMetrics interface {
+	WebhookDelivery(outcome string)
+}
+
+// DeliveryRetry is the outcome of a failed attempt that another follows.
+const DeliveryRetry = "retry"
+
+// recordAttempt records one attempt and the delivery's next state in one
+// transaction, and returns the attempt's outcome ("" when another run of
+// the job had recorded it already).
+func (s *Webhooks) recordAttempt(ctx context.Context, d store.WebhookDeliveryRecord, job WebhookJob, gone bool, started time.Time, res webhook.Result) (string, error) {
+	var outcome string
+	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
+		outcome = ""
 		err := tx.Webhooks().AddAttempt(ctx, store.WebhookAttemptRecord{DeliveryID: d.ID, Attempt: job.Attempt, StartedAt: started,
 			StatusCode: res.StatusCode, Duration: res.Duration, Error: res.Error, Manual: job.Manual})
 		if errors.Is(err, store.ErrConflict) {
@@ -249,11 +271,16 @@ func (s *Webhooks) recordAttempt(ctx context.Context, d store.WebhookDeliveryRec
 			}
 			return err
 		}
+		outcome = next.Status
+		if next.Status == DeliveryPending {
+			outcome = DeliveryRetry
+		}
 		if len(jobs) > 0 {
 			return s.d.Webhooks.Enqueue.EnqueueWebhooks(ctx, tx, jobs)
 		}
 		return nil
 	})
+	return outcome, err
 }
 
 // errStale rolls back an attempt's record when the delivery moved on

@@ -317,6 +317,8 @@ func TestWebhookRetries(t *testing.T) {
 		deps := h.Deps()
 		deps.Webhooks.Schedule = []time.Duration{10 * time.Second, time.Minute}
 		deps.Webhooks.Sender = &webhook.Sender{Client: netguard.Policy{AllowPrivate: true}.Client(netguard.ClientOptions{Timeout: 300 * time.Millisecond})}
+		outcomes := &webhookOutcomes{}
+		deps.Metrics = outcomes
 		a := app.New(deps)
 		run := func() int {
 			n, err := h.Webhooks.RunDue(h.Ctx, a.Webhooks, h.Clock.Peek())
@@ -411,7 +413,42 @@ func TestWebhookRetries(t *testing.T) {
 		if d2, _ := a.Webhooks.GetDelivery(h.Ctx, kyctest.Client, d.ID); len(d2.Attempts) != 4 {
 			t.Fatalf("a stale job made an attempt: %+v", d2)
 		}
+		// Every recorded attempt is counted once by outcome (issue 14,
+		// item 2): the healthy endpoint's success; two failed attempts
+		// with a retry scheduled for each of the three failing endpoints;
+		// their last scheduled attempts and the failed manual retry gave
+		// up; the stale job counts nothing.
+		if got := outcomes.snapshot(); got[app.DeliverySucceeded] != 1 || got[app.DeliveryRetry] != 6 || got[app.DeliveryFailed] != 4 || len(got) != 3 {
+			t.Fatalf("webhook outcomes counted %v", got)
+		}
 	})
+}
+
+// webhookOutcomes records app.WebhookMetrics.
+type webhookOutcomes struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (w *webhookOutcomes) CheckFinished(string, string) {}
+func (w *webhookOutcomes) Decision(string)              {}
+func (w *webhookOutcomes) WebhookDelivery(outcome string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.n == nil {
+		w.n = map[string]int{}
+	}
+	w.n[outcome]++
+}
+
+func (w *webhookOutcomes) snapshot() map[string]int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range w.n {
+		out[k] = v
+	}
+	return out
 }
 
 // TestWebhookSecretRotation: after a rotation both secrets sign for 24

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os/signal"
@@ -19,6 +20,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/health"
 	"github.com/kyc-platform/kyc/internal/httpx"
+	"github.com/kyc-platform/kyc/internal/telemetry"
 	"github.com/kyc-platform/kyc/internal/web"
 )
 
@@ -36,6 +38,23 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if noWorkers && workersOnly {
 		return usageErr("--no-workers and --workers-only exclude each other")
 	}
+	err = serve(ctx, e, cfg, noWorkers, workersOnly, noMigrate)
+	if err != nil && cfg.LogFormat == "json" {
+		// With JSON logs every line on stderr is JSON, the reason the
+		// process stops included.
+		telemetry.NewLogger(e.Stderr, cfg.LogFormat, "error").Error("kyc serve stopped", "err", err.Error())
+		return &exitError{code: 1}
+	}
+	return err
+}
+
+// serve runs kyc serve with its configuration loaded. With JSON logs
+// (KYC_LOG_FORMAT=json) nothing but JSON log lines goes to stderr; the
+// human-readable lines (listening, list warnings) are written only with
+// text logs, and the first administrator's one-time password only ever to
+// standard output, the terminal, never into the log stream.
+func serve(ctx context.Context, e *Env, cfg config.Config, noWorkers, workersOnly, noMigrate bool) error {
+	human := cfg.LogFormat != "json"
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -64,6 +83,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	defer sys.Close()
 	log := sys.log
+	watchState(sys) // kyc_build_info and the gauges read from the database on scrape
 
 	if err := sys.keys.EnsureKey(ctx); err != nil {
 		return fmt.Errorf("token-signing key: %w", err)
@@ -76,7 +96,8 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 			return fmt.Errorf("first administrator: %w", err)
 		}
 		if created {
-			fmt.Fprintf(e.Stderr, "\nNo staff user existed, so a first administrator was created:\n  sign in at %s/staff/ as %s\n  with the one-time password %s\n  (you will set a new password and enrol an authenticator app; run `kyc demo` for sample data)\n\n",
+			log.Info("first administrator created; the one-time password is printed on standard output only")
+			fmt.Fprintf(e.Stdout, "\nNo staff user existed, so a first administrator was created:\n  sign in at %s/staff/ as %s\n  with the one-time password %s\n  (you will set a new password and enrol an authenticator app; run `kyc demo` for sample data)\n\n",
 				cfg.PublicURL(), nu.User.Email, nu.OneTimePassword)
 		}
 	}
@@ -86,7 +107,11 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if !workersOnly {
-		warnStaleLists(ctx, sys, e.Stderr)
+		var terminal io.Writer
+		if human {
+			terminal = e.Stderr
+		}
+		warnStaleLists(ctx, sys, terminal)
 	}
 
 	if err := sys.runner.Start(ctx); err != nil {
@@ -102,7 +127,9 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		ErrorLog:          nil,
+		// net/http's own complaints (TLS handshakes, accept errors) go to
+		// the process log, not as plain text to stderr.
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	mode := "api+workers"
 	switch {
@@ -116,13 +143,15 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 		dbKind = "postgres"
 	}
 	log.Info("kyc serving", "addr", ln.Addr().String(), "url", issuerURL, "mode", mode, "database", dbKind, "version", Version)
-	fmt.Fprintf(e.Stderr, "kyc %s listening on http://%s (%s, %s)\n", Version, ln.Addr(), dbKind, mode)
+	if human {
+		fmt.Fprintf(e.Stderr, "kyc %s listening on http://%s (%s, %s)\n", Version, ln.Addr(), dbKind, mode)
+	}
 
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	var metricsSrv *http.Server
 	if metricsLn != nil {
-		metricsSrv = &http.Server{Handler: sys.metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		metricsSrv = &http.Server{Handler: sys.metrics.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: srv.ErrorLog}
 		log.Info("metrics served apart", "addr", metricsLn.Addr().String())
 		go func() { errc <- metricsSrv.Serve(metricsLn) }()
 	}
@@ -191,8 +220,9 @@ func newHandler(sys *system, issuerURL string, apiOn bool) (http.Handler, error)
 	return h, nil
 }
 
-// warnStaleLists tells the operator, in the log and on the terminal, when
-// screening would run against no list or an old one.
+// warnStaleLists tells the operator, in the log and on the terminal
+// (stderr nil: the log only), when screening would run against no list or
+// an old one.
 func warnStaleLists(ctx context.Context, sys *system, stderr io.Writer) {
 	ws, err := sys.app.Screening.ListWarnings(ctx, domain.SystemActor("serve"))
 	if err != nil {
@@ -201,6 +231,8 @@ func warnStaleLists(ctx context.Context, sys *system, stderr io.Writer) {
 	}
 	for _, w := range ws {
 		sys.log.Warn("sanctions lists", "source", w.Source, "problem", w.Message)
-		fmt.Fprintf(stderr, "warning: %s\n", w.Message)
+		if stderr != nil {
+			fmt.Fprintf(stderr, "warning: %s\n", w.Message)
+		}
 	}
 }

@@ -14,11 +14,13 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/health"
 )
 
 // Status maps a domain error code to an HTTP status.
@@ -153,9 +155,69 @@ type RequestRecorder interface {
 	HTTPRequest(route, method string, code int, d time.Duration)
 }
 
+// Unmatched is the route label of a request no route pattern matched (an
+// unknown path, a wrong method): one fixed value, so that scanners probing
+// random paths cannot blow up the metrics' cardinality.
+const Unmatched = "unmatched"
+
+// routeSlot is where the handlers of one request note the route pattern
+// that served it, for Observe to label its metrics and access log with:
+// a sub-router's own match is invisible on the outer request, which the
+// middleware in between copied (r.WithContext).
+type routeSlot struct {
+	pattern string
+	set     bool
+}
+
+const routeSlotKey ctxKey = 2
+
+// SubRoutes serves h, an http.Handler mounted under a prefix of the outer
+// mux whose requests sub routes (say the API under /api/v1/ behind its
+// authentication), and labels each request with the pattern of sub that
+// matches it (or Unmatched), before h runs: a request refused by h's
+// middleware (a 401) is still counted under its route.
+func SubRoutes(sub *http.ServeMux, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		NoteRoute(r, sub)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// NoteRoute labels r, within Observe, with the pattern of sub that matches
+// it (Unmatched when none does).
+func NoteRoute(r *http.Request, sub *http.ServeMux) {
+	if s, ok := r.Context().Value(routeSlotKey).(*routeSlot); ok {
+		_, s.pattern = sub.Handler(r)
+		s.set = true
+	}
+}
+
+// RouteLabel turns a ServeMux pattern into the route label of metrics and
+// logs: the path pattern without its method ("GET /api/v1/customers/{id}"
+// gives "/api/v1/customers/{id}"; the method is a label of its own), and
+// Unmatched for no pattern.
+func RouteLabel(pattern string) string {
+	if pattern == "" {
+		return Unmatched
+	}
+	if _, path, ok := strings.Cut(pattern, " "); ok {
+		pattern = strings.TrimLeft(path, " \t")
+	}
+	if i := strings.IndexByte(pattern, '/'); i > 0 {
+		pattern = pattern[i:] // a host in the pattern: the path only
+	}
+	return pattern
+}
+
+// quietRoutes are logged at DEBUG: the liveness and readiness probes a
+// load balancer or orchestrator sends every few seconds.
+var quietRoutes = map[string]bool{health.LivePath: true, health.ReadyPath: true}
+
 // Observe wraps h with a request id (X-Request-Id, accepted from the caller
 // when it is a short token, else generated), panic recovery, an access log
-// line without query strings or bodies, and metrics by route pattern.
+// line without query strings or bodies (duration in milliseconds,
+// "duration_ms"; the health probes at DEBUG), and metrics by route pattern
+// (the sub-router's pattern where one noted it, see SubRoutes).
 func Observe(h http.Handler, log *slog.Logger, m RequestRecorder) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -166,7 +228,8 @@ func Observe(h http.Handler, log *slog.Logger, m RequestRecorder) http.Handler {
 			id = hex.EncodeToString(b[:])
 		}
 		w.Header().Set("X-Request-Id", id)
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		slot := &routeSlot{}
+		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey, id), routeSlotKey, slot)
 		r = r.WithContext(ctx)
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
@@ -179,21 +242,30 @@ func Observe(h http.Handler, log *slog.Logger, m RequestRecorder) http.Handler {
 					WriteProblem(rec, r, nil, errors.New("panic"))
 				}
 			}
-			route := r.Pattern
-			if route == "" {
-				route = "unmatched"
+			pattern := r.Pattern
+			if slot.set {
+				pattern = slot.pattern
 			}
+			route := RouteLabel(pattern)
 			d := time.Since(start)
 			if m != nil {
 				m.HTTPRequest(route, r.Method, rec.status, d)
 			}
-			log.LogAttrs(ctx, slog.LevelInfo, "http request",
+			level := slog.LevelInfo
+			if quietRoutes[route] {
+				level = slog.LevelDebug
+			}
+			log.LogAttrs(ctx, level, "http request",
 				slog.String("request_id", id), slog.String("method", r.Method), slog.String("route", route),
-				slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes), slog.Duration("duration", d))
+				slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes), slog.Float64("duration_ms", Millis(d)))
 		}()
 		h.ServeHTTP(rec, r)
 	})
 }
+
+// Millis is d in milliseconds with microsecond precision, the unit of every
+// duration kyc logs (keys ending in _ms).
+func Millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func validRequestID(s string) bool {
 	if len(s) < 8 || len(s) > 64 {

@@ -83,7 +83,7 @@ func TestObserve(t *testing.T) {
 	if rec.Code != http.StatusTeapot || rec.Header().Get("X-Request-Id") != "client-chosen-id-1" || rec.Header().Get("X-Content-Type-Options") != "nosniff" {
 		t.Fatalf("response %d %v", rec.Code, rec.Header())
 	}
-	if m.route != "GET /things/{id}" || m.code != http.StatusTeapot {
+	if m.route != "/things/{id}" || m.code != http.StatusTeapot {
 		t.Fatalf("metrics by route pattern: %+v", m)
 	}
 	if strings.Contains(logs.String(), "anna@example.com") || strings.Contains(logs.String(), "cus_123") {
@@ -101,5 +101,102 @@ func TestObserve(t *testing.T) {
 	_ = json.Unmarshal(rec.Body.Bytes(), &p)
 	if rec.Code != 500 || p.Status != 500 || rec.Header().Get("X-Request-Id") == "bad id with spaces" {
 		t.Fatalf("panic: %d %s %v", rec.Code, rec.Body, rec.Header())
+	}
+}
+
+// TestObserveSubRoutes: a request served by a sub-router mounted under a
+// prefix behind middleware (the API under /api/v1/ behind its token check)
+// is labelled with the sub-router's pattern, also when the middleware
+// refuses it; an unknown path gets the one fixed label, never its raw path
+// (issue 14, item 2); the access log says the same route and its duration
+// in milliseconds.
+func TestObserveSubRoutes(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	m := &recorder{}
+	inner := http.NewServeMux()
+	inner.HandleFunc("GET /api/v1/customers/{id}", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	guard := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Authorization") == "" {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey(99), "actor")))
+		})
+	}
+	outer := http.NewServeMux()
+	outer.Handle("/api/v1/", SubRoutes(inner, guard(inner)))
+	h := Observe(outer, slog.New(slog.NewJSONHandler(&logs, nil)), m)
+	for _, c := range []struct {
+		path, auth, route string
+		code              int
+	}{
+		{"/api/v1/customers/cus_123", "Bearer x", "/api/v1/customers/{id}", http.StatusNoContent},
+		{"/api/v1/customers/cus_456", "", "/api/v1/customers/{id}", http.StatusUnauthorized},
+		{"/api/v1/no/such/thing/cus_789", "Bearer x", Unmatched, http.StatusNotFound},
+		{"/wp-admin/cus_000", "", Unmatched, http.StatusNotFound},
+	} {
+		logs.Reset()
+		req := httptest.NewRequest(http.MethodGet, c.path, nil)
+		if c.auth != "" {
+			req.Header.Set("Authorization", c.auth)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), req)
+		if m.route != c.route || m.code != c.code {
+			t.Errorf("%s: route %q code %d, want %q %d", c.path, m.route, m.code, c.route, c.code)
+		}
+		var line map[string]any
+		if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
+			t.Fatalf("%s: %v %s", c.path, err, logs.String())
+		}
+		if line["route"] != c.route || strings.Contains(logs.String(), "cus_") {
+			t.Errorf("%s: access log %s", c.path, logs.String())
+		}
+		if _, ok := line["duration_ms"].(float64); !ok || line["duration"] != nil {
+			t.Errorf("%s: no duration_ms: %s", c.path, logs.String())
+		}
+	}
+}
+
+// TestObserveProbesAtDebug: the liveness and readiness probes, sent every
+// few seconds by load balancers, are logged at DEBUG, other requests at
+// INFO (issue 14, item 4).
+func TestObserveProbesAtDebug(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	for _, p := range []string{"GET /healthz", "GET /readyz", "GET /things"} {
+		mux.HandleFunc(p, func(http.ResponseWriter, *http.Request) {})
+	}
+	for _, c := range []struct {
+		path, level string
+	}{{"/healthz", "DEBUG"}, {"/readyz", "DEBUG"}, {"/things", "INFO"}} {
+		var logs bytes.Buffer
+		h := Observe(mux, slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), nil)
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, c.path, nil))
+		var line map[string]any
+		if err := json.Unmarshal(logs.Bytes(), &line); err != nil || line["level"] != c.level {
+			t.Errorf("%s: %v %s", c.path, err, logs.String())
+		}
+		logs.Reset()
+		Observe(mux, slog.New(slog.NewJSONHandler(&logs, nil)), nil).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, c.path, nil))
+		if (c.level == "DEBUG") != (logs.Len() == 0) {
+			t.Errorf("%s at the INFO level: %q", c.path, logs.String())
+		}
+	}
+}
+
+func TestRouteLabel(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":                                Unmatched,
+		"GET /api/v1/customers/{id}":      "/api/v1/customers/{id}",
+		"/api/v1/":                        "/api/v1/",
+		"POST example.com/things/{id...}": "/things/{id...}",
+		"GET /{$}":                        "/{$}",
+	} {
+		if got := RouteLabel(in); got != want {
+			t.Errorf("RouteLabel(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -80,6 +80,7 @@ type Options struct {
 
 // Runner owns the River client.
 type Runner struct {
+	db      Database
 	client  *river.Client[*sql.Tx]
 	bundle  *bundle
 	working bool
@@ -210,7 +211,7 @@ func New(opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	return &Runner{client: client, bundle: b, working: opts.Workers > 0,
+	return &Runner{db: opts.Store, client: client, bundle: b, working: opts.Workers > 0,
 		sealer: &sealer{b: b, interval: cmp.Or(opts.SealInterval, DefaultSealInterval)}}, nil
 }
 

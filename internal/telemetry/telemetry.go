@@ -25,6 +25,9 @@ type Metrics struct {
 	checks       *prometheus.CounterVec
 	decisions    *prometheus.CounterVec
 	unreadable   *prometheus.CounterVec
+	buildInfo    *prometheus.GaugeVec
+	webhooks     *prometheus.CounterVec
+	stateErrors  prometheus.Counter
 }
 
 // NewMetrics registers every collector on a fresh registry.
@@ -55,8 +58,21 @@ func NewMetrics() *Metrics {
 		unreadable: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kyc_unreadable_records_total", Help: "Records that could not be decrypted or decoded when listed (a wrong or missing master key, or damage), by kind; each is shown marked and logged with its id.",
 		}, []string{"kind"}),
+		buildInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "kyc_build_info", Help: "1, labelled with the version, the Go version and the VCS revision of the running binary.",
+		}, []string{"version", "go_version", "revision"}),
+		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kyc_webhook_deliveries_total", Help: "Webhook delivery attempts recorded, by outcome: succeeded (2xx), retry (failed, another attempt scheduled), failed (the delivery gave up).",
+		}, []string{"outcome"}),
+		stateErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "kyc_state_read_errors_total", Help: "Failed reads of the database state behind the list, queue, case and re-screening gauges.",
+		}),
 	}
-	r.MustRegister(m.httpRequests, m.httpDuration, m.jobs, m.jobDuration, m.checks, m.decisions, m.unreadable,
+	for _, o := range []string{WebhookSucceeded, WebhookRetry, WebhookFailed} {
+		m.webhooks.WithLabelValues(o) // every outcome from 0, so that rates and alerts see the first one
+	}
+	m.SetBuildInfo("dev")
+	r.MustRegister(m.httpRequests, m.httpDuration, m.jobs, m.jobDuration, m.checks, m.decisions, m.unreadable, m.buildInfo, m.webhooks, m.stateErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -79,6 +95,17 @@ func (m *Metrics) Job(kind, outcome string, d time.Duration) {
 	m.jobDuration.WithLabelValues(kind).Observe(d.Seconds())
 }
 
+// JobKinds starts the job series of each kind at zero (outcomes ok, retry,
+// failed), so that they exist before the first job runs.
+func (m *Metrics) JobKinds(kinds []string) {
+	for _, k := range kinds {
+		for _, o := range []string{"ok", "retry", "failed"} {
+			m.jobs.WithLabelValues(k, o)
+		}
+		m.jobDuration.WithLabelValues(k)
+	}
+}
+
 // CheckFinished counts a finished check.
 func (m *Metrics) CheckFinished(checkType, status string) {
 	m.checks.WithLabelValues(checkType, status).Inc()
@@ -98,7 +125,22 @@ func itoa(n int) string {
 	return "other"
 }
 
+// millis writes every time.Duration attribute in milliseconds with the unit
+// in its key ("build" 1.5s becomes "build_ms": 1500), so that no log line
+// carries slog's default nanoseconds and every duration reads the same.
+func millis(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() != slog.KindDuration {
+		return a
+	}
+	key := a.Key
+	if !strings.HasSuffix(key, "_ms") {
+		key += "_ms"
+	}
+	return slog.Float64(key, float64(a.Value.Duration().Microseconds())/1000)
+}
+
 // NewLogger builds the process logger: text or JSON on w at the level.
+// Durations are logged in milliseconds, keys ending in _ms.
 func NewLogger(w io.Writer, format, level string) *slog.Logger {
 	var lv slog.Level
 	switch strings.ToLower(level) {
@@ -111,7 +153,7 @@ func NewLogger(w io.Writer, format, level string) *slog.Logger {
 	default:
 		lv = slog.LevelInfo
 	}
-	opts := &slog.HandlerOptions{Level: lv}
+	opts := &slog.HandlerOptions{Level: lv, ReplaceAttr: millis}
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}

@@ -2,7 +2,9 @@ package telemetry
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -51,5 +53,26 @@ func TestLogger(t *testing.T) {
 	NewLogger(&buf, "text", "debug").Debug("dbg")
 	if !strings.Contains(buf.String(), "msg=dbg") {
 		t.Fatalf("text logger at debug: %s", buf.String())
+	}
+}
+
+// TestLoggerDurationsInMilliseconds: a duration logged anywhere comes out
+// in milliseconds with the unit in its key (issue 14, item 4), never in
+// slog's default nanoseconds, also inside groups.
+func TestLoggerDurationsInMilliseconds(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	NewLogger(&buf, "json", "info").Info("done", "build", 1500*time.Millisecond, "wait_ms", 2*time.Microsecond,
+		slog.Group("job", "run", 250*time.Microsecond), "count", 3)
+	var line map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+		t.Fatalf("%v: %s", err, buf.String())
+	}
+	job, _ := line["job"].(map[string]any)
+	if line["build_ms"] != 1500.0 || line["wait_ms"] != 0.002 || job["run_ms"] != 0.25 || line["count"] != 3.0 {
+		t.Fatalf("durations not in ms: %s", buf.String())
+	}
+	if _, ok := line["build"]; ok {
+		t.Fatalf("the nanosecond key is still there: %s", buf.String())
 	}
 }

@@ -101,6 +101,7 @@ func (h *Handler) routes() {
 // ServeHTTP serves the pages behind the CSP, security headers and
 // cross-origin protection, and remembers a language chosen with ?lang=.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	httpx.NoteRoute(r, h.mux) // metrics and logs by the page's pattern
 	web.Secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if l := r.URL.Query().Get("lang"); l != "" && h.d.Catalog.Lang(r) == l {
 			http.SetCookie(w, &http.Cookie{Name: web.LangCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
