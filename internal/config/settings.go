@@ -67,6 +67,9 @@ var settings = []Setting{
 	{"KYC_IDENTITY_TIMEOUT", "", "24h", "how long a check waits for an asynchronous provider before it becomes `needs_review`"},
 	{"KYC_SANDBOX_DELAY", "", "2s", "how long the sandbox waits before it answers"},
 	{"KYC_MAX_UPLOAD_BYTES", "", "10485760", "size limit of an uploaded document (10 MB by default), 64 KB to 64 MB"},
+	{"KYC_MAX_DOCUMENTS_PER_CUSTOMER", "", "50", "most documents one customer may have (API and hosted pages); one more is refused with 422 naming `file`"},
+	{"KYC_MAX_DOCUMENT_BYTES_PER_CUSTOMER", "", "209715200", "most bytes one customer's documents may add up to (200 MB by default; at least `KYC_MAX_UPLOAD_BYTES`); past it, 422"},
+	{"KYC_APPLICANT_UPLOAD_RATE", "", "20/1h", "uploads from the hosted pages accepted per customer in a window (`N/DURATION`, 1m to 24h); past it, 429 with `Retry-After` and an inline message, so that a self-service visitor cannot fill the disk"},
 	{"KYC_DOCUMENT_STORE", "", "($KYC_DATA_DIR/documents)", "where the encrypted contents of uploaded documents are kept: a directory, or an S3-compatible bucket `s3://bucket/prefix` (optional `?endpoint=https://…&region=…&use_path_style=true` for MinIO and the like; credentials from the usual `AWS_*` variables or a role). Replicas on PostgreSQL need a shared directory or a bucket"},
 
 	// Sanctions lists.
