@@ -102,12 +102,13 @@ func Register(mux *http.ServeMux, d Deps) huma.API {
 	hapi := humago.New(inner, cfg)
 	s := &server{Deps: d, api: hapi}
 	s.routes()
+	s.completeDocument()
 	s.rates = newRateFamilies(hapi.OpenAPI())
 	documentRateLimits(hapi.OpenAPI(), s.rates)
 	// /api/v1 needs a valid token; everything else on inner (openapi, docs) is public.
 	// Requests are labelled in metrics and logs by the operation's own
 	// pattern (/api/v1/customers/{id}), not by this mount point.
-	mux.Handle("/api/v1/", httpx.SubRoutes(inner, s.authenticate(s.rateLimit(s.idempotent(inner)))))
+	mux.Handle("/api/v1/", httpx.SubRoutes(inner, s.authenticate(s.rateLimit(s.idempotent(s.routed(inner))))))
 	mux.Handle("GET /openapi.json", inner)
 	mux.Handle("GET /openapi.yaml", inner)
 	if d.DocsPage != nil {
@@ -146,4 +147,31 @@ func scopeDescriptions() map[string]string {
 		out[sc.Name] = sc.Description
 	}
 	return out
+}
+
+// routed answers a request that matches no operation with a problem, as
+// every other /api/v1 error: 405 with Allow when the path exists under
+// other methods, 404 otherwise (net/http would answer text/plain).
+func (s *server) routed(inner *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := inner.Handler(r); pattern != "" {
+			inner.ServeHTTP(w, r)
+			return
+		}
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := inner.Handler(probe); pattern != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) == 0 {
+			httpx.WriteProblem(w, r, s.Logger, domain.Errorf(domain.ECodeNotFound, "No operation of the API has this path; see /openapi.json."))
+			return
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		httpx.WriteProblem(w, r, s.Logger, &huma.ErrorModel{Status: http.StatusMethodNotAllowed, Title: http.StatusText(http.StatusMethodNotAllowed),
+			Detail: "This path does not accept this method; see the Allow header."})
+	})
 }

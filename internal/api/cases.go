@@ -15,8 +15,8 @@ import (
 // Case is a case as the API shows it.
 type Case struct {
 	ID              string     `json:"id"`
-	Kind            string     `json:"kind" enum:"onboarding,screening_hit,periodic_review,list_update,change_review,document_expiry,transaction_alert"`
-	Status          string     `json:"status" enum:"open,pending_second_approval,closed"`
+	Kind            string     `json:"kind"`
+	Status          string     `json:"status"`
 	CustomerID      string     `json:"customer_id"`
 	Assignee        string     `json:"assignee"`
 	DueAt           time.Time  `json:"due_at"`
@@ -84,13 +84,16 @@ func (s *server) caseRoutes() {
 		Summary: "List cases", Tags: []string{"Cases"}, Security: security(auth.ScopeCasesRead),
 		Errors: errs(http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
-		Kind       string `query:"kind" enum:"onboarding,screening_hit,periodic_review,list_update,change_review,document_expiry,transaction_alert"`
-		Status     string `query:"status" enum:"open,pending_second_approval,closed"`
+		Kind       string `query:"kind"`
+		Status     string `query:"status"`
 		CustomerID string `query:"customer_id" maxLength:"64"`
 		Assignee   string `query:"assignee" maxLength:"200"`
 		Limit      int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
 		Cursor     string `query:"cursor" maxLength:"64"`
 	}) (*struct{ Body Page[Case] }, error) {
+		if err := checkCursor(in.Cursor, "case"); err != nil {
+			return nil, s.fail(ctx, err)
+		}
 		cs, next, err := s.App.Cases.List(ctx, actorFrom(ctx), app.ListCasesInput{Kind: in.Kind, Status: in.Status, CustomerID: in.CustomerID, Assignee: in.Assignee, Cursor: in.Cursor, Limit: in.Limit})
 		if err != nil {
 			return nil, s.fail(ctx, err)
@@ -130,8 +133,8 @@ func (s *server) caseRoutes() {
 	}, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64"`
 		Body struct {
-			Decision string `json:"decision,omitempty" enum:"approve,reject,request_info,escalate,close_customer" doc:"Required"`
-			Reason   string `json:"reason,omitempty" maxLength:"4000" doc:"Required, free text; internal: staff, auditors and API clients read it, the applicant never does (tipping-off: AMLD art. 39, AMLR art. 73)"`
+			Decision string `json:"decision" doc:"What is decided"`
+			Reason   string `json:"reason" minLength:"1" maxLength:"4000" doc:"Free text; internal: staff, auditors and API clients read it, the applicant never does (tipping-off: AMLD art. 39, AMLR art. 73)"`
 			// MessageToApplicant is the only text of a decision the
 			// applicant sees.
 			MessageToApplicant string `json:"message_to_applicant,omitempty" maxLength:"2000" doc:"Required with request_info, refused with any other decision: the only text the applicant sees (on the hosted pages), what to send or correct"`

@@ -14,8 +14,8 @@ import (
 // Check is one check result.
 type Check struct {
 	ID         string          `json:"id"`
-	Type       string          `json:"type" enum:"identity,screening,risk"`
-	Status     string          `json:"status" enum:"pending,passed,failed,needs_review,error"`
+	Type       string          `json:"type"`
+	Status     string          `json:"status"`
 	Provider   string          `json:"provider,omitempty"`
 	Summary    string          `json:"summary,omitempty"`
 	Details    json.RawMessage `json:"details,omitempty"`

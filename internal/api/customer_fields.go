@@ -58,7 +58,7 @@ type PersonFields struct {
 // company holding shares, directly or through another related company.
 type RelatedPersonBody struct {
 	ID                   string   `json:"id,omitempty" maxLength:"64" doc:"Chosen by the caller, unique within the customer, so that owned_via can name it in the same request; assigned when absent and kept across edits"`
-	Kind                 string   `json:"kind,omitempty" enum:"person,company" doc:"person (default) or company"`
+	Kind                 string   `json:"kind,omitempty" doc:"person (default) or company"`
 	Roles                []string `json:"roles,omitempty" maxItems:"5" doc:"ubo, director, signatory, senior_managing_official, shareholder (a company: shareholder only)"`
 	OwnershipPercent     float64  `json:"ownership_percent,omitempty" minimum:"0" maximum:"100" doc:"Share of the customer, or of the related company named by owned_via"`
 	OwnedVia             string   `json:"owned_via,omitempty" maxLength:"64" doc:"The id of the related company through which this party holds its share; absent: held directly"`

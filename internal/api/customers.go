@@ -21,7 +21,7 @@ import (
 type CustomerCreateBody struct {
 	// Type is optional in the schema so that a missing type is reported by
 	// the app's validation as body.type rather than by huma as "body".
-	Type        string `json:"type,omitempty" enum:"individual,business" doc:"Required"`
+	Type        string `json:"type" doc:"individual or business; fixed once created"`
 	ExternalRef string `json:"external_ref,omitempty" maxLength:"100" doc:"Your own reference (no personal data)"`
 	CustomerFields
 }
@@ -96,13 +96,16 @@ func (s *server) customerRoutes() {
 		Summary: "List customers", Tags: []string{"Customers"}, Security: security(auth.ScopeCustomersRead),
 		Errors: errs(http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
-		Status     string `query:"status" enum:"draft,submitted,in_review,info_requested,approved,rejected,closed"`
-		RiskRating string `query:"risk_rating" enum:"low,medium,high,prohibited"`
-		Type       string `query:"type" enum:"individual,business"`
+		Status     string `query:"status"`
+		RiskRating string `query:"risk_rating"`
+		Type       string `query:"type"`
 		Email      string `query:"email" maxLength:"254" doc:"Exact email (matched through a keyed blind index)"`
 		Limit      int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
 		Cursor     string `query:"cursor" maxLength:"64"`
 	}) (*struct{ Body Page[Customer] }, error) {
+		if err := checkCursor(in.Cursor, "cus"); err != nil {
+			return nil, s.fail(ctx, err)
+		}
 		cs, next, err := s.App.Customers.ReadList(ctx, actorFrom(ctx), app.ListCustomersInput{
 			Status: in.Status, RiskRating: in.RiskRating, Type: in.Type, Email: in.Email, Cursor: in.Cursor, Limit: in.Limit,
 		})
@@ -224,7 +227,7 @@ func decodeStrict(b []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var ute *json.UnmarshalTypeError
 		if errors.As(err, &ute) {
-			return &domain.Error{Code: domain.ECodeInvalid, Message: "The request has invalid fields.", Fields: []domain.FieldError{{Location: "body." + jsonPath(ute.Field), Message: "Expected " + ute.Type.String() + "."}}}
+			return &domain.Error{Code: domain.ECodeInvalid, Message: "The request has invalid fields.", Fields: []domain.FieldError{{Location: "body." + jsonPath(ute.Field), Message: "Expected " + jsonKind(ute.Type.String()) + "."}}}
 		}
 		msg := err.Error()
 		if strings.HasPrefix(msg, "json: unknown field ") {

@@ -26,7 +26,7 @@ type Hit struct {
 	Score             float64         `json:"score"`
 	Explanation       json.RawMessage `json:"explanation,omitempty"`
 	Topics            []string        `json:"topics,omitempty"`
-	Disposition       string          `json:"disposition,omitempty" enum:"true_match,false_positive"`
+	Disposition       string          `json:"disposition,omitempty"`
 	DispositionReason string          `json:"disposition_reason,omitempty"`
 	DisposedBy        string          `json:"disposed_by,omitempty"`
 	DisposedAt        *time.Time      `json:"disposed_at,omitempty"`
@@ -57,8 +57,8 @@ func (s *server) hitRoutes() {
 	}, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64"`
 		Body struct {
-			Disposition string `json:"disposition,omitempty" enum:"true_match,false_positive" doc:"Required"`
-			Reason      string `json:"reason,omitempty" maxLength:"4000" doc:"Required, free text"`
+			Disposition string `json:"disposition"`
+			Reason      string `json:"reason,omitempty" required:"true" maxLength:"4000" doc:"Required, free text"`
 		}
 	}) (*struct{ Body Hit }, error) {
 		h, err := s.App.Cases.DispositionHit(ctx, actorFrom(ctx), in.ID, app.DispositionInput{Disposition: domain.Disposition(in.Body.Disposition), Reason: in.Body.Reason})

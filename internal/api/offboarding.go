@@ -12,7 +12,7 @@ import (
 
 // CloseBody is the body of POST /api/v1/customers/{id}/close.
 type CloseBody struct {
-	Reason string `json:"reason,omitempty" maxLength:"4000" doc:"Required. Why the relationship ends (internal: kept encrypted, never shown to the applicant)"`
+	Reason string `json:"reason,omitempty" required:"true" maxLength:"4000" doc:"Required. Why the relationship ends (internal: kept encrypted, never shown to the applicant)"`
 }
 
 // offboardingRoutes registers the end of a customer relationship.

@@ -38,9 +38,17 @@ func init() {
 // TransactionIn.amount of type int64".
 var goTypeError = regexp.MustCompile(`^json: cannot unmarshal (\w+)(?: [^ ]+)? into Go (?:struct field ([\w.\[\]]+)|value) of type ([\w.\[\]*]+)$`)
 
+// missingProperty matches huma's message for a required property that is
+// absent (validation.MsgExpectedRequiredProperty).
+var missingProperty = regexp.MustCompile(`^expected required property (\w+) to be present$`)
+
 // sanitizeDetail rewrites a decoding message that names Go types or quotes
 // input into one that names the field and the expected kind of value.
 func sanitizeDetail(loc, msg string) (string, string) {
+	if m := missingProperty.FindStringSubmatch(msg); m != nil {
+		// huma names the object that lacks the property; name the property.
+		return loc + "." + m[1], "This field is required."
+	}
 	if m := goTypeError.FindStringSubmatch(msg); m != nil {
 		if m[2] != "" {
 			// Drop the Go type name: "TransactionIn.amount" -> "amount".

@@ -53,5 +53,17 @@ func TestProblemsNeverEchoValues(t *testing.T) {
 		if !strings.Contains(strings.Join(p.locations(), ","), "amount") {
 			t.Errorf("amount overflow: errors %v do not name amount: %s", p.locations(), r.Body)
 		}
+
+		// The same overflow in a batch item and in a merge patch: no Go
+		// type names either.
+		r = e.post("/api/v1/transactions/batch", tok, `[{"external_id":"t1","customer_id":"cus_x","amount":99999999999999999999,"currency":"EUR","direction":"in","channel":"cash","counterparty":{"name":"`+secret+`"},"occurred_at":"2026-01-01T00:00:00Z"}]`)
+		noEcho("batch int64 overflow", r)
+		if !strings.Contains(string(r.Body), "amount must be a whole number within 64-bit range") {
+			t.Errorf("batch int64 overflow: %s", r.Body)
+		}
+		c := e.create(tok, individual())
+		r = e.patch("/api/v1/customers/"+c.ID, tok, `{"expected_monthly_volume":{"amount":99999999999999999999,"currency":"EUR"}}`)
+		wantProblem(t, r, http.StatusUnprocessableEntity, "body.expected_monthly_volume.amount")
+		noEcho("patch int64 overflow", r)
 	})
 }

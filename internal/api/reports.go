@@ -18,8 +18,8 @@ type Report struct {
 	ID           string     `json:"id"`
 	CaseID       string     `json:"case_id"`
 	CustomerID   string     `json:"customer_id"`
-	Type         string     `json:"type" enum:"STR"`
-	Status       string     `json:"status" enum:"draft,submitted"`
+	Type         string     `json:"type"`
+	Status       string     `json:"status"`
 	CreatedAt    time.Time  `json:"created_at"`
 	SubmittedAt  *time.Time `json:"submitted_at,omitempty"`
 	FIUReference string     `json:"fiu_reference,omitempty"`
@@ -43,7 +43,7 @@ func (s *server) reportRoutes() {
 	}, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64"`
 		Body struct {
-			Type   string `json:"type" enum:"STR"`
+			Type   string `json:"type"`
 			Reason string `json:"reason,omitempty" maxLength:"4000" doc:"The grounds for suspicion; default: the reasons given for the alerts marked suspicious"`
 		}
 	}) (*struct{ Body Report }, error) {

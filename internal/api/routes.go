@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/httpx"
 )
 
@@ -62,4 +63,17 @@ func errs(codes ...int) []int {
 type Page[T any] struct {
 	Data       []T    `json:"data"`
 	NextCursor string `json:"next_cursor" doc:"Pass as cursor to get the next page; empty on the last page"`
+}
+
+// checkCursor refuses a cursor that no page of the list could have handed
+// out: a list's cursors are the ids of its records (prefix_…), and a
+// garbage cursor would otherwise page from an arbitrary place, usually
+// silently the first page.
+func checkCursor(cursor, prefix string) error {
+	if cursor == "" || domain.IsID(prefix, cursor) {
+		return nil
+	}
+	return &domain.Error{Code: domain.ECodeInvalid, Message: "The request has invalid fields.", Fields: []domain.FieldError{{
+		Location: "query.cursor", Message: "This is not a cursor of this list: pass the next_cursor of the previous page, or no cursor for the first page.",
+	}}}
 }

@@ -20,7 +20,7 @@ import (
 
 // CounterpartyIn is the other side of a transaction.
 type CounterpartyIn struct {
-	Name    string `json:"name,omitempty" maxLength:"200" doc:"Required. Personal data: stored encrypted"`
+	Name    string `json:"name,omitempty" required:"true" maxLength:"200" doc:"Required. Personal data: stored encrypted"`
 	Country string `json:"country,omitempty" maxLength:"2" doc:"ISO 3166-1 alpha-2"`
 	Account string `json:"account,omitempty" maxLength:"100" doc:"Account number or IBAN; stored encrypted"`
 	Type    string `json:"type,omitempty" doc:"person or organization, when known"`
@@ -28,14 +28,14 @@ type CounterpartyIn struct {
 
 // TransactionIn is a transaction reported by the client system.
 type TransactionIn struct {
-	ExternalID   string         `json:"external_id,omitempty" maxLength:"100" doc:"Required. Your id: unique per tenant; a repeat with the same content returns the stored transaction (200), with different content 409"`
-	CustomerID   string         `json:"customer_id,omitempty" maxLength:"64" doc:"Required. A customer of your tenant that is no longer a draft"`
-	Amount       int64          `json:"amount,omitempty" doc:"Required. Minor units of currency (cents), greater than zero"`
-	Currency     string         `json:"currency,omitempty" maxLength:"3" doc:"Required. ISO 4217, with a rate in the conversion table"`
-	Direction    string         `json:"direction,omitempty" doc:"Required: in (to the customer) or out"`
-	Channel      string         `json:"channel,omitempty" doc:"Required: cash, wire, card, crypto or other"`
+	ExternalID   string         `json:"external_id,omitempty" required:"true" maxLength:"100" doc:"Required. Your id: unique per tenant; a repeat with the same content returns the stored transaction (200), with different content 409"`
+	CustomerID   string         `json:"customer_id,omitempty" required:"true" maxLength:"64" doc:"Required. A customer of your tenant that is no longer a draft"`
+	Amount       int64          `json:"amount,omitempty" required:"true" doc:"Required. Minor units of currency (cents), greater than zero"`
+	Currency     string         `json:"currency,omitempty" required:"true" maxLength:"3" doc:"Required. ISO 4217, with a rate in the conversion table"`
+	Direction    string         `json:"direction,omitempty" required:"true" doc:"Required: in (to the customer) or out"`
+	Channel      string         `json:"channel,omitempty" required:"true" doc:"Required: cash, wire, card, crypto or other"`
 	Counterparty CounterpartyIn `json:"counterparty"`
-	OccurredAt   time.Time      `json:"occurred_at,omitzero" doc:"Required. RFC 3339; not in the future, not before the customer was created"`
+	OccurredAt   time.Time      `json:"occurred_at,omitzero" required:"true" doc:"Required. RFC 3339; not in the future, not before the customer was created"`
 }
 
 func (t TransactionIn) toApp() app.TransactionInput {
@@ -94,7 +94,7 @@ type Alert struct {
 	Parameters        map[string]any `json:"parameters"`
 	Explanation       string         `json:"explanation"`
 	Error             string         `json:"error,omitempty" doc:"Set when the rule failed on this transaction: it was not monitored by this rule"`
-	Status            string         `json:"status" enum:"open,false_positive,suspicious"`
+	Status            string         `json:"status"`
 	DispositionReason string         `json:"disposition_reason,omitempty"`
 	DispositionBy     string         `json:"disposition_by,omitempty"`
 	DispositionAt     *time.Time     `json:"disposition_at,omitempty"`
@@ -246,6 +246,9 @@ func (s *server) transactionRoutes() {
 		Limit      int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
 		Cursor     string    `query:"cursor" maxLength:"64"`
 	}) (*struct{ Body Page[Transaction] }, error) {
+		if err := checkCursor(in.Cursor, "txn"); err != nil {
+			return nil, s.fail(ctx, err)
+		}
 		ts, next, err := s.App.Transactions.List(ctx, actorFrom(ctx), app.ListTransactionsInput{
 			CustomerID: in.CustomerID, From: in.From, To: in.To, Cursor: in.Cursor, Limit: in.Limit,
 		})
@@ -267,11 +270,14 @@ func (s *server) transactionRoutes() {
 	}, func(ctx context.Context, in *struct {
 		CustomerID string `query:"customer_id" maxLength:"64"`
 		Rule       string `query:"rule" maxLength:"100"`
-		Status     string `query:"status" enum:"open,false_positive,suspicious"`
+		Status     string `query:"status"`
 		CaseID     string `query:"case_id" maxLength:"64"`
 		Limit      int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
 		Cursor     string `query:"cursor" maxLength:"64"`
 	}) (*struct{ Body Page[Alert] }, error) {
+		if err := checkCursor(in.Cursor, "alrt"); err != nil {
+			return nil, s.fail(ctx, err)
+		}
 		as, next, err := s.App.Alerts.List(ctx, actorFrom(ctx), app.ListAlertsInput{
 			CustomerID: in.CustomerID, Rule: in.Rule, Status: in.Status, CaseID: in.CaseID, Cursor: in.Cursor, Limit: in.Limit,
 		})
@@ -289,8 +295,8 @@ func (s *server) transactionRoutes() {
 	}, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64"`
 		Body struct {
-			Status string `json:"status,omitempty" doc:"Required: false_positive or suspicious"`
-			Reason string `json:"reason,omitempty" maxLength:"4000" doc:"Required, free text (internal)"`
+			Status string `json:"status"`
+			Reason string `json:"reason,omitempty" required:"true" maxLength:"4000" doc:"Required, free text (internal)"`
 		}
 	}) (*struct{ Body Alert }, error) {
 		a, err := s.App.Alerts.Disposition(ctx, actorFrom(ctx), in.ID, app.AlertDispositionInput{Status: domain.AlertStatus(in.Body.Status), Reason: in.Body.Reason})
@@ -310,8 +316,8 @@ func (s *server) transactionRoutes() {
 	}, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64"`
 		Body struct {
-			Outcome string `json:"outcome,omitempty" doc:"Required: close_suspicious or close_not_suspicious"`
-			Reason  string `json:"reason,omitempty" maxLength:"4000" doc:"Required, free text (internal)"`
+			Outcome string `json:"outcome,omitempty" required:"true" doc:"Required: close_suspicious or close_not_suspicious"`
+			Reason  string `json:"reason,omitempty" required:"true" maxLength:"4000" doc:"Required, free text (internal)"`
 		}
 	}) (*struct {
 		Status int
@@ -382,7 +388,7 @@ func decodeBatch(body []byte, ndjson bool) ([]batchItem, error) {
 func jsonProblem(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Sprintf("%s must be a %s", te.Field, te.Type)
+		return fmt.Sprintf("%s must be %s", jsonPath(te.Field), jsonKind(te.Type.String()))
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {

@@ -142,6 +142,9 @@ func (s *server) webhookRoutes() {
 		Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"20"`
 		Cursor string `query:"cursor" maxLength:"64"`
 	}) (*struct{ Body Page[WebhookDeliveryOut] }, error) {
+		if err := checkCursor(in.Cursor, "whd"); err != nil {
+			return nil, s.fail(ctx, err)
+		}
 		ds, next, err := s.App.Webhooks.ListDeliveries(ctx, actorFrom(ctx), in.ID, in.Cursor, in.Limit)
 		if err != nil {
 			return nil, s.fail(ctx, err)

@@ -310,6 +310,16 @@ func (s *Screening) Screen(ctx context.Context, actor domain.Actor, q screening.
 	default:
 		v.Add("type", "Use person, organization, vessel or aircraft.")
 	}
+	if q.BirthDate != "" {
+		if p := queryBirthDateProblem(q.BirthDate, s.d.now()); p != "" {
+			v.Add("birth_date", p)
+		}
+	}
+	if q.Country != "" {
+		if p := domain.CountryProblem(q.Country, "country"); p != "" {
+			v.Add("country", p)
+		}
+	}
 	if q.Threshold < 0 || q.Threshold > 1 {
 		v.Add("threshold", "Use a threshold between 0 and 1.")
 	}
@@ -541,4 +551,26 @@ func hitFromRecord(cr Crypter, r store.HitRecord) (domain.ScreeningHit, error) {
 		return h, err
 	}
 	return h, nil
+}
+
+// queryBirthDateProblem checks the date of birth of a screening query: a
+// full date keeps the rules of every date of birth kyc accepts
+// (domain.BirthDateProblem, as a customer's); a year or a month alone, which
+// the index also weighs (lists often give no more), must be one that has
+// begun and lies within the same span.
+func queryBirthDateProblem(s string, now time.Time) string {
+	if len(s) == len(domain.DateLayout) {
+		return domain.BirthDateProblem(s, now)
+	}
+	layout := map[int]string{4: "2006", 7: "2006-01"}[len(s)]
+	d, err := time.Parse(layout, s)
+	switch {
+	case layout == "" || err != nil:
+		return "Enter the date of birth as a real date in the form YYYY-MM-DD (or a year YYYY, or a month YYYY-MM)"
+	case d.After(now):
+		return "Enter a date of birth in the past"
+	case d.Year() < now.Year()-domain.MaxAge-1:
+		return fmt.Sprintf("Enter a date of birth less than %d years ago", domain.MaxAge+1)
+	}
+	return ""
 }

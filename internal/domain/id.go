@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/binary"
+	"strings"
 	"time"
 )
 
@@ -21,4 +22,16 @@ func NewID(prefix string, now time.Time) string {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
 	return prefix + "_" + idEncoding.EncodeToString(b[:])
+}
+
+// IsID reports whether s has the form of an id made by NewID with prefix:
+// the prefix, an underscore and 26 characters of the id alphabet that
+// decode to 16 bytes. It says nothing of whether the record exists.
+func IsID(prefix, s string) bool {
+	rest, ok := strings.CutPrefix(s, prefix+"_")
+	if !ok || len(rest) != 26 {
+		return false
+	}
+	b, err := idEncoding.DecodeString(rest)
+	return err == nil && len(b) == 16 && idEncoding.EncodeToString(b) == rest
 }

@@ -249,23 +249,45 @@ func (v *validator) birthDate(loc, s string, individual bool) {
 	if !v.required(loc, s, "Enter the date of birth") {
 		return
 	}
-	d, ok := v.date(loc, s, "date of birth")
-	if !ok {
+	if p := BirthDateProblem(s, v.now); p != "" {
+		v.add(loc, p)
 		return
 	}
-	switch {
-	case d.After(today(v.now)):
-		v.add(loc, "Enter a date of birth in the past")
-	case Age(d, v.now) > MaxAge:
-		v.add(loc, fmt.Sprintf("Enter a date of birth less than %d years ago", MaxAge+1))
-	case v.full && individual && Age(d, v.now) < v.opts.minAge():
+	if d, _ := ParseDate(s); v.full && individual && Age(d, v.now) < v.opts.minAge() {
 		v.add(loc, fmt.Sprintf("The customer must be at least %d years old; check the date of birth", v.opts.minAge()))
 	}
 }
 
+// BirthDateProblem says what is wrong with a date of birth, "" when it is a
+// real YYYY-MM-DD date in the past and less than MaxAge+1 years ago. Every
+// date of birth kyc accepts keeps these rules (a customer's, a related
+// person's, a screening query's evidence); a customer's minimum age is
+// checked on top at submission.
+func BirthDateProblem(s string, now time.Time) string {
+	d, err := ParseDate(s)
+	switch {
+	case err != nil:
+		return "Enter the date of birth as a real date in the form YYYY-MM-DD"
+	case d.After(today(now)):
+		return "Enter a date of birth in the past"
+	case Age(d, now) > MaxAge:
+		return fmt.Sprintf("Enter a date of birth less than %d years ago", MaxAge+1)
+	}
+	return ""
+}
+
+// CountryProblem says what is wrong with a country code given for what
+// (e.g. "nationality"), "" when it is an ISO 3166-1 alpha-2 code kyc knows.
+func CountryProblem(code, what string) string {
+	if ValidCountry(code) {
+		return ""
+	}
+	return fmt.Sprintf("Choose the %s from the list of countries (an ISO 3166-1 alpha-2 code such as DE or US)", what)
+}
+
 func (v *validator) country(loc, code, what string) {
-	if !ValidCountry(code) {
-		v.add(loc, fmt.Sprintf("Choose the %s from the list of countries (an ISO 3166-1 alpha-2 code such as DE or US)", what))
+	if p := CountryProblem(code, what); p != "" {
+		v.add(loc, p)
 	}
 }
 
