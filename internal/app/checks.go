@@ -445,6 +445,17 @@ func (s *Checks) finishLocked(ctx context.Context, tx store.Tx, crec *store.Cust
 		}
 		return rec, true, false, nil
 	}
+	if domain.CheckType(rec.Type) == domain.CheckIdentity && crec.Type == string(domain.CustomerBusiness) {
+		// One result per ubo and control person; the company's check is
+		// no better than any of them (identity_persons.go).
+		cust, err := customerFromRecord(s.d.Crypt, *crec)
+		if err != nil {
+			return rec, false, false, err
+		}
+		if out, err = withPersonResults(cust, out); err != nil {
+			return rec, false, false, err
+		}
+	}
 	now := s.d.now()
 	rec.Status = string(out.Status)
 	rec.Provider = out.Provider

@@ -340,3 +340,32 @@ func TestOwnershipDiagramOnTheCasePage(t *testing.T) {
 			"30% effective", "Lars N. → 50% of Nilsson Holding AB → 60% of Nordic Widgets AB: 30% effective", "Ownership and control")
 	})
 }
+
+// TestPersonIdentitiesOnTheCasePage: the case page of a business lists
+// every beneficial owner and control person with their own identity
+// result (role, name, effective ownership, outcome, provider, when, and
+// the provider's raw entry): one result per person (PRODUCT.md section 5;
+// issue #11 item 6). A director whose passport has no machine-readable
+// zone needs review, and so does the company's check.
+func TestPersonIdentitiesOnTheCasePage(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		d := kyctest.BusinessData()
+		maja := d.Business.RelatedPersons[0]
+		maja.GivenNames, maja.FamilyName, maja.BirthDate = "Maja", "Holm", "1981-06-07"
+		maja.Roles, maja.OwnershipPercent = []domain.RelatedRole{domain.RoleDirector}, 0
+		maja.Document = &domain.IdentityDocument{Type: domain.DocPassport, Number: "AA1234567", IssuingCountry: "SE", ExpiryDate: "2031-01-01"}
+		d.Business.RelatedPersons = append(d.Business.RelatedPersons, maja)
+		cs := kyctest.Case(t, e.Bundle, &kyctest.CaseOpts{Customer: &kyctest.CustomerOpts{Actor: kyctest.Operator, Data: &d}})
+		an := e.signIn("analyst")
+		r := an.get("/staff/cases/" + cs.ID)
+		want(t, r, 200, `data-testid="person-identities"`, "Identity of each beneficial owner and control person",
+			"Lars Nilsson", "ubo, director", "60%", "Maja Holm", `data-status="needs_review"`, "No MRZ given for a passport", `data-status="passed"`, "Document checks passed")
+		if n := strings.Count(r.Body, `data-testid="person-identity"`); n != 2 {
+			t.Fatalf("%d person rows, want 2", n)
+		}
+		// An individual's case has no such panel.
+		if strings.Contains(an.get("/staff/cases/"+e.HitCase.ID).Body, `data-testid="person-identities"`) {
+			t.Fatal("per-person panel on an individual's case")
+		}
+	})
+}
