@@ -369,3 +369,36 @@ func TestPersonIdentitiesOnTheCasePage(t *testing.T) {
 		}
 	})
 }
+
+// TestDocumentContentHeaders: a document's content is served with its
+// sniffed type, never sniffed again by the browser, never cached, framed by
+// the back office only; an image preview and every download are sandboxed
+// by CSP; a PDF preview is not, since Chromium does not start its PDF
+// viewer in a CSP-sandboxed document (the preview would show a blocked
+// page). Both reads are audited (app tests and the browser test).
+func TestDocumentContentHeaders(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		cust := e.HitCase.CustomerID
+		addDocument(t, e, cust, "doc_hdr_png", "identity_document", kyctest.PNG(), "image/png")
+		addDocument(t, e, cust, "doc_hdr_pdf", "proof_of_address", kyctest.PDF("Utility bill", 0), "application/pdf")
+		an := e.signIn("analyst")
+		for _, tc := range []struct {
+			path, ctype, disposition string
+			sandboxed                bool
+		}{
+			{"/staff/documents/doc_hdr_png", "image/png", "inline", true},
+			{"/staff/documents/doc_hdr_png/download", "image/png", "attachment", true},
+			{"/staff/documents/doc_hdr_pdf", "application/pdf", "inline", false},
+			{"/staff/documents/doc_hdr_pdf/download", "application/pdf", "attachment", true},
+		} {
+			r := an.get(tc.path)
+			h := r.Header
+			csp := h.Get("Content-Security-Policy")
+			if r.Status != 200 || h.Get("Content-Type") != tc.ctype || !strings.HasPrefix(h.Get("Content-Disposition"), tc.disposition+";") ||
+				h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Cache-Control") != "no-store" || h.Get("X-Frame-Options") != "SAMEORIGIN" ||
+				!strings.Contains(csp, "frame-ancestors 'self'") || strings.Contains(csp, "sandbox") != tc.sandboxed {
+				t.Errorf("%s: %d %v", tc.path, r.Status, h)
+			}
+		}
+	})
+}
