@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/kyc-platform/kyc/internal/domain"
-	"github.com/kyc-platform/kyc/internal/risk"
 	"github.com/kyc-platform/kyc/internal/store"
 )
 
@@ -467,7 +466,7 @@ func (s *Cases) reassess(ctx context.Context, tx store.Tx, customerID string, ac
 	if err != nil {
 		return err
 	}
-	sanctions, pep, err := confirmedMatches(ctx, tx, customerID)
+	m, err := confirmedMatchesOf(ctx, tx, s.d.Crypt, cust)
 	if err != nil {
 		return err
 	}
@@ -475,7 +474,7 @@ func (s *Cases) reassess(ctx context.Context, tx store.Tx, customerID string, ac
 	if err != nil {
 		return err
 	}
-	a := s.d.Risk.Assess(risk.Input{Customer: cust, ConfirmedSanctionsMatch: sanctions, ConfirmedPEPMatch: pep, IdentityDoubt: doubt, Now: s.d.now()})
+	a := s.d.Risk.Assess(m.input(cust, doubt, s.d.now()))
 	_, err = saveAssessment(ctx, tx, s.d, s.audit, &crec, "", a, actor)
 	return err
 }

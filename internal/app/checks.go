@@ -203,11 +203,11 @@ func customerFromRecordByID(ctx context.Context, d *Deps, id string) (*domain.Cu
 }
 
 func (s *Checks) risk(ctx context.Context, c *domain.Customer, rec store.CheckRecord, now time.Time) (checkOutcome, error) {
-	sanctions, pep, err := confirmedMatches(ctx, s.d.Store, c.ID)
+	m, err := confirmedMatchesOf(ctx, s.d.Store, s.d.Crypt, c)
 	if err != nil {
 		return checkOutcome{}, err
 	}
-	a := s.d.Risk.Assess(risk.Input{Customer: c, ConfirmedSanctionsMatch: sanctions, ConfirmedPEPMatch: pep, Now: now})
+	a := s.d.Risk.Assess(m.input(c, "", now))
 	status := domain.CheckPassed
 	switch a.Rating {
 	case domain.RiskHigh:
@@ -269,24 +269,54 @@ func saveAssessment(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, 
 	})
 }
 
-// confirmedMatches reports whether the customer has a screening hit
-// confirmed as a true match on a sanctions list, and on a PEP list.
-func confirmedMatches(ctx context.Context, r store.Repos, customerID string) (sanctions, pep bool, err error) {
-	hits, err := r.Hits().ListByCustomer(ctx, customerID)
+// confirmedMatches is what reviewers confirmed among the customer's
+// screening hits: a true match on a sanctions list, on a PEP list, and the
+// related parties of a business whose sanctions hit is a true match (the
+// OFAC 50% rule weighs their shares).
+type confirmedMatches struct {
+	sanctions, pep bool
+	parties        []string
+}
+
+// input is the risk model's input for the customer with these matches.
+func (m confirmedMatches) input(c *domain.Customer, doubt string, now time.Time) risk.Input {
+	return risk.Input{Customer: c, ConfirmedSanctionsMatch: m.sanctions, ConfirmedPEPMatch: m.pep, SanctionedParties: m.parties, IdentityDoubt: doubt, Now: now}
+}
+
+// confirmedMatchesOf reads the confirmed matches of customer c. A hit is
+// tied to a related party by the name it was screened under (the party's
+// full name, or a related company's legal name; screeningQueries).
+func confirmedMatchesOf(ctx context.Context, r store.Repos, cr Crypter, c *domain.Customer) (confirmedMatches, error) {
+	var out confirmedMatches
+	hits, err := r.Hits().ListByCustomer(ctx, c.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return false, false, err
+		return out, err
 	}
 	for _, h := range hits {
 		if h.Disposition != string(domain.DispositionTrueMatch) {
 			continue
 		}
 		if isPEPHit(h) {
-			pep = true
-		} else {
-			sanctions = true
+			out.pep = true
+			continue
+		}
+		out.sanctions = true
+		b := c.Data.Business
+		if b == nil || len(h.Subject) == 0 {
+			continue
+		}
+		subj, err := cr.Open(h.Subject, hitAAD(h.ID, "subject"))
+		if err != nil {
+			return out, fmt.Errorf("decrypt hit %s subject: %w", h.ID, err)
+		}
+		name := domain.FoldName(string(subj))
+		for _, rp := range b.RelatedPersons {
+			if rp.ID != "" && name != "" && domain.FoldName(rp.Name()) == name && !slices.Contains(out.parties, rp.ID) {
+				out.parties = append(out.parties, rp.ID)
+			}
 		}
 	}
-	return sanctions, pep, nil
+	return out, nil
 }
 
 // isPEPHit reports whether a hit is a PEP-only entity (no sanction topic).
@@ -414,6 +444,17 @@ func (s *Checks) finishLocked(ctx context.Context, tx store.Tx, crec *store.Cust
 			return rec, false, false, err
 		}
 		return rec, true, false, nil
+	}
+	if domain.CheckType(rec.Type) == domain.CheckIdentity && crec.Type == string(domain.CustomerBusiness) {
+		// One result per ubo and control person; the company's check is
+		// no better than any of them (identity_persons.go).
+		cust, err := customerFromRecord(s.d.Crypt, *crec)
+		if err != nil {
+			return rec, false, false, err
+		}
+		if out, err = withPersonResults(cust, out); err != nil {
+			return rec, false, false, err
+		}
 	}
 	now := s.d.now()
 	rec.Status = string(out.Status)
@@ -590,11 +631,11 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, crec store.Custom
 // diligence, stores the assessment (under the round's risk check) and
 // returns the customer as it now is.
 func (s *Checks) assessWithIdentityDoubt(ctx context.Context, tx store.Tx, cust *domain.Customer, riskCheckID, doubt string) (*domain.Customer, error) {
-	sanctions, pep, err := confirmedMatches(ctx, tx, cust.ID)
+	m, err := confirmedMatchesOf(ctx, tx, s.d.Crypt, cust)
 	if err != nil {
 		return nil, err
 	}
-	a := s.d.Risk.Assess(risk.Input{Customer: cust, ConfirmedSanctionsMatch: sanctions, ConfirmedPEPMatch: pep, IdentityDoubt: doubt, Now: s.d.now()})
+	a := s.d.Risk.Assess(m.input(cust, doubt, s.d.now()))
 	if a.Rating == cust.RiskRating && a.DueDiligence == cust.DueDiligence {
 		return cust, nil
 	}

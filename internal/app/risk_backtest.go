@@ -75,7 +75,7 @@ func (s *Customers) BacktestRisk(ctx context.Context, actor domain.Actor, candid
 			if err != nil {
 				return res, err
 			}
-			sanctions, pep, err := confirmedMatches(ctx, s.d.Store, cust.ID)
+			m, err := confirmedMatchesOf(ctx, s.d.Store, s.d.Crypt, cust)
 			if err != nil {
 				return res, err
 			}
@@ -83,7 +83,7 @@ func (s *Customers) BacktestRisk(ctx context.Context, actor domain.Actor, candid
 			if err != nil {
 				return res, err
 			}
-			a := candidate.Assess(risk.Input{Customer: cust, ConfirmedSanctionsMatch: sanctions, ConfirmedPEPMatch: pep, IdentityDoubt: doubt, Now: s.d.now()})
+			a := candidate.Assess(m.input(cust, doubt, s.d.now()))
 			res.Customers++
 			rc, dc := a.Rating != cust.RiskRating, a.DueDiligence != cust.DueDiligence
 			if rc {

@@ -275,6 +275,8 @@ func (m *Model) apply(f factor, c *domain.Customer, rel []relevant, in Input) (d
 		if in.ConfirmedSanctionsMatch {
 			return domain.RiskFactor{Value: "confirmed", Points: f.Points, Explanation: explain(f, "")}, true
 		}
+	case KindSanctionedOwnership:
+		return sanctionedOwnership(f, biz, in.SanctionedParties)
 	}
 	return domain.RiskFactor{}, false
 }
@@ -374,4 +376,28 @@ func (m *Model) FactorCountries(name string) ([]string, bool) {
 		}
 	}
 	return nil, false
+}
+
+// sanctionedOwnership applies the OFAC 50% rule (OFAC, "Revised Guidance on
+// Entities Owned by Persons Whose Property and Interests in Property are
+// Blocked", 2014): the explanation names the blocked stakes by role and
+// short name, with their effective shares.
+func sanctionedOwnership(f factor, biz *domain.Business, sanctioned []string) (domain.RiskFactor, bool) {
+	if biz == nil || len(sanctioned) == 0 {
+		return domain.RiskFactor{}, false
+	}
+	rps := biz.RelatedPersons
+	so := domain.ApplyFiftyPercentRule(rps, func(i int) bool { return slices.Contains(sanctioned, rps[i].ID) })
+	if !so.Blocked {
+		return domain.RiskFactor{}, false
+	}
+	parts := make([]string, len(so.Stakes))
+	for i, st := range so.Stakes {
+		parts[i] = fmt.Sprintf("%s %s%%", partyLabel(rps[st.Index]), domain.FormatPercent(st.Effective))
+		if st.Derived {
+			parts[i] += " (itself blocked: owned 50% or more by confirmed matches)"
+		}
+	}
+	detail := fmt.Sprintf("%s%% in all: %s", domain.FormatPercent(so.Share), strings.Join(parts, ", "))
+	return domain.RiskFactor{Value: domain.FormatPercent(so.Share) + "%", Points: f.Points, Explanation: explain(f, detail)}, true
 }

@@ -40,6 +40,10 @@ const (
 	KindNonFaceToFace       = "non_face_to_face"
 	KindExpectedVolume      = "expected_volume"
 	KindSanctionsMatch      = "sanctions_match"
+	// KindSanctionedOwnership is the OFAC 50% rule: parties confirmed as
+	// sanctions matches own 50% or more of a business, alone or together
+	// (domain.ApplyFiftyPercentRule).
+	KindSanctionedOwnership = "sanctioned_ownership"
 	// KindIdentityDoubt applies while the identity data are in doubt
 	// (identity needs_review, failed or in error; an unverified ubo or
 	// control person): its due-diligence floor rules out simplified
@@ -317,7 +321,7 @@ func (d *document) validate() error {
 			if len(d.EURRates.Rates) == 0 {
 				bad("%s: needs eur_rates", where)
 			}
-		case KindPEP, KindNonFaceToFace, KindSanctionsMatch, KindIdentityDoubt:
+		case KindPEP, KindNonFaceToFace, KindSanctionsMatch, KindIdentityDoubt, KindSanctionedOwnership:
 		default:
 			bad("%s: unknown kind %q", where, f.Kind)
 		}
@@ -364,6 +368,10 @@ type Input struct {
 	ConfirmedSanctionsMatch bool
 	// ConfirmedPEPMatch is true when a reviewer confirmed a PEP list hit.
 	ConfirmedPEPMatch bool
+	// SanctionedParties are the IDs of the related parties of a business
+	// whose sanctions hit a reviewer confirmed as a true match (the OFAC
+	// 50% rule weighs their shares).
+	SanctionedParties []string
 	// IdentityDoubt says why the identity data are in doubt ("identity
 	// check needs_review"); "" when they are not (or not known yet).
 	IdentityDoubt string

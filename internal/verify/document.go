@@ -73,7 +73,9 @@ type SubCheck struct {
 // Subject groups the checks of one person or of the company.
 type Subject struct {
 	// Subject is "customer", "company" or "related_persons[i]".
-	Subject string             `json:"subject"`
+	Subject string `json:"subject"`
+	// PartyID is the related party's id for "related_persons[i]".
+	PartyID string             `json:"party_id,omitempty"`
 	Status  domain.CheckStatus `json:"status"`
 	Checks  []SubCheck         `json:"checks"`
 	// MRZ is the parsed zone when one was given and valid.
@@ -83,6 +85,10 @@ type Subject struct {
 // DocumentDetails is the Details of a document provider Result.
 type DocumentDetails struct {
 	Subjects []Subject `json:"subjects"`
+	// Persons has one result per related person verified (a business's
+	// beneficial owners and control persons, and anyone else who gave a
+	// document).
+	Persons []PersonResult `json:"persons,omitempty"`
 }
 
 // Verify runs the checks. Problems are reported in the Result; the error is
@@ -102,11 +108,20 @@ func (d *Document) Verify(ctx context.Context, req Request) (Result, error) {
 	case c.Type == domain.CustomerBusiness && c.Data.Business != nil:
 		b := c.Data.Business
 		det.Subjects = append(det.Subjects, company(*b, now))
+		required := map[int]bool{}
+		for _, i := range b.ToVerify() {
+			required[i] = true
+		}
 		for i, rp := range b.RelatedPersons {
-			if rp.Document == nil {
-				continue // verified when given; not every related person presents one
+			if rp.IsCompany() || (rp.Document == nil && !required[i]) {
+				// Every beneficial owner and control person is verified;
+				// anyone else when they gave a document.
+				continue
 			}
-			det.Subjects = append(det.Subjects, d.person(fmt.Sprintf("related_persons[%d]", i), rp.Person, now, false))
+			s := d.person(fmt.Sprintf("related_persons[%d]", i), rp.Person, now, false)
+			s.PartyID = rp.ID
+			det.Subjects = append(det.Subjects, s)
+			det.Persons = append(det.Persons, PersonResult{ID: rp.ID, Status: s.Status, Summary: s.summary()})
 		}
 	default:
 		return Result{}, domain.Errorf(domain.ECodeInvalid, "The customer has no data of its type to verify.")
@@ -147,6 +162,21 @@ func worse(a, b domain.CheckStatus) domain.CheckStatus {
 		return b
 	}
 	return a
+}
+
+// summary is the subject's problems in a sentence, or that the checks
+// passed.
+func (s *Subject) summary() string {
+	var problems []string
+	for _, ch := range s.Checks {
+		if ch.Status != domain.CheckPassed {
+			problems = append(problems, ch.Message)
+		}
+	}
+	if len(problems) == 0 {
+		return "Document checks passed"
+	}
+	return strings.Join(problems, "; ")
 }
 
 func (s *Subject) add(name string, status domain.CheckStatus, msg string) {

@@ -100,8 +100,10 @@ func TestDocumentBusiness(t *testing.T) {
 		rp.Document = new(*rp.Document)
 		b := &domain.Business{LegalName: "Acme GmbH", RegistrationNumber: "HRB 1", IncorporationDate: "2010-01-01",
 			RelatedPersons: []domain.RelatedPerson{
-				{Person: rp, Roles: []domain.RelatedRole{domain.RoleUBO}, OwnershipPercent: 100},
-				{Person: domain.Person{GivenNames: "Max", FamilyName: "Muster", BirthDate: "1980-01-01"}, Roles: []domain.RelatedRole{domain.RoleDirector}},
+				{ID: "rp1", Person: rp, Roles: []domain.RelatedRole{domain.RoleUBO}, OwnershipPercent: 100},
+				{ID: "rp2", Person: domain.Person{GivenNames: "Max", FamilyName: "Muster", BirthDate: "1980-01-01",
+					Document: &domain.IdentityDocument{Type: domain.DocIDCard, Number: "L01X00T47", IssuingCountry: "DE", ExpiryDate: "2031-01-31"}}, Roles: []domain.RelatedRole{domain.RoleDirector}},
+				{ID: "rp3", Person: domain.Person{GivenNames: "Sven", FamilyName: "Small", BirthDate: "1990-01-01"}, Roles: []domain.RelatedRole{domain.RoleShareholder}, OwnershipPercent: 5},
 			}}
 		edit(b)
 		return &domain.Customer{Type: domain.CustomerBusiness, Data: domain.CustomerData{Business: b}}
@@ -125,6 +127,10 @@ func TestDocumentBusiness(t *testing.T) {
 			b.RelatedPersons[0].Document.MRZ = ""
 			b.RelatedPersons[0].Document.Type = domain.DocIDCard
 		}, domain.CheckPassed, "passed"},
+		// Every control person is verified, with or without a document
+		// (PRODUCT.md section 5: every ubo and control person, one result
+		// per person); it was skipped when it gave none.
+		{"control person without a document", func(b *domain.Business) { b.RelatedPersons[1].Document = nil }, domain.CheckNeedsReview, "related_persons[1]: No identity document given"},
 	}
 	p := NewDocument(DocumentOptions{})
 	for _, tt := range tests {
@@ -133,6 +139,19 @@ func TestDocumentBusiness(t *testing.T) {
 			res, err := p.Verify(context.Background(), Request{Customer: biz(tt.edit), Now: now})
 			if err != nil {
 				t.Fatal(err)
+			}
+			// One result per beneficial owner and control person; the
+			// small shareholder without a document is not verified.
+			det := res.Details.(DocumentDetails)
+			if len(det.Persons) != 2 || det.Persons[0].ID != "rp1" || det.Persons[1].ID != "rp2" {
+				t.Fatalf("persons %+v", det.Persons)
+			}
+			worst := domain.CheckPassed
+			for _, pr := range det.Persons {
+				worst = worse(worst, pr.Status)
+			}
+			if worse(worst, tt.status) != tt.status {
+				t.Fatalf("a person's result %s is worse than the check's %s", worst, tt.status)
 			}
 			if res.Status != tt.status || !strings.Contains(res.Summary, tt.summary) {
 				t.Fatalf("got %s %q, want %s containing %q", res.Status, res.Summary, tt.status, tt.summary)

@@ -66,3 +66,19 @@ type Result struct {
 	// it encrypted.
 	Details any
 }
+
+// PersonResult is a provider's result for one person of a business: every
+// beneficial owner and control person is verified, one result per person
+// (PRODUCT.md section 5). A provider reports them in its details as
+// "persons": [{"id": …, "status": …, "summary": …}], id being the related
+// party's id (domain.RelatedPerson.ID); an asynchronous provider's callback
+// does the same (README, "Identity providers"). The identity check of the
+// business passes only when every required person's result is passed.
+type PersonResult struct {
+	// ID is the related party's id.
+	ID string `json:"id"`
+	// Status is passed, failed, needs_review or pending.
+	Status domain.CheckStatus `json:"status"`
+	// Summary is a short sentence without personal data.
+	Summary string `json:"summary"`
+}

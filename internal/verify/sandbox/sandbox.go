@@ -103,37 +103,64 @@ type Outcome struct {
 	Status  domain.CheckStatus
 	Summary string
 	Rule    string
+	// Persons has one result per related person of a business (the
+	// worst of them is the Status).
+	Persons []verify.PersonResult
 }
 
-// Decide returns the sandbox's outcome for a customer.
-func Decide(c *domain.Customer) Outcome {
-	var people []*domain.Person
-	if c.Data.Individual != nil {
-		people = append(people, c.Data.Individual)
+// outcomeOf is the sandbox's outcome for one person's test values.
+func outcomeOf(p *domain.Person) Outcome {
+	if strings.EqualFold(strings.TrimSpace(p.GivenNames+" "+p.FamilyName), "Sandbox Timeout") {
+		return Outcome{Rule: "name Sandbox Timeout"}
 	}
-	if b := c.Data.Business; b != nil {
-		for i := range b.RelatedPersons {
-			if b.RelatedPersons[i].Kind != domain.PartyCompany {
-				people = append(people, &b.RelatedPersons[i].Person)
-			}
+	if p.Document != nil {
+		switch n := p.Document.Number; {
+		case strings.HasSuffix(n, "0001"):
+			return Outcome{Status: domain.CheckFailed, Summary: "Sandbox: the document was rejected.", Rule: "document number ends in 0001"}
+		case strings.HasSuffix(n, "0002"):
+			return Outcome{Status: domain.CheckNeedsReview, Summary: "Sandbox: the document needs a person to look at it.", Rule: "document number ends in 0002"}
 		}
+	}
+	return Outcome{Status: domain.CheckPassed, Summary: "Sandbox: identity verified.", Rule: "default"}
+}
+
+func severity(s domain.CheckStatus) int {
+	switch s {
+	case domain.CheckFailed:
+		return 2
+	case domain.CheckNeedsReview:
+		return 1
+	}
+	return 0
+}
+
+// Decide returns the sandbox's outcome for a customer: for a business, one
+// result per related person and the worst of them.
+func Decide(c *domain.Customer) Outcome {
+	if p := c.Data.Individual; p != nil {
+		return outcomeOf(p)
 	}
 	worst := Outcome{Status: domain.CheckPassed, Summary: "Sandbox: identity verified.", Rule: "default"}
-	for _, p := range people {
-		if strings.EqualFold(strings.TrimSpace(p.GivenNames+" "+p.FamilyName), "Sandbox Timeout") {
-			return Outcome{Rule: "name Sandbox Timeout"}
-		}
-		if p.Document == nil {
+	b := c.Data.Business
+	if b == nil {
+		return worst
+	}
+	var persons []verify.PersonResult
+	for i := range b.RelatedPersons {
+		rp := &b.RelatedPersons[i]
+		if rp.IsCompany() {
 			continue
 		}
-		n := p.Document.Number
-		switch {
-		case strings.HasSuffix(n, "0001"):
-			worst = Outcome{Status: domain.CheckFailed, Summary: "Sandbox: the document was rejected.", Rule: "document number ends in 0001"}
-		case strings.HasSuffix(n, "0002") && worst.Status == domain.CheckPassed:
-			worst = Outcome{Status: domain.CheckNeedsReview, Summary: "Sandbox: the document needs a person to look at it.", Rule: "document number ends in 0002"}
+		o := outcomeOf(&rp.Person)
+		if o.Status == "" {
+			return o // one person who never answers holds the whole check
+		}
+		persons = append(persons, verify.PersonResult{ID: rp.ID, Status: o.Status, Summary: o.Summary})
+		if severity(o.Status) > severity(worst.Status) {
+			worst = o
 		}
 	}
+	worst.Persons = persons
 	return worst
 }
 
@@ -142,7 +169,11 @@ func (p *Provider) Verify(ctx context.Context, req verify.Request) (verify.Resul
 	ref := "sbx_" + random()
 	o := Decide(req.Customer)
 	if o.Status != "" {
-		details, _ := json.Marshal(map[string]string{"provider": Name, "rule": o.Rule, "reference": ref})
+		raw := map[string]any{"provider": Name, "rule": o.Rule, "reference": ref}
+		if o.Persons != nil {
+			raw["persons"] = o.Persons
+		}
+		details, _ := json.Marshal(raw)
 		body, err := json.Marshal(signed.Result{CheckID: req.CheckID, Reference: ref, Tenant: req.Customer.Tenant, Status: string(o.Status), Summary: o.Summary, Details: details})
 		if err != nil {
 			return verify.Result{}, err

@@ -49,6 +49,33 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+// For a business the sandbox answers one result per related person
+// (PRODUCT.md section 5: every ubo and control person is verified, one
+// result per person), by each person's test values.
+func TestDecidePerPerson(t *testing.T) {
+	t.Parallel()
+	b := &domain.Business{RelatedPersons: []domain.RelatedPerson{
+		{ID: "rp1", Person: person("A", "B", "X9999")},
+		{ID: "hold", Kind: domain.PartyCompany, LegalName: "Holding Ltd"},
+		{ID: "rp2", Person: person("C", "D", "X0002")},
+		{ID: "rp3", Person: person("E", "F", "X0001")},
+	}}
+	o := sandbox.Decide(&domain.Customer{Data: domain.CustomerData{Business: b}})
+	want := []verify.PersonResult{
+		{ID: "rp1", Status: domain.CheckPassed, Summary: "Sandbox: identity verified."},
+		{ID: "rp2", Status: domain.CheckNeedsReview, Summary: "Sandbox: the document needs a person to look at it."},
+		{ID: "rp3", Status: domain.CheckFailed, Summary: "Sandbox: the document was rejected."},
+	}
+	if o.Status != domain.CheckFailed || len(o.Persons) != len(want) {
+		t.Fatalf("outcome %+v", o)
+	}
+	for i := range want {
+		if o.Persons[i] != want[i] {
+			t.Errorf("person %d: %+v, want %+v", i, o.Persons[i], want[i])
+		}
+	}
+}
+
 // Callbacks are authenticated by their signature and timestamp.
 func TestVerifyCallback(t *testing.T) {
 	t.Parallel()

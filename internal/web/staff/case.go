@@ -40,6 +40,9 @@ type caseView struct {
 	Documents []app.Document
 	// Identity is the identity provider's result and raw response summary.
 	Identity *providerResult
+	// Persons are a business's beneficial owners and control persons with
+	// their identity results, one per person (nil for an individual).
+	Persons []personRow
 	Who      map[string]string
 	// Decision form.
 	CanWrite bool
@@ -137,6 +140,7 @@ func (h *Handler) loadCase(r *http.Request, s app.Session, id string) (caseView,
 		return v, err
 	}
 	v.Identity = identityResult(v.Checks)
+	v.Persons = personRows(app.PersonIdentities(v.Customer, v.Checks))
 	if risk, err := h.d.App.Customers.LatestRisk(ctx, a, v.Customer.ID); err == nil {
 		v.Risk = &risk
 	}

@@ -128,10 +128,23 @@ func (h *Handler) serveDocument(w http.ResponseWriter, r *http.Request, s app.Se
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	// A PDF is shown by the browser's own viewer in a frame of the case
-	// page (same origin only); no script of the document runs.
+	// page (same origin only). Everything else, and every download, is
+	// sandboxed; a PDF preview is not, because Chromium refuses to start
+	// its PDF viewer in a document sandboxed by CSP (the frame shows a
+	// blocked page). The viewer runs the PDF in its own process with no
+	// reach into the case page, and only content sniffed as a PDF at
+	// upload (polyglots refused) is stored as one.
 	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox")
+	w.Header().Set("Content-Security-Policy", documentCSP(d.ContentType, purpose))
 	_, _ = w.Write(d.Content)
+}
+
+// documentCSP is the Content-Security-Policy of a document's content.
+func documentCSP(ctype, purpose string) string {
+	if ctype == "application/pdf" && purpose == app.DocumentPreview {
+		return "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+	}
+	return "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
 }
 
 func documentExt(ctype string) string {

@@ -340,3 +340,65 @@ func TestOwnershipDiagramOnTheCasePage(t *testing.T) {
 			"30% effective", "Lars N. → 50% of Nilsson Holding AB → 60% of Nordic Widgets AB: 30% effective", "Ownership and control")
 	})
 }
+
+// TestPersonIdentitiesOnTheCasePage: the case page of a business lists
+// every beneficial owner and control person with their own identity
+// result (role, name, effective ownership, outcome, provider, when, and
+// the provider's raw entry): one result per person (PRODUCT.md section 5;
+// issue #11 item 6). A director whose passport has no machine-readable
+// zone needs review, and so does the company's check.
+func TestPersonIdentitiesOnTheCasePage(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		d := kyctest.BusinessData()
+		maja := d.Business.RelatedPersons[0]
+		maja.GivenNames, maja.FamilyName, maja.BirthDate = "Maja", "Holm", "1981-06-07"
+		maja.Roles, maja.OwnershipPercent = []domain.RelatedRole{domain.RoleDirector}, 0
+		maja.Document = &domain.IdentityDocument{Type: domain.DocPassport, Number: "AA1234567", IssuingCountry: "SE", ExpiryDate: "2031-01-01"}
+		d.Business.RelatedPersons = append(d.Business.RelatedPersons, maja)
+		cs := kyctest.Case(t, e.Bundle, &kyctest.CaseOpts{Customer: &kyctest.CustomerOpts{Actor: kyctest.Operator, Data: &d}})
+		an := e.signIn("analyst")
+		r := an.get("/staff/cases/" + cs.ID)
+		want(t, r, 200, `data-testid="person-identities"`, "Identity of each beneficial owner and control person",
+			"Lars Nilsson", "ubo, director", "60%", "Maja Holm", `data-status="needs_review"`, "No MRZ given for a passport", `data-status="passed"`, "Document checks passed")
+		if n := strings.Count(r.Body, `data-testid="person-identity"`); n != 2 {
+			t.Fatalf("%d person rows, want 2", n)
+		}
+		// An individual's case has no such panel.
+		if strings.Contains(an.get("/staff/cases/"+e.HitCase.ID).Body, `data-testid="person-identities"`) {
+			t.Fatal("per-person panel on an individual's case")
+		}
+	})
+}
+
+// TestDocumentContentHeaders: a document's content is served with its
+// sniffed type, never sniffed again by the browser, never cached, framed by
+// the back office only; an image preview and every download are sandboxed
+// by CSP; a PDF preview is not, since Chromium does not start its PDF
+// viewer in a CSP-sandboxed document (the preview would show a blocked
+// page). Both reads are audited (app tests and the browser test).
+func TestDocumentContentHeaders(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		cust := e.HitCase.CustomerID
+		addDocument(t, e, cust, "doc_hdr_png", "identity_document", kyctest.PNG(), "image/png")
+		addDocument(t, e, cust, "doc_hdr_pdf", "proof_of_address", kyctest.PDF("Utility bill", 0), "application/pdf")
+		an := e.signIn("analyst")
+		for _, tc := range []struct {
+			path, ctype, disposition string
+			sandboxed                bool
+		}{
+			{"/staff/documents/doc_hdr_png", "image/png", "inline", true},
+			{"/staff/documents/doc_hdr_png/download", "image/png", "attachment", true},
+			{"/staff/documents/doc_hdr_pdf", "application/pdf", "inline", false},
+			{"/staff/documents/doc_hdr_pdf/download", "application/pdf", "attachment", true},
+		} {
+			r := an.get(tc.path)
+			h := r.Header
+			csp := h.Get("Content-Security-Policy")
+			if r.Status != 200 || h.Get("Content-Type") != tc.ctype || !strings.HasPrefix(h.Get("Content-Disposition"), tc.disposition+";") ||
+				h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Cache-Control") != "no-store" || h.Get("X-Frame-Options") != "SAMEORIGIN" ||
+				!strings.Contains(csp, "frame-ancestors 'self'") || strings.Contains(csp, "sandbox") != tc.sandboxed {
+				t.Errorf("%s: %d %v", tc.path, r.Status, h)
+			}
+		}
+	})
+}

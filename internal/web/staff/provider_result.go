@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
 )
 
@@ -72,4 +73,36 @@ func rawValue(v any) string {
 		s = string(r[:maxRawValue]) + "…"
 	}
 	return s
+}
+
+// personRow is one beneficial owner or control person of a business on the
+// case page, with their identity result and the provider's raw entry.
+type personRow struct {
+	app.PersonIdentity
+	RoleCodes []string
+	Raw       []rawField
+}
+
+// personRows turns the per-person identity results into the panel's rows.
+func personRows(ps []app.PersonIdentity) []personRow {
+	out := make([]personRow, 0, len(ps))
+	for _, p := range ps {
+		r := personRow{PersonIdentity: p}
+		for _, role := range p.Roles {
+			r.RoleCodes = append(r.RoleCodes, string(role))
+		}
+		var m map[string]any
+		if len(p.Raw) > 0 && json.Unmarshal(p.Raw, &m) == nil {
+			keys := make([]string, 0, len(m))
+			for k := range m {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				r.Raw = append(r.Raw, rawField{Key: k, Value: rawValue(m[k])})
+			}
+		}
+		out = append(out, r)
+	}
+	return out
 }
