@@ -29,7 +29,8 @@ install: build
 VENDOR := internal/web/static/vendor
 
 ## assets: Bootstrap, htmx, Chart.js and Swagger UI from npm (web/package-lock.json),
-## copied into the embedded static folder; never edited by hand
+## copied into the embedded static folder; never edited by hand. axe-core (a
+## dev dependency) stays in web/node_modules: the browser tests read it there
 assets: $(VENDOR)/.stamp
 
 $(VENDOR)/.stamp: web/package.json web/package-lock.json

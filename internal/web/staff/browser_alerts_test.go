@@ -94,7 +94,7 @@ func TestBrowserAlertCase(t *testing.T) {
 			b.Do(t, chromedp.WaitVisible(css("#code")))
 			b.Do(t, chromedp.SendKeys(css("#code"), e.NextTOTP(c.Secret)), chromedp.Click(css("main button[type=submit].btn-primary")))
 		}
-		b.WaitText(t, "[data-testid=role]", "", 10*time.Second)
+		b.WaitText(t, "[data-testid=role]", "", 30*time.Second)
 	}
 	casePage := base + "/staff/cases/" + cs.ID
 

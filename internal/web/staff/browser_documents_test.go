@@ -50,7 +50,7 @@ func TestBrowserCaseDocumentsAndProviderResult(t *testing.T) {
 		chromedp.SendKeys(css("#email"), c.Email), chromedp.SendKeys(css("#password"), c.Password), chromedp.Click(css("button[type=submit]")))
 	b.Do(t, chromedp.WaitVisible(css("#code")))
 	b.Do(t, chromedp.SendKeys(css("#code"), e.NextTOTP(c.Secret)), chromedp.Click(css("main button[type=submit].btn-primary")))
-	b.WaitText(t, "[data-testid=role]", "", 10*time.Second)
+	b.WaitText(t, "[data-testid=role]", "", 30*time.Second)
 
 	b.Do(t, chromedp.Navigate(base+"/staff/cases/"+e.HitCase.ID), chromedp.WaitVisible(css("[data-testid=case-customer]")))
 	// The provider's result: the document provider answered.

@@ -35,7 +35,7 @@ func TestBrowserBackOffice(t *testing.T) {
 			b.Do(t, chromedp.WaitVisible(css("#code")))
 			b.Do(t, chromedp.SendKeys(css("#code"), e.NextTOTP(c.Secret)), chromedp.Click(css("main button[type=submit].btn-primary")))
 		}
-		b.WaitText(t, "[data-testid=role]", "", 10*time.Second)
+		b.WaitText(t, "[data-testid=role]", "", 30*time.Second)
 	}
 	signOut := func() {
 		b.Do(t, chromedp.Click(css(`header form[action="/staff/signout"] button`)), chromedp.WaitVisible(css("#email")))

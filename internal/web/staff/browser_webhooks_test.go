@@ -34,7 +34,7 @@ func TestBrowserWebhooks(t *testing.T) {
 		chromedp.SendKeys(css("#email"), c.Email), chromedp.SendKeys(css("#password"), c.Password), chromedp.Click(css("button[type=submit]")),
 		chromedp.WaitVisible(css("#code")))
 	b.Do(t, chromedp.SendKeys(css("#code"), e.NextTOTP(c.Secret)), chromedp.Click(css("main button[type=submit].btn-primary")))
-	b.WaitText(t, "[data-testid=role]", "", 10*time.Second)
+	b.WaitText(t, "[data-testid=role]", "", 30*time.Second)
 
 	// A URL that is not http(s), and no event type: both fields named.
 	b.Do(t, chromedp.Navigate(base+"/staff/admin/webhooks"), chromedp.WaitVisible(css("#w-url")),

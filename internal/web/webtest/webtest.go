@@ -58,6 +58,9 @@ type B struct {
 	// Ctx is the tab's context; the first action started the browser, so it
 	// has no timeout of its own (Do and Text add one per call).
 	Ctx context.Context
+	// noAudit turns the accessibility audit off (axe-core not installed
+	// outside CI).
+	noAudit bool
 }
 
 // Browser starts headless Chromium with a fresh profile (closed with t), or
@@ -90,7 +93,15 @@ func Browser(t testing.TB) *B {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	return &B{Ctx: ctx}
+	b := &B{Ctx: ctx}
+	// The last page a test reaches is audited too (cleanups run last
+	// registered first: before the browser closes).
+	t.Cleanup(func() {
+		if !t.Failed() {
+			b.audit(t)
+		}
+	})
+	return b
 }
 
 // Timeout bounds each Do, Text and Eval call.
@@ -105,6 +116,8 @@ func (b *B) Do(t testing.TB, steps ...chromedp.Action[chromedp.Void]) {
 		loc, _ := chromedp.Run(b.Ctx, chromedp.Location())
 		t.Fatalf("browser at %s: %v", loc, err)
 	}
+	// Every page the test reaches is checked for accessibility (axe.go).
+	b.audit(t)
 }
 
 // Get runs one action with a result.
@@ -123,6 +136,20 @@ func Get[T any](t testing.TB, b *B, a chromedp.Action[T]) T {
 // Text returns the visible text of the first element matching a CSS selector.
 func (b *B) Text(t testing.TB, css string) string {
 	t.Helper()
+	// A page that updates itself (htmx) may replace the element between
+	// the query and the read ("No node with given id found"): read again.
+	for attempt := 0; attempt < 5; attempt++ {
+		ctx, cancel := context.WithTimeout(b.Ctx, Timeout)
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
+		cancel()
+		if err == nil {
+			return strings.TrimSpace(s)
+		}
+		if !strings.Contains(err.Error(), "No node with given id") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	return strings.TrimSpace(Get(t, b, chromedp.Text(chromedp.CSS(css))))
 }
 
@@ -177,17 +204,9 @@ func (b *B) Screenshot(t testing.TB, name string) string {
 // holding go.mod), created when missing.
 func ScreenshotDir(t testing.TB) string {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Dir(file)
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			t.Fatal("webtest: go.mod not found above " + file)
-		}
-		root = parent
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
 	}
 	dir := filepath.Join(root, "testout", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -244,4 +263,20 @@ func Press(css string) chromedp.Action[chromedp.Void] {
 		}
 		return err
 	})
+}
+
+// repoRoot is the folder holding go.mod above this file.
+func repoRoot() (string, error) {
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Dir(file)
+	for {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			return root, nil
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			return "", fmt.Errorf("webtest: go.mod not found above %s", file)
+		}
+		root = parent
+	}
 }
