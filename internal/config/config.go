@@ -125,6 +125,8 @@ type Config struct {
 	ApplicantMaxAge time.Duration
 	// Monitoring configures transaction monitoring and reports.
 	Monitoring Monitoring
+	// OIDC configures staff single sign-on (oidc.go).
+	OIDC OIDC
 	// Retention is how long a customer's records are kept after closure or
 	// rejection before the purge job removes the personal data
 	// (KYC_RETENTION, ISO 8601 such as P5Y or a Go duration).
@@ -188,6 +190,7 @@ func Default() Config {
 		ApplicantIdle:      30 * time.Minute,
 		ApplicantMaxAge:    8 * time.Hour,
 		Monitoring:         defaultMonitoring(),
+		OIDC:               OIDC{RoleClaim: "groups", LocalLogin: "admins", Scopes: []string{"email", "profile"}},
 
 		Retention:                  DefaultRetention,
 		RetentionScanInterval:      time.Hour,
@@ -344,6 +347,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	dur("KYC_DOCUMENT_EXPIRY_SCAN_INTERVAL", &c.DocumentExpiryScanInterval)
 	dur("KYC_REVIEW_SCAN_INTERVAL", &c.ReviewScanInterval)
 	errs = append(errs, monitoringFromEnv(getenv, &c.Monitoring)...)
+	oidcFromEnv(getenv, &c.OIDC)
 	return c, errors.Join(errs...)
 }
 
@@ -519,6 +523,7 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("KYC_APPLICANT_SESSION_MAX: %s must be at least the idle timeout and at most 168h", c.ApplicantMaxAge))
 	}
 	errs = append(errs, c.Monitoring.validate()...)
+	errs = append(errs, c.OIDC.validate()...)
 	return errors.Join(errs...)
 }
 
