@@ -55,7 +55,7 @@ func ssoSetup(t *testing.T, engine string, idpUp bool) *ssoSite {
 	}
 	b := kyctest.New(t, kyctest.WithEngine(engine), kyctest.WithSSO(app.SSOConfig{
 		Provider: rp, LocalSignIn: app.LocalSignInAdmins,
-		RoleMap:  []app.RoleMapping{{Value: "kyc-mlro", Role: "mlro"}, {Value: "kyc-analyst", Role: "analyst"}},
+		RoleMap: []app.RoleMapping{{Value: "kyc-mlro", Role: "mlro"}, {Value: "kyc-analyst", Role: "analyst"}},
 	}))
 	s.env = &env{Bundle: b, t: t, Srv: srv, Users: map[string]kyctest.StaffCred{}}
 	for _, role := range []string{"admin", "analyst"} {
