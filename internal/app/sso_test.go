@@ -458,7 +458,11 @@ func TestSSOSecondFactor(t *testing.T) {
 			t.Fatalf("code: %+v %v", full, err)
 		}
 	})
-	// Without trusted values, an asserted amr changes nothing.
+}
+
+// TestSSOUntrustedAMR: without trusted values, an asserted amr changes
+// nothing: the local TOTP is due (PRODUCT.md §8).
+func TestSSOUntrustedAMR(t *testing.T) {
 	onEachEngineSSO(t, nil, func(t *testing.T, e *ssoEnv) {
 		s, err := e.signIn(t, &idpUser{sub: "m-1", email: "mlro@bank.example", groups: []string{"kyc-mlro"}, amr: []string{"mfa"}})
 		if err != nil || s.Stage != app.StageEnrol {
@@ -470,7 +474,7 @@ func TestSSOSecondFactor(t *testing.T) {
 // TestSSOIdPDownLocalBreakGlass: a provider that cannot be reached gives a
 // clear, audited refusal; the local break-glass administrator still signs
 // in with a password, while other local accounts are told to use single
-// sign-on (KYC_OIDC_LOCAL_LOGIN=admins), and nobody is with none.
+// sign-on (KYC_OIDC_LOCAL_LOGIN=admins).
 func TestSSOIdPDownLocalBreakGlass(t *testing.T) {
 	kyctest.Engines(t, func(t *testing.T, engine string) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -499,6 +503,12 @@ func TestSSOIdPDownLocalBreakGlass(t *testing.T) {
 		_, err = h.App.Users.SignIn(h.Ctx, analyst.Email, "not the password at all")
 		e.wantRefused(t, err, domain.ECodeUnauthorized, "password")
 	})
+}
+
+// TestSSOLocalSignInNoneAndIdPDownAtCallback: with KYC_OIDC_LOCAL_LOGIN=none
+// no password signs in, and a provider that goes down between the start of
+// a sign-in and its callback gives the same clear, audited refusal.
+func TestSSOLocalSignInNoneAndIdPDownAtCallback(t *testing.T) {
 	kyctest.Engines(t, func(t *testing.T, engine string) {
 		m := startIdP(t)
 		cfg := app.SSOConfig{Provider: relyingParty(t, m.Issuer(), m.ClientID, m.ClientSecret), RoleMap: roleMap, LocalSignIn: app.LocalSignInNone}
