@@ -123,6 +123,9 @@ type Deps struct {
 	// GoAML is the reporting entity named in suspicious-transaction
 	// reports.
 	GoAML ReportingEntity
+	// SSO configures staff single sign-on with OpenID Connect (sso.go);
+	// the zero value turns it off.
+	SSO SSOConfig
 }
 
 // now is the clock, truncated to the microsecond that both databases keep,

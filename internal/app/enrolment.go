@@ -107,6 +107,10 @@ func (s *Users) ChangePassword(ctx context.Context, token string, in ChangePassw
 	if err != nil {
 		return Session{}, err
 	}
+	if rec.PasswordHash == "" {
+		// Provisioned by single sign-on: the password is the provider's.
+		return Session{}, domain.Errorf(domain.ECodeConflict, "This account signs in with single sign-on and has no kyc password to change; change it at your identity provider.")
+	}
 	var v domain.Validation
 	if in.Current == "" {
 		v.Add("current_password", "Enter your current password.")

@@ -168,10 +168,26 @@ func (s *Users) admit(ctx context.Context, rec store.UserRecord, stage, method s
 
 // SignIn checks an e-mail address and password and starts a session at the
 // next sign-in stage.
+//
+// With single sign-on on, KYC_OIDC_LOCAL_LOGIN says who may still use a
+// password: everyone, admins only (the break-glass account) or nobody. A
+// user of another role is told to use single sign-on only after the right
+// password, so the answer tells a guesser nothing. An account without a
+// local password (provisioned by single sign-on) is refused like a wrong
+// password, without counting towards the lock-out.
 func (s *Users) SignIn(ctx context.Context, email, password string) (Session, error) {
+	policy := s.LocalSignIn()
+	if policy == LocalSignInNone {
+		return Session{}, s.recordFailure(ctx, webActor, "", "local_sign_in_off", errLocalOff)
+	}
 	rec, err := s.account(ctx, email, func() { auth.BurnPasswordTime(password) })
 	if err != nil {
 		return Session{}, err
+	}
+	actor := domain.Actor{Type: domain.ActorUser, ID: rec.ID, Role: rec.Role}
+	if rec.PasswordHash == "" {
+		auth.BurnPasswordTime(password)
+		return Session{}, s.recordFailure(ctx, actor, rec.ID, "no_local_password", errSignIn)
 	}
 	ok, err := auth.VerifyPassword(rec.PasswordHash, password)
 	if err != nil {
@@ -179,6 +195,9 @@ func (s *Users) SignIn(ctx context.Context, email, password string) (Session, er
 	}
 	if !ok {
 		return Session{}, s.fail(ctx, rec, "password", errSignIn)
+	}
+	if policy == LocalSignInAdmins && rec.Role != RoleAdmin {
+		return Session{}, s.recordFailure(ctx, actor, rec.ID, "local_sign_in_off", errUseSSO)
 	}
 	return s.admit(ctx, rec, signInStage(rec), "password")
 }

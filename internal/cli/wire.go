@@ -202,6 +202,10 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 	if err != nil {
 		return fail(err)
 	}
+	sso, err := ssoConfig(cfg)
+	if err != nil {
+		return fail(err)
+	}
 	auto := map[domain.RiskRating]bool{}
 	for _, r := range cfg.AutoApprove {
 		auto[domain.RiskRating(r)] = true
@@ -231,6 +235,7 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		Rules:    rules,
 		Rates:    rates,
 		GoAML:    reportingEntity(cfg.Monitoring.GoAML, cfg.Monitoring.ReportingCurrency),
+		SSO:      sso,
 	}
 	sys.app = app.New(sys.deps)
 	sys.runner.SetApp(sys.app)

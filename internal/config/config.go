@@ -127,6 +127,8 @@ type Config struct {
 	Monitoring Monitoring
 	// Documents bounds the documents of one customer.
 	Documents DocumentLimits
+	// OIDC configures staff single sign-on (oidc.go).
+	OIDC OIDC
 	// Retention is how long a customer's records are kept after closure or
 	// rejection before the purge job removes the personal data
 	// (KYC_RETENTION, ISO 8601 such as P5Y or a Go duration).
@@ -191,6 +193,7 @@ func Default() Config {
 		ApplicantMaxAge:    8 * time.Hour,
 		Monitoring:         defaultMonitoring(),
 		Documents:          DefaultDocumentLimits(),
+		OIDC:               OIDC{RoleClaim: "groups", LocalLogin: "admins", Scopes: []string{"email", "profile"}},
 
 		Retention:                  DefaultRetention,
 		RetentionScanInterval:      time.Hour,
@@ -348,6 +351,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	dur("KYC_REVIEW_SCAN_INTERVAL", &c.ReviewScanInterval)
 	errs = append(errs, monitoringFromEnv(getenv, &c.Monitoring)...)
 	errs = append(errs, documentLimitsFromEnv(getenv, &c.Documents)...)
+	oidcFromEnv(getenv, &c.OIDC)
 	return c, errors.Join(errs...)
 }
 
@@ -524,6 +528,7 @@ func (c Config) Validate() error {
 	}
 	errs = append(errs, c.Monitoring.validate()...)
 	errs = append(errs, c.Documents.validate(c.MaxUploadBytes)...)
+	errs = append(errs, c.OIDC.validate()...)
 	return errors.Join(errs...)
 }
 

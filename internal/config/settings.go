@@ -96,6 +96,18 @@ var settings = []Setting{
 	{"KYC_DOCUMENT_EXPIRY_NOTICE", "", "P30D", "how long before an identity document expires its `document_expiry` case opens"},
 	{"KYC_DOCUMENT_EXPIRY_SCAN_INTERVAL", "", "1h", "period of the job that looks for expiring documents"},
 
+	// Staff single sign-on (OpenID Connect).
+	{"KYC_OIDC_ISSUER", "", "(none: single sign-on off)", "staff single sign-on with OpenID Connect: the identity provider's issuer URL (`https://…`; discovered at the first sign-in, so a provider that is down does not stop kyc); see \"Staff single sign-on\""},
+	{"KYC_OIDC_CLIENT_ID", "", "(none)", "kyc's client id at the provider (confidential client, authorization code flow with PKCE)"},
+	{"KYC_OIDC_CLIENT_SECRET", "", "(none)", "kyc's client secret at the provider"},
+	{"KYC_OIDC_REDIRECT_URL", "", "(KYC_BASE_URL + /staff/sso/callback)", "the redirect URI registered at the provider"},
+	{"KYC_OIDC_SCOPES", "", "email profile", "scopes asked for besides `openid` (add e.g. `groups` if the provider releases the role claim only for it)"},
+	{"KYC_OIDC_ROLE_CLAIM", "", "groups", "ID-token claim with the person's groups or roles (a string or a list; a dotted name reaches into an object, e.g. `realm_access.roles`)"},
+	{"KYC_OIDC_ROLE_MAP", "", "(none: required with an issuer)", "claim values to kyc roles, e.g. `kyc-mlro=mlro,kyc-analyst=analyst`; the first listed value the person has gives the role; a person with none is refused"},
+	{"KYC_OIDC_LOCAL_LOGIN", "", "admins", "who may still sign in with a local password while single sign-on is on: `admins` (the break-glass administrator), `all` or `none`"},
+	{"KYC_OIDC_TRUST_AMR", "", "(none)", "`amr` values (e.g. `mfa,hwk,otp`) that count as the second factor done at the provider; without a trusted value, kyc asks for its own TOTP code as after a password (required for admin and mlro)"},
+	{"KYC_OIDC_TRUST_ACR", "", "(none)", "`acr` values that count as the second factor done at the provider, as `KYC_OIDC_TRUST_AMR`"},
+
 	// Transaction monitoring and reports.
 	{"KYC_MONITORING_RULES", "", "(the rules shipped in the binary)", "the operator's monitoring rule set (YAML of CEL rules), validated at start; check one with `kyc rules validate`"},
 	{"KYC_REPORTING_CURRENCY", "", "EUR", "the currency monitoring thresholds are written and compared in (ISO 4217)"},

@@ -67,6 +67,7 @@ const (
 	EventHitEntityRemoved         EventType = "screening_hit.entity_removed"
 	EventUserCreated              EventType = "user.created"
 	EventUserEnabled              EventType = "user.enabled"
+	EventUserUpdated              EventType = "user.updated"
 	EventUserDisabled             EventType = "user.disabled"
 	EventUserPasswordReset        EventType = "user.password_reset"
 	EventUserSignInStep           EventType = "user.sign_in_step"
@@ -149,6 +150,7 @@ var events = [...]EventInfo{
 	{EventHitEntityRemoved, EntityScreeningHit, "The list entity of an open screening hit is no longer on its list (meta: the snapshot without it); the hit stays open for a person to disposition.", false},
 	{EventUserCreated, EntityUser, "A staff user was created.", false},
 	{EventUserEnabled, EntityUser, "A staff user was enabled.", false},
+	{EventUserUpdated, EntityUser, "A staff user's role or e-mail address was brought up to date from the identity provider at a single sign-on (meta source, role_from, role_to, email_changed).", false},
 	{EventUserDisabled, EntityUser, "A staff user was disabled.", false},
 	{EventUserPasswordReset, EntityUser, "An admin reset a staff user's password.", false},
 	{EventUserSignInStep, EntityUser, "A staff user passed the password step of sign-in; the second factor is still due.", false},

@@ -96,6 +96,7 @@ type options struct {
 	contents app.DocumentContents
 	store    store.Store
 	vault    *vault.Vault
+	sso      app.SSOConfig
 }
 
 // WithVault uses v instead of a vault with a key of the Bundle's own (a
@@ -108,6 +109,9 @@ func WithVault(v *vault.Vault) Option { return func(o *options) { o.vault = v } 
 func WithStore(st store.Store) Option {
 	return func(o *options) { o.store = st; o.engine = st.Dialect() }
 }
+
+// WithSSO turns staff single sign-on on (default: off).
+func WithSSO(c app.SSOConfig) Option { return func(o *options) { o.sso = c } }
 
 // WithDocumentContents replaces the document store (default: a directory
 // in the test's temporary directory, as kyc serve keeps them in its data
@@ -194,7 +198,7 @@ func New(t testing.TB, opts ...Option) *Bundle {
 	}
 	b.deps = app.Deps{
 		Store: st, Crypt: v, Enqueue: b.Queue, Identity: identity, Risk: model, Contents: b.Contents,
-		Metrics: o.metrics, Policy: policy, Logger: o.logger,
+		Metrics: o.metrics, Policy: policy, Logger: o.logger, SSO: o.sso,
 		Webhooks: app.WebhookDeps{Enqueue: b.Webhooks, Guard: netguard.Policy{AllowPrivate: true}, Sender: &webhook.Sender{
 			Client: netguard.Policy{AllowPrivate: true}.Client(netguard.ClientOptions{Timeout: 5 * time.Second}), UserAgent: "kyc-webhooks/test",
 			IsRefusal: func(err error) bool { return errors.Is(err, netguard.ErrNotAllowed) }}},

@@ -28,3 +28,9 @@ const IdentityCallbacks = "/api/v1/identity-callbacks/"
 
 // IdentityCallback is the callback path of the named provider.
 func IdentityCallback(provider string) string { return IdentityCallbacks + provider }
+
+// StaffSSOCallback is the back office's OpenID Connect redirect URI: the
+// composition root registers it with the identity provider (the public
+// base URL before it, unless KYC_OIDC_REDIRECT_URL says otherwise), the
+// staff pages serve it.
+const StaffSSOCallback = "/staff/sso/callback"

@@ -13,6 +13,9 @@ type StaffRepos interface {
 	Users() Users
 	Sessions() Sessions
 	Views() Views
+	// UserIdentities links staff users to OpenID Connect accounts
+	// (staff_identities.go).
+	UserIdentities() UserIdentities
 }
 
 // UserRecord is a staff user. Email and TOTPSecret are encrypted by the app
@@ -51,6 +54,9 @@ type Users interface {
 	// ClaimTOTPStep records step as used when it is newer than the last
 	// used one; false when it was already used (a replayed code).
 	ClaimTOTPStep(ctx context.Context, id string, step int64) (bool, error)
+	// UpdateEmail changes the address and its index; ErrConflict when
+	// another user has the index.
+	UpdateEmail(ctx context.Context, id, emailIndex string, email []byte, at time.Time) error
 }
 
 // SessionRecord is a server-side staff session, stored by the SHA-256 of

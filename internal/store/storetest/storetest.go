@@ -46,6 +46,7 @@ func Run(t *testing.T, open Open) {
 		{"Documents", documentTests},
 		{"AccessLinks", accessLinkTests},
 		{"Staff", staffTests},
+		{"StaffIdentities", staffIdentityTests},
 		{"Tenants", tenantTests},
 		{"Screenings", screeningTests},
 		{"Webhooks", webhookTests},

@@ -18,6 +18,10 @@ type signinView struct {
 	Secret  string // enrolment: the secret for typing in by hand
 	QRURL   string
 	Expired bool
+	// SSO shows "Sign in with SSO"; Local is who may use a password
+	// (app.LocalSignIn*).
+	SSO   bool
+	Local string
 }
 
 func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request) {
@@ -26,11 +30,13 @@ func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := signinView{shell: h.shell(r, nil, "", "staff.signin.title"), Expired: r.URL.Query().Get("expired") != ""}
+	h.ssoView(&v)
 	h.r.Render(w, r, http.StatusOK, "signin", "", v)
 }
 
 func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	v := signinView{shell: h.shell(r, nil, "", "staff.signin.title"), Email: strings.TrimSpace(r.PostFormValue("email")), Errs: map[string]string{}}
+	h.ssoView(&v)
 	ip := web.ClientIP(r)
 	if h.limiter.Blocked(ip) {
 		v.Error = v.L.T("staff.signin.throttled")
@@ -66,6 +72,11 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	// A new session id at every step of the sign-in (no fixation).
 	h.setSession(w, s.Token)
 	redirect(w, r, stagePath(s.Stage))
+}
+
+// ssoView tells the sign-in page about single sign-on.
+func (h *Handler) ssoView(v *signinView) {
+	v.SSO, v.Local = h.d.App.Users.SSOEnabled(), h.d.App.Users.LocalSignIn()
 }
 
 func (h *Handler) codePage(w http.ResponseWriter, r *http.Request, s app.Session) {

@@ -16,6 +16,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/httpx"
+	"github.com/kyc-platform/kyc/internal/routes"
 	"github.com/kyc-platform/kyc/internal/web"
 )
 
@@ -84,6 +85,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("GET /staff/signin/password", h.step(app.StagePassword, h.passwordPage))
 	handle("POST /staff/signin/password", h.step(app.StagePassword, h.password))
 	handle("POST /staff/signout", h.signout)
+	handle("GET /staff/sso", h.ssoStart)
+	handle("GET "+routes.StaffSSOCallback, h.ssoCallback)
 
 	handle("GET /staff/{$}", h.user(h.dashboard))
 	handle("GET /staff/cases", h.user(h.queue))

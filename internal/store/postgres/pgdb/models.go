@@ -395,6 +395,14 @@ type User struct {
 	LastSignInAt       sql.NullTime
 }
 
+type UserIdentity struct {
+	SubjectIndex string
+	Issuer       string
+	UserID       string
+	CreatedAt    time.Time
+	LastSignInAt time.Time
+}
+
 type UserSession struct {
 	IDHash     string
 	UserID     string

@@ -96,6 +96,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countReviewsBetweenStmt, err = db.PrepareContext(ctx, countReviewsBetween); err != nil {
 		return nil, fmt.Errorf("error preparing query CountReviewsBetween: %w", err)
 	}
+	if q.countUserIdentitiesStmt, err = db.PrepareContext(ctx, countUserIdentities); err != nil {
+		return nil, fmt.Errorf("error preparing query CountUserIdentities: %w", err)
+	}
 	if q.countWebhookDeliveriesStmt, err = db.PrepareContext(ctx, countWebhookDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query CountWebhookDeliveries: %w", err)
 	}
@@ -161,6 +164,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.createUserStmt, err = db.PrepareContext(ctx, createUser); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateUser: %w", err)
+	}
+	if q.createUserIdentityStmt, err = db.PrepareContext(ctx, createUserIdentity); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateUserIdentity: %w", err)
 	}
 	if q.createWebhookDeliveryStmt, err = db.PrepareContext(ctx, createWebhookDelivery); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateWebhookDelivery: %w", err)
@@ -296,6 +302,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getUserByEmailIndexStmt, err = db.PrepareContext(ctx, getUserByEmailIndex); err != nil {
 		return nil, fmt.Errorf("error preparing query GetUserByEmailIndex: %w", err)
+	}
+	if q.getUserIdentityStmt, err = db.PrepareContext(ctx, getUserIdentity); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUserIdentity: %w", err)
 	}
 	if q.getWebhookDeliveryStmt, err = db.PrepareContext(ctx, getWebhookDelivery); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhookDelivery: %w", err)
@@ -477,6 +486,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.touchSessionStmt, err = db.PrepareContext(ctx, touchSession); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchSession: %w", err)
 	}
+	if q.touchUserIdentityStmt, err = db.PrepareContext(ctx, touchUserIdentity); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchUserIdentity: %w", err)
+	}
 	if q.updateAlertDispositionStmt, err = db.PrepareContext(ctx, updateAlertDisposition); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateAlertDisposition: %w", err)
 	}
@@ -500,6 +512,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateUserStmt, err = db.PrepareContext(ctx, updateUser); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateUser: %w", err)
+	}
+	if q.updateUserEmailStmt, err = db.PrepareContext(ctx, updateUserEmail); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateUserEmail: %w", err)
 	}
 	if q.updateWebhookDeliveryStmt, err = db.PrepareContext(ctx, updateWebhookDelivery); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateWebhookDelivery: %w", err)
@@ -635,6 +650,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countReviewsBetweenStmt: %w", cerr)
 		}
 	}
+	if q.countUserIdentitiesStmt != nil {
+		if cerr := q.countUserIdentitiesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countUserIdentitiesStmt: %w", cerr)
+		}
+	}
 	if q.countWebhookDeliveriesStmt != nil {
 		if cerr := q.countWebhookDeliveriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countWebhookDeliveriesStmt: %w", cerr)
@@ -743,6 +763,11 @@ func (q *Queries) Close() error {
 	if q.createUserStmt != nil {
 		if cerr := q.createUserStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createUserStmt: %w", cerr)
+		}
+	}
+	if q.createUserIdentityStmt != nil {
+		if cerr := q.createUserIdentityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createUserIdentityStmt: %w", cerr)
 		}
 	}
 	if q.createWebhookDeliveryStmt != nil {
@@ -968,6 +993,11 @@ func (q *Queries) Close() error {
 	if q.getUserByEmailIndexStmt != nil {
 		if cerr := q.getUserByEmailIndexStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getUserByEmailIndexStmt: %w", cerr)
+		}
+	}
+	if q.getUserIdentityStmt != nil {
+		if cerr := q.getUserIdentityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserIdentityStmt: %w", cerr)
 		}
 	}
 	if q.getWebhookDeliveryStmt != nil {
@@ -1270,6 +1300,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing touchSessionStmt: %w", cerr)
 		}
 	}
+	if q.touchUserIdentityStmt != nil {
+		if cerr := q.touchUserIdentityStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchUserIdentityStmt: %w", cerr)
+		}
+	}
 	if q.updateAlertDispositionStmt != nil {
 		if cerr := q.updateAlertDispositionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateAlertDispositionStmt: %w", cerr)
@@ -1308,6 +1343,11 @@ func (q *Queries) Close() error {
 	if q.updateUserStmt != nil {
 		if cerr := q.updateUserStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateUserStmt: %w", cerr)
+		}
+	}
+	if q.updateUserEmailStmt != nil {
+		if cerr := q.updateUserEmailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateUserEmailStmt: %w", cerr)
 		}
 	}
 	if q.updateWebhookDeliveryStmt != nil {
@@ -1388,6 +1428,7 @@ type Queries struct {
 	countHitsSinceStmt                 *sql.Stmt
 	countQueueCasesStmt                *sql.Stmt
 	countReviewsBetweenStmt            *sql.Stmt
+	countUserIdentitiesStmt            *sql.Stmt
 	countWebhookDeliveriesStmt         *sql.Stmt
 	createAccessLinkStmt               *sql.Stmt
 	createAlertStmt                    *sql.Stmt
@@ -1410,6 +1451,7 @@ type Queries struct {
 	createSessionStmt                  *sql.Stmt
 	createSnapshotStmt                 *sql.Stmt
 	createUserStmt                     *sql.Stmt
+	createUserIdentityStmt             *sql.Stmt
 	createWebhookDeliveryStmt          *sql.Stmt
 	createWebhookEndpointStmt          *sql.Stmt
 	createWebhookEventStmt             *sql.Stmt
@@ -1455,6 +1497,7 @@ type Queries struct {
 	getTransactionByExternalIDStmt     *sql.Stmt
 	getUserStmt                        *sql.Stmt
 	getUserByEmailIndexStmt            *sql.Stmt
+	getUserIdentityStmt                *sql.Stmt
 	getWebhookDeliveryStmt             *sql.Stmt
 	getWebhookEndpointStmt             *sql.Stmt
 	getWebhookEventStmt                *sql.Stmt
@@ -1515,6 +1558,7 @@ type Queries struct {
 	touchApplicantSessionStmt          *sql.Stmt
 	touchClientStmt                    *sql.Stmt
 	touchSessionStmt                   *sql.Stmt
+	touchUserIdentityStmt              *sql.Stmt
 	updateAlertDispositionStmt         *sql.Stmt
 	updateCaseStmt                     *sql.Stmt
 	updateCheckStmt                    *sql.Stmt
@@ -1523,6 +1567,7 @@ type Queries struct {
 	updateHitStmt                      *sql.Stmt
 	updateReportStmt                   *sql.Stmt
 	updateUserStmt                     *sql.Stmt
+	updateUserEmailStmt                *sql.Stmt
 	updateWebhookDeliveryStmt          *sql.Stmt
 	updateWebhookEndpointSecretStmt    *sql.Stmt
 	useAccessLinkStmt                  *sql.Stmt
@@ -1556,6 +1601,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countHitsSinceStmt:                 q.countHitsSinceStmt,
 		countQueueCasesStmt:                q.countQueueCasesStmt,
 		countReviewsBetweenStmt:            q.countReviewsBetweenStmt,
+		countUserIdentitiesStmt:            q.countUserIdentitiesStmt,
 		countWebhookDeliveriesStmt:         q.countWebhookDeliveriesStmt,
 		createAccessLinkStmt:               q.createAccessLinkStmt,
 		createAlertStmt:                    q.createAlertStmt,
@@ -1578,6 +1624,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createSessionStmt:                  q.createSessionStmt,
 		createSnapshotStmt:                 q.createSnapshotStmt,
 		createUserStmt:                     q.createUserStmt,
+		createUserIdentityStmt:             q.createUserIdentityStmt,
 		createWebhookDeliveryStmt:          q.createWebhookDeliveryStmt,
 		createWebhookEndpointStmt:          q.createWebhookEndpointStmt,
 		createWebhookEventStmt:             q.createWebhookEventStmt,
@@ -1623,6 +1670,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getTransactionByExternalIDStmt:     q.getTransactionByExternalIDStmt,
 		getUserStmt:                        q.getUserStmt,
 		getUserByEmailIndexStmt:            q.getUserByEmailIndexStmt,
+		getUserIdentityStmt:                q.getUserIdentityStmt,
 		getWebhookDeliveryStmt:             q.getWebhookDeliveryStmt,
 		getWebhookEndpointStmt:             q.getWebhookEndpointStmt,
 		getWebhookEventStmt:                q.getWebhookEventStmt,
@@ -1683,6 +1731,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		touchApplicantSessionStmt:          q.touchApplicantSessionStmt,
 		touchClientStmt:                    q.touchClientStmt,
 		touchSessionStmt:                   q.touchSessionStmt,
+		touchUserIdentityStmt:              q.touchUserIdentityStmt,
 		updateAlertDispositionStmt:         q.updateAlertDispositionStmt,
 		updateCaseStmt:                     q.updateCaseStmt,
 		updateCheckStmt:                    q.updateCheckStmt,
@@ -1691,6 +1740,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		updateHitStmt:                      q.updateHitStmt,
 		updateReportStmt:                   q.updateReportStmt,
 		updateUserStmt:                     q.updateUserStmt,
+		updateUserEmailStmt:                q.updateUserEmailStmt,
 		updateWebhookDeliveryStmt:          q.updateWebhookDeliveryStmt,
 		updateWebhookEndpointSecretStmt:    q.updateWebhookEndpointSecretStmt,
 		useAccessLinkStmt:                  q.useAccessLinkStmt,

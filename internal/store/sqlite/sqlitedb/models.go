@@ -389,6 +389,14 @@ type User struct {
 	LastSignInAt       sql.NullInt64
 }
 
+type UserIdentity struct {
+	SubjectIndex string
+	Issuer       string
+	UserID       string
+	CreatedAt    int64
+	LastSignInAt int64
+}
+
 type UserSession struct {
 	IDHash     string
 	UserID     string
