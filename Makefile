@@ -7,7 +7,7 @@ SQLC      := github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 TEST_PG   ?= $(KYC_TEST_POSTGRES_URL)
 
-.PHONY: run build install assets test bench bench-api lint generate eval-screening eval-screening-tune bench-screening clean
+.PHONY: run build install assets test bench bench-api lint generate eval-screening eval-screening-tune bench-screening clean reliability reliability-nightly fuzz vulncheck
 
 ## run: build the assets and the binary, then serve on SQLite in ./kyc-data
 run: build
@@ -55,6 +55,47 @@ bench:
 	$(GO) test -run '^$$' -bench 'Onboarding' -benchtime 400x -timeout 30m ./internal/cli
 	$(GO) test -run '^$$' -bench 'ScreeningAPI' -benchtime 5000x -timeout 30m ./internal/cli
 	$(GO) test -run '^$$' -bench 'IndexBuild|Latency|SearchParallel|Batch|Search$$' -benchtime 2s -timeout 30m ./internal/screening
+
+## reliability: the standing reliability suite at CI size — kill -9 during
+## writes (both engines), a PostgreSQL outage, three replicas on one
+## PostgreSQL (internal/reliability; make test runs these too), a short load
+## run, and every fuzz target for FUZZTIME each
+FUZZTIME ?= 5s
+reliability:
+	$(GO) test -count=1 -v -timeout 30m ./internal/reliability
+	$(GO) test -count=1 -run '^$$' -bench Load -benchtime 1x -timeout 30m ./internal/reliability
+	$(MAKE) fuzz
+
+## reliability-nightly: the published sizes (1,000 writes under kill -9, a
+## real PostgreSQL stop and start, 200 clients for 60 s), fuzzing for 2
+## minutes per target, and govulncheck; run it alone on the machine
+reliability-nightly:
+	KYC_RELIABILITY_FULL=1 KYC_RELIABILITY_PG_RESTART=1 $(GO) test -count=1 -v -timeout 90m ./internal/reliability
+	KYC_RELIABILITY_FULL=1 $(GO) test -count=1 -run '^$$' -bench Load -benchtime 1x -timeout 30m ./internal/reliability
+	$(MAKE) fuzz FUZZTIME=2m
+	$(MAKE) vulncheck
+
+## fuzz: every fuzz target of the module (func Fuzz* in a _test.go file),
+## one after another, for FUZZTIME each; a crasher fails the run and is
+## kept under the package's testdata/fuzz for the regression tests
+fuzz:
+	@set -e; for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' internal | xargs -n1 dirname | sort -u); do \
+	  for target in $$(grep -h '^func Fuzz' $$dir/*_test.go | sed 's/^func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+	    echo "fuzz ./$$dir $$target ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./$$dir; \
+	  done; \
+	done
+
+## vulncheck: govulncheck (pinned) against the Go vulnerability database;
+## where vuln.go.dev cannot be reached it says so and skips (exit 0) — it
+## never passes silently
+GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
+vulncheck:
+	@if curl -fsS -m 10 -o /dev/null https://vuln.go.dev/index/db.json.gz 2>/dev/null; then \
+	  $(GO) run $(GOVULNCHECK) ./...; \
+	else \
+	  echo "vulncheck SKIPPED: the Go vulnerability database (https://vuln.go.dev) is not reachable from this machine; run make vulncheck where it is"; \
+	fi
 
 ## eval-screening: screening quality report on the real lists in ../shared
 ## (the reporting half of the split by entity; fails when a target is missed;

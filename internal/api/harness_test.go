@@ -63,7 +63,7 @@ type env struct {
 // metrics, the token endpoint, the JWKS and the API, behind the request
 // observer and the security headers, with a real vault, key manager,
 // issuer, verifier, risk model and document verifier.
-func setup(t *testing.T, engine string) *env {
+func setup(t testing.TB, engine string) *env {
 	t.Helper()
 	return setupWith(t, engine, nil)
 }
@@ -71,16 +71,19 @@ func setup(t *testing.T, engine string) *env {
 // setupWith is setup serving on ln (nil: a new listener), with further
 // harness options (an identity provider that must know the server's
 // address before it starts).
-func setupWith(t *testing.T, engine string, ln net.Listener, opts ...kyctest.Option) *env {
+func setupWith(t testing.TB, engine string, ln net.Listener, opts ...kyctest.Option) *env {
 	t.Helper()
 	return setupLimited(t, engine, ln, httpx.RateLimits{}, opts...)
 }
 
 // setupLimited is setupWith with the API's rate limits (setupWith's
 // servers limit nothing).
-func setupLimited(t *testing.T, engine string, ln net.Listener, limits httpx.RateLimits, opts ...kyctest.Option) *env {
+func setupLimited(t testing.TB, engine string, ln net.Listener, limits httpx.RateLimits, opts ...kyctest.Option) *env {
 	t.Helper()
-	e := &env{t: t, logs: &syncBuffer{}, metrics: telemetry.NewMetrics()}
+	e := &env{logs: &syncBuffer{}, metrics: telemetry.NewMetrics()}
+	if tt, ok := t.(*testing.T); ok {
+		e.t = tt // the helpers below need a test; a fuzz target's setup has none
+	}
 	log := telemetry.NewLogger(e.logs, "json", "debug")
 	e.Bundle = kyctest.New(t, append([]kyctest.Option{kyctest.WithEngine(engine), kyctest.WithRealTime(), kyctest.WithLogger(log), kyctest.WithMetrics(e.metrics)}, opts...)...)
 	e.keys = auth.NewKeyManager(e.Store.Keys(), e.Vault, auth.WithTokenTTL(15*time.Minute))

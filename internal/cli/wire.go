@@ -183,6 +183,7 @@ func buildSystem(ctx context.Context, cfg config.Config, logOut io.Writer, migra
 		ReviewScanInterval:         cfg.ReviewScanInterval,
 		IdentityTimeout:            cfg.IdentityTimeout,
 		DocumentExpiryScanInterval: cfg.DocumentExpiryScanInterval,
+		JobTimeout:                 cfg.JobTimeout,
 	})
 	if err != nil {
 		return fail(err)

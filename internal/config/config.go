@@ -66,6 +66,10 @@ type Config struct {
 	IdentityURL     string
 	IdentityTimeout time.Duration
 	SandboxDelay    time.Duration
+	// JobTimeout bounds one run of a background job (KYC_JOB_TIMEOUT); a
+	// job left running by a process that died is run again half as long
+	// again after it started.
+	JobTimeout time.Duration
 	// RiskModel is the path of the operator's own risk model
 	// (KYC_RISK_MODEL); empty: the model shipped in the binary.
 	RiskModel string
@@ -200,6 +204,7 @@ func Default() Config {
 		ReviewScanInterval:         time.Hour,
 		IdentityTimeout:            24 * time.Hour,
 		SandboxDelay:               2 * time.Second,
+		JobTimeout:                 2 * time.Minute,
 		DocumentExpiryNotice:       DefaultDocumentExpiryNotice,
 		DocumentExpiryScanInterval: time.Hour,
 	}
@@ -276,6 +281,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	str("KYC_IDENTITY_URL", &c.IdentityURL)
 	dur("KYC_IDENTITY_TIMEOUT", &c.IdentityTimeout)
 	dur("KYC_SANDBOX_DELAY", &c.SandboxDelay)
+	dur("KYC_JOB_TIMEOUT", &c.JobTimeout)
 	str("KYC_RISK_MODEL", &c.RiskModel)
 	dur("KYC_TOKEN_TTL", &c.TokenTTL)
 	dur("KYC_LIST_RELOAD_INTERVAL", &c.ListReloadInterval)
@@ -471,6 +477,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := providers.Registry().Lookup(c.IdentityProvider); err != nil {
 		errs = append(errs, fmt.Errorf("KYC_IDENTITY_PROVIDER: %w", err))
+	}
+	if c.JobTimeout < time.Second || c.JobTimeout > time.Hour {
+		errs = append(errs, fmt.Errorf("KYC_JOB_TIMEOUT: %s must be between 1s and 1h", c.JobTimeout))
 	}
 	if c.IdentityTimeout < time.Minute {
 		errs = append(errs, fmt.Errorf("KYC_IDENTITY_TIMEOUT: %s must be at least 1m", c.IdentityTimeout))

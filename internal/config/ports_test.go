@@ -81,3 +81,24 @@ func TestHTTPIdentityProviderSettings(t *testing.T) {
 		t.Fatalf("1s timeout: %v", err)
 	}
 }
+
+// KYC_JOB_TIMEOUT is read from the environment and bounded: under a second
+// a job could not finish, over an hour a dead process's jobs would wait
+// more than 90 minutes to be rescued.
+func TestJobTimeoutSetting(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	if c.JobTimeout != 2*time.Minute {
+		t.Fatalf("default job timeout %s, want 2m", c.JobTimeout)
+	}
+	for _, bad := range []time.Duration{0, 500 * time.Millisecond, 2 * time.Hour} {
+		c.JobTimeout = bad
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "KYC_JOB_TIMEOUT") {
+			t.Errorf("job timeout %s: want KYC_JOB_TIMEOUT named, got %v", bad, err)
+		}
+	}
+	c.JobTimeout = 4 * time.Second
+	if err := c.Validate(); err != nil {
+		t.Errorf("4s: %v", err)
+	}
+}

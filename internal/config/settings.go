@@ -42,6 +42,7 @@ var settings = []Setting{
 	{"KYC_MASTER_KEY_FILE", "", "(none)", "read `KYC_MASTER_KEY` from this file instead (Compose secrets, systemd credentials, a mounted secret store), so the secret never sits in the environment; setting both forms is an error"},
 	{"KYC_WORKERS", "--workers", "8", "concurrent background jobs per process"},
 	{"KYC_JOB_MAX_ATTEMPTS", "", "5", "attempts before a check is recorded as `error`"},
+	{"KYC_JOB_TIMEOUT", "", "2m", "longest run of one background job (1s–1h); a job left running by a process that died (kill -9, lost node) is run again half as long again after it started (3 minutes by default)"},
 	{"KYC_SHUTDOWN_TIMEOUT", "", "30s", "time given to in-flight requests and jobs at shutdown (SIGTERM or SIGINT), the drain included"},
 	{"KYC_SHUTDOWN_DRAIN", "", "5s", "on SIGTERM, `/readyz` answers 503 for this long while requests are still served, so a load balancer takes the process out of rotation before the listener closes"},
 	{"KYC_METRICS_ADDR", "--metrics-addr", "(none: /metrics on KYC_ADDR)", "serve Prometheus `/metrics` on this address only, e.g. `127.0.0.1:9090`, so that it is not public on the API listener"},

@@ -50,6 +50,10 @@ type Options struct {
 	// doubles with each attempt up to 10 minutes. Zero means one second
 	// (tests shorten it).
 	RetryBase time.Duration
+	// JobTimeout bounds one run of a job (default DefaultJobTimeout); a job
+	// still running half as long again after it started belongs to a
+	// process that died and is run again.
+	JobTimeout time.Duration
 	// ListSync, when set, runs every ListSyncInterval as a periodic job
 	// (one process runs each period): it fetches the configured official
 	// list URLs and stores new snapshots.
@@ -95,10 +99,16 @@ type bundle struct {
 	log     *slog.Logger
 }
 
-// New builds the River client for the store's engine.
-// JobTimeout bounds one run of a job; a job running longer is cancelled.
-const JobTimeout = 2 * time.Minute
+// DefaultJobTimeout bounds one run of a job when Options.JobTimeout is
+// zero; a job running longer is cancelled.
+const DefaultJobTimeout = 2 * time.Minute
 
+// rescueAfter is how long after it started a job still marked running is
+// taken for one whose process died: half as long again as the timeout
+// (three minutes for the default), so a live job is never rescued.
+func rescueAfter(timeout time.Duration) time.Duration { return timeout + timeout/2 }
+
+// New builds the River client for the store's engine.
 func New(opts Options) (*Runner, error) {
 	b := &bundle{metrics: opts.Metrics, log: opts.Logger}
 	if b.log == nil {
@@ -136,18 +146,19 @@ func New(opts Options) (*Runner, error) {
 	if maxAttempts <= 0 {
 		maxAttempts = 5
 	}
+	jobTimeout := cmp.Or(opts.JobTimeout, DefaultJobTimeout)
 	cfg := &river.Config{
 		Workers:     workers,
 		MaxAttempts: maxAttempts,
 		Logger:      b.log.With("component", "river"),
 		RetryPolicy: backoff{base: cmp.Or(opts.RetryBase, time.Second)},
-		JobTimeout:  JobTimeout,
+		JobTimeout:  jobTimeout,
 		// A job still running this long after it started belongs to a
 		// process that died (kill -9, lost node): it is run again. River's
 		// default is an hour, which left checks pending that long after a
 		// crash; the workers are idempotent, so a little above the job
 		// timeout is safe.
-		RescueStuckJobsAfter: JobTimeout + time.Minute,
+		RescueStuckJobsAfter: rescueAfter(jobTimeout),
 	}
 	if opts.Workers > 0 {
 		cfg.Queues = map[string]river.QueueConfig{

@@ -1,0 +1,34 @@
+package risk
+
+import (
+	"bytes"
+	"testing"
+)
+
+// FuzzLoad reads arbitrary bytes as an operator's risk model
+// (KYC_RISK_MODEL, `kyc risk validate`). Whatever the bytes, Load returns
+// a model or an error (never a panic, never both, never neither), and a
+// model it accepts names its version.
+//
+//	go test ./internal/risk -run '^$' -fuzz FuzzLoad -fuzztime 30s
+func FuzzLoad(f *testing.F) {
+	def := DefaultYAML()
+	f.Add(def)
+	f.Add(def[:len(def)/2])
+	f.Add(bytes.Replace(def, []byte("P1Y"), []byte("P1X"), 1))
+	f.Add([]byte("version: x\nfactors: [{name: a, kind: nope}]\n"))
+	f.Add([]byte("version: &a [*a, *a]\n"))
+	f.Add([]byte("\x00\xff: {"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Load(bytes.NewReader(data))
+		if (m == nil) == (err == nil) {
+			t.Fatalf("Load returned model %v and error %v", m != nil, err)
+		}
+		if err != nil {
+			return
+		}
+		if m.Version() == "" {
+			t.Fatal("an accepted model has no version")
+		}
+	})
+}
