@@ -63,4 +63,6 @@ type Repos interface {
 	Alerts() Alerts
 	Reports() Reports
 	Rescreens() Rescreens
+	RiskOverrides() RiskOverrides
+	Backfills() Backfills
 }
