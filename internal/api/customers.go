@@ -42,6 +42,14 @@ type Customer struct {
 	// ClosedAt and RetentionEndsAt describe the end of the relationship.
 	ClosedAt        *time.Time `json:"closed_at,omitempty" doc:"When the relationship was closed (off-boarding)"`
 	RetentionEndsAt *time.Time `json:"retention_ends_at,omitempty" doc:"When the retention period of the records ends (KYC_RETENTION after closure or rejection); the personal data is purged then"`
+	// The rating in force beside the computed one (GET by id): risk_rating
+	// and due_diligence are those in force, as before.
+	ComputedRiskRating    string         `json:"computed_risk_rating,omitempty" doc:"GET by id: the rating the risk model computed (the latest assessment)"`
+	ComputedDueDiligence  string         `json:"computed_due_diligence,omitempty" doc:"GET by id: the due diligence the risk model computed"`
+	EffectiveRiskRating   string         `json:"effective_risk_rating,omitempty" doc:"GET by id: the rating in force (equal to risk_rating): the computed one, or an approved risk override's"`
+	EffectiveDueDiligence string         `json:"effective_due_diligence,omitempty" doc:"GET by id: the due diligence in force (equal to due_diligence)"`
+	RiskOverride          *RiskOverride  `json:"risk_override,omitempty" doc:"GET by id: the newest open risk override (pending, or approved and in force)"`
+	RiskOverrides         []RiskOverride `json:"risk_overrides,omitempty" doc:"GET by id: every open risk override, newest first (one in force and one pending at most)"`
 	// Unreadable marks, in a list, a record whose personal data could not
 	// be decrypted (a wrong master key or damage); its other fields are
 	// empty and reading it by id fails.
@@ -50,13 +58,24 @@ type Customer struct {
 }
 
 func customerOut(c *domain.Customer) Customer {
-	return Customer{
+	out := Customer{
 		ID: c.ID, Type: string(c.Type), Status: string(c.Status), RiskRating: string(c.RiskRating),
 		DueDiligence: string(c.DueDiligence), ExternalRef: c.ExternalRef, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		SubmittedAt: c.SubmittedAt, DecidedAt: c.DecidedAt, NextReviewAt: c.NextReviewAt,
 		ClosedAt: c.ClosedAt, RetentionEndsAt: c.RetentionEndsAt, Unreadable: c.Unreadable,
 		CustomerFields: fieldsFromDomain(c.Data),
 	}
+	if c.OverridesRead {
+		out.ComputedRiskRating, out.ComputedDueDiligence = string(c.ComputedRiskRating), string(c.ComputedDueDiligence)
+		out.EffectiveRiskRating, out.EffectiveDueDiligence = string(c.RiskRating), string(c.DueDiligence)
+		for _, o := range c.RiskOverrides {
+			out.RiskOverrides = append(out.RiskOverrides, riskOverrideOut(o))
+		}
+		if len(out.RiskOverrides) > 0 {
+			out.RiskOverride = &out.RiskOverrides[0]
+		}
+	}
+	return out
 }
 
 type customerOutput struct {
@@ -150,7 +169,8 @@ func (s *server) customerRoutes() {
 		if err := json.Unmarshal(in.RawBody, &patch); err != nil || patch == nil {
 			return nil, s.fail(ctx, domain.Errorf(domain.ECodeMalformed, "The body must be a JSON object (RFC 7396 merge patch)."))
 		}
-		for _, fixed := range []string{"id", "type", "status", "risk_rating", "due_diligence", "created_at", "updated_at", "submitted_at", "decided_at", "next_review_at", "closed_at", "retention_ends_at"} {
+		for _, fixed := range []string{"id", "type", "status", "risk_rating", "due_diligence", "created_at", "updated_at", "submitted_at", "decided_at", "next_review_at", "closed_at", "retention_ends_at",
+			"computed_risk_rating", "computed_due_diligence", "effective_risk_rating", "effective_due_diligence", "risk_override", "risk_overrides"} {
 			if _, ok := patch[fixed]; ok {
 				return nil, s.fail(ctx, &domain.Error{Code: domain.ECodeInvalid, Message: "The request has invalid fields.", Fields: []domain.FieldError{{Location: "body." + fixed, Message: "This field cannot be changed."}}})
 			}

@@ -16,6 +16,7 @@ func (s *server) routes() {
 	s.customerRoutes()
 	s.checkRoutes()
 	s.riskRoutes()
+	s.riskOverrideRoutes()
 	s.caseRoutes()
 	s.hitRoutes()
 	s.screeningRoutes()

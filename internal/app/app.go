@@ -184,6 +184,9 @@ type App struct {
 	// Rescreening re-screens the customer book when a list snapshot
 	// changes.
 	Rescreening *Rescreening
+	// RiskOverrides are the overrides of computed risk ratings, requested
+	// with a reason and approved by an mlro.
+	RiskOverrides *RiskOverrides
 }
 
 // New wires the use cases over deps.
@@ -197,25 +200,26 @@ func New(deps Deps) *App {
 	checks := &Checks{d: d, audit: audit, screening: scr}
 	customers := &Customers{d: d, audit: audit}
 	return &App{
-		Customers:    customers,
-		Documents:    &Documents{d: d, audit: audit, cust: customers},
-		Checks:       checks,
-		Cases:        &Cases{d: d, audit: audit, checks: checks},
-		Reviews:      &Reviews{d: d, audit: audit},
-		Screening:    scr,
-		Audit:        audit,
-		Clients:      &Clients{d: d, audit: audit},
-		Idem:         &Idempotency{d: d},
-		RateLimits:   &RateLimits{d: d},
-		AccessLinks:  &AccessLinks{d: d, audit: audit, cust: customers},
-		Users:        &Users{d: d, audit: audit, Policy: DefaultStaffPolicy},
-		Backoffice:   &Backoffice{d: d},
-		Webhooks:     &Webhooks{d: d, audit: audit},
-		Records:      &Records{d: d, audit: audit, cust: customers},
-		Transactions: txs,
-		Alerts:       alerts,
-		Reports:      &Reports{d: d, audit: audit, alerts: alerts, txs: txs},
-		Rescreening:  &Rescreening{d: d, audit: audit, screening: scr},
+		Customers:     customers,
+		Documents:     &Documents{d: d, audit: audit, cust: customers},
+		Checks:        checks,
+		Cases:         &Cases{d: d, audit: audit, checks: checks},
+		Reviews:       &Reviews{d: d, audit: audit},
+		RiskOverrides: &RiskOverrides{d: d, audit: audit},
+		Screening:     scr,
+		Audit:         audit,
+		Clients:       &Clients{d: d, audit: audit},
+		Idem:          &Idempotency{d: d},
+		RateLimits:    &RateLimits{d: d},
+		AccessLinks:   &AccessLinks{d: d, audit: audit, cust: customers},
+		Users:         &Users{d: d, audit: audit, Policy: DefaultStaffPolicy},
+		Backoffice:    &Backoffice{d: d},
+		Webhooks:      &Webhooks{d: d, audit: audit},
+		Records:       &Records{d: d, audit: audit, cust: customers},
+		Transactions:  txs,
+		Alerts:        alerts,
+		Reports:       &Reports{d: d, audit: audit, alerts: alerts, txs: txs},
+		Rescreening:   &Rescreening{d: d, audit: audit, screening: scr},
 	}
 }
 

@@ -253,7 +253,12 @@ func saveAssessment(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, 
 	if err != nil {
 		return store.CustomerRecord{}, err
 	}
-	cust.RiskRating, cust.DueDiligence = a.Rating, a.DueDiligence
+	// The computed rating is in the assessment just saved; the customer
+	// carries the rating in force (an approved risk override that still
+	// holds, risk_overrides.go).
+	if cust.RiskRating, cust.DueDiligence, err = overridesInForce(ctx, tx, d, audit, actor, cust.Tenant, customerID, a); err != nil {
+		return store.CustomerRecord{}, err
+	}
 	cust.Version++
 	cust.UpdatedAt = now
 	nrec, err := customerToRecord(d.Crypt, cust)

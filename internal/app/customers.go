@@ -117,7 +117,14 @@ func (s *Customers) Get(ctx context.Context, actor domain.Actor, id string) (*do
 	if err := Authorize(actor, PermCustomersRead); err != nil {
 		return nil, err
 	}
-	return s.load(ctx, s.d.Store, actor, id, false)
+	c, err := s.load(ctx, s.d.Store, actor, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := withOverrides(ctx, s.d.Store, c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // load reads and decrypts a customer, hiding records the actor may not see

@@ -107,6 +107,10 @@ func purgeCustomer(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, a
 	if err != nil {
 		return err
 	}
+	// Risk overrides' reasons may hold personal data.
+	if _, err := tx.RiskOverrides().DeleteByCustomer(ctx, c.ID); err != nil {
+		return err
+	}
 	now := d.now()
 	var empty domain.CustomerData
 	switch c.Type {

@@ -440,19 +440,43 @@ func (s *Screening) screenCustomer(ctx context.Context, c *domain.Customer, chk 
 		m screening.Match
 	}
 	var hits []found
-	suppressed := 0
+	// The rule of the list-update re-screen (rescreen.go): one hit per
+	// customer, list entity and entity content. A match already raised
+	// with the same content is not raised again: dispositioned false
+	// positive, it is suppressed; still open (or confirmed), it stays in
+	// the case that holds it and keeps this check in review. A changed
+	// entity record is a new hit.
+	prior, err := s.d.Store.Hits().ListByCustomer(ctx, c.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return checkOutcome{}, err
+	}
+	raised := map[string]string{} // list, entity, content → the disposition that settles it
+	for _, h := range prior {
+		k := h.List + "\x00" + h.EntityID + "\x00" + h.EntityHash
+		if d, ok := raised[k]; !ok || d == string(domain.DispositionFalsePositive) {
+			raised[k] = h.Disposition
+		}
+	}
+	suppressed, pending := 0, 0
+	seen := map[string]bool{}
 	for _, q := range screeningQueries(c) {
 		if strings.TrimSpace(q.Name) == "" {
 			continue
 		}
 		q.Threshold = screening.DefaultThreshold
 		for _, m := range st.index.Search(q) {
-			prev, err := s.d.Store.Hits().LatestDisposition(ctx, c.ID, m.List, m.EntityID)
-			if err == nil && prev.Disposition == string(domain.DispositionFalsePositive) && prev.EntityHash == m.EntityHash {
-				suppressed++
+			k := m.List + "\x00" + m.EntityID + "\x00" + m.EntityHash
+			if seen[k] {
+				continue // two names of the customer matched the same entity
+			}
+			seen[k] = true
+			if d, ok := raised[k]; ok {
+				if d == string(domain.DispositionFalsePositive) {
+					suppressed++
+				} else {
+					pending++
+				}
 				continue
-			} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return checkOutcome{}, err
 			}
 			hits = append(hits, found{q, m})
 		}
@@ -473,11 +497,19 @@ func (s *Screening) screenCustomer(ctx context.Context, c *domain.Customer, chk 
 		status = domain.CheckNeedsReview
 		summary = fmt.Sprintf("%d potential match(es) to review.", len(hits))
 	}
+	if pending > 0 {
+		status = domain.CheckNeedsReview
+		if len(hits) == 0 {
+			summary = fmt.Sprintf("%d match(es) raised before and still under review.", pending)
+		} else {
+			summary += fmt.Sprintf(" %d match(es) raised before and still under review.", pending)
+		}
+	}
 	if suppressed > 0 {
 		summary += fmt.Sprintf(" %d earlier false positive(s) not raised again.", suppressed)
 	}
 	details := map[string]any{
-		"names_screened": len(screeningQueries(c)), "hits": len(hits), "suppressed": suppressed,
+		"names_screened": len(screeningQueries(c)), "hits": len(hits), "suppressed": suppressed, "already_raised": pending,
 		"snapshots": snaps, "algorithm_version": screening.AlgorithmVersion, "threshold": screening.DefaultThreshold,
 	}
 	return checkOutcome{

@@ -325,6 +325,16 @@ type Customer struct {
 	RestrictedAt *time.Time
 	// PurgedAt is set once the personal data has been removed.
 	PurgedAt *time.Time
+	// ComputedRiskRating and ComputedDueDiligence are what the risk model
+	// computed (the latest assessment); RiskRating and DueDiligence are
+	// those in force: the computed ones, or an approved risk override's.
+	// RiskOverrides are the open overrides (approved in force, pending),
+	// newest first. The three are set when a customer is read by id
+	// (OverridesRead).
+	ComputedRiskRating   RiskRating
+	ComputedDueDiligence DueDiligence
+	RiskOverrides        []RiskOverride
+	OverridesRead        bool
 	// Unreadable marks a listed customer whose personal data could not be
 	// decrypted or decoded: the list shows its id and statuses instead of
 	// failing as a whole (Data is empty).

@@ -90,6 +90,10 @@ const (
 	EventTransactionsReceived     EventType = "customer.transactions_received"
 	EventReportCreated            EventType = "case.report_created"
 	EventReportFiled              EventType = "case.report_filed"
+	EventRiskOverrideRequested    EventType = "risk_override.requested"
+	EventRiskOverrideApproved     EventType = "risk_override.approved"
+	EventRiskOverrideRejected     EventType = "risk_override.rejected"
+	EventRiskOverrideSuperseded   EventType = "risk_override.superseded"
 )
 
 // EventInfo describes one registered event type.
@@ -145,6 +149,10 @@ var events = [...]EventInfo{
 	{EventTransactionsReceived, EntityCustomer, "Transactions of a customer were received and monitored (one event per customer and batch; meta: count).", false},
 	{EventReportCreated, EntityCase, "A suspicious-transaction report was drafted from a case.", false},
 	{EventReportFiled, EntityCase, "A suspicious-transaction report was filed with the FIU (submitted, with its reference).", false},
+	{EventRiskOverrideRequested, EntityCustomer, "A risk override of a customer's computed rating was requested, with a reason (meta: override id, rating, computed rating); it waits for an mlro.", false},
+	{EventRiskOverrideApproved, EntityCustomer, "An mlro approved a risk override: its rating is in force beside the computed one (meta: override id, rating, due diligence, next_review_at).", false},
+	{EventRiskOverrideRejected, EntityCustomer, "An mlro rejected a risk override; the computed rating stays in force.", false},
+	{EventRiskOverrideSuperseded, EntityCustomer, "A risk override stopped applying: a new assessment changed the computed rating or floors it was made against, or a later override replaced it (meta: override id, why).", false},
 	{EventListImported, EntityListSnapshot, "A sanctions or PEP list snapshot was imported or synced and made active.", false},
 	{EventListRescreened, EntityListSnapshot, "The customer book was re-screened against a newly active snapshot's added and changed entities (meta: run, counts of customers, names, hits and cases).", false},
 	{EventHitEntityRemoved, EntityScreeningHit, "The list entity of an open screening hit is no longer on its list (meta: the snapshot without it); the hit stays open for a person to disposition.", false},

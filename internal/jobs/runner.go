@@ -142,6 +142,9 @@ func New(opts Options) (*Runner, error) {
 	if err := river.AddWorkerSafely(workers, &identityTimeoutWorker{b: b, timeout: opts.IdentityTimeout}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &documentExpiryBackfillWorker{b: b}); err != nil {
+		return nil, err
+	}
 	maxAttempts := opts.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = 5
@@ -180,6 +183,11 @@ func New(opts Options) (*Runner, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(opts.DocumentExpiryScanInterval, time.Hour)), func() (river.JobArgs, *river.InsertOpts) {
 				// Unique per period: several replicas enqueue, one runs.
 				return DocumentExpiryScanArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: cmp.Or(opts.DocumentExpiryScanInterval, time.Hour)}}
+			}, &river.PeriodicJobOpts{RunOnStart: true}),
+			// Once at start: a no-op after its first complete run (the
+			// backfills table remembers), resumed after a restart.
+			river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+				return DocumentExpiryBackfillArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: 24 * time.Hour}}
 			}, &river.PeriodicJobOpts{RunOnStart: true}),
 		}
 		if opts.IdentityTimeout > 0 {

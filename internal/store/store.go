@@ -67,4 +67,6 @@ type Repos interface {
 	Reports() Reports
 	Rescreens() Rescreens
 	KeyCheck() KeyCheck
+	RiskOverrides() RiskOverrides
+	Backfills() Backfills
 }

@@ -23,6 +23,8 @@ type customerView struct {
 	CloseError string
 	Errs       map[string]string
 	Form       struct{ Reason string }
+	// Override is the risk-override section (risk_overrides.go).
+	Override overrideView
 }
 
 func (h *Handler) customerPage(w http.ResponseWriter, r *http.Request, s app.Session) {
@@ -30,6 +32,10 @@ func (h *Handler) customerPage(w http.ResponseWriter, r *http.Request, s app.Ses
 }
 
 func (h *Handler) renderCustomer(w http.ResponseWriter, r *http.Request, s app.Session, id string, status int, errs map[string]string, reason string) {
+	h.renderCustomerWith(w, r, s, id, status, errs, reason, nil)
+}
+
+func (h *Handler) renderCustomerWith(w http.ResponseWriter, r *http.Request, s app.Session, id string, status int, errs map[string]string, reason string, ov *overrideInput) {
 	ctx, a := r.Context(), s.Actor()
 	v := customerView{shell: h.shell(r, &s, "customers", ""), Sections: app.RevealSections, Errs: errs}
 	v.Form.Reason = reason
@@ -50,6 +56,10 @@ func (h *Handler) renderCustomer(w http.ResponseWriter, r *http.Request, s app.S
 	if v.Errs == nil {
 		v.Errs = map[string]string{}
 	}
+	if ov == nil {
+		ov = &overrideInput{}
+	}
+	v.Override = h.loadOverrides(r, s, v.Customer, ov.errs, ov.rating, ov.reason)
 	h.r.Render(w, r, status, "customer", "", v)
 }
 

@@ -106,6 +106,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST /staff/customers/{id}/reveal", h.user(h.reveal))
 	handle("POST /staff/customers/{id}/changes/reveal", h.user(h.revealChanges))
 	handle("POST /staff/customers/{id}/close", h.user(h.closeCustomer))
+	handle("POST /staff/customers/{id}/risk-overrides", h.user(h.requestOverride))
+	handle("POST /staff/risk-overrides/{id}/decision", h.user(h.decideOverride))
 	handle("GET /staff/documents/{id}", h.user(h.document))
 	handle("GET /staff/documents/{id}/download", h.user(h.documentDownload))
 	handle("GET /staff/lists", h.user(h.lists))

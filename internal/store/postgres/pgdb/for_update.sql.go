@@ -74,3 +74,66 @@ func (q *Queries) GetCustomerForUpdate(ctx context.Context, id string) (Customer
 	)
 	return i, err
 }
+
+const listApprovedWithoutDocumentExpiries = `-- name: ListApprovedWithoutDocumentExpiries :many
+SELECT id, type, status, risk_rating, due_diligence, external_ref, client_id, data, email_index, document_index, name_index, version, created_at, updated_at, submitted_at, decided_at, next_review_at, tenant, closed_at, close_reason, retention_ends_at, restricted_at, purged_at FROM customers
+WHERE status = 'approved' AND id > $1 AND purged_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM document_expiries d WHERE d.customer_id = customers.id)
+ORDER BY id
+LIMIT CAST($2 AS BIGINT)
+FOR UPDATE
+`
+
+type ListApprovedWithoutDocumentExpiriesParams struct {
+	After string
+	Lim   int64
+}
+
+// Locked: a change of circumstances committing meanwhile cannot leave the
+// backfill writing the expiry of a document that was just replaced.
+func (q *Queries) ListApprovedWithoutDocumentExpiries(ctx context.Context, arg ListApprovedWithoutDocumentExpiriesParams) ([]Customer, error) {
+	rows, err := q.db.QueryContext(ctx, listApprovedWithoutDocumentExpiries, arg.After, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Customer
+	for rows.Next() {
+		var i Customer
+		if err := rows.Scan(
+			&i.ID,
+			&i.Type,
+			&i.Status,
+			&i.RiskRating,
+			&i.DueDiligence,
+			&i.ExternalRef,
+			&i.ClientID,
+			&i.Data,
+			&i.EmailIndex,
+			&i.DocumentIndex,
+			&i.NameIndex,
+			&i.Version,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.SubmittedAt,
+			&i.DecidedAt,
+			&i.NextReviewAt,
+			&i.Tenant,
+			&i.ClosedAt,
+			&i.CloseReason,
+			&i.RetentionEndsAt,
+			&i.RestrictedAt,
+			&i.PurgedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

@@ -102,6 +102,12 @@ type AuditJournal struct {
 	Meta       string
 }
 
+type Backfill struct {
+	Name   string
+	Cursor string
+	DoneAt sql.NullTime
+}
+
 type Case struct {
 	ID              string
 	CustomerID      string
@@ -311,6 +317,23 @@ type RiskAssessment struct {
 	ModelVersion string
 	Factors      []byte
 	CreatedAt    time.Time
+}
+
+type RiskOverride struct {
+	ID                   string
+	CustomerID           string
+	Rating               string
+	DueDiligence         string
+	ComputedRating       string
+	ComputedDueDiligence string
+	Reason               []byte
+	Status               string
+	RequestedBy          string
+	RequestedAt          time.Time
+	DecidedBy            string
+	DecidedAt            sql.NullTime
+	DecisionNote         []byte
+	EndedAt              sql.NullTime
 }
 
 type Screening struct {

@@ -153,6 +153,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createRiskAssessmentStmt, err = db.PrepareContext(ctx, createRiskAssessment); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateRiskAssessment: %w", err)
 	}
+	if q.createRiskOverrideStmt, err = db.PrepareContext(ctx, createRiskOverride); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateRiskOverride: %w", err)
+	}
 	if q.createScreeningStmt, err = db.PrepareContext(ctx, createScreening); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateScreening: %w", err)
 	}
@@ -219,6 +222,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteKeyStmt, err = db.PrepareContext(ctx, deleteKey); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteKey: %w", err)
 	}
+	if q.deleteRiskOverridesOfCustomerStmt, err = db.PrepareContext(ctx, deleteRiskOverridesOfCustomer); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteRiskOverridesOfCustomer: %w", err)
+	}
 	if q.deleteSessionStmt, err = db.PrepareContext(ctx, deleteSession); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSession: %w", err)
 	}
@@ -245,6 +251,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getAuditHeadStmt, err = db.PrepareContext(ctx, getAuditHead); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAuditHead: %w", err)
+	}
+	if q.getBackfillStmt, err = db.PrepareContext(ctx, getBackfill); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBackfill: %w", err)
 	}
 	if q.getCaseStmt, err = db.PrepareContext(ctx, getCase); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCase: %w", err)
@@ -281,6 +290,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getRescreenRunStmt, err = db.PrepareContext(ctx, getRescreenRun); err != nil {
 		return nil, fmt.Errorf("error preparing query GetRescreenRun: %w", err)
+	}
+	if q.getRiskOverrideStmt, err = db.PrepareContext(ctx, getRiskOverride); err != nil {
+		return nil, fmt.Errorf("error preparing query GetRiskOverride: %w", err)
 	}
 	if q.getScreeningStmt, err = db.PrepareContext(ctx, getScreening); err != nil {
 		return nil, fmt.Errorf("error preparing query GetScreening: %w", err)
@@ -338,6 +350,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listAlertsStmt, err = db.PrepareContext(ctx, listAlerts); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAlerts: %w", err)
+	}
+	if q.listApprovedWithoutDocumentExpiriesStmt, err = db.PrepareContext(ctx, listApprovedWithoutDocumentExpiries); err != nil {
+		return nil, fmt.Errorf("error preparing query ListApprovedWithoutDocumentExpiries: %w", err)
 	}
 	if q.listAuditEventsStmt, err = db.PrepareContext(ctx, listAuditEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAuditEvents: %w", err)
@@ -398,6 +413,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listRescreenRunsStmt, err = db.PrepareContext(ctx, listRescreenRuns); err != nil {
 		return nil, fmt.Errorf("error preparing query ListRescreenRuns: %w", err)
+	}
+	if q.listRiskOverridesStmt, err = db.PrepareContext(ctx, listRiskOverrides); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRiskOverrides: %w", err)
 	}
 	if q.listSnapshotsStmt, err = db.PrepareContext(ctx, listSnapshots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSnapshots: %w", err)
@@ -468,6 +486,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.rotateClientSecretStmt, err = db.PrepareContext(ctx, rotateClientSecret); err != nil {
 		return nil, fmt.Errorf("error preparing query RotateClientSecret: %w", err)
 	}
+	if q.saveBackfillStmt, err = db.PrepareContext(ctx, saveBackfill); err != nil {
+		return nil, fmt.Errorf("error preparing query SaveBackfill: %w", err)
+	}
 	if q.setAuditKeyStmt, err = db.PrepareContext(ctx, setAuditKey); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAuditKey: %w", err)
 	}
@@ -509,6 +530,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.updateReportStmt, err = db.PrepareContext(ctx, updateReport); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateReport: %w", err)
+	}
+	if q.updateRiskOverrideStmt, err = db.PrepareContext(ctx, updateRiskOverride); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateRiskOverride: %w", err)
 	}
 	if q.updateUserStmt, err = db.PrepareContext(ctx, updateUser); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateUser: %w", err)
@@ -745,6 +769,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createRiskAssessmentStmt: %w", cerr)
 		}
 	}
+	if q.createRiskOverrideStmt != nil {
+		if cerr := q.createRiskOverrideStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createRiskOverrideStmt: %w", cerr)
+		}
+	}
 	if q.createScreeningStmt != nil {
 		if cerr := q.createScreeningStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createScreeningStmt: %w", cerr)
@@ -855,6 +884,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteKeyStmt: %w", cerr)
 		}
 	}
+	if q.deleteRiskOverridesOfCustomerStmt != nil {
+		if cerr := q.deleteRiskOverridesOfCustomerStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteRiskOverridesOfCustomerStmt: %w", cerr)
+		}
+	}
 	if q.deleteSessionStmt != nil {
 		if cerr := q.deleteSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSessionStmt: %w", cerr)
@@ -898,6 +932,11 @@ func (q *Queries) Close() error {
 	if q.getAuditHeadStmt != nil {
 		if cerr := q.getAuditHeadStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getAuditHeadStmt: %w", cerr)
+		}
+	}
+	if q.getBackfillStmt != nil {
+		if cerr := q.getBackfillStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBackfillStmt: %w", cerr)
 		}
 	}
 	if q.getCaseStmt != nil {
@@ -958,6 +997,11 @@ func (q *Queries) Close() error {
 	if q.getRescreenRunStmt != nil {
 		if cerr := q.getRescreenRunStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getRescreenRunStmt: %w", cerr)
+		}
+	}
+	if q.getRiskOverrideStmt != nil {
+		if cerr := q.getRiskOverrideStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getRiskOverrideStmt: %w", cerr)
 		}
 	}
 	if q.getScreeningStmt != nil {
@@ -1053,6 +1097,11 @@ func (q *Queries) Close() error {
 	if q.listAlertsStmt != nil {
 		if cerr := q.listAlertsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAlertsStmt: %w", cerr)
+		}
+	}
+	if q.listApprovedWithoutDocumentExpiriesStmt != nil {
+		if cerr := q.listApprovedWithoutDocumentExpiriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listApprovedWithoutDocumentExpiriesStmt: %w", cerr)
 		}
 	}
 	if q.listAuditEventsStmt != nil {
@@ -1153,6 +1202,11 @@ func (q *Queries) Close() error {
 	if q.listRescreenRunsStmt != nil {
 		if cerr := q.listRescreenRunsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listRescreenRunsStmt: %w", cerr)
+		}
+	}
+	if q.listRiskOverridesStmt != nil {
+		if cerr := q.listRiskOverridesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRiskOverridesStmt: %w", cerr)
 		}
 	}
 	if q.listSnapshotsStmt != nil {
@@ -1270,6 +1324,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing rotateClientSecretStmt: %w", cerr)
 		}
 	}
+	if q.saveBackfillStmt != nil {
+		if cerr := q.saveBackfillStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing saveBackfillStmt: %w", cerr)
+		}
+	}
 	if q.setAuditKeyStmt != nil {
 		if cerr := q.setAuditKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setAuditKeyStmt: %w", cerr)
@@ -1340,6 +1399,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing updateReportStmt: %w", cerr)
 		}
 	}
+	if q.updateRiskOverrideStmt != nil {
+		if cerr := q.updateRiskOverrideStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateRiskOverrideStmt: %w", cerr)
+		}
+	}
 	if q.updateUserStmt != nil {
 		if cerr := q.updateUserStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateUserStmt: %w", cerr)
@@ -1402,347 +1466,363 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                                 DBTX
-	tx                                 *sql.Tx
-	activateSnapshotStmt               *sql.Stmt
-	activeCustomersAfterStmt           *sql.Stmt
-	activeSnapshotsStmt                *sql.Stmt
-	addDocumentExpiryStmt              *sql.Stmt
-	addUserFailureStmt                 *sql.Stmt
-	addWebhookAttemptStmt              *sql.Stmt
-	advanceRescreenRunStmt             *sql.Stmt
-	attachIdempotencyEntityStmt        *sql.Stmt
-	caseExistsStmt                     *sql.Stmt
-	claimRescreenHitStmt               *sql.Stmt
-	claimTOTPStepStmt                  *sql.Stmt
-	clearCheckDetailsOfCustomerStmt    *sql.Stmt
-	clearDecisionReasonsOfCustomerStmt *sql.Stmt
-	clearHitDataOfCustomerStmt         *sql.Stmt
-	clearRiskFactorsOfCustomerStmt     *sql.Stmt
-	completeIdempotencyStmt            *sql.Stmt
-	countAuditJournalStmt              *sql.Stmt
-	countCustomersByRiskStmt           *sql.Stmt
-	countCustomersByStatusStmt         *sql.Stmt
-	countDataRowsStmt                  *sql.Stmt
-	countHitsOfEntityStmt              *sql.Stmt
-	countHitsSinceStmt                 *sql.Stmt
-	countQueueCasesStmt                *sql.Stmt
-	countReviewsBetweenStmt            *sql.Stmt
-	countUserIdentitiesStmt            *sql.Stmt
-	countWebhookDeliveriesStmt         *sql.Stmt
-	createAccessLinkStmt               *sql.Stmt
-	createAlertStmt                    *sql.Stmt
-	createApplicantSessionStmt         *sql.Stmt
-	createCaseStmt                     *sql.Stmt
-	createCheckStmt                    *sql.Stmt
-	createChecksBatchStmt              *sql.Stmt
-	createClientStmt                   *sql.Stmt
-	createCustomerStmt                 *sql.Stmt
-	createCustomerChangeStmt           *sql.Stmt
-	createDecisionStmt                 *sql.Stmt
-	createDocumentStmt                 *sql.Stmt
-	createHitStmt                      *sql.Stmt
-	createIdentityCallbackStmt         *sql.Stmt
-	createKeyStmt                      *sql.Stmt
-	createReportStmt                   *sql.Stmt
-	createRescreenRunStmt              *sql.Stmt
-	createRiskAssessmentStmt           *sql.Stmt
-	createScreeningStmt                *sql.Stmt
-	createSessionStmt                  *sql.Stmt
-	createSnapshotStmt                 *sql.Stmt
-	createUserStmt                     *sql.Stmt
-	createUserIdentityStmt             *sql.Stmt
-	createWebhookDeliveryStmt          *sql.Stmt
-	createWebhookEndpointStmt          *sql.Stmt
-	createWebhookEventStmt             *sql.Stmt
-	customerDecisionsSinceStmt         *sql.Stmt
-	customerExistsStmt                 *sql.Stmt
-	customerHistoryStmt                *sql.Stmt
-	deactivateSnapshotsStmt            *sql.Stmt
-	deleteApplicantSessionStmt         *sql.Stmt
-	deleteApplicantSessionsBeforeStmt  *sql.Stmt
-	deleteAuditJournalStmt             *sql.Stmt
-	deleteClientStmt                   *sql.Stmt
-	deleteCustomerChangesStmt          *sql.Stmt
-	deleteDocumentExpiryStmt           *sql.Stmt
-	deleteDocumentsOfCustomerStmt      *sql.Stmt
-	deleteExpiredSessionsStmt          *sql.Stmt
-	deleteIdempotencyBeforeStmt        *sql.Stmt
-	deleteKeyStmt                      *sql.Stmt
-	deleteSessionStmt                  *sql.Stmt
-	deleteUserSessionsStmt             *sql.Stmt
-	deleteWebhookEndpointStmt          *sql.Stmt
-	documentTotalsStmt                 *sql.Stmt
-	findSnapshotByHashStmt             *sql.Stmt
-	getAccessLinkByHashStmt            *sql.Stmt
-	getAlertStmt                       *sql.Stmt
-	getApplicantSessionStmt            *sql.Stmt
-	getAuditHeadStmt                   *sql.Stmt
-	getCaseStmt                        *sql.Stmt
-	getCaseForUpdateStmt               *sql.Stmt
-	getCheckStmt                       *sql.Stmt
-	getClientStmt                      *sql.Stmt
-	getCustomerStmt                    *sql.Stmt
-	getCustomerForUpdateStmt           *sql.Stmt
-	getDocumentStmt                    *sql.Stmt
-	getHitStmt                         *sql.Stmt
-	getIdempotencyStmt                 *sql.Stmt
-	getKeyCheckStmt                    *sql.Stmt
-	getReportStmt                      *sql.Stmt
-	getRescreenRunStmt                 *sql.Stmt
-	getScreeningStmt                   *sql.Stmt
-	getSessionStmt                     *sql.Stmt
-	getSnapshotStmt                    *sql.Stmt
-	getTransactionStmt                 *sql.Stmt
-	getTransactionByExternalIDStmt     *sql.Stmt
-	getUserStmt                        *sql.Stmt
-	getUserByEmailIndexStmt            *sql.Stmt
-	getUserIdentityStmt                *sql.Stmt
-	getWebhookDeliveryStmt             *sql.Stmt
-	getWebhookEndpointStmt             *sql.Stmt
-	getWebhookEventStmt                *sql.Stmt
-	insertAuditEventStmt               *sql.Stmt
-	insertAuditEventsStmt              *sql.Stmt
-	insertAuditJournalStmt             *sql.Stmt
-	insertAuditJournalBatchStmt        *sql.Stmt
-	insertTransactionStmt              *sql.Stmt
-	latestHitDispositionStmt           *sql.Stmt
-	latestRiskAssessmentStmt           *sql.Stmt
-	listAlertsStmt                     *sql.Stmt
-	listAuditEventsStmt                *sql.Stmt
-	listAuditJournalStmt               *sql.Stmt
-	listAwaitingChecksStmt             *sql.Stmt
-	listCasesStmt                      *sql.Stmt
-	listChecksByCustomerStmt           *sql.Stmt
-	listClientsStmt                    *sql.Stmt
-	listCustomerChangesStmt            *sql.Stmt
-	listCustomersStmt                  *sql.Stmt
-	listCustomersDueForPurgeStmt       *sql.Stmt
-	listCustomersDueForReviewStmt      *sql.Stmt
-	listDecisionsStmt                  *sql.Stmt
-	listDocumentExpiriesStmt           *sql.Stmt
-	listDocumentsByCustomerStmt        *sql.Stmt
-	listDocumentsExpiringStmt          *sql.Stmt
-	listEntitiesStmt                   *sql.Stmt
-	listHitsByCheckStmt                *sql.Stmt
-	listHitsByCustomerStmt             *sql.Stmt
-	listKeysStmt                       *sql.Stmt
-	listReportsByCaseStmt              *sql.Stmt
-	listRescreenRunsStmt               *sql.Stmt
-	listSnapshotsStmt                  *sql.Stmt
-	listTransactionsStmt               *sql.Stmt
-	listTransactionsByCustomerTimeStmt *sql.Stmt
-	listUnclosedCasesStmt              *sql.Stmt
-	listUsersStmt                      *sql.Stmt
-	listWebhookAttemptsStmt            *sql.Stmt
-	listWebhookDeliveriesStmt          *sql.Stmt
-	listWebhookEndpointsStmt           *sql.Stmt
-	lockAuditHeadForSealStmt           *sql.Stmt
-	lockUserStmt                       *sql.Stmt
-	moveAuditHeadStmt                  *sql.Stmt
-	noteHitEntityRemovedStmt           *sql.Stmt
-	oldestAuditJournalStmt             *sql.Stmt
-	openAlertCaseStmt                  *sql.Stmt
-	openCasesForCustomerStmt           *sql.Stmt
-	openHitsOfEntityStmt               *sql.Stmt
-	pendingRescreenRunsStmt            *sql.Stmt
-	putIdempotencyStmt                 *sql.Stmt
-	putKeyCheckStmt                    *sql.Stmt
-	queueCasesStmt                     *sql.Stmt
-	releaseIdempotencyStmt             *sql.Stmt
-	retireKeyStmt                      *sql.Stmt
-	rotateClientSecretStmt             *sql.Stmt
-	setAuditKeyStmt                    *sql.Stmt
-	setClientDisabledStmt              *sql.Stmt
-	setDocumentExpiryCaseStmt          *sql.Stmt
-	touchApplicantSessionStmt          *sql.Stmt
-	touchClientStmt                    *sql.Stmt
-	touchSessionStmt                   *sql.Stmt
-	touchUserIdentityStmt              *sql.Stmt
-	updateAlertDispositionStmt         *sql.Stmt
-	updateCaseStmt                     *sql.Stmt
-	updateCheckStmt                    *sql.Stmt
-	updateCustomerStmt                 *sql.Stmt
-	updateCustomerChangeStmt           *sql.Stmt
-	updateHitStmt                      *sql.Stmt
-	updateReportStmt                   *sql.Stmt
-	updateUserStmt                     *sql.Stmt
-	updateUserEmailStmt                *sql.Stmt
-	updateWebhookDeliveryStmt          *sql.Stmt
-	updateWebhookEndpointSecretStmt    *sql.Stmt
-	useAccessLinkStmt                  *sql.Stmt
+	db                                      DBTX
+	tx                                      *sql.Tx
+	activateSnapshotStmt                    *sql.Stmt
+	activeCustomersAfterStmt                *sql.Stmt
+	activeSnapshotsStmt                     *sql.Stmt
+	addDocumentExpiryStmt                   *sql.Stmt
+	addUserFailureStmt                      *sql.Stmt
+	addWebhookAttemptStmt                   *sql.Stmt
+	advanceRescreenRunStmt                  *sql.Stmt
+	attachIdempotencyEntityStmt             *sql.Stmt
+	caseExistsStmt                          *sql.Stmt
+	claimRescreenHitStmt                    *sql.Stmt
+	claimTOTPStepStmt                       *sql.Stmt
+	clearCheckDetailsOfCustomerStmt         *sql.Stmt
+	clearDecisionReasonsOfCustomerStmt      *sql.Stmt
+	clearHitDataOfCustomerStmt              *sql.Stmt
+	clearRiskFactorsOfCustomerStmt          *sql.Stmt
+	completeIdempotencyStmt                 *sql.Stmt
+	countAuditJournalStmt                   *sql.Stmt
+	countCustomersByRiskStmt                *sql.Stmt
+	countCustomersByStatusStmt              *sql.Stmt
+	countDataRowsStmt                       *sql.Stmt
+	countHitsOfEntityStmt                   *sql.Stmt
+	countHitsSinceStmt                      *sql.Stmt
+	countQueueCasesStmt                     *sql.Stmt
+	countReviewsBetweenStmt                 *sql.Stmt
+	countUserIdentitiesStmt                 *sql.Stmt
+	countWebhookDeliveriesStmt              *sql.Stmt
+	createAccessLinkStmt                    *sql.Stmt
+	createAlertStmt                         *sql.Stmt
+	createApplicantSessionStmt              *sql.Stmt
+	createCaseStmt                          *sql.Stmt
+	createCheckStmt                         *sql.Stmt
+	createChecksBatchStmt                   *sql.Stmt
+	createClientStmt                        *sql.Stmt
+	createCustomerStmt                      *sql.Stmt
+	createCustomerChangeStmt                *sql.Stmt
+	createDecisionStmt                      *sql.Stmt
+	createDocumentStmt                      *sql.Stmt
+	createHitStmt                           *sql.Stmt
+	createIdentityCallbackStmt              *sql.Stmt
+	createKeyStmt                           *sql.Stmt
+	createReportStmt                        *sql.Stmt
+	createRescreenRunStmt                   *sql.Stmt
+	createRiskAssessmentStmt                *sql.Stmt
+	createRiskOverrideStmt                  *sql.Stmt
+	createScreeningStmt                     *sql.Stmt
+	createSessionStmt                       *sql.Stmt
+	createSnapshotStmt                      *sql.Stmt
+	createUserStmt                          *sql.Stmt
+	createUserIdentityStmt                  *sql.Stmt
+	createWebhookDeliveryStmt               *sql.Stmt
+	createWebhookEndpointStmt               *sql.Stmt
+	createWebhookEventStmt                  *sql.Stmt
+	customerDecisionsSinceStmt              *sql.Stmt
+	customerExistsStmt                      *sql.Stmt
+	customerHistoryStmt                     *sql.Stmt
+	deactivateSnapshotsStmt                 *sql.Stmt
+	deleteApplicantSessionStmt              *sql.Stmt
+	deleteApplicantSessionsBeforeStmt       *sql.Stmt
+	deleteAuditJournalStmt                  *sql.Stmt
+	deleteClientStmt                        *sql.Stmt
+	deleteCustomerChangesStmt               *sql.Stmt
+	deleteDocumentExpiryStmt                *sql.Stmt
+	deleteDocumentsOfCustomerStmt           *sql.Stmt
+	deleteExpiredSessionsStmt               *sql.Stmt
+	deleteIdempotencyBeforeStmt             *sql.Stmt
+	deleteKeyStmt                           *sql.Stmt
+	deleteRiskOverridesOfCustomerStmt       *sql.Stmt
+	deleteSessionStmt                       *sql.Stmt
+	deleteUserSessionsStmt                  *sql.Stmt
+	deleteWebhookEndpointStmt               *sql.Stmt
+	documentTotalsStmt                      *sql.Stmt
+	findSnapshotByHashStmt                  *sql.Stmt
+	getAccessLinkByHashStmt                 *sql.Stmt
+	getAlertStmt                            *sql.Stmt
+	getApplicantSessionStmt                 *sql.Stmt
+	getAuditHeadStmt                        *sql.Stmt
+	getBackfillStmt                         *sql.Stmt
+	getCaseStmt                             *sql.Stmt
+	getCaseForUpdateStmt                    *sql.Stmt
+	getCheckStmt                            *sql.Stmt
+	getClientStmt                           *sql.Stmt
+	getCustomerStmt                         *sql.Stmt
+	getCustomerForUpdateStmt                *sql.Stmt
+	getDocumentStmt                         *sql.Stmt
+	getHitStmt                              *sql.Stmt
+	getIdempotencyStmt                      *sql.Stmt
+	getKeyCheckStmt                         *sql.Stmt
+	getReportStmt                           *sql.Stmt
+	getRescreenRunStmt                      *sql.Stmt
+	getRiskOverrideStmt                     *sql.Stmt
+	getScreeningStmt                        *sql.Stmt
+	getSessionStmt                          *sql.Stmt
+	getSnapshotStmt                         *sql.Stmt
+	getTransactionStmt                      *sql.Stmt
+	getTransactionByExternalIDStmt          *sql.Stmt
+	getUserStmt                             *sql.Stmt
+	getUserByEmailIndexStmt                 *sql.Stmt
+	getUserIdentityStmt                     *sql.Stmt
+	getWebhookDeliveryStmt                  *sql.Stmt
+	getWebhookEndpointStmt                  *sql.Stmt
+	getWebhookEventStmt                     *sql.Stmt
+	insertAuditEventStmt                    *sql.Stmt
+	insertAuditEventsStmt                   *sql.Stmt
+	insertAuditJournalStmt                  *sql.Stmt
+	insertAuditJournalBatchStmt             *sql.Stmt
+	insertTransactionStmt                   *sql.Stmt
+	latestHitDispositionStmt                *sql.Stmt
+	latestRiskAssessmentStmt                *sql.Stmt
+	listAlertsStmt                          *sql.Stmt
+	listApprovedWithoutDocumentExpiriesStmt *sql.Stmt
+	listAuditEventsStmt                     *sql.Stmt
+	listAuditJournalStmt                    *sql.Stmt
+	listAwaitingChecksStmt                  *sql.Stmt
+	listCasesStmt                           *sql.Stmt
+	listChecksByCustomerStmt                *sql.Stmt
+	listClientsStmt                         *sql.Stmt
+	listCustomerChangesStmt                 *sql.Stmt
+	listCustomersStmt                       *sql.Stmt
+	listCustomersDueForPurgeStmt            *sql.Stmt
+	listCustomersDueForReviewStmt           *sql.Stmt
+	listDecisionsStmt                       *sql.Stmt
+	listDocumentExpiriesStmt                *sql.Stmt
+	listDocumentsByCustomerStmt             *sql.Stmt
+	listDocumentsExpiringStmt               *sql.Stmt
+	listEntitiesStmt                        *sql.Stmt
+	listHitsByCheckStmt                     *sql.Stmt
+	listHitsByCustomerStmt                  *sql.Stmt
+	listKeysStmt                            *sql.Stmt
+	listReportsByCaseStmt                   *sql.Stmt
+	listRescreenRunsStmt                    *sql.Stmt
+	listRiskOverridesStmt                   *sql.Stmt
+	listSnapshotsStmt                       *sql.Stmt
+	listTransactionsStmt                    *sql.Stmt
+	listTransactionsByCustomerTimeStmt      *sql.Stmt
+	listUnclosedCasesStmt                   *sql.Stmt
+	listUsersStmt                           *sql.Stmt
+	listWebhookAttemptsStmt                 *sql.Stmt
+	listWebhookDeliveriesStmt               *sql.Stmt
+	listWebhookEndpointsStmt                *sql.Stmt
+	lockAuditHeadForSealStmt                *sql.Stmt
+	lockUserStmt                            *sql.Stmt
+	moveAuditHeadStmt                       *sql.Stmt
+	noteHitEntityRemovedStmt                *sql.Stmt
+	oldestAuditJournalStmt                  *sql.Stmt
+	openAlertCaseStmt                       *sql.Stmt
+	openCasesForCustomerStmt                *sql.Stmt
+	openHitsOfEntityStmt                    *sql.Stmt
+	pendingRescreenRunsStmt                 *sql.Stmt
+	putIdempotencyStmt                      *sql.Stmt
+	putKeyCheckStmt                         *sql.Stmt
+	queueCasesStmt                          *sql.Stmt
+	releaseIdempotencyStmt                  *sql.Stmt
+	retireKeyStmt                           *sql.Stmt
+	rotateClientSecretStmt                  *sql.Stmt
+	saveBackfillStmt                        *sql.Stmt
+	setAuditKeyStmt                         *sql.Stmt
+	setClientDisabledStmt                   *sql.Stmt
+	setDocumentExpiryCaseStmt               *sql.Stmt
+	touchApplicantSessionStmt               *sql.Stmt
+	touchClientStmt                         *sql.Stmt
+	touchSessionStmt                        *sql.Stmt
+	touchUserIdentityStmt                   *sql.Stmt
+	updateAlertDispositionStmt              *sql.Stmt
+	updateCaseStmt                          *sql.Stmt
+	updateCheckStmt                         *sql.Stmt
+	updateCustomerStmt                      *sql.Stmt
+	updateCustomerChangeStmt                *sql.Stmt
+	updateHitStmt                           *sql.Stmt
+	updateReportStmt                        *sql.Stmt
+	updateRiskOverrideStmt                  *sql.Stmt
+	updateUserStmt                          *sql.Stmt
+	updateUserEmailStmt                     *sql.Stmt
+	updateWebhookDeliveryStmt               *sql.Stmt
+	updateWebhookEndpointSecretStmt         *sql.Stmt
+	useAccessLinkStmt                       *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                                 tx,
-		tx:                                 tx,
-		activateSnapshotStmt:               q.activateSnapshotStmt,
-		activeCustomersAfterStmt:           q.activeCustomersAfterStmt,
-		activeSnapshotsStmt:                q.activeSnapshotsStmt,
-		addDocumentExpiryStmt:              q.addDocumentExpiryStmt,
-		addUserFailureStmt:                 q.addUserFailureStmt,
-		addWebhookAttemptStmt:              q.addWebhookAttemptStmt,
-		advanceRescreenRunStmt:             q.advanceRescreenRunStmt,
-		attachIdempotencyEntityStmt:        q.attachIdempotencyEntityStmt,
-		caseExistsStmt:                     q.caseExistsStmt,
-		claimRescreenHitStmt:               q.claimRescreenHitStmt,
-		claimTOTPStepStmt:                  q.claimTOTPStepStmt,
-		clearCheckDetailsOfCustomerStmt:    q.clearCheckDetailsOfCustomerStmt,
-		clearDecisionReasonsOfCustomerStmt: q.clearDecisionReasonsOfCustomerStmt,
-		clearHitDataOfCustomerStmt:         q.clearHitDataOfCustomerStmt,
-		clearRiskFactorsOfCustomerStmt:     q.clearRiskFactorsOfCustomerStmt,
-		completeIdempotencyStmt:            q.completeIdempotencyStmt,
-		countAuditJournalStmt:              q.countAuditJournalStmt,
-		countCustomersByRiskStmt:           q.countCustomersByRiskStmt,
-		countCustomersByStatusStmt:         q.countCustomersByStatusStmt,
-		countDataRowsStmt:                  q.countDataRowsStmt,
-		countHitsOfEntityStmt:              q.countHitsOfEntityStmt,
-		countHitsSinceStmt:                 q.countHitsSinceStmt,
-		countQueueCasesStmt:                q.countQueueCasesStmt,
-		countReviewsBetweenStmt:            q.countReviewsBetweenStmt,
-		countUserIdentitiesStmt:            q.countUserIdentitiesStmt,
-		countWebhookDeliveriesStmt:         q.countWebhookDeliveriesStmt,
-		createAccessLinkStmt:               q.createAccessLinkStmt,
-		createAlertStmt:                    q.createAlertStmt,
-		createApplicantSessionStmt:         q.createApplicantSessionStmt,
-		createCaseStmt:                     q.createCaseStmt,
-		createCheckStmt:                    q.createCheckStmt,
-		createChecksBatchStmt:              q.createChecksBatchStmt,
-		createClientStmt:                   q.createClientStmt,
-		createCustomerStmt:                 q.createCustomerStmt,
-		createCustomerChangeStmt:           q.createCustomerChangeStmt,
-		createDecisionStmt:                 q.createDecisionStmt,
-		createDocumentStmt:                 q.createDocumentStmt,
-		createHitStmt:                      q.createHitStmt,
-		createIdentityCallbackStmt:         q.createIdentityCallbackStmt,
-		createKeyStmt:                      q.createKeyStmt,
-		createReportStmt:                   q.createReportStmt,
-		createRescreenRunStmt:              q.createRescreenRunStmt,
-		createRiskAssessmentStmt:           q.createRiskAssessmentStmt,
-		createScreeningStmt:                q.createScreeningStmt,
-		createSessionStmt:                  q.createSessionStmt,
-		createSnapshotStmt:                 q.createSnapshotStmt,
-		createUserStmt:                     q.createUserStmt,
-		createUserIdentityStmt:             q.createUserIdentityStmt,
-		createWebhookDeliveryStmt:          q.createWebhookDeliveryStmt,
-		createWebhookEndpointStmt:          q.createWebhookEndpointStmt,
-		createWebhookEventStmt:             q.createWebhookEventStmt,
-		customerDecisionsSinceStmt:         q.customerDecisionsSinceStmt,
-		customerExistsStmt:                 q.customerExistsStmt,
-		customerHistoryStmt:                q.customerHistoryStmt,
-		deactivateSnapshotsStmt:            q.deactivateSnapshotsStmt,
-		deleteApplicantSessionStmt:         q.deleteApplicantSessionStmt,
-		deleteApplicantSessionsBeforeStmt:  q.deleteApplicantSessionsBeforeStmt,
-		deleteAuditJournalStmt:             q.deleteAuditJournalStmt,
-		deleteClientStmt:                   q.deleteClientStmt,
-		deleteCustomerChangesStmt:          q.deleteCustomerChangesStmt,
-		deleteDocumentExpiryStmt:           q.deleteDocumentExpiryStmt,
-		deleteDocumentsOfCustomerStmt:      q.deleteDocumentsOfCustomerStmt,
-		deleteExpiredSessionsStmt:          q.deleteExpiredSessionsStmt,
-		deleteIdempotencyBeforeStmt:        q.deleteIdempotencyBeforeStmt,
-		deleteKeyStmt:                      q.deleteKeyStmt,
-		deleteSessionStmt:                  q.deleteSessionStmt,
-		deleteUserSessionsStmt:             q.deleteUserSessionsStmt,
-		deleteWebhookEndpointStmt:          q.deleteWebhookEndpointStmt,
-		documentTotalsStmt:                 q.documentTotalsStmt,
-		findSnapshotByHashStmt:             q.findSnapshotByHashStmt,
-		getAccessLinkByHashStmt:            q.getAccessLinkByHashStmt,
-		getAlertStmt:                       q.getAlertStmt,
-		getApplicantSessionStmt:            q.getApplicantSessionStmt,
-		getAuditHeadStmt:                   q.getAuditHeadStmt,
-		getCaseStmt:                        q.getCaseStmt,
-		getCaseForUpdateStmt:               q.getCaseForUpdateStmt,
-		getCheckStmt:                       q.getCheckStmt,
-		getClientStmt:                      q.getClientStmt,
-		getCustomerStmt:                    q.getCustomerStmt,
-		getCustomerForUpdateStmt:           q.getCustomerForUpdateStmt,
-		getDocumentStmt:                    q.getDocumentStmt,
-		getHitStmt:                         q.getHitStmt,
-		getIdempotencyStmt:                 q.getIdempotencyStmt,
-		getKeyCheckStmt:                    q.getKeyCheckStmt,
-		getReportStmt:                      q.getReportStmt,
-		getRescreenRunStmt:                 q.getRescreenRunStmt,
-		getScreeningStmt:                   q.getScreeningStmt,
-		getSessionStmt:                     q.getSessionStmt,
-		getSnapshotStmt:                    q.getSnapshotStmt,
-		getTransactionStmt:                 q.getTransactionStmt,
-		getTransactionByExternalIDStmt:     q.getTransactionByExternalIDStmt,
-		getUserStmt:                        q.getUserStmt,
-		getUserByEmailIndexStmt:            q.getUserByEmailIndexStmt,
-		getUserIdentityStmt:                q.getUserIdentityStmt,
-		getWebhookDeliveryStmt:             q.getWebhookDeliveryStmt,
-		getWebhookEndpointStmt:             q.getWebhookEndpointStmt,
-		getWebhookEventStmt:                q.getWebhookEventStmt,
-		insertAuditEventStmt:               q.insertAuditEventStmt,
-		insertAuditEventsStmt:              q.insertAuditEventsStmt,
-		insertAuditJournalStmt:             q.insertAuditJournalStmt,
-		insertAuditJournalBatchStmt:        q.insertAuditJournalBatchStmt,
-		insertTransactionStmt:              q.insertTransactionStmt,
-		latestHitDispositionStmt:           q.latestHitDispositionStmt,
-		latestRiskAssessmentStmt:           q.latestRiskAssessmentStmt,
-		listAlertsStmt:                     q.listAlertsStmt,
-		listAuditEventsStmt:                q.listAuditEventsStmt,
-		listAuditJournalStmt:               q.listAuditJournalStmt,
-		listAwaitingChecksStmt:             q.listAwaitingChecksStmt,
-		listCasesStmt:                      q.listCasesStmt,
-		listChecksByCustomerStmt:           q.listChecksByCustomerStmt,
-		listClientsStmt:                    q.listClientsStmt,
-		listCustomerChangesStmt:            q.listCustomerChangesStmt,
-		listCustomersStmt:                  q.listCustomersStmt,
-		listCustomersDueForPurgeStmt:       q.listCustomersDueForPurgeStmt,
-		listCustomersDueForReviewStmt:      q.listCustomersDueForReviewStmt,
-		listDecisionsStmt:                  q.listDecisionsStmt,
-		listDocumentExpiriesStmt:           q.listDocumentExpiriesStmt,
-		listDocumentsByCustomerStmt:        q.listDocumentsByCustomerStmt,
-		listDocumentsExpiringStmt:          q.listDocumentsExpiringStmt,
-		listEntitiesStmt:                   q.listEntitiesStmt,
-		listHitsByCheckStmt:                q.listHitsByCheckStmt,
-		listHitsByCustomerStmt:             q.listHitsByCustomerStmt,
-		listKeysStmt:                       q.listKeysStmt,
-		listReportsByCaseStmt:              q.listReportsByCaseStmt,
-		listRescreenRunsStmt:               q.listRescreenRunsStmt,
-		listSnapshotsStmt:                  q.listSnapshotsStmt,
-		listTransactionsStmt:               q.listTransactionsStmt,
-		listTransactionsByCustomerTimeStmt: q.listTransactionsByCustomerTimeStmt,
-		listUnclosedCasesStmt:              q.listUnclosedCasesStmt,
-		listUsersStmt:                      q.listUsersStmt,
-		listWebhookAttemptsStmt:            q.listWebhookAttemptsStmt,
-		listWebhookDeliveriesStmt:          q.listWebhookDeliveriesStmt,
-		listWebhookEndpointsStmt:           q.listWebhookEndpointsStmt,
-		lockAuditHeadForSealStmt:           q.lockAuditHeadForSealStmt,
-		lockUserStmt:                       q.lockUserStmt,
-		moveAuditHeadStmt:                  q.moveAuditHeadStmt,
-		noteHitEntityRemovedStmt:           q.noteHitEntityRemovedStmt,
-		oldestAuditJournalStmt:             q.oldestAuditJournalStmt,
-		openAlertCaseStmt:                  q.openAlertCaseStmt,
-		openCasesForCustomerStmt:           q.openCasesForCustomerStmt,
-		openHitsOfEntityStmt:               q.openHitsOfEntityStmt,
-		pendingRescreenRunsStmt:            q.pendingRescreenRunsStmt,
-		putIdempotencyStmt:                 q.putIdempotencyStmt,
-		putKeyCheckStmt:                    q.putKeyCheckStmt,
-		queueCasesStmt:                     q.queueCasesStmt,
-		releaseIdempotencyStmt:             q.releaseIdempotencyStmt,
-		retireKeyStmt:                      q.retireKeyStmt,
-		rotateClientSecretStmt:             q.rotateClientSecretStmt,
-		setAuditKeyStmt:                    q.setAuditKeyStmt,
-		setClientDisabledStmt:              q.setClientDisabledStmt,
-		setDocumentExpiryCaseStmt:          q.setDocumentExpiryCaseStmt,
-		touchApplicantSessionStmt:          q.touchApplicantSessionStmt,
-		touchClientStmt:                    q.touchClientStmt,
-		touchSessionStmt:                   q.touchSessionStmt,
-		touchUserIdentityStmt:              q.touchUserIdentityStmt,
-		updateAlertDispositionStmt:         q.updateAlertDispositionStmt,
-		updateCaseStmt:                     q.updateCaseStmt,
-		updateCheckStmt:                    q.updateCheckStmt,
-		updateCustomerStmt:                 q.updateCustomerStmt,
-		updateCustomerChangeStmt:           q.updateCustomerChangeStmt,
-		updateHitStmt:                      q.updateHitStmt,
-		updateReportStmt:                   q.updateReportStmt,
-		updateUserStmt:                     q.updateUserStmt,
-		updateUserEmailStmt:                q.updateUserEmailStmt,
-		updateWebhookDeliveryStmt:          q.updateWebhookDeliveryStmt,
-		updateWebhookEndpointSecretStmt:    q.updateWebhookEndpointSecretStmt,
-		useAccessLinkStmt:                  q.useAccessLinkStmt,
+		db:                                      tx,
+		tx:                                      tx,
+		activateSnapshotStmt:                    q.activateSnapshotStmt,
+		activeCustomersAfterStmt:                q.activeCustomersAfterStmt,
+		activeSnapshotsStmt:                     q.activeSnapshotsStmt,
+		addDocumentExpiryStmt:                   q.addDocumentExpiryStmt,
+		addUserFailureStmt:                      q.addUserFailureStmt,
+		addWebhookAttemptStmt:                   q.addWebhookAttemptStmt,
+		advanceRescreenRunStmt:                  q.advanceRescreenRunStmt,
+		attachIdempotencyEntityStmt:             q.attachIdempotencyEntityStmt,
+		caseExistsStmt:                          q.caseExistsStmt,
+		claimRescreenHitStmt:                    q.claimRescreenHitStmt,
+		claimTOTPStepStmt:                       q.claimTOTPStepStmt,
+		clearCheckDetailsOfCustomerStmt:         q.clearCheckDetailsOfCustomerStmt,
+		clearDecisionReasonsOfCustomerStmt:      q.clearDecisionReasonsOfCustomerStmt,
+		clearHitDataOfCustomerStmt:              q.clearHitDataOfCustomerStmt,
+		clearRiskFactorsOfCustomerStmt:          q.clearRiskFactorsOfCustomerStmt,
+		completeIdempotencyStmt:                 q.completeIdempotencyStmt,
+		countAuditJournalStmt:                   q.countAuditJournalStmt,
+		countCustomersByRiskStmt:                q.countCustomersByRiskStmt,
+		countCustomersByStatusStmt:              q.countCustomersByStatusStmt,
+		countDataRowsStmt:                       q.countDataRowsStmt,
+		countHitsOfEntityStmt:                   q.countHitsOfEntityStmt,
+		countHitsSinceStmt:                      q.countHitsSinceStmt,
+		countQueueCasesStmt:                     q.countQueueCasesStmt,
+		countReviewsBetweenStmt:                 q.countReviewsBetweenStmt,
+		countUserIdentitiesStmt:                 q.countUserIdentitiesStmt,
+		countWebhookDeliveriesStmt:              q.countWebhookDeliveriesStmt,
+		createAccessLinkStmt:                    q.createAccessLinkStmt,
+		createAlertStmt:                         q.createAlertStmt,
+		createApplicantSessionStmt:              q.createApplicantSessionStmt,
+		createCaseStmt:                          q.createCaseStmt,
+		createCheckStmt:                         q.createCheckStmt,
+		createChecksBatchStmt:                   q.createChecksBatchStmt,
+		createClientStmt:                        q.createClientStmt,
+		createCustomerStmt:                      q.createCustomerStmt,
+		createCustomerChangeStmt:                q.createCustomerChangeStmt,
+		createDecisionStmt:                      q.createDecisionStmt,
+		createDocumentStmt:                      q.createDocumentStmt,
+		createHitStmt:                           q.createHitStmt,
+		createIdentityCallbackStmt:              q.createIdentityCallbackStmt,
+		createKeyStmt:                           q.createKeyStmt,
+		createReportStmt:                        q.createReportStmt,
+		createRescreenRunStmt:                   q.createRescreenRunStmt,
+		createRiskAssessmentStmt:                q.createRiskAssessmentStmt,
+		createRiskOverrideStmt:                  q.createRiskOverrideStmt,
+		createScreeningStmt:                     q.createScreeningStmt,
+		createSessionStmt:                       q.createSessionStmt,
+		createSnapshotStmt:                      q.createSnapshotStmt,
+		createUserStmt:                          q.createUserStmt,
+		createUserIdentityStmt:                  q.createUserIdentityStmt,
+		createWebhookDeliveryStmt:               q.createWebhookDeliveryStmt,
+		createWebhookEndpointStmt:               q.createWebhookEndpointStmt,
+		createWebhookEventStmt:                  q.createWebhookEventStmt,
+		customerDecisionsSinceStmt:              q.customerDecisionsSinceStmt,
+		customerExistsStmt:                      q.customerExistsStmt,
+		customerHistoryStmt:                     q.customerHistoryStmt,
+		deactivateSnapshotsStmt:                 q.deactivateSnapshotsStmt,
+		deleteApplicantSessionStmt:              q.deleteApplicantSessionStmt,
+		deleteApplicantSessionsBeforeStmt:       q.deleteApplicantSessionsBeforeStmt,
+		deleteAuditJournalStmt:                  q.deleteAuditJournalStmt,
+		deleteClientStmt:                        q.deleteClientStmt,
+		deleteCustomerChangesStmt:               q.deleteCustomerChangesStmt,
+		deleteDocumentExpiryStmt:                q.deleteDocumentExpiryStmt,
+		deleteDocumentsOfCustomerStmt:           q.deleteDocumentsOfCustomerStmt,
+		deleteExpiredSessionsStmt:               q.deleteExpiredSessionsStmt,
+		deleteIdempotencyBeforeStmt:             q.deleteIdempotencyBeforeStmt,
+		deleteKeyStmt:                           q.deleteKeyStmt,
+		deleteRiskOverridesOfCustomerStmt:       q.deleteRiskOverridesOfCustomerStmt,
+		deleteSessionStmt:                       q.deleteSessionStmt,
+		deleteUserSessionsStmt:                  q.deleteUserSessionsStmt,
+		deleteWebhookEndpointStmt:               q.deleteWebhookEndpointStmt,
+		documentTotalsStmt:                      q.documentTotalsStmt,
+		findSnapshotByHashStmt:                  q.findSnapshotByHashStmt,
+		getAccessLinkByHashStmt:                 q.getAccessLinkByHashStmt,
+		getAlertStmt:                            q.getAlertStmt,
+		getApplicantSessionStmt:                 q.getApplicantSessionStmt,
+		getAuditHeadStmt:                        q.getAuditHeadStmt,
+		getBackfillStmt:                         q.getBackfillStmt,
+		getCaseStmt:                             q.getCaseStmt,
+		getCaseForUpdateStmt:                    q.getCaseForUpdateStmt,
+		getCheckStmt:                            q.getCheckStmt,
+		getClientStmt:                           q.getClientStmt,
+		getCustomerStmt:                         q.getCustomerStmt,
+		getCustomerForUpdateStmt:                q.getCustomerForUpdateStmt,
+		getDocumentStmt:                         q.getDocumentStmt,
+		getHitStmt:                              q.getHitStmt,
+		getIdempotencyStmt:                      q.getIdempotencyStmt,
+		getKeyCheckStmt:                         q.getKeyCheckStmt,
+		getReportStmt:                           q.getReportStmt,
+		getRescreenRunStmt:                      q.getRescreenRunStmt,
+		getRiskOverrideStmt:                     q.getRiskOverrideStmt,
+		getScreeningStmt:                        q.getScreeningStmt,
+		getSessionStmt:                          q.getSessionStmt,
+		getSnapshotStmt:                         q.getSnapshotStmt,
+		getTransactionStmt:                      q.getTransactionStmt,
+		getTransactionByExternalIDStmt:          q.getTransactionByExternalIDStmt,
+		getUserStmt:                             q.getUserStmt,
+		getUserByEmailIndexStmt:                 q.getUserByEmailIndexStmt,
+		getUserIdentityStmt:                     q.getUserIdentityStmt,
+		getWebhookDeliveryStmt:                  q.getWebhookDeliveryStmt,
+		getWebhookEndpointStmt:                  q.getWebhookEndpointStmt,
+		getWebhookEventStmt:                     q.getWebhookEventStmt,
+		insertAuditEventStmt:                    q.insertAuditEventStmt,
+		insertAuditEventsStmt:                   q.insertAuditEventsStmt,
+		insertAuditJournalStmt:                  q.insertAuditJournalStmt,
+		insertAuditJournalBatchStmt:             q.insertAuditJournalBatchStmt,
+		insertTransactionStmt:                   q.insertTransactionStmt,
+		latestHitDispositionStmt:                q.latestHitDispositionStmt,
+		latestRiskAssessmentStmt:                q.latestRiskAssessmentStmt,
+		listAlertsStmt:                          q.listAlertsStmt,
+		listApprovedWithoutDocumentExpiriesStmt: q.listApprovedWithoutDocumentExpiriesStmt,
+		listAuditEventsStmt:                     q.listAuditEventsStmt,
+		listAuditJournalStmt:                    q.listAuditJournalStmt,
+		listAwaitingChecksStmt:                  q.listAwaitingChecksStmt,
+		listCasesStmt:                           q.listCasesStmt,
+		listChecksByCustomerStmt:                q.listChecksByCustomerStmt,
+		listClientsStmt:                         q.listClientsStmt,
+		listCustomerChangesStmt:                 q.listCustomerChangesStmt,
+		listCustomersStmt:                       q.listCustomersStmt,
+		listCustomersDueForPurgeStmt:            q.listCustomersDueForPurgeStmt,
+		listCustomersDueForReviewStmt:           q.listCustomersDueForReviewStmt,
+		listDecisionsStmt:                       q.listDecisionsStmt,
+		listDocumentExpiriesStmt:                q.listDocumentExpiriesStmt,
+		listDocumentsByCustomerStmt:             q.listDocumentsByCustomerStmt,
+		listDocumentsExpiringStmt:               q.listDocumentsExpiringStmt,
+		listEntitiesStmt:                        q.listEntitiesStmt,
+		listHitsByCheckStmt:                     q.listHitsByCheckStmt,
+		listHitsByCustomerStmt:                  q.listHitsByCustomerStmt,
+		listKeysStmt:                            q.listKeysStmt,
+		listReportsByCaseStmt:                   q.listReportsByCaseStmt,
+		listRescreenRunsStmt:                    q.listRescreenRunsStmt,
+		listRiskOverridesStmt:                   q.listRiskOverridesStmt,
+		listSnapshotsStmt:                       q.listSnapshotsStmt,
+		listTransactionsStmt:                    q.listTransactionsStmt,
+		listTransactionsByCustomerTimeStmt:      q.listTransactionsByCustomerTimeStmt,
+		listUnclosedCasesStmt:                   q.listUnclosedCasesStmt,
+		listUsersStmt:                           q.listUsersStmt,
+		listWebhookAttemptsStmt:                 q.listWebhookAttemptsStmt,
+		listWebhookDeliveriesStmt:               q.listWebhookDeliveriesStmt,
+		listWebhookEndpointsStmt:                q.listWebhookEndpointsStmt,
+		lockAuditHeadForSealStmt:                q.lockAuditHeadForSealStmt,
+		lockUserStmt:                            q.lockUserStmt,
+		moveAuditHeadStmt:                       q.moveAuditHeadStmt,
+		noteHitEntityRemovedStmt:                q.noteHitEntityRemovedStmt,
+		oldestAuditJournalStmt:                  q.oldestAuditJournalStmt,
+		openAlertCaseStmt:                       q.openAlertCaseStmt,
+		openCasesForCustomerStmt:                q.openCasesForCustomerStmt,
+		openHitsOfEntityStmt:                    q.openHitsOfEntityStmt,
+		pendingRescreenRunsStmt:                 q.pendingRescreenRunsStmt,
+		putIdempotencyStmt:                      q.putIdempotencyStmt,
+		putKeyCheckStmt:                         q.putKeyCheckStmt,
+		queueCasesStmt:                          q.queueCasesStmt,
+		releaseIdempotencyStmt:                  q.releaseIdempotencyStmt,
+		retireKeyStmt:                           q.retireKeyStmt,
+		rotateClientSecretStmt:                  q.rotateClientSecretStmt,
+		saveBackfillStmt:                        q.saveBackfillStmt,
+		setAuditKeyStmt:                         q.setAuditKeyStmt,
+		setClientDisabledStmt:                   q.setClientDisabledStmt,
+		setDocumentExpiryCaseStmt:               q.setDocumentExpiryCaseStmt,
+		touchApplicantSessionStmt:               q.touchApplicantSessionStmt,
+		touchClientStmt:                         q.touchClientStmt,
+		touchSessionStmt:                        q.touchSessionStmt,
+		touchUserIdentityStmt:                   q.touchUserIdentityStmt,
+		updateAlertDispositionStmt:              q.updateAlertDispositionStmt,
+		updateCaseStmt:                          q.updateCaseStmt,
+		updateCheckStmt:                         q.updateCheckStmt,
+		updateCustomerStmt:                      q.updateCustomerStmt,
+		updateCustomerChangeStmt:                q.updateCustomerChangeStmt,
+		updateHitStmt:                           q.updateHitStmt,
+		updateReportStmt:                        q.updateReportStmt,
+		updateRiskOverrideStmt:                  q.updateRiskOverrideStmt,
+		updateUserStmt:                          q.updateUserStmt,
+		updateUserEmailStmt:                     q.updateUserEmailStmt,
+		updateWebhookDeliveryStmt:               q.updateWebhookDeliveryStmt,
+		updateWebhookEndpointSecretStmt:         q.updateWebhookEndpointSecretStmt,
+		useAccessLinkStmt:                       q.useAccessLinkStmt,
 	}
 }

@@ -101,6 +101,12 @@ type AuditJournal struct {
 	Meta       string
 }
 
+type Backfill struct {
+	Name   string
+	Cursor string
+	DoneAt sql.NullInt64
+}
+
 type Case struct {
 	ID              string
 	CustomerID      string
@@ -305,6 +311,23 @@ type RiskAssessment struct {
 	ModelVersion string
 	Factors      []byte
 	CreatedAt    int64
+}
+
+type RiskOverride struct {
+	ID                   string
+	CustomerID           string
+	Rating               string
+	DueDiligence         string
+	ComputedRating       string
+	ComputedDueDiligence string
+	Reason               []byte
+	Status               string
+	RequestedBy          string
+	RequestedAt          int64
+	DecidedBy            string
+	DecidedAt            sql.NullInt64
+	DecisionNote         []byte
+	EndedAt              sql.NullInt64
 }
 
 type Screening struct {
