@@ -43,6 +43,8 @@ var schemaEnums = map[string]map[string][]string{
 	"Hit":                      {"disposition": values(domain.HitDispositions)},
 	"Disposition-hitRequest":   {"disposition": values(domain.HitDispositions)},
 	"RiskAssessment":           {"rating": values(domain.RiskRatings), "due_diligence": values(domain.DueDiligenceLevels)},
+	"RiskOverrideBody":         {"rating": values(domain.RiskRatings)},
+	"RiskOverride":             {"rating": values(domain.RiskRatings), "due_diligence": values(domain.DueDiligenceLevels), "computed_rating": values(domain.RiskRatings), "computed_due_diligence": values(domain.DueDiligenceLevels)},
 	"DocumentBody":             {"type": values(domain.DocumentTypes)},
 	"IdentityDocument":         {"type": values(domain.DocumentTypes)},
 	"RelatedPersonBody":        {"kind": values(domain.PartyKinds), "roles": values(domain.RelatedRoles())},

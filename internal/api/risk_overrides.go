@@ -14,8 +14,8 @@ import (
 
 // RiskOverrideBody is the body of POST /api/v1/customers/{id}/risk-overrides.
 type RiskOverrideBody struct {
-	Rating string `json:"rating,omitempty" maxLength:"20" doc:"Required. The rating to put in force: low, medium or high (prohibited comes only from a knock-out factor and cannot be lowered; a floor of the model cannot be undercut)"`
-	Reason string `json:"reason,omitempty" maxLength:"4000" doc:"Required. Why the computed rating is wrong (internal: kept encrypted, never shown to the applicant)"`
+	Rating string `json:"rating" maxLength:"20" doc:"The rating to put in force: low, medium or high (prohibited comes only from a knock-out factor and cannot be lowered; a floor of the model cannot be undercut)"`
+	Reason string `json:"reason" minLength:"1" maxLength:"4000" doc:"Why the computed rating is wrong (internal: kept encrypted, never shown to the applicant)"`
 }
 
 // RiskOverride is a risk override as the API shows it (its reason is not

@@ -1158,6 +1158,96 @@ func (e RiskAssessmentRating) Valid() bool {
 	}
 }
 
+// Defines values for RiskOverrideComputedDueDiligence.
+const (
+	RiskOverrideComputedDueDiligenceEnhanced   RiskOverrideComputedDueDiligence = "enhanced"
+	RiskOverrideComputedDueDiligenceSimplified RiskOverrideComputedDueDiligence = "simplified"
+	RiskOverrideComputedDueDiligenceStandard   RiskOverrideComputedDueDiligence = "standard"
+)
+
+// Valid indicates whether the value is a known member of the RiskOverrideComputedDueDiligence enum.
+func (e RiskOverrideComputedDueDiligence) Valid() bool {
+	switch e {
+	case RiskOverrideComputedDueDiligenceEnhanced:
+		return true
+	case RiskOverrideComputedDueDiligenceSimplified:
+		return true
+	case RiskOverrideComputedDueDiligenceStandard:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RiskOverrideComputedRating.
+const (
+	RiskOverrideComputedRatingHigh       RiskOverrideComputedRating = "high"
+	RiskOverrideComputedRatingLow        RiskOverrideComputedRating = "low"
+	RiskOverrideComputedRatingMedium     RiskOverrideComputedRating = "medium"
+	RiskOverrideComputedRatingProhibited RiskOverrideComputedRating = "prohibited"
+)
+
+// Valid indicates whether the value is a known member of the RiskOverrideComputedRating enum.
+func (e RiskOverrideComputedRating) Valid() bool {
+	switch e {
+	case RiskOverrideComputedRatingHigh:
+		return true
+	case RiskOverrideComputedRatingLow:
+		return true
+	case RiskOverrideComputedRatingMedium:
+		return true
+	case RiskOverrideComputedRatingProhibited:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RiskOverrideDueDiligence.
+const (
+	RiskOverrideDueDiligenceEnhanced   RiskOverrideDueDiligence = "enhanced"
+	RiskOverrideDueDiligenceSimplified RiskOverrideDueDiligence = "simplified"
+	RiskOverrideDueDiligenceStandard   RiskOverrideDueDiligence = "standard"
+)
+
+// Valid indicates whether the value is a known member of the RiskOverrideDueDiligence enum.
+func (e RiskOverrideDueDiligence) Valid() bool {
+	switch e {
+	case RiskOverrideDueDiligenceEnhanced:
+		return true
+	case RiskOverrideDueDiligenceSimplified:
+		return true
+	case RiskOverrideDueDiligenceStandard:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RiskOverrideRating.
+const (
+	RiskOverrideRatingHigh       RiskOverrideRating = "high"
+	RiskOverrideRatingLow        RiskOverrideRating = "low"
+	RiskOverrideRatingMedium     RiskOverrideRating = "medium"
+	RiskOverrideRatingProhibited RiskOverrideRating = "prohibited"
+)
+
+// Valid indicates whether the value is a known member of the RiskOverrideRating enum.
+func (e RiskOverrideRating) Valid() bool {
+	switch e {
+	case RiskOverrideRatingHigh:
+		return true
+	case RiskOverrideRatingLow:
+		return true
+	case RiskOverrideRatingMedium:
+		return true
+	case RiskOverrideRatingProhibited:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RiskOverrideStatus.
 const (
 	RiskOverrideStatusApproved   RiskOverrideStatus = "approved"
@@ -1176,6 +1266,30 @@ func (e RiskOverrideStatus) Valid() bool {
 	case RiskOverrideStatusRejected:
 		return true
 	case RiskOverrideStatusSuperseded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RiskOverrideBodyRating.
+const (
+	RiskOverrideBodyRatingHigh       RiskOverrideBodyRating = "high"
+	RiskOverrideBodyRatingLow        RiskOverrideBodyRating = "low"
+	RiskOverrideBodyRatingMedium     RiskOverrideBodyRating = "medium"
+	RiskOverrideBodyRatingProhibited RiskOverrideBodyRating = "prohibited"
+)
+
+// Valid indicates whether the value is a known member of the RiskOverrideBodyRating enum.
+func (e RiskOverrideBodyRating) Valid() bool {
+	switch e {
+	case RiskOverrideBodyRatingHigh:
+		return true
+	case RiskOverrideBodyRatingLow:
+		return true
+	case RiskOverrideBodyRatingMedium:
+		return true
+	case RiskOverrideBodyRatingProhibited:
 		return true
 	default:
 		return false
@@ -2656,39 +2770,54 @@ type RiskFactor struct {
 
 // RiskOverride defines model for RiskOverride.
 type RiskOverride struct {
-	ComputedDueDiligence string `json:"computed_due_diligence"`
+	ComputedDueDiligence RiskOverrideComputedDueDiligence `json:"computed_due_diligence"`
 
 	// ComputedRating The computed rating it overrides (kept in the risk assessment)
-	ComputedRating string     `json:"computed_rating"`
-	CustomerId     string     `json:"customer_id"`
-	DecidedAt      *time.Time `json:"decided_at,omitempty"`
+	ComputedRating RiskOverrideComputedRating `json:"computed_rating"`
+	CustomerId     string                     `json:"customer_id"`
+	DecidedAt      *time.Time                 `json:"decided_at,omitempty"`
 
 	// DueDiligence The due diligence it gives once approved (never below a floor of the model)
-	DueDiligence string `json:"due_diligence"`
+	DueDiligence RiskOverrideDueDiligence `json:"due_diligence"`
 
 	// EndedAt When it stopped being in force (superseded by a new assessment or a later override)
 	EndedAt *time.Time `json:"ended_at,omitempty"`
 	Id      string     `json:"id"`
 
 	// Rating The overriding rating
-	Rating      string    `json:"rating"`
-	RequestedAt time.Time `json:"requested_at"`
+	Rating      RiskOverrideRating `json:"rating"`
+	RequestedAt time.Time          `json:"requested_at"`
 
 	// Status pending until an mlro decides it in the back office; approved: in force
 	Status RiskOverrideStatus `json:"status"`
 }
+
+// RiskOverrideComputedDueDiligence defines model for RiskOverride.ComputedDueDiligence.
+type RiskOverrideComputedDueDiligence string
+
+// RiskOverrideComputedRating The computed rating it overrides (kept in the risk assessment)
+type RiskOverrideComputedRating string
+
+// RiskOverrideDueDiligence The due diligence it gives once approved (never below a floor of the model)
+type RiskOverrideDueDiligence string
+
+// RiskOverrideRating The overriding rating
+type RiskOverrideRating string
 
 // RiskOverrideStatus pending until an mlro decides it in the back office; approved: in force
 type RiskOverrideStatus string
 
 // RiskOverrideBody defines model for RiskOverrideBody.
 type RiskOverrideBody struct {
-	// Rating Required. The rating to put in force: low, medium or high (prohibited comes only from a knock-out factor and cannot be lowered; a floor of the model cannot be undercut)
-	Rating *string `json:"rating,omitempty"`
+	// Rating The rating to put in force: low, medium or high (prohibited comes only from a knock-out factor and cannot be lowered; a floor of the model cannot be undercut)
+	Rating RiskOverrideBodyRating `json:"rating"`
 
-	// Reason Required. Why the computed rating is wrong (internal: kept encrypted, never shown to the applicant)
-	Reason *string `json:"reason,omitempty"`
+	// Reason Why the computed rating is wrong (internal: kept encrypted, never shown to the applicant)
+	Reason string `json:"reason"`
 }
+
+// RiskOverrideBodyRating The rating to put in force: low, medium or high (prohibited comes only from a knock-out factor and cannot be lowered; a floor of the model cannot be undercut)
+type RiskOverrideBodyRating string
 
 // ScreenResult defines model for ScreenResult.
 type ScreenResult struct {
