@@ -24,6 +24,9 @@ import (
 	"github.com/kyc-platform/kyc/internal/vault"
 )
 
+// noRateLimit turns every family's rate limit off.
+const noRateLimit = "default:off, screening:off, transactions:off"
+
 // kycBin is the binary under test, built once by TestMain.
 var kycBin string
 
@@ -81,6 +84,10 @@ func newDeployment(t testing.TB, engine string, extraEnv ...string) *deployment 
 		"KYC_BASE_URL=http://kyc.reliability",
 		"KYC_LOG_LEVEL=warn",
 		"KYC_DATABASE_URL=",
+		// The crash, outage and load parts measure capacity and
+		// durability, not the API's rate limits (TestThreeReplicas turns
+		// them on to check they hold across replicas).
+		"KYC_RATE_LIMIT="+noRateLimit,
 	)
 	if engine == testdb.Postgres {
 		d.dbURL = testdb.PostgresURL(t) // skips without KYC_TEST_POSTGRES_URL

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -165,6 +166,7 @@ func createAndSubmit(ctx context.Context, c *client, i int) (string, int, error)
 		if r.err == nil && r.status < 500 && r.status != http.StatusConflict && r.status != http.StatusTooManyRequests {
 			return "", attempts, fmt.Errorf("create refused: %s", r)
 		}
+		retryAfter(r)
 		if time.Now().After(deadline) {
 			return "", attempts, fmt.Errorf("create not acknowledged within 5 minutes; last answer: %s", r)
 		}
@@ -176,7 +178,9 @@ func createAndSubmit(ctx context.Context, c *client, i int) (string, int, error)
 		if r.status == http.StatusAccepted || r.status == http.StatusOK {
 			return id, attempts, nil
 		}
-		if r.status == http.StatusConflict {
+		if r.status == http.StatusTooManyRequests || r.status == http.StatusServiceUnavailable {
+			retryAfter(r)
+		} else if r.status == http.StatusConflict {
 			// A submit applied before the kill but never acknowledged: the
 			// customer is past draft.
 			if st, rr := c.customerStatus(ctx, id); rr.status == http.StatusOK && st != "draft" {
@@ -189,5 +193,16 @@ func createAndSubmit(ctx context.Context, c *client, i int) (string, int, error)
 			return "", attempts, fmt.Errorf("submit not acknowledged within 5 minutes; last answer: %s", r)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// retryAfter waits what a 429 or 503 answer's Retry-After asks (at most
+// 5 s), as a well-behaved client does.
+func retryAfter(r response) {
+	if r.header == nil {
+		return
+	}
+	if s, err := strconv.Atoi(r.header.Get("Retry-After")); err == nil && s > 0 {
+		time.Sleep(min(time.Duration(s)*time.Second, 5*time.Second))
 	}
 }

@@ -26,13 +26,19 @@ import (
 //   - an Idempotency-Key used on one replica returns the same customer on
 //     the others (and nothing is created twice);
 //   - a list imported by one process is served by every replica within
-//     the reload interval (plus the time a screening takes).
+//     the reload interval (plus the time a screening takes);
+//   - a client's rate limit holds across replicas: with a burst of five,
+//     fifteen requests spread over the three replicas get five answers and
+//     ten 429s, not five per replica.
 func TestThreeReplicas(t *testing.T) {
 	if os.Getenv(testdb.EnvPostgresURL) == "" {
 		t.Skip("the replica test needs PostgreSQL: set KYC_TEST_POSTGRES_URL")
 	}
 	const reload = 2 * time.Second
-	d := newDeployment(t, testdb.Postgres, "KYC_LIST_RELOAD_INTERVAL="+reload.String())
+	// Rate limits on for one family, tight enough to count: five requests
+	// of lists:read a minute per client, whichever replica serves them.
+	d := newDeployment(t, testdb.Postgres, "KYC_LIST_RELOAD_INTERVAL="+reload.String(),
+		"KYC_RATE_LIMIT="+noRateLimit+", lists:1/min burst 5")
 	var apis []*proc
 	for range 3 {
 		apis = append(apis, d.start("", nil, "--no-workers"))
@@ -133,6 +139,26 @@ func TestThreeReplicas(t *testing.T) {
 		}
 	}
 	t.Logf("%d customers through 3 API replicas and 2 worker processes: %d checks, each completed once", n, len(checks))
+
+	// One client's bucket, shared by the replicas.
+	ok, limited := 0, 0
+	for i := range 15 {
+		r := clients[i%len(clients)].do(ctx, http.MethodGet, "/api/v1/lists", nil, nil)
+		switch r.status {
+		case http.StatusOK:
+			ok++
+		case http.StatusTooManyRequests:
+			limited++
+			if r.header.Get("Retry-After") == "" {
+				t.Errorf("429 without Retry-After from replica %d", i%len(clients))
+			}
+		default:
+			t.Fatalf("GET /api/v1/lists on replica %d: %s", i%len(clients), r)
+		}
+	}
+	if ok != 5 || limited != 10 {
+		t.Errorf("15 requests over 3 replicas with a burst of 5: %d answered, %d limited; want 5 and 10 (one bucket per client, shared)", ok, limited)
+	}
 
 	// A list import by one process, served by every replica.
 	fixture := kyctest.OFACDir(t)
