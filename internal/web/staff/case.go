@@ -43,7 +43,7 @@ type caseView struct {
 	// Persons are a business's beneficial owners and control persons with
 	// their identity results, one per person (nil for an individual).
 	Persons []personRow
-	Who      map[string]string
+	Who     map[string]string
 	// Decision form.
 	CanWrite bool
 	CanAudit bool
