@@ -12,6 +12,7 @@ type qTok struct {
 	w        float32
 	dm1, dm2 string
 	sk, tk   string
+	kk       string // kana key (kana tokens)
 	digit    bool
 	cands    []cand
 	// first is the first query token of this column and n how many tokens
@@ -40,9 +41,10 @@ const (
 	methodSkeleton
 	methodJoined
 	methodTranslit
+	methodKana
 )
 
-var methodNames = [...]string{"none", "exact", "fuzzy", "phonetic", "skeleton", "joined", "transliteration"}
+var methodNames = [...]string{"none", "exact", "fuzzy", "phonetic", "skeleton", "joined", "transliteration", "kana"}
 
 // skelMatch: equal consonant skeletons, allowing an attached article
 // ("alnaimi"/"naimi").
@@ -83,7 +85,14 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 		}
 		return skelSim(q.sk), methodSkeleton
 	}
+	var ks float32
+	if q.kk != "" && !v.digit {
+		ks = kanaTokenSim(q, v)
+	}
 	if ml <= 2 || q.digit || v.digit {
+		if ks > 0 {
+			return ks, methodKana
+		}
 		return 0, methodNone
 	}
 	jw := jaroWinkler(q.s, v.s)
@@ -109,6 +118,9 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 			return ts, methodTranslit
 		}
 	}
+	if ks > s {
+		return ks, methodKana
+	}
 	if s < minTokenSim {
 		return 0, methodNone
 	}
@@ -127,7 +139,7 @@ func romanAlt(s string) string {
 // gatherCands adds the vocabulary tokens similar to t.s to t.cands, keeping
 // the best similarity per vocabulary token.
 func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
-	t.dm1, t.dm2, t.tk, t.sk = "", "", "", ""
+	t.dm1, t.dm2, t.tk, t.sk, t.kk = "", "", "", "", ""
 	if len(t.s) >= 3 && !t.digit && t.n <= 1 {
 		t.dm1, t.dm2 = matchr.DoubleMetaphone(t.s)
 		t.tk = translitKey(t.s)
@@ -180,6 +192,13 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
 		try(ix.tkeys[t.tk])
 		if _, ok := ix.vocabID[t.tk]; ok {
 			try(ix.dels[t.tk])
+		}
+	}
+	if t.script == scriptKana && !t.digit {
+		if k := kanaSkel(t.s); kanaKeyOK(k, t.s) {
+			t.kk = k
+			ix.kanaOnce.Do(ix.indexKana)
+			try(ix.kkeys[k])
 		}
 	}
 	if len(t.sk) >= 2 || (len(t.sk) == 1 && len(t.s) <= 4) {

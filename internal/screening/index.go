@@ -16,7 +16,7 @@ const DefaultThreshold = 0.88
 
 // AlgorithmVersion identifies the matching algorithm and its parameters; it
 // is stored with every screening so a result can be reproduced.
-const AlgorithmVersion = "kyc-screen/1.3"
+const AlgorithmVersion = "kyc-screen/1.4"
 
 // DefaultLimit is the number of matches returned when Query.Limit is 0.
 const DefaultLimit = 10
@@ -156,6 +156,8 @@ type Index struct {
 	tkeys    map[string][]int32  // transliteration key -> vocab ids
 	runs     map[string][]runRef // consonant skeleton of 2-3 adjacent name tokens -> where; built by the first abjad query
 	runsOnce sync.Once
+	kkeys    map[string][]int32 // kana key -> vocab ids; built by the first kana query (kana.go)
+	kanaOnce sync.Once
 	unknownW float32
 	pool     sync.Pool
 	// ref, for a delta index (NewDeltaIndex), is the index of the whole

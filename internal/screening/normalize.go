@@ -16,7 +16,8 @@ type script uint8
 const (
 	scriptLatin    script = iota // Latin or transliterated with vowels (Cyrillic, Greek, Hangul …)
 	scriptAbjad                  // Arabic, Hebrew …: transliteration has no short vowels
-	scriptSyllabic               // Han, kana: one syllable per character, joined per run
+	scriptSyllabic               // Han: one syllable per character, joined per run
+	scriptKana                   // Japanese kana, romanised by Hepburn (kana.go)
 )
 
 // writing system of the letters a token was written in; a query mixing
@@ -26,8 +27,9 @@ const (
 	sysCyrillic
 	sysGreek
 	sysArabic // Arabic, Persian, Urdu, Hebrew
-	sysCJK    // Han, kana, Hangul
+	sysCJK    // Han, Hangul
 	sysOther
+	sysKana // Japanese kana
 )
 
 // normToken is one normalised name token.
@@ -60,7 +62,7 @@ func isAbjad(r rune) bool {
 }
 
 func isSyllabic(r rune) bool {
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r)
+	return unicode.Is(unicode.Han, r)
 }
 
 // arabicLatin romanises the Arabic, Persian and Urdu letters in the way
@@ -163,6 +165,28 @@ func tokenize(name string) []normToken {
 			hasUpper = true
 		} else if unicode.IsLower(r) {
 			hasLower = true
+		}
+		if isKana(r) {
+			// a run of kana is one token, romanised as a whole (Hepburn)
+			j := i
+			for j < len(name) {
+				r2, size2 := utf8.DecodeRuneInString(name[j:])
+				if !isKana(r2) {
+					break
+				}
+				j += size2
+			}
+			tr := romanizeKana(name[i-size : j])
+			i = j
+			if tr == "" {
+				continue
+			}
+			if len(cur) > 0 && curSys != sysKana {
+				flush()
+			}
+			curScript, curSys = scriptKana, sysKana
+			cur = append(cur, tr...)
+			continue
 		}
 		switch {
 		case r == utf8.RuneError:

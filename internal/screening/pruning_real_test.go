@@ -8,7 +8,7 @@ import (
 )
 
 // TestPruningIsSoundOnRealLists repeats the check on the real lists and
-// on queries in Arabic and Cyrillic script.
+// on queries in Arabic, Cyrillic and Japanese (katakana) script.
 func TestPruningIsSoundOnRealLists(t *testing.T) {
 	t.Parallel()
 	ents := loadReal(t)
@@ -27,7 +27,8 @@ func TestPruningIsSoundOnRealLists(t *testing.T) {
 		}
 		screening.CheckSound(t, ix, screening.Query{Name: screening.Perturb(rng, name, extra), Threshold: screening.Thresholds[rng.IntN(len(screening.Thresholds))], Limit: 1000})
 	}
-	for _, q := range []string{"عبدالرحمن عمير راشد النعيمي", "حافظ عبد السلام", "Таруат Салах Абдаллах", "محمد عمر", "Ramimakhlouf", "SergeiLavrov"} {
+	for _, q := range []string{"عبدالرحمن عمير راشد النعيمي", "حافظ عبد السلام", "Таруат Салах Абдаллах", "محمد عمر", "Ramimakhlouf", "SergeiLavrov",
+		"ナジール・モハンマド・アブドゥル・バシール", "ジャーベル・アブダッラー・ジャーベル・アフマド・アル・ジャラフマー", "アブドゥルハイ・モトマエン", "ウラジーミル・プーチン"} {
 		for _, thr := range []float64{0.3, 0.7, screening.DefaultThreshold} {
 			screening.CheckSound(t, ix, screening.Query{Name: q, Threshold: thr, Limit: 1000})
 		}

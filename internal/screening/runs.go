@@ -172,7 +172,9 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 			b := jb[:0]
 			var w float32
 			ok, sct := true, scriptLatin
+			kana := true
 			for k := i; k < i+n; k++ {
+				kana = kana && qt[k].script == scriptKana
 				if qt[k].digit || len(b)+len(qt[k].s) > len(jb) {
 					ok = false
 					break
@@ -185,6 +187,9 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 			}
 			if !ok {
 				continue
+			}
+			if kana {
+				sct = scriptKana // compared on kana keys too
 			}
 			qt = qt[:len(qt)+1]
 			t := &qt[len(qt)-1]

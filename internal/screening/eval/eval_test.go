@@ -250,7 +250,7 @@ func TestEvaluation(t *testing.T) {
 		Judge(ix, "  non-Latin: Arabic", 0, false, set(arabic), thr),
 		Judge(ix, "  non-Latin: Cyrillic", 0, false, set(cyrillic), thr),
 		Judge(ix, "  non-Latin: Chinese", 0, false, set(chinese), thr),
-		Judge(ix, "  non-Latin: Japanese (kana)", 0, false, set(japanese), thr),
+		Judge(ix, "  non-Latin: Japanese (kana)", 0.70, false, set(japanese), thr),
 		Judge(ix, "  non-Latin (organisations)", 0, false, set(nonLatinOrg), thr),
 		Judge(ix, "negative: common person names", 0.99, true, persons, thr),
 		Judge(ix, "negative: company names", 0.99, true, companies, thr),

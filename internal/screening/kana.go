@@ -1,0 +1,465 @@
+package screening
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Japanese kana. A run of hiragana or katakana is romanised by modified
+// Hepburn (ANSI Z39.11-1972, BS 4812:1972: shi, chi, tsu, fu, ji; ん as n;
+// the sokuon っ/ッ doubling the next consonant, tch before ch; kya, sha,
+// cho … for the small ya, yu, yo), with the katakana extended forms that
+// transcribe foreign sounds (ヴァ va, ティ ti, ディ di, トゥ tu, ファ fa,
+// ウィ wi, ウェ we, ウォ wo, チェ che, シェ she, ジェ je, ツァ tsa, イェ
+// ye, テュ tyu, クァ kwa). Long vowels are folded as passports and most
+// list publishers write them: the mark ー and a vowel repeating the one
+// before (aa, ii, uu, ee, oo) or ou are one vowel; ei stays ei, as these
+// standards write it. The middle dot ・ and ＝ that separate the parts of a
+// transcribed foreign name are punctuation, so separators.
+
+// isKana reports whether r belongs to a kana run: hiragana, katakana
+// (full- and halfwidth), the prolonged sound mark and the voicing marks.
+func isKana(r rune) bool {
+	switch r {
+	case 0x30FC, 0xFF70, 0x3099, 0x309A, 0x309B, 0x309C, 0xFF9E, 0xFF9F:
+		return true
+	case 0x30FB, 0xFF65, 0x30A0:
+		return false // middle dots, double hyphen: separators
+	}
+	return unicode.In(r, unicode.Hiragana, unicode.Katakana)
+}
+
+// kanaBase is the Hepburn romanisation of each katakana letter.
+var kanaBase = map[rune]string{
+	'ア': "a", 'イ': "i", 'ウ': "u", 'エ': "e", 'オ': "o",
+	'カ': "ka", 'キ': "ki", 'ク': "ku", 'ケ': "ke", 'コ': "ko",
+	'ガ': "ga", 'ギ': "gi", 'グ': "gu", 'ゲ': "ge", 'ゴ': "go",
+	'サ': "sa", 'シ': "shi", 'ス': "su", 'セ': "se", 'ソ': "so",
+	'ザ': "za", 'ジ': "ji", 'ズ': "zu", 'ゼ': "ze", 'ゾ': "zo",
+	'タ': "ta", 'チ': "chi", 'ツ': "tsu", 'テ': "te", 'ト': "to",
+	'ダ': "da", 'ヂ': "ji", 'ヅ': "zu", 'デ': "de", 'ド': "do",
+	'ナ': "na", 'ニ': "ni", 'ヌ': "nu", 'ネ': "ne", 'ノ': "no",
+	'ハ': "ha", 'ヒ': "hi", 'フ': "fu", 'ヘ': "he", 'ホ': "ho",
+	'バ': "ba", 'ビ': "bi", 'ブ': "bu", 'ベ': "be", 'ボ': "bo",
+	'パ': "pa", 'ピ': "pi", 'プ': "pu", 'ペ': "pe", 'ポ': "po",
+	'マ': "ma", 'ミ': "mi", 'ム': "mu", 'メ': "me", 'モ': "mo",
+	'ヤ': "ya", 'ユ': "yu", 'ヨ': "yo",
+	'ラ': "ra", 'リ': "ri", 'ル': "ru", 'レ': "re", 'ロ': "ro",
+	'ワ': "wa", 'ヰ': "i", 'ヱ': "e", 'ヲ': "o", 'ン': "n",
+	'ヴ': "vu", 'ヷ': "va", 'ヸ': "vi", 'ヹ': "ve", 'ヺ': "vo",
+	'ヵ': "ka", 'ヶ': "ke",
+}
+
+// small vowels and small ya, yu, yo, wa
+var kanaSmall = map[rune]byte{
+	'ァ': 'a', 'ィ': 'i', 'ゥ': 'u', 'ェ': 'e', 'ォ': 'o',
+	'ャ': 'a', 'ュ': 'u', 'ョ': 'o', 'ヮ': 'a',
+}
+
+// kanaVoiced is the voiced letter of an unvoiced one (for ヾ): カ ガ, ウ ヴ.
+func kanaVoiced(r rune) rune {
+	if v := []rune(norm.NFC.String(string(r) + "\u3099")); len(v) == 1 {
+		return v[0]
+	}
+	return r
+}
+
+// romanizeKana returns the Hepburn romanisation of a run of kana (see
+// above). Letters other than kana are ignored.
+func romanizeKana(s string) string {
+	s = norm.NFKC.String(s) // halfwidth and combining voicing marks compose
+	var syl []string        // syllables of the run
+	sokuon := false
+	var last rune // last base letter, for the iteration marks
+	add := func(x string) {
+		if sokuon {
+			sokuon = false
+			switch {
+			case strings.HasPrefix(x, "ch"):
+				x = "t" + x
+			case x != "" && !isVowel(x[0]) && x != "n":
+				x = x[:1] + x
+			}
+		}
+		syl = append(syl, x)
+	}
+	for _, r := range s {
+		if r >= 'ぁ' && r <= 'ゖ' || r == 'ゝ' || r == 'ゞ' {
+			r += 'ァ' - 'ぁ' // hiragana to katakana
+		}
+		switch r {
+		case 'ッ':
+			sokuon = true
+			continue
+		case 'ー':
+			continue // long vowel: folded
+		case 'ヽ', 'ヾ':
+			if last != 0 {
+				b := last
+				if r == 'ヾ' {
+					b = kanaVoiced(b)
+				}
+				add(kanaBase[b])
+			}
+			continue
+		}
+		if v, ok := kanaSmall[r]; ok {
+			yoon := r == 'ャ' || r == 'ュ' || r == 'ョ'
+			if len(syl) == 0 || sokuon {
+				sokuon = false
+				if yoon {
+					syl = append(syl, "y"+string(v))
+				} else {
+					syl = append(syl, string(v))
+				}
+				continue
+			}
+			p := syl[len(syl)-1]
+			switch {
+			case r == 'ヮ':
+				syl[len(syl)-1] = p[:len(p)-1] + "wa"
+			case yoon && len(p) >= 2 && p[len(p)-1] == 'i':
+				stem := p[:len(p)-1]
+				if strings.HasSuffix(stem, "sh") || strings.HasSuffix(stem, "ch") || strings.HasSuffix(stem, "j") {
+					syl[len(syl)-1] = stem + string(v) // sha, cho, ju
+				} else {
+					syl[len(syl)-1] = stem + "y" + string(v) // kya, ryo
+				}
+			case yoon && len(p) >= 2:
+				syl[len(syl)-1] = p[:len(p)-1] + "y" + string(v) // テュ tyu, フュ fyu
+			case yoon:
+				syl = append(syl, "y"+string(v))
+			case p == "u":
+				syl[len(syl)-1] = "w" + string(v) // ウィ wi, ウェ we, ウォ wo
+			case p == "i" && v == 'e':
+				syl[len(syl)-1] = "ye" // イェ
+			case len(p) == 1:
+				syl = append(syl, string(v)) // after a vowel: the vowel again
+			case p == "ku" || p == "gu":
+				syl[len(syl)-1] = p[:1] + "w" + string(v) // クァ kwa
+			default:
+				// ティ ti, ディ di, トゥ tu, ファ fa, ツァ tsa, シェ she,
+				// チェ che, ジェ je, ヴァ va: the consonant with the small vowel
+				syl[len(syl)-1] = p[:len(p)-1] + string(v)
+			}
+			continue
+		}
+		if x, ok := kanaBase[r]; ok {
+			last = r
+			add(x)
+		}
+	}
+	// join, folding long vowels: a vowel after the same vowel, u after o
+	var b strings.Builder
+	for i, x := range syl {
+		if i > 0 && len(x) == 1 && isVowel(x[0]) {
+			p := syl[i-1]
+			if pv := p[len(p)-1]; pv == x[0] || (pv == 'o' && x[0] == 'u') {
+				continue
+			}
+		}
+		b.WriteString(x)
+	}
+	return b.String()
+}
+
+// Kana transcriptions of foreign names and their Latin spellings.
+// Katakana writes a foreign name with the sounds of Japanese: every
+// consonant but n takes a vowel (Ahmad アフマド afumado, Abdul アブドゥル
+// abuduru), l and r are one sound (Ali アリ ari), v is written b or ヴ, h
+// before a consonant is フ fu, si and zi are シ shi and ジ ji, doubled
+// consonants are written with the sokuon and long vowels with ー. The
+// kana key brings a Hepburn romanisation and a Latin spelling of one name
+// together: a consonant skeleton whose classes merge what katakana cannot
+// tell apart — vowels, y and w dropped; l and r; b and v; h, f, ph and kh;
+// s, sh, th, ts and soft c; z, j, dj, zh and dz; k, q, ck and hard c; n
+// before b, m, p is m (ムハンマド muhanmado, Muhammad); doubled consonants
+// single. A Latin spelling is also keyed with the other readings of its
+// ambiguous letters (kh as k: Khazmari カズマリ; ch as sh: Cherif シェリフ;
+// dh as z; th as t; a final h after a vowel left out: Abdallah アブダッラー).
+
+// kanaSkel returns the kana key of a lower-case ASCII token.
+func kanaSkel(s string) string {
+	var b [64]byte
+	out := b[:0]
+	vowelSince := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var n1, n2 byte
+		if i+1 < len(s) {
+			n1 = s[i+1]
+		}
+		if i+2 < len(s) {
+			n2 = s[i+2]
+		}
+		var k byte
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u', 'y', 'w':
+			vowelSince = true
+			continue
+		case 'b', 'v':
+			k = 'b'
+		case 'p':
+			k = 'p'
+			if n1 == 'h' {
+				k = 'h'
+				i++
+			}
+		case 'f', 'h':
+			k = 'h'
+		case 'k':
+			k = 'k'
+			if n1 == 'h' {
+				k = 'h'
+				i++
+			}
+		case 'q':
+			k = 'k'
+		case 'g':
+			k = 'g'
+			if n1 == 'h' {
+				i++
+			}
+		case 'c':
+			switch {
+			case n1 == 'h':
+				k = 'c'
+				i++
+			case n1 == 'k':
+				k = 'k'
+				i++
+			case n1 == 'e' || n1 == 'i' || n1 == 'y':
+				k = 's'
+			default:
+				k = 'k'
+			}
+		case 's':
+			k = 's'
+			switch {
+			case n1 == 'h':
+				i++
+			case n1 == 'c' && n2 == 'h':
+				i += 2
+			}
+		case 't':
+			k = 't'
+			switch {
+			case n1 == 'h':
+				k = 's'
+				i++
+			case n1 == 's' || n1 == 'z':
+				k = 's'
+				i++
+			case n1 == 'c' && n2 == 'h':
+				k = 'c'
+				i += 2
+			}
+		case 'd':
+			k = 'd'
+			switch {
+			case n1 == 'h':
+				i++
+			case n1 == 'j':
+				k = 'z'
+				i++
+			case n1 == 'z' && n2 == 'h':
+				k = 'z'
+				i += 2
+			case n1 == 'z':
+				k = 'z'
+				i++
+			}
+		case 'z':
+			k = 'z'
+			if n1 == 'h' {
+				i++
+			}
+		case 'j':
+			k = 'z'
+		case 'l', 'r':
+			k = 'r'
+		case 'm':
+			k = 'm'
+		case 'n':
+			k = 'n'
+			if n1 == 'b' || n1 == 'm' || n1 == 'p' {
+				k = 'm'
+			}
+		case 'x':
+			if len(out) < len(b)-1 && (vowelSince || len(out) == 0 || out[len(out)-1] != 'k') {
+				out = append(out, 'k')
+			}
+			k = 's'
+		default:
+			continue // digits
+		}
+		if !vowelSince && len(out) > 0 && out[len(out)-1] == k {
+			continue // doubled consonants single
+		}
+		vowelSince = false
+		if len(out) < len(b) {
+			out = append(out, k)
+		}
+	}
+	return string(out)
+}
+
+// kanaKeys calls f with the kana keys of a Latin token: its own and those
+// of the other readings of its ambiguous letters (see above), each once.
+func kanaKeys(s string, f func(string)) {
+	var vars [8]string
+	vars[0] = s
+	n := 1
+	alt := func(from, to string) {
+		for i, m := 0, n; i < m && n < len(vars); i++ {
+			if strings.Contains(vars[i], from) {
+				vars[n] = strings.ReplaceAll(vars[i], from, to)
+				n++
+			}
+		}
+	}
+	alt("kh", "k")
+	alt("ch", "sh")
+	alt("dh", "z")
+	alt("th", "t")
+	for i, m := 0, n; i < m && n < len(vars); i++ {
+		if v := vars[i]; len(v) >= 4 && v[len(v)-1] == 'h' && isVowel(v[len(v)-2]) {
+			vars[n] = v[:len(v)-1]
+			n++
+		}
+	}
+	var seen [8]string
+	ns := 0
+outer:
+	for _, v := range vars[:n] {
+		k := kanaSkel(v)
+		for _, p := range seen[:ns] {
+			if p == k {
+				continue outer
+			}
+		}
+		seen[ns] = k
+		ns++
+		f(k)
+	}
+}
+
+// kanaKeyOK says whether a kana key is specific enough to look up: two
+// consonants or more, or one for a short token (アリ ari, Ali).
+func kanaKeyOK(key string, tok string) bool {
+	return len(key) >= 2 || (len(key) == 1 && len(tok) <= 4)
+}
+
+// kanaCanon is the spelling kana similarity is measured on: the kana key's
+// consonant classes with the vowels in three classes (a; e, i; o, u),
+// repeated letters single and, on the kana side, the vowel katakana adds
+// after a final consonant (u, o after t and d, i after j and ch) left out.
+func kanaCanon(s string, kana bool, buf []byte) []byte {
+	out := buf[:0]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var k byte
+		switch c {
+		case 'a':
+			k = 'a'
+		case 'e', 'i', 'y':
+			k = 'i'
+		case 'o', 'u', 'w':
+			k = 'u'
+		default:
+			// the consonant class of the letter and its digraph
+			j := i + 1
+			for j < len(s) && !isVowel(s[j]) && s[j] != 'w' && j-i < 3 {
+				j++
+			}
+			sk := kanaSkel(s[i:j])
+			if sk == "" {
+				continue
+			}
+			// consume only the first class's letters
+			k = sk[0]
+			if len(sk) > 1 {
+				// several consonants: map them one by one
+				for _, x := range []byte(sk) {
+					if len(out) == 0 || out[len(out)-1] != x {
+						out = append(out, x-'a'+'A')
+					}
+				}
+				i = j - 1
+				continue
+			}
+			i = j - 1
+			k = k - 'a' + 'A'
+		}
+		if len(out) > 0 && out[len(out)-1] == k {
+			continue
+		}
+		out = append(out, k)
+	}
+	if kana && len(out) >= 2 {
+		last, prev := out[len(out)-1], out[len(out)-2]
+		if prev >= 'A' && prev <= 'Z' && (last == 'u' || (last == 'i' && (prev == 'Z' || prev == 'C'))) {
+			out = out[:len(out)-1]
+		}
+	}
+	return out
+}
+
+// kanaSim is the similarity of a kana token and a Latin token with the
+// same kana key: from 0.85 to 0.95 as their vowels agree (Jaro-Winkler on
+// kanaCanon), 0.05 less on a one-consonant key.
+func kanaSim(q, v string, key string) float32 {
+	var qb, vb [64]byte
+	if len(q) > 64 || len(v) > 64 {
+		return kanaSimMin
+	}
+	jw := jaroWinkler(kanaCanon(q, true, qb[:]), kanaCanon(v, false, vb[:]))
+	t := (jw - 0.7) / 0.3
+	t = max(0, min(1, t))
+	s := kanaSimMin + (kanaSimMax-kanaSimMin)*t
+	if len(key) == 1 {
+		s -= 0.05
+	}
+	return s
+}
+
+const (
+	kanaSimMin = 0.85 // similarity of a kana and a Latin token with the same kana key …
+	kanaSimMax = 0.95 // … up to this as their vowels agree
+)
+
+// indexKana indexes the vocabulary by kana key; the first kana query
+// builds it.
+func (ix *Index) indexKana() {
+	ix.kkeys = make(map[string][]int32)
+	for id := range ix.vocab {
+		v := &ix.vocab[id]
+		if v.digit || len(v.s) < 2 {
+			continue
+		}
+		vid := int32(id)
+		kanaKeys(v.s, func(k string) {
+			if kanaKeyOK(k, v.s) {
+				ix.kkeys[k] = appendUnique(ix.kkeys[k], vid)
+			}
+		})
+	}
+}
+
+// kanaTokenSim is the kana similarity of a kana query token and a
+// vocabulary token: kanaSim when one of the token's kana keys is the
+// query's, else 0.
+func kanaTokenSim(q *qTok, v *vocabTok) float32 {
+	if len(v.s) < 2 || !kanaKeyOK(q.kk, v.s) {
+		return 0
+	}
+	var s float32
+	kanaKeys(v.s, func(k string) {
+		if k == q.kk && s == 0 {
+			s = kanaSim(q.s, v.s, k)
+		}
+	})
+	return s
+}
