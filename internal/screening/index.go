@@ -149,7 +149,10 @@ type Index struct {
 	names    []nameRec
 	vocab    []vocabTok
 	vocabID  map[string]int32
-	postings [][]int32           // vocab id -> name ids
+	postings [][]int32 // vocab id -> name ids
+	// invW is 1/totalW per name, -1 for a loose one: the pruning reads it
+	// for every touched name, from a compact array rather than names.
+	invW     []float32
 	dels     map[string][]int32  // token and its one-deletions -> vocab ids
 	phon     map[string][]int32  // Double Metaphone key -> vocab ids
 	skel     map[string][]int32  // consonant skeleton -> vocab ids
@@ -372,10 +375,15 @@ func newIndex(entities []Entity, ref *Index) *Index {
 			}
 		}
 	}
+	ix.invW = make([]float32, len(ix.names))
 	for i := range ix.names {
 		nr := &ix.names[i]
 		for _, t := range nr.toks[:min(len(nr.toks), maxNameToks)] {
 			nr.totalW += ix.vocab[t].w
+		}
+		ix.invW[i] = -1
+		if !nr.loose {
+			ix.invW[i] = 1 / nr.totalW
 		}
 	}
 	return ix

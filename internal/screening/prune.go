@@ -42,14 +42,25 @@ func minQueryCov(floor float32) float32 {
 	return lo
 }
 
+// nameAcc holds the pruning's accumulators of one name, side by side so
+// that touching a name costs one cache line.
+type nameAcc struct {
+	seen  uint32  // epoch when touched
+	tok   int16   // last query column that touched it
+	acc   float32 // query-side weight of token candidates
+	accN  float32 // name-side weight of token candidates
+	joinA float32 // query-side weight of splits and skeleton runs
+	joinN float32 // name-side weight of splits and skeleton runs
+}
+
 // touch starts the accumulators of a name for this group.
-func (s *scratch) touch(nid int32) {
-	if s.seen[nid] != s.epoch {
-		s.seen[nid] = s.epoch
-		s.acc[nid], s.accN[nid], s.joinA[nid], s.joinN[nid] = 0, 0, 0, 0
-		s.tokSeen[nid] = -1
+func (s *scratch) touch(nid int32) *nameAcc {
+	a := &s.na[nid]
+	if a.seen != s.epoch {
+		*a = nameAcc{seen: s.epoch, tok: -1}
 		s.touched = append(s.touched, nid)
 	}
+	return a
 }
 
 // prune returns the names whose bound reaches floor.
@@ -70,9 +81,9 @@ func (ix *Index) prune(qt []qTok, nq int, qW, floor float32, sc *scratch) []est 
 			for _, nid := range ix.postings[r] {
 				nr := &ix.names[nid]
 				if _, ok := ix.findSplit(nr, min(len(nr.toks), maxNameToks), sp); ok {
-					sc.touch(nid)
-					sc.joinA[nid] += t.w
-					sc.joinN[nid] += wn
+					na := sc.touch(nid)
+					na.joinA += t.w
+					na.joinN += wn
 				}
 			}
 		}
@@ -83,9 +94,9 @@ func (ix *Index) prune(qt []qTok, nq int, qW, floor float32, sc *scratch) []est 
 				for k := int(r.j); k < int(r.j+r.n); k++ {
 					wn += ix.vocab[nr.toks[k]].w
 				}
-				sc.touch(r.name)
-				sc.joinA[r.name] += t.w * skeletonSim3
-				sc.joinN[r.name] += wn * skeletonSim3
+				na := sc.touch(r.name)
+				na.joinA += t.w * skeletonSim3
+				na.joinN += wn * skeletonSim3
 			}
 		}
 	}
@@ -108,6 +119,7 @@ func (ix *Index) prune(qt []qTok, nq int, qW, floor float32, sc *scratch) []est 
 	need := minQueryCov(floor) * qW
 	cut := false
 	var rest float32 // the most the unwalked columns can add
+	var unwalked []int8
 	for k, oc := range order[:ncols] {
 		var remaining float32
 		for _, o := range order[k:ncols] {
@@ -115,6 +127,7 @@ func (ix *Index) prune(qt []qTok, nq int, qW, floor float32, sc *scratch) []est 
 		}
 		if remaining*(1+boundSlack) < need {
 			cut, rest = true, remaining*(1+boundSlack)
+			unwalked = order[k:ncols]
 			break
 		}
 		c := int(oc)
@@ -123,31 +136,48 @@ func (ix *Index) prune(qt []qTok, nq int, qW, floor float32, sc *scratch) []est 
 			ca := t.w * cd.sim
 			cn := ix.vocab[cd.v].w * cd.sim
 			for _, nid := range ix.postings[cd.v] {
-				sc.touch(nid)
-				if sc.tokSeen[nid] != int16(c) {
-					sc.tokSeen[nid] = int16(c)
-					sc.acc[nid] += ca // candidates come best first
+				na := sc.touch(nid)
+				if na.tok != int16(c) {
+					na.tok = int16(c)
+					na.acc += ca // candidates come best first
 				}
-				sc.accN[nid] += cn
+				na.accN += cn
 			}
 		}
 	}
+	// restN is the most name-side weight the unwalked columns can add: a
+	// name token is paired with one column at most and one column with one
+	// name token, so each column adds at most its heaviest candidate.
+	var restN float32
+	for _, c := range unwalked {
+		var m float32
+		for _, cd := range qt[c].cands {
+			m = max(m, ix.vocab[cd.v].w*cd.sim)
+		}
+		restN += m
+	}
+	restN *= 1 + boundSlack
 	for _, nid := range sc.touched {
-		nr := &ix.names[nid]
-		a, an := sc.acc[nid], sc.accN[nid]
+		na := &sc.na[nid]
+		a, an := na.acc, na.accN
+		iw := ix.invW[nid]
 		if cut {
 			// cheaply first: what the walked columns gave plus all the
-			// unwalked ones could give, with full name coverage
-			if upperScore((a+rest+sc.joinA[nid])/qW, 1) < floor {
+			// unwalked ones could give, on both sides
+			nc := float32(1)
+			if iw >= 0 {
+				nc = (an + na.joinN + restN) * iw
+			}
+			if upperScore((a+rest+na.joinA)/qW, nc) < floor {
 				continue
 			}
-			a, an = ix.boundCands(nid, qt, sc)
+			a, an = ix.boundCands(nid, a, qt, unwalked, sc)
 		}
-		a += sc.joinA[nid]
-		an += sc.joinN[nid]
+		a += na.joinA
+		an += na.joinN
 		nc := float32(1)
-		if !nr.loose {
-			nc = an / nr.totalW
+		if iw >= 0 {
+			nc = an * iw
 		}
 		if e := upperScore(a/qW, nc); e >= floor {
 			sc.ests = append(sc.ests, est{nid, e})
@@ -157,24 +187,27 @@ func (ix *Index) prune(qt []qTok, nq int, qW, floor float32, sc *scratch) []est 
 }
 
 // boundCands bounds the query-side and name-side weight a name can get
-// from token candidates, from the similarity table.
-func (ix *Index) boundCands(nid int32, qt []qTok, sc *scratch) (a, an float32) {
+// from token candidates, from the similarity table. The walked columns gave
+// a exactly (acc: each column's best candidate among the name's tokens, the
+// candidates being walked best first); the unwalked ones are read from the
+// table, and the name side is each name token's best cell (rowWM).
+func (ix *Index) boundCands(nid int32, a float32, qt []qTok, unwalked []int8, sc *scratch) (float32, float32) {
 	nr := &ix.names[nid]
 	ncols := len(qt)
 	var best [maxCols]float32
+	var an float32
 	for _, v := range nr.toks[:min(len(nr.toks), maxNameToks)] {
 		if sc.vMark[v] != sc.epoch {
 			continue
 		}
-		row := sc.sims[int(sc.vRow[v])*ncols : int(sc.vRow[v])*ncols+ncols]
-		var m float32
-		for c, s := range row {
-			best[c] = max(best[c], s)
-			m = max(m, s)
+		r := int(sc.vRow[v])
+		an += sc.rowWM[r]
+		row := sc.sims[r*ncols : r*ncols+ncols]
+		for _, c := range unwalked {
+			best[c] = max(best[c], row[c])
 		}
-		an += ix.vocab[v].w * m
 	}
-	for c := range qt {
+	for _, c := range unwalked {
 		a += qt[c].w * best[c]
 	}
 	return a, an

@@ -15,19 +15,15 @@ type est struct {
 // scratch is per-query working memory, pooled.
 type scratch struct {
 	epoch   uint32    // per token group
-	seen    []uint32  // per name: epoch when touched
-	tokSeen []int16   // per name: last query token that touched it
-	acc     []float32 // per name: accumulated query-side weight of token candidates
-	accN    []float32 // per name: accumulated name-side weight of token candidates
-	joinA   []float32 // per name: query-side weight of splits and skeleton runs
-	joinN   []float32 // per name: name-side weight of splits and skeleton runs
+	na      []nameAcc // per name: the pruning's accumulators
 	touched []int32
 	// exhaustive scores every name (the reference the pruning is tested against)
 	exhaustive bool
 	vMark      []uint32 // per vocab: epoch when it got a row
 	vRow       []int32  // per vocab: row in sims
 	sims       []float32
-	meth       []uint8 // per sims cell: how the similarity was found
+	meth       []uint8   // per sims cell: how the similarity was found
+	rowWM      []float32 // per sims row: the vocab token's weight times its best similarity
 	rows       int
 	gMark      []uint32  // per entity: epoch when gBest was set
 	gBest      []float32 // per entity: best name score in this group
@@ -49,21 +45,16 @@ func (ix *Index) getScratch() *scratch {
 	if !ok {
 		ne := len(ix.entities)
 		s = &scratch{
-			seen:    make([]uint32, len(ix.names)),
-			tokSeen: make([]int16, len(ix.names)),
-			acc:     make([]float32, len(ix.names)),
-			accN:    make([]float32, len(ix.names)),
-			joinA:   make([]float32, len(ix.names)),
-			joinN:   make([]float32, len(ix.names)),
-			vMark:   make([]uint32, len(ix.vocab)),
-			vRow:    make([]int32, len(ix.vocab)),
-			gMark:   make([]uint32, ne),
-			gBest:   make([]float32, ne),
-			gName:   make([]int32, ne),
-			eMark:   make([]uint32, ne),
-			eSlot:   make([]int32, ne),
-			cMark:   make([]uint32, len(ix.vocab)),
-			cIdx:    make([]int32, len(ix.vocab)),
+			na:    make([]nameAcc, len(ix.names)),
+			vMark: make([]uint32, len(ix.vocab)),
+			vRow:  make([]int32, len(ix.vocab)),
+			gMark: make([]uint32, ne),
+			gBest: make([]float32, ne),
+			gName: make([]int32, ne),
+			eMark: make([]uint32, ne),
+			eSlot: make([]int32, ne),
+			cMark: make([]uint32, len(ix.vocab)),
+			cIdx:  make([]int32, len(ix.vocab)),
 		}
 	}
 	s.qepoch++
@@ -78,7 +69,7 @@ func (ix *Index) getScratch() *scratch {
 func (s *scratch) newGroup() {
 	s.epoch++
 	if s.epoch == 0 {
-		clear(s.seen)
+		clear(s.na)
 		clear(s.vMark)
 		clear(s.gMark)
 		s.epoch = 1
@@ -86,6 +77,7 @@ func (s *scratch) newGroup() {
 	s.touched = s.touched[:0]
 	s.sims = s.sims[:0]
 	s.meth = s.meth[:0]
+	s.rowWM = s.rowWM[:0]
 	s.rows = 0
 	s.gTouch = s.gTouch[:0]
 	s.ests = s.ests[:0]
@@ -225,9 +217,12 @@ func (ix *Index) searchGroup(ntoks []normToken, q Query, thr float64, sc *scratc
 					sc.sims = append(sc.sims, 0)
 					sc.meth = append(sc.meth, 0)
 				}
+				sc.rowWM = append(sc.rowWM, 0)
 			}
-			sc.sims[int(sc.vRow[c.v])*ncols+i] = c.sim
-			sc.meth[int(sc.vRow[c.v])*ncols+i] = c.method
+			r := int(sc.vRow[c.v])
+			sc.sims[r*ncols+i] = c.sim
+			sc.meth[r*ncols+i] = c.method
+			sc.rowWM[r] = max(sc.rowWM[r], ix.vocab[c.v].w*c.sim)
 		}
 	}
 	var qW float32
