@@ -42,9 +42,10 @@ const (
 	methodJoined
 	methodTranslit
 	methodKana
+	methodHan
 )
 
-var methodNames = [...]string{"none", "exact", "fuzzy", "phonetic", "skeleton", "joined", "transliteration", "kana"}
+var methodNames = [...]string{"none", "exact", "fuzzy", "phonetic", "skeleton", "joined", "transliteration", "kana", "characters"}
 
 // skelMatch: equal consonant skeletons, allowing an attached article
 // ("alnaimi"/"naimi").
@@ -71,6 +72,9 @@ func skelSim(sk string) float32 {
 
 // tokenSim compares a query token with a vocabulary token.
 func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
+	if q.han != "" && v.han != "" {
+		return hanSim(q.han, v.han) // characters first (han.go)
+	}
 	if q.s == v.s {
 		return 1, methodExact
 	}

@@ -118,6 +118,7 @@ type vocabTok struct {
 	dm1, dm2 string  // Double Metaphone keys
 	sk       string  // consonant skeleton (abjad matching)
 	tk       string  // transliteration key
+	han      string  // the Han characters of a token written in them (s is their pinyin)
 	digit    bool
 }
 
@@ -187,7 +188,7 @@ func (ix *Index) refTokenWeight(t *qTok) (float32, bool) {
 	}
 	ref := ix.ref
 	rw := refWeight{w: ref.unknownW}
-	if id, ok := ref.vocabID[t.s]; ok {
+	if id, ok := ref.vocabID[t.key()]; ok {
 		rw = refWeight{w: ref.vocab[id].w, exact: true}
 	} else {
 		sc := ref.getScratch()
@@ -263,11 +264,11 @@ func newIndex(entities []Entity, ref *Index) *Index {
 		}
 		tokBuf = tokBuf[:0]
 		for _, t := range toks {
-			id, ok := ix.vocabID[t.s]
+			id, ok := ix.vocabID[t.key()]
 			if !ok {
 				id = int32(len(ix.vocab))
-				ix.vocabID[t.s] = id
-				ix.vocab = append(ix.vocab, vocabTok{s: t.s})
+				ix.vocabID[t.key()] = id
+				ix.vocab = append(ix.vocab, vocabTok{s: t.s, han: t.han})
 				ix.postings = append(ix.postings, nil)
 				df = append(df, 0)
 			}
@@ -332,7 +333,7 @@ func newIndex(entities []Entity, ref *Index) *Index {
 	}
 	for id := range ix.vocab {
 		v := &ix.vocab[id]
-		if rid, ok := ref.lookup(v.s); ok {
+		if rid, ok := ref.lookup(v.key()); ok {
 			v.w = ref.vocab[rid].w
 		} else {
 			v.w = float32(math.Log(1 + n/float64(df[id])))
@@ -404,7 +405,7 @@ func joinToks(toks []normToken) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(t.s)
+		b.WriteString(t.key())
 	}
 	return b.String()
 }

@@ -42,6 +42,9 @@ type normToken struct {
 	lower  bool  // has a lower-case letter
 	hyph   bool  // joined to the previous token by a hyphen ("Young-Chol")
 	dot    bool  // joined to the previous token by a full stop ("L.L.C.")
+	// han holds the characters of a token written in Han characters only;
+	// s is then their pinyin (han.go).
+	han string
 }
 
 // Normalize returns the normalised form of a name as used by the matcher:
@@ -111,12 +114,18 @@ func tokenize(name string) []normToken {
 	var seg uint8
 	var hasUpper, hasLower bool
 	hyph, dot := false, false // only a hyphen, a full stop since the last token
+	var han []byte            // the Han characters of the token
+	hanOnly := true           // … and nothing else
 	flush := func() {
 		if len(cur) > 0 {
 			toks = append(toks, normToken{s: string(cur), script: curScript, sys: curSys, seg: seg, upper: hasUpper && !hasLower, lower: hasLower, hyph: hyph && len(toks) > 0, dot: dot && len(toks) > 0})
+			if hanOnly && len(han) > 0 {
+				toks[len(toks)-1].han = string(han)
+			}
 			cur = cur[:0]
 			hyph, dot = false, false
 		}
+		han, hanOnly = han[:0], true
 		curScript = scriptLatin
 		curSys = sysLatin
 		hasUpper, hasLower = false, false
@@ -152,6 +161,9 @@ func tokenize(name string) []normToken {
 			}
 			wasTok := len(cur) > 0
 			addASCII(b)
+			if len(cur) > 0 {
+				hanOnly = false
+			}
 			if len(cur) == 0 && b != '\'' && b != '`' && b != '"' {
 				hyph = b == '-' && wasTok
 				dot = b == '.' && wasTok
@@ -186,6 +198,7 @@ func tokenize(name string) []normToken {
 			}
 			curScript, curSys = scriptKana, sysKana
 			cur = append(cur, tr...)
+			hanOnly = false
 			continue
 		}
 		switch {
@@ -216,6 +229,7 @@ func tokenize(name string) []normToken {
 					}
 					curScript, curSys = scriptAbjad, sysArabic
 					cur = append(cur, tr...)
+					hanOnly = false
 				} else if fr == ' ' {
 					flush()
 				}
@@ -229,6 +243,7 @@ func tokenize(name string) []normToken {
 			}
 			curScript, curSys = scriptAbjad, sysArabic
 			cur = append(cur, tr...)
+			hanOnly = false
 			continue
 		}
 		if tr, ok := cyrillicLatin[lr]; ok {
@@ -237,6 +252,7 @@ func tokenize(name string) []normToken {
 			}
 			curSys = sysCyrillic
 			cur = append(cur, tr...)
+			hanOnly = false
 			continue
 		}
 		sc := scriptLatin
@@ -264,6 +280,11 @@ func tokenize(name string) []normToken {
 		curSys = sys
 		if sc != scriptLatin {
 			curScript = sc
+		}
+		if sc == scriptSyllabic {
+			han = utf8.AppendRune(han, r)
+		} else {
+			hanOnly = false
 		}
 		n := utf8.EncodeRune(rbuf[:], r)
 		tr := unidecode.Unidecode(string(rbuf[:n]))

@@ -173,8 +173,14 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 			var w float32
 			ok, sct := true, scriptLatin
 			kana := true
+			var hb []byte // the Han characters of a run written in them only
 			for k := i; k < i+n; k++ {
 				kana = kana && qt[k].script == scriptKana
+				if qt[k].han != "" && (k == i || len(hb) > 0) {
+					hb = append(hb, qt[k].han...)
+				} else {
+					hb = hb[:0]
+				}
 				if qt[k].digit || len(b)+len(qt[k].s) > len(jb) {
 					ok = false
 					break
@@ -193,7 +199,7 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 			}
 			qt = qt[:len(qt)+1]
 			t := &qt[len(qt)-1]
-			t.normToken = normToken{s: string(b), script: sct, sys: qt[i].sys, seg: qt[i].seg}
+			t.normToken = normToken{s: string(b), script: sct, sys: qt[i].sys, seg: qt[i].seg, han: string(hb)}
 			t.cands = t.cands[:0]
 			t.splits = t.splits[:0]
 			t.runs = [2][]runRef{}
