@@ -57,6 +57,10 @@ type CustomerFilter struct {
 // Customers stores customers.
 type Customers interface {
 	Create(ctx context.Context, c CustomerRecord) error
+	// CreateMany creates many customers, a few thousand per statement
+	// (the bulk path of Create: imports, benchmark books). A duplicate id
+	// is ErrConflict.
+	CreateMany(ctx context.Context, cs []CustomerRecord) error
 	Get(ctx context.Context, id string) (CustomerRecord, error)
 	// GetForUpdate reads and locks the row (SELECT … FOR UPDATE on
 	// PostgreSQL; SQLite transactions already hold the write lock).

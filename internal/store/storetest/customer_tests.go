@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/kyc-platform/kyc/internal/store"
@@ -25,6 +26,49 @@ var customerTests = map[string]func(*testing.T, store.Store){
 		got, err = s.Customers().Get(ctx, e.ID)
 		must(t, err)
 		equal(t, got, e)
+	},
+	"CreateMany": func(t *testing.T, s store.Store) {
+		// The bulk path stores exactly what Create stores, every column,
+		// nullable ones empty or set, over more than one statement.
+		ctx := context.Background()
+		var cs []store.CustomerRecord
+		for i := range 5_003 {
+			c := customer()
+			c.ID = fmt.Sprintf("%s_%05d", id("cus"), i)
+			c.Tenant = "acme"
+			c.Data = []byte{byte(i), 0, 0xff, byte(i >> 8)}
+			switch i % 3 {
+			case 0:
+				c.SubmittedAt, c.DecidedAt, c.NextReviewAt = nil, nil, nil
+				c.ExternalRef, c.ClientID, c.EmailIndex, c.DocumentIndex, c.NameIndex = "", "", "", "", ""
+				c.Data = []byte{}
+			case 1:
+				c.Status = "closed"
+				c.ClosedAt, c.RetentionEndsAt, c.RestrictedAt, c.PurgedAt = ptr(at(5)), ptr(at(6)), ptr(at(7)), ptr(at(8))
+				c.CloseReason = []byte{0xca, 0xfe, 0}
+			}
+			cs = append(cs, c)
+		}
+		must(t, s.InTx(ctx, func(tx store.Tx) error { return tx.Customers().CreateMany(ctx, cs) }))
+		for _, i := range []int{0, 1, 2, 4_999, 5_000, 5_001, 5_002} {
+			got, err := s.Customers().Get(ctx, cs[i].ID)
+			must(t, err)
+			equal(t, got, cs[i])
+		}
+		counts, err := s.Customers().CountByStatus(ctx)
+		must(t, err)
+		if counts["draft"] < 3_335 || counts["closed"] < 1_667 {
+			t.Fatalf("counts %v", counts)
+		}
+
+		// A duplicate id is a conflict and its statement writes none of
+		// its rows.
+		fresh := customer()
+		fresh.ID = id("cus") + "_fresh"
+		wantErr(t, s.Customers().CreateMany(ctx, []store.CustomerRecord{fresh, cs[3]}), store.ErrConflict)
+		_, err = s.Customers().Get(ctx, fresh.ID)
+		wantErr(t, err, store.ErrNotFound)
+		must(t, s.Customers().CreateMany(ctx, nil))
 	},
 	"GetMissing": func(t *testing.T, s store.Store) {
 		_, err := s.Customers().Get(context.Background(), "cus_missing")

@@ -129,6 +129,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createCustomerChangeStmt, err = db.PrepareContext(ctx, createCustomerChange); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateCustomerChange: %w", err)
 	}
+	if q.createCustomersBatchStmt, err = db.PrepareContext(ctx, createCustomersBatch); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateCustomersBatch: %w", err)
+	}
 	if q.createDecisionStmt, err = db.PrepareContext(ctx, createDecision); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateDecision: %w", err)
 	}
@@ -727,6 +730,11 @@ func (q *Queries) Close() error {
 	if q.createCustomerChangeStmt != nil {
 		if cerr := q.createCustomerChangeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing createCustomerChangeStmt: %w", cerr)
+		}
+	}
+	if q.createCustomersBatchStmt != nil {
+		if cerr := q.createCustomersBatchStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createCustomersBatchStmt: %w", cerr)
 		}
 	}
 	if q.createDecisionStmt != nil {
@@ -1503,6 +1511,7 @@ type Queries struct {
 	createClientStmt                        *sql.Stmt
 	createCustomerStmt                      *sql.Stmt
 	createCustomerChangeStmt                *sql.Stmt
+	createCustomersBatchStmt                *sql.Stmt
 	createDecisionStmt                      *sql.Stmt
 	createDocumentStmt                      *sql.Stmt
 	createHitStmt                           *sql.Stmt
@@ -1684,6 +1693,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		createClientStmt:                        q.createClientStmt,
 		createCustomerStmt:                      q.createCustomerStmt,
 		createCustomerChangeStmt:                q.createCustomerChangeStmt,
+		createCustomersBatchStmt:                q.createCustomersBatchStmt,
 		createDecisionStmt:                      q.createDecisionStmt,
 		createDocumentStmt:                      q.createDocumentStmt,
 		createHitStmt:                           q.createHitStmt,
