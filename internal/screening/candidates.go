@@ -43,9 +43,10 @@ const (
 	methodTranslit
 	methodKana
 	methodHan
+	methodGeneric
 )
 
-var methodNames = [...]string{"none", "exact", "fuzzy", "phonetic", "skeleton", "joined", "transliteration", "kana", "characters"}
+var methodNames = [...]string{"none", "exact", "fuzzy", "phonetic", "skeleton", "joined", "transliteration", "kana", "characters", "generic word"}
 
 // skelMatch: equal consonant skeletons, allowing an attached article
 // ("alnaimi"/"naimi").

@@ -151,6 +151,8 @@ type Index struct {
 	vocab    []vocabTok
 	vocabID  map[string]int32
 	postings [][]int32 // vocab id -> name ids
+	// generic lists the vocabulary tokens of each generic class (orgs.go).
+	generic [][]int32
 	// invW is 1/totalW per name, -1 for a loose one: the pruning reads it
 	// for every touched name, from a compact array rather than names.
 	invW     []float32
@@ -376,6 +378,7 @@ func newIndex(entities []Entity, ref *Index) *Index {
 			}
 		}
 	}
+	ix.indexGeneric()
 	ix.invW = make([]float32, len(ix.names))
 	for i := range ix.names {
 		nr := &ix.names[i]

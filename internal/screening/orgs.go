@@ -163,31 +163,151 @@ func (ix *Index) legalFormCands(t *qTok) {
 	}
 }
 
-// genericWords are the generic words of organisation names, in the
-// languages of the lists (romanised as tokenize does); they weigh
-// genericWeight of their rarity.
-var genericWords = []string{
-	// group, company, business, organisation, association, society
-	"group", "groupe", "gruppe", "grupa", "grupo", "gruppa", "grupata", "gruppo", "business",
-	"organization", "organisation", "organizacija", "organizatsiya", "organizatsiyata", "organizacion",
-	"organizzazione", "organizacja", "association", "society", "shrkh", "shrk", "sharikat", "sherkat",
-	"kompaniya", "kompania", "firma", "sirketi", "network", "reseau", "rete", "netzwerk", "mreza",
-	// brigade, front, army, movement, party, battalion
-	"brigade", "brigades", "brigada", "brigady", "brigata", "front", "fronte", "frente", "frontul",
-	"frontat", "army", "armee", "armiya", "ejercito", "esercito", "movement", "mouvement", "movimiento",
-	"dvizhenie", "party", "partei", "partiya", "battalion", "battalions", "batalon",
-	// Arabic: army, front, movement, party, brigade(s), organisation, group
-	"jaish", "jaysh", "jabhat", "jabha", "harakat", "harakah", "hizb", "katibat", "katiba", "kataib",
-	"liwa", "tanzim", "jamaat", "jamaah", "jamaa", "jamiat", "majlis",
+// genericClasses are the generic words of organisation names grouped by
+// meaning, in the languages of the lists and of the translated names other
+// lists carry (romanised as tokenize does: Cyrillic by its table, Arabic
+// and Hebrew script as consonant spellings). A generic word weighs
+// genericWeight of its rarity, and meets the words of its class in another
+// language at genericSim ("Armée de Mohammed" meets "MOHAMMED'S ARMY",
+// "Grupo Islâmico Armado" "ARMED ISLAMIC GROUP", "rete al-Zarqawi"
+// "AL-ZARQAWI NETWORK"). These are words, not names: a listed group's
+// translated name is found only through the lists' own aliases.
+var genericClasses = [][]string{
+	// group
+	{"group", "groups", "groupe", "gruppe", "grupa", "grupo", "gruppa", "grupata", "gruppo", "grupp", "grup",
+		"gruparea", "grupul", "skupina", "ryhma", "grupi", "jamaat", "jamaah", "jamaa", "jemaah", "jamat", "jmah", "aljmah",
+		"jmaa", "gmah", "gmat", "kbvtst", "kvutsat"},
+	// network
+	{"network", "reseau", "rete", "netzwerk", "mreza", "mrezha", "mrezhata", "siec", "sit", "shbkh", "shabaka", "shabakat"},
+	// army
+	{"army", "armee", "armata", "armiya", "ejercito", "exercito", "esercito", "armia", "armija", "vojska", "jaish",
+		"jaysh", "jeish", "jysh", "gysh", "jaishe", "tsva"},
+	// front
+	{"front", "fronte", "frente", "frontul", "frontat", "frontt", "fronta", "jabhat", "jabha", "jabhet", "jbhh", "gbhh"},
+	// brigade
+	{"brigade", "brigades", "brigada", "brigady", "brigata", "brigate", "brigadas", "katibat", "katiba", "katibah",
+		"kataib", "kataeb", "ktybh", "ktayb", "kthybh", "liwa", "lwa"},
+	// battalion
+	{"battalion", "battalions", "batalon", "batalion", "batalhao", "batallon", "battaglione", "bataillon", "bataljon",
+		"batalyon"},
+	// movement
+	{"movement", "mouvement", "movimiento", "movimento", "dvizhenie", "dvizhenieto", "harakat", "harakah", "haraka",
+		"hrkh", "hrkt", "tehrik", "tahrik", "tehreek", "tahreek", "hareket", "ruch", "gibanje", "hnuti", "pokret",
+		"miscarea"},
+	// party
+	{"party", "partei", "partiya", "partido", "partito", "parti", "partia", "partija", "partiyata", "hizb", "hezb",
+		"hizbul", "hzb"},
+	// organisation
+	{"organization", "organisation", "organizacija", "organizatsiya", "organizatsiyata", "organizacion",
+		"organizzazione", "organizacja", "organizace", "organizacao", "organizatia", "organizacia", "organizasyon",
+		"organizatsiia", "tanzim", "tanzeem", "tnzym", "tntym", "munazzamat", "munazzama", "mnzmh", "orgnayzeyshn",
+		"argvn", "irgun"},
+	// association, society
+	{"association", "society", "asociacion", "associacao", "associazione", "asociatia", "asotsiatsiya", "assotsiatsiya",
+		"stowarzyszenie", "udruzenje", "zveza", "sdruzhenie", "jamiat", "jamiyat", "jamiyyat", "jamia", "jmyh", "gmyh",
+		"sociedad", "sociedade", "societe", "societa", "societatea", "spolecnost", "sasayti"},
+	// company
+	{"company", "compagnie", "compania", "companhia", "compagnia", "kompaniya", "kompania", "kompanija", "kompani",
+		"firma", "sirketi", "shirkat", "sharikat", "sherkat", "shirket", "shrkh", "shrkt", "shrk"},
+	// foundation
+	{"foundation", "fondation", "fundacion", "fundacao", "fondazione", "fundatia", "fundacja", "fondatsiya", "fond",
+		"stiftung", "nadace", "muassasat", "muassasa", "muassasah", "mwssh", "mwsst", "faundeyshn"},
+	// union
+	{"union", "unione", "unia", "unija", "uniunea", "soyuz", "syuz", "ittihad", "athad", "ithad", "unie", "unjoni"},
+	// council
+	{"council", "conseil", "consejo", "conselho", "consiglio", "sovet", "majlis", "mjls", "rada", "svet"},
+	// committee
+	{"committee", "comite", "comitato", "komitet", "komitetat", "lajna", "lajnat", "ljnh"},
 }
+
+// genericWords are further generic words without a class here.
+var genericWords = []string{"business", "kompaniyata", "frontul"}
 
 // genericWeight is the share of its rarity weight a generic word keeps.
 const genericWeight = 0.3
 
+// genericSim is the similarity of two generic words of one class.
+const genericSim = 0.95
+
+// genericClass maps a generic word to its class (index+1 in genericClasses).
+var genericClass = map[string]uint8{}
+
 func init() {
+	for c, words := range genericClasses {
+		for _, w := range words {
+			genericClass[w] = uint8(c + 1)
+			if _, ok := stopWeight[w]; !ok {
+				stopWeight[w] = genericWeight
+			}
+		}
+	}
 	for _, w := range genericWords {
 		if _, ok := stopWeight[w]; !ok {
 			stopWeight[w] = genericWeight
 		}
 	}
+	for _, w := range functionWords {
+		if _, ok := stopWeight[w]; !ok {
+			stopWeight[w] = functionWeight
+		}
+	}
+}
+
+// functionWords are the articles, prepositions and conjunctions that
+// translated names of organisations put between the distinctive words
+// (Romance, Germanic, Slavic and Arabic romanised): "Exército Islâmico
+// de Aden", "Al-Haramayn och Al Masjid Al Aqsa". Those that are also
+// given names or surnames (Li, Un, Il, Lo, Um, Na, Do, Din, Tal, Ed, U)
+// are left out.
+var functionWords = []string{
+	"e", "och", "og", "en", "i", "v", "z", "za", "ot", "pri", "s", "sa", "ve", "des", "della", "dell", "delle",
+	"dei", "degli", "dello", "lui", "pour", "pentru", "para", "per", "por", "fur", "dem", "der", "die", "det",
+	"les", "las", "os", "as", "uma", "une", "fi", "wa", "wal", "lil",
+}
+
+// functionWeight is the share of its rarity weight a function word keeps.
+const functionWeight = 0.3
+
+// genericOf returns the generic class of a query token, 0 if none: as
+// written, in English-style romanisation, or for an abjad token without an
+// attached article.
+func genericOf(t *qTok) uint8 {
+	if c := genericClass[t.s]; c != 0 {
+		return c
+	}
+	if alt := romanAlt(t.s); alt != t.s {
+		if c := genericClass[alt]; c != 0 {
+			return c
+		}
+	}
+	if t.script == scriptAbjad && len(t.s) > 4 && t.s[:2] == "al" {
+		return genericClass[t.s[2:]]
+	}
+	return 0
+}
+
+// indexGeneric lists the vocabulary tokens of each generic class.
+func (ix *Index) indexGeneric() {
+	ix.generic = make([][]int32, len(genericClasses)+1)
+	for id := range ix.vocab {
+		if c := genericClass[ix.vocab[id].s]; c != 0 {
+			ix.generic[c] = append(ix.generic[c], int32(id))
+		}
+	}
+}
+
+// genericCands adds to a generic query token the indexed words of its
+// class, and says whether it is one.
+func (ix *Index) genericCands(t *qTok) bool {
+	c := genericOf(t)
+	if c == 0 || ix.generic == nil {
+		return c != 0
+	}
+	for _, v := range ix.generic[c] {
+		if ix.vocab[v].s == t.s {
+			continue // met as written
+		}
+		t.cands = append(t.cands, cand{v: v, sim: genericSim, method: methodGeneric})
+	}
+	return true
 }

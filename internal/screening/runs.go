@@ -133,8 +133,10 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 			t.s = orig
 		}
 		ix.legalFormCands(t)
+		ix.genericCands(t)
 		slices.SortFunc(t.cands, func(a, b cand) int { return cmp.Compare(b.sim, a.sim) })
-		exact := len(t.cands) > 0 && t.cands[0].method == methodExact
+		// a generic word met through its class weighs as the word it meets
+		exact := len(t.cands) > 0 && (t.cands[0].method == methodExact || t.cands[0].method == methodGeneric)
 		refExact := false
 		if len(t.cands) > 0 {
 			t.w = ix.vocab[t.cands[0].v].w

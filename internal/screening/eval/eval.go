@@ -80,11 +80,14 @@ func (r Result) Rate() float64 {
 
 // Judge runs the cases of one category against the index.
 // KYC_EVAL_FAILURES=all keeps every failing query for the report instead
-// of the first eight.
+// of the first eight; KYC_EVAL_FAILURES=explain also gives, for a missed
+// variant, the wanted entity's best score and its explanation (searched
+// again at threshold 0.3), to tell near misses from names out of reach.
 func Judge(ix *screening.Index, category string, target float64, negative bool, cases []Case, thr float64) Result {
 	r := Result{Category: category, N: len(cases), Target: target, Negative: negative}
 	maxFail := 8
-	if os.Getenv("KYC_EVAL_FAILURES") == "all" {
+	explain := os.Getenv("KYC_EVAL_FAILURES") == "explain"
+	if explain || os.Getenv("KYC_EVAL_FAILURES") == "all" {
 		maxFail = len(cases)
 	}
 	for _, c := range cases {
@@ -102,7 +105,11 @@ func Judge(ix *screening.Index, category string, target float64, negative bool, 
 				if len(ms) > 0 {
 					got = ms[0].MatchedName + " (" + ms[0].EntityID + ", " + ftoa(ms[0].Score) + ")"
 				}
-				r.Failures = append(r.Failures, c.Query+" want "+strings.Join(c.Want, "|")+" got "+got)
+				f := c.Query + " want " + strings.Join(c.Want, "|") + " got " + got
+				if explain {
+					f += " | wanted: " + wantedScore(ix, c)
+				}
+				r.Failures = append(r.Failures, f)
 			}
 		}
 		if ok {
@@ -110,6 +117,18 @@ func Judge(ix *screening.Index, category string, target float64, negative bool, 
 		}
 	}
 	return r
+}
+
+// wantedScore is the best score of a wanted entity at threshold 0.3, with
+// its explanation.
+func wantedScore(ix *screening.Index, c Case) string {
+	ms := ix.Search(screening.Query{Name: c.Query, BirthDate: c.BirthDate, Threshold: 0.3, Limit: 1000})
+	for _, m := range ms {
+		if contains(c.Want, m.EntityID) {
+			return ftoa(m.Score) + " " + m.Explanation.Summary
+		}
+	}
+	return "below 0.3"
 }
 
 // firstIsWanted: a wanted entity is the best match (ties allowed) among the
