@@ -200,7 +200,7 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
 		}
 	}
 	if t.script == scriptKana && !t.digit {
-		if k := kanaSkel(t.s); kanaKeyOK(k, t.s) {
+		if k := kanaQueryKey(t.s); kanaKeyOK(k, t.s, true) {
 			t.kk = k
 			ix.kanaOnce.Do(ix.indexKana)
 			try(ix.kkeys[k])

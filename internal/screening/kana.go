@@ -22,6 +22,9 @@ import (
 // isKana reports whether r belongs to a kana run: hiragana, katakana
 // (full- and halfwidth), the prolonged sound mark and the voicing marks.
 func isKana(r rune) bool {
+	if r < 0x3040 {
+		return false // every kana letter and mark is above (fast path for other scripts)
+	}
 	switch r {
 	case 0x30FC, 0xFF70, 0x3099, 0x309A, 0x309B, 0x309C, 0xFF9E, 0xFF9F:
 		return true
@@ -180,11 +183,20 @@ func romanizeKana(s string) string {
 // ambiguous letters (kh as k: Khazmari カズマリ; ch as sh: Cherif シェリフ;
 // dh as z; th as t; a final h after a vowel left out: Abdallah アブダッラー).
 
-// kanaSkel returns the kana key of a lower-case ASCII token.
-func kanaSkel(s string) string {
+// kanaSkel returns the kana key of a lower-case ASCII (Latin) token.
+func kanaSkel(s string) string { return kanaSkelOf(s, false) }
+
+// kanaQueryKey returns the kana key of the Hepburn romanisation of a kana
+// token. A consonant repeated across the u katakana adds after a
+// consonant is one consonant, as a doubled consonant is (アブドゥルラフマン
+// abudururafuman, Abdurrahman).
+func kanaQueryKey(s string) string { return kanaSkelOf(s, true) }
+
+func kanaSkelOf(s string, kana bool) string {
 	var b [64]byte
 	out := b[:0]
 	vowelSince := true
+	onlyU := false // kana: the vowels since the last consonant are u
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		var n1, n2 byte
@@ -197,6 +209,7 @@ func kanaSkel(s string) string {
 		var k byte
 		switch c {
 		case 'a', 'e', 'i', 'o', 'u', 'y', 'w':
+			onlyU = (c == 'u' && (onlyU || !vowelSince)) && len(out) > 0
 			vowelSince = true
 			continue
 		case 'b', 'v':
@@ -295,10 +308,11 @@ func kanaSkel(s string) string {
 		default:
 			continue // digits
 		}
-		if !vowelSince && len(out) > 0 && out[len(out)-1] == k {
+		if (!vowelSince || (kana && onlyU)) && len(out) > 0 && out[len(out)-1] == k {
+			vowelSince, onlyU = false, false
 			continue // doubled consonants single
 		}
-		vowelSince = false
+		vowelSince, onlyU = false, false
 		if len(out) < len(b) {
 			out = append(out, k)
 		}
@@ -309,7 +323,7 @@ func kanaSkel(s string) string {
 // kanaKeys calls f with the kana keys of a Latin token: its own and those
 // of the other readings of its ambiguous letters (see above), each once.
 func kanaKeys(s string, f func(string)) {
-	var vars [8]string
+	var vars [16]string
 	vars[0] = s
 	n := 1
 	alt := func(from, to string) {
@@ -324,13 +338,22 @@ func kanaKeys(s string, f func(string)) {
 	alt("ch", "sh")
 	alt("dh", "z")
 	alt("th", "t")
+	// letters that are a digraph in one romanisation and two sounds in
+	// another: Azhar アズハル, Eshaq エスハック, Adham アドハム
+	alt("zh", "z'h")
+	alt("sh", "s'h")
+	alt("dh", "d'h")
+	alt("ng", "n") // Bambang バンバン
+	if len(s) >= 4 && s[len(s)-1] == 'v' {
+		alt(s[len(s)-2:], s[len(s)-2:len(s)-1]+"f") // Ismailov イスマイロフ
+	}
 	for i, m := 0, n; i < m && n < len(vars); i++ {
 		if v := vars[i]; len(v) >= 4 && v[len(v)-1] == 'h' && isVowel(v[len(v)-2]) {
 			vars[n] = v[:len(v)-1]
 			n++
 		}
 	}
-	var seen [8]string
+	var seen [16]string
 	ns := 0
 outer:
 	for _, v := range vars[:n] {
@@ -347,9 +370,17 @@ outer:
 }
 
 // kanaKeyOK says whether a kana key is specific enough to look up: two
-// consonants or more, or one for a short token (アリ ari, Ali).
-func kanaKeyOK(key string, tok string) bool {
-	return len(key) >= 2 || (len(key) == 1 && len(tok) <= 4)
+// consonants or more, or one for a short token (アリ ari, Ali; ヤフヤ
+// yafuya, Yahya): up to five letters in Latin, six in a romanisation of
+// kana, which adds vowels.
+func kanaKeyOK(key string, tok string, kana bool) bool {
+	if len(key) != 1 {
+		return len(key) >= 2
+	}
+	if kana {
+		return len(tok) <= 6
+	}
+	return len(tok) <= 5
 }
 
 // kanaCanon is the spelling kana similarity is measured on: the kana key's
@@ -408,7 +439,7 @@ func kanaCanon(s string, kana bool, buf []byte) []byte {
 }
 
 // kanaSim is the similarity of a kana token and a Latin token with the
-// same kana key: from 0.85 to 0.95 as their vowels agree (Jaro-Winkler on
+// same kana key: from 0.80 to 0.95 as their vowels agree (Jaro-Winkler on
 // kanaCanon), 0.05 less on a one-consonant key.
 func kanaSim(q, v string, key string) float32 {
 	var qb, vb [64]byte
@@ -416,7 +447,7 @@ func kanaSim(q, v string, key string) float32 {
 		return kanaSimMin
 	}
 	jw := jaroWinkler(kanaCanon(q, true, qb[:]), kanaCanon(v, false, vb[:]))
-	t := (jw - 0.7) / 0.3
+	t := (jw - kanaJWFloor) / (1 - kanaJWFloor)
 	t = max(0, min(1, t))
 	s := kanaSimMin + (kanaSimMax-kanaSimMin)*t
 	if len(key) == 1 {
@@ -426,8 +457,9 @@ func kanaSim(q, v string, key string) float32 {
 }
 
 const (
-	kanaSimMin = 0.85 // similarity of a kana and a Latin token with the same kana key …
-	kanaSimMax = 0.95 // … up to this as their vowels agree
+	kanaSimMin  = 0.80 // similarity of a kana and a Latin token with the same kana key …
+	kanaSimMax  = 0.95 // … up to this as their vowels agree
+	kanaJWFloor = 0.75 // Jaro-Winkler of the vowel-class spellings that gives kanaSimMin
 )
 
 // indexKana indexes the vocabulary by kana key; the first kana query
@@ -441,7 +473,7 @@ func (ix *Index) indexKana() {
 		}
 		vid := int32(id)
 		kanaKeys(v.s, func(k string) {
-			if kanaKeyOK(k, v.s) {
+			if kanaKeyOK(k, v.s, false) {
 				ix.kkeys[k] = appendUnique(ix.kkeys[k], vid)
 			}
 		})
@@ -452,7 +484,7 @@ func (ix *Index) indexKana() {
 // vocabulary token: kanaSim when one of the token's kana keys is the
 // query's, else 0.
 func kanaTokenSim(q *qTok, v *vocabTok) float32 {
-	if len(v.s) < 2 || !kanaKeyOK(q.kk, v.s) {
+	if len(v.s) < 2 || !kanaKeyOK(q.kk, v.s, false) {
 		return 0
 	}
 	var s float32

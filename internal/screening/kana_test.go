@@ -111,21 +111,28 @@ func TestKanaKey(t *testing.T) {
 		{"アリ", "ali"},
 		{"ジャマル", "djamel"},
 		{"ナジール", "nazir"},
-		{"アブダッラー", "abdallah"},  // final h left out
-		{"サーレフ", "saleh"},       // … or kept
-		{"カズマリ", "khazmari"},    // kh as k
-		{"ハーリド", "khalid"},      // kh as h
-		{"シェリフ", "cherif"},      // ch as sh
-		{"チャウドリー", "chaudhry"},  // ch, dh as d
-		{"オスマン", "othman"},      // th as s
-		{"ルニーシー", "lounici"},    // soft c
-		{"ヴィクトル", "viktor"},     // v
-		{"バシール", "basir"},       // b
-		{"ハッサン", "hassan"},      // doubled consonant
-		{"アレクサンドル", "alexandr"}, // x as ks
+		{"アブダッラー", "abdallah"},       // final h left out
+		{"サーレフ", "saleh"},            // … or kept
+		{"カズマリ", "khazmari"},         // kh as k
+		{"ハーリド", "khalid"},           // kh as h
+		{"シェリフ", "cherif"},           // ch as sh
+		{"チャウドリー", "chaudhry"},       // ch, dh as d
+		{"オスマン", "othman"},           // th as s
+		{"ルニーシー", "lounici"},         // soft c
+		{"ヴィクトル", "viktor"},          // v
+		{"バシール", "basir"},            // b
+		{"ハッサン", "hassan"},           // doubled consonant
+		{"アレクサンドル", "alexandr"},      // x as ks
+		{"アズハル", "azhar"},            // zh as z and h
+		{"エスハック", "eshaq"},           // sh as s and h
+		{"アドハム", "adham"},            // dh as d and h
+		{"イスマイロフ", "ismailov"},       // a final v as f
+		{"バンバン", "bambang"},          // ng as n
+		{"アブドゥルラフマン", "abdurrahman"}, // r repeated across the added u
+		{"ヤフヤ", "yahya"},             // one consonant, short
 	}
 	for _, tc := range same {
-		k := kanaSkel(romanizeKana(tc.kana))
+		k := kanaQueryKey(romanizeKana(tc.kana))
 		if !keys(tc.latin)[k] {
 			t.Errorf("%s (%s, key %q) and %s (keys %v) should share a kana key", tc.kana, romanizeKana(tc.kana), k, tc.latin, keys(tc.latin))
 		}
@@ -138,19 +145,19 @@ func TestKanaKey(t *testing.T) {
 		{"アリ", "arif"},
 	}
 	for _, tc := range differ {
-		k := kanaSkel(romanizeKana(tc.kana))
+		k := kanaQueryKey(romanizeKana(tc.kana))
 		if keys(tc.latin)[k] {
 			t.Errorf("%s (key %q) and %s share a kana key", tc.kana, k, tc.latin)
 		}
 	}
 	// vowels rank names with the same consonants
 	q := romanizeKana("ムハンマド")
-	k := kanaSkel(q)
+	k := kanaQueryKey(q)
 	if a, b := kanaSim(q, "muhammad", k), kanaSim(q, "mahmood", k); !(a > b) {
 		t.Errorf("kana similarity of %s: muhammad %.3f, mahmood %.3f; want muhammad higher", q, a, b)
 	}
 	q = romanizeKana("ハッサン")
-	k = kanaSkel(q)
+	k = kanaQueryKey(q)
 	if a, b := kanaSim(q, "hassan", k), kanaSim(q, "hussein", k); !(a > b) || a < kanaSimMax-0.001 {
 		t.Errorf("kana similarity of %s: hassan %.3f, hussein %.3f; want hassan %.2f and higher", q, a, b, kanaSimMax)
 	}
