@@ -105,14 +105,8 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 	m := methodFuzzy
 	if ml >= 4 && abs(lq-lv) <= 2 && jw >= phoneticMinJW && q.dm1 != "" && (q.dm1 == v.dm1 || q.dm1 == v.dm2 || q.dm2 == v.dm1) && s < phoneticSim {
 		s, m = phoneticSim, methodPhonetic
-	}
-	if ml == 3 {
-		s -= 0.1
-	} else if ml == 4 && m == methodFuzzy {
-		s -= 0.04
-	}
-	if d := abs(lq - lv); d > 1 && m == methodFuzzy {
-		s -= lengthPenalty * float32(d-1) // alexei/alexander: a shared prefix is not a spelling
+	} else {
+		s = spellingAdjust(s, lq, lv)
 	}
 	if q.tk != "" && q.tk == v.tk {
 		ts := float32(translitSim)
@@ -130,6 +124,31 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 		return 0, methodNone
 	}
 	return s, m
+}
+
+// spellingAdjust lowers a Jaro-Winkler similarity for short tokens and
+// for a length difference of more than one letter.
+func spellingAdjust(s float32, lq, lv int) float32 {
+	if ml := min(lq, lv); ml == 3 {
+		s -= 0.1
+	} else if ml == 4 {
+		s -= 0.04
+	}
+	if d := abs(lq - lv); d > 1 {
+		s -= lengthPenalty * float32(d-1) // alexei/alexander: a shared prefix is not a spelling
+	}
+	return s
+}
+
+// orgPhoneticSim is the similarity of a phonetic-only match (similarity
+// s) on an organisation, vessel or aircraft name: organisation names are
+// spelled as registered, so a word that only sounds like the listed one
+// is weaker evidence than for a person's name — but never weaker than its
+// spelling alone (islamique/islamic is a close spelling, sparkles/sporks
+// is not).
+func orgPhoneticSim(s float32, q, v string) float32 {
+	spelled := spellingAdjust(1-fuzzySteepness*(1-jaroWinkler(q, v)), len(q), len(v))
+	return max(0, 1-orgFuzzySteepness*(1-s), spelled)
 }
 
 // romanAlt rewrites Russian-style romanisations into English-style ones

@@ -309,6 +309,30 @@ func newIndex(entities []Entity, ref *Index) *Index {
 		ix.names = append(ix.names, nameRec{entity: int32(ei), toks: append([]int32(nil), tokBuf...), alias: alias, weak: weak, surname: surname, hyph: hyph, loose: loose})
 	}
 	seen := map[string]bool{}
+	addSegments := func(ei int, alias int32, toks []normToken, weak bool) {
+		if len(toks) < 2 || toks[0].seg == toks[len(toks)-1].seg {
+			return
+		}
+		k := 1
+		for k < len(toks) && toks[k].seg == toks[0].seg {
+			k++
+		}
+		first := toks[:k]
+		if !distinctive(first) {
+			return
+		}
+		if n := joinToks(first); !seen[n] {
+			seen[n] = true
+			addName(ei, alias, first, weak)
+		}
+		for j := k; j < len(toks); j++ {
+			if (j+1 == len(toks) || toks[j+1].seg != toks[j].seg) && toks[j-1].seg != toks[j].seg &&
+				isAcronym(toks[j].s, first) && !seen[toks[j].s] {
+				seen[toks[j].s] = true
+				addName(ei, alias, toks[j:j+1], weak)
+			}
+		}
+	}
 	for i := range ix.entities {
 		e := &ix.entities[i]
 		ix.hashes[i] = e.ContentHash()
@@ -324,6 +348,14 @@ func newIndex(entities []Entity, ref *Index) *Index {
 			}
 			seen[n] = true
 			addName(i, int32(a), toks, al.Weak)
+		}
+		// a name followed by a part in parentheses or after a semicolon is
+		// also a name without it, and the part is a name when it is the
+		// acronym of the name: "ABDALLAH AZZAM BRIGADES (AAB)" is also
+		// "ABDALLAH AZZAM BRIGADES" and "AAB"
+		addSegments(i, -1, toks, false)
+		for a, al := range e.Aliases {
+			addSegments(i, int32(a), tokenize(al.Name), al.Weak)
 		}
 	}
 	// weights: inverse document frequency over names, damped by stop words.
@@ -433,4 +465,35 @@ func forDeletes(s string, f func(string)) {
 		b := append(append(buf[:0], s[:i]...), s[i+1:]...)
 		f(string(b))
 	}
+}
+
+// distinctive: some token of the name is not a legal form, title,
+// particle or generic word.
+func distinctive(toks []normToken) bool {
+	for _, t := range toks {
+		if _, stop := stopWeight[t.s]; !stop && len(t.s) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// isAcronym: a is made of the initials of the name's words, in order, of
+// three letters or more, skipping only legal forms, titles, particles and
+// generic words ("ttp" of "tehrik e taliban pakistan").
+func isAcronym(a string, name []normToken) bool {
+	if len(a) < 3 || len(a) > len(name) || hasDigit(a) {
+		return false
+	}
+	i := 0
+	for _, t := range name {
+		if i < len(a) && t.s[0] == a[i] {
+			i++
+			continue
+		}
+		if _, stop := stopWeight[t.s]; !stop && len(t.s) > 1 {
+			return false
+		}
+	}
+	return i == len(a)
 }

@@ -79,3 +79,72 @@ func TestGenericWordClasses(t *testing.T) {
 		}
 	}
 }
+
+// TestOrgPhoneticNeverBelowSpelling: on organisation names a word that
+// only sounds like the listed one counts less than on a person's name, but
+// never less than its spelling alone. Source: issue 15 ("Sparkles Business
+// Corporation" is not "Sporks Business Corporation"); FATF Recommendation
+// 10 (a listed legal person found however its name is spelled:
+// "Groupe Islamique Armé").
+func TestOrgPhoneticNeverBelowSpelling(t *testing.T) {
+	if s := orgPhoneticSim(phoneticSim, "sparkles", "sporks"); s > 0.8+1e-6 {
+		t.Errorf("sparkles/sporks on an organisation: %.3f, want at most 0.8", s)
+	}
+	spelled := spellingAdjust(1-fuzzySteepness*(1-jaroWinkler("islamique", "islamic")), 9, 7)
+	if s := orgPhoneticSim(phoneticSim, "islamique", "islamic"); s < spelled || s <= 0.8 {
+		t.Errorf("islamique/islamic on an organisation: %.3f, want its spelling similarity %.3f", s, spelled)
+	}
+}
+
+// TestNamePartsAndAcronyms: a listed name followed by a part in
+// parentheses is also found without it, and the part is a name of its own
+// only when it is the name's acronym — not a country, a branch or a legal
+// form. Source: the lists' own writing ("ABDALLAH AZZAM BRIGADES (AAB)",
+// "TEHRIK-E TALIBAN PAKISTAN (TTP)"); FATF Recommendation 10.
+func TestNamePartsAndAcronyms(t *testing.T) {
+	t.Parallel()
+	ents := []Entity{
+		{ID: "o:aab", Source: "t", Type: TypeOrganization, Name: "ABDALLAH AZZAM BRIGADES (AAB)"},
+		{ID: "o:ttp", Source: "t", Type: TypeOrganization, Name: "TEHRIK-E TALIBAN PAKISTAN (TTP)"},
+		{ID: "o:gpb", Source: "t", Type: TypeOrganization, Name: "GAZPROMBANK (SWITZERLAND) LTD"},
+		{ID: "o:haramain", Source: "t", Type: TypeOrganization, Name: "AL-HARAMAIN FOUNDATION (KENYA)"},
+		{ID: "o:llc", Source: "t", Type: TypeOrganization, Name: "LIMITED LIABILITY COMPANY (ATLAS)"},
+	}
+	for i := range 200 {
+		ents = append(ents, Entity{ID: fmt.Sprintf("f:%d", i), Source: "f", Type: TypeOrganization, Name: fmt.Sprintf("Filler%dx Ltd", i)})
+	}
+	ix := NewIndex(ents)
+	tests := []struct {
+		q, id string
+		want  bool
+	}{
+		{"AAB", "o:aab", true},
+		{"Abdallah Azzam Brigades", "o:aab", true},
+		{"TTP", "o:ttp", true},
+		{"Gazprombank", "o:gpb", true},
+		{"Switzerland", "o:gpb", false},
+		{"Ltd", "o:gpb", false},
+		{"Kenya", "o:haramain", false},
+		{"Al-Haramain Foundation", "o:haramain", true},
+		{"Limited Liability Company", "o:llc", false},
+	}
+	for _, tc := range tests {
+		s := scoreOf(ix, Query{Name: tc.q}, tc.id)
+		if got := s >= DefaultThreshold; got != tc.want {
+			t.Errorf("%q on %s: score %.3f, hit %v, want %v", tc.q, tc.id, s, got, tc.want)
+		}
+	}
+	for _, c := range []struct {
+		a, name string
+		want    bool
+	}{
+		{"ttp", "Tehrik-e Taliban Pakistan", true},
+		{"rsrsbcm", "Riyadus-Salikhin Reconnaissance and Sabotage Battalion of Chechen Martyrs", true},
+		{"ab", "Azzam Brigades", false},
+		{"abc", "Abdallah Brigades Kenya", false},
+	} {
+		if got := isAcronym(c.a, tokenize(c.name)); got != c.want {
+			t.Errorf("isAcronym(%q, %q) = %v, want %v", c.a, c.name, got, c.want)
+		}
+	}
+}

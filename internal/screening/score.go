@@ -41,7 +41,7 @@ func (ix *Index) scoreName(cols []qTok, nq int, qW float32, nid int32, sc *scrat
 		for c := 0; c < ncols; c++ {
 			if s := sc.sims[row+c]; s > 0 {
 				if org && sc.meth[row+c] == methodPhonetic {
-					s = max(0, 1-orgFuzzySteepness*(1-s))
+					s = orgPhoneticSim(s, cols[c].s, ix.vocab[v].s)
 				}
 				pairs = append(pairs, pair{cols[c].first, int8(j), cols[c].n, 1, s})
 			}
