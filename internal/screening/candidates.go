@@ -12,7 +12,8 @@ type qTok struct {
 	w        float32
 	dm1, dm2 string
 	sk, tk   string
-	kk       string // kana key (kana tokens)
+	kk       string  // kana key (kana tokens)
+	kkIDs    []int32 // the vocabulary tokens with that kana key, ascending
 	digit    bool
 	cands    []cand
 	// first is the first query token of this column and n how many tokens
@@ -90,14 +91,7 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 		}
 		return skelSim(q.sk), methodSkeleton
 	}
-	var ks float32
-	if q.kk != "" && !v.digit {
-		ks = kanaTokenSim(q, v)
-	}
 	if ml <= 2 || q.digit || v.digit {
-		if ks > 0 {
-			return ks, methodKana
-		}
 		return 0, methodNone
 	}
 	jw := jaroWinkler(q.s, v.s)
@@ -116,9 +110,6 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 		if ts > s {
 			return ts, methodTranslit
 		}
-	}
-	if ks > s {
-		return ks, methodKana
 	}
 	if s < minTokenSim {
 		return 0, methodNone
@@ -163,7 +154,7 @@ func romanAlt(s string) string {
 // gatherCands adds the vocabulary tokens similar to t.s to t.cands, keeping
 // the best similarity per vocabulary token.
 func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
-	t.dm1, t.dm2, t.tk, t.sk, t.kk = "", "", "", "", ""
+	t.dm1, t.dm2, t.tk, t.sk, t.kk, t.kkIDs = "", "", "", "", "", nil
 	if len(t.s) >= 3 && !t.digit && t.n <= 1 {
 		t.dm1, t.dm2 = matchr.DoubleMetaphone(t.s)
 		t.tk = translitKey(t.s)
@@ -171,16 +162,25 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
 	if t.script == scriptAbjad && !t.digit {
 		t.sk = skeleton(t.s)
 	}
+	sim := func(v int32) (float32, uint8) {
+		s, m := tokenSim(t, &ix.vocab[v])
+		if t.kk != "" && s < 1 {
+			if ks := ix.kanaSim(t, v); ks > s {
+				return ks, methodKana
+			}
+		}
+		return s, m
+	}
 	try := func(ids []int32) {
 		for _, v := range ids {
 			if sc.cMark[v] == sc.cEpoch {
 				// seen for this query token: keep the better similarity of the two forms
 				if k := sc.cIdx[v]; k >= 0 && t.cands[k].sim < 1 {
-					if s, m := tokenSim(t, &ix.vocab[v]); s > t.cands[k].sim {
+					if s, m := sim(v); s > t.cands[k].sim {
 						t.cands[k].sim, t.cands[k].method = s, m
 					}
 				} else if k < 0 {
-					if s, m := tokenSim(t, &ix.vocab[v]); s > 0 {
+					if s, m := sim(v); s > 0 {
 						sc.cIdx[v] = int32(len(t.cands))
 						t.cands = append(t.cands, cand{v: v, sim: s, method: m})
 					}
@@ -189,7 +189,7 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
 			}
 			sc.cMark[v] = sc.cEpoch
 			sc.cIdx[v] = -1
-			s, m := tokenSim(t, &ix.vocab[v])
+			s, m := sim(v)
 			if s > 0 {
 				sc.cIdx[v] = int32(len(t.cands))
 				t.cands = append(t.cands, cand{v: v, sim: s, method: m})
@@ -220,9 +220,9 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
 	}
 	if t.script == scriptKana && !t.digit {
 		if k := kanaQueryKey(t.s); kanaKeyOK(k, t.s, true) {
-			t.kk = k
 			ix.kanaOnce.Do(ix.indexKana)
-			try(ix.kkeys[k])
+			t.kk, t.kkIDs = k, ix.kkeys[k]
+			try(t.kkIDs)
 		}
 	}
 	if len(t.sk) >= 2 || (len(t.sk) == 1 && len(t.s) <= 4) {

@@ -1,6 +1,7 @@
 package screening
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -184,17 +185,23 @@ func romanizeKana(s string) string {
 // dh as z; th as t; a final h after a vowel left out: Abdallah アブダッラー).
 
 // kanaSkel returns the kana key of a lower-case ASCII (Latin) token.
-func kanaSkel(s string) string { return kanaSkelOf(s, false) }
+func kanaSkel(s string) string {
+	var b [64]byte
+	return string(kanaSkelAppend(b[:0], s, false))
+}
 
 // kanaQueryKey returns the kana key of the Hepburn romanisation of a kana
 // token. A consonant repeated across the u katakana adds after a
 // consonant is one consonant, as a doubled consonant is (アブドゥルラフマン
 // abudururafuman, Abdurrahman).
-func kanaQueryKey(s string) string { return kanaSkelOf(s, true) }
-
-func kanaSkelOf(s string, kana bool) string {
+func kanaQueryKey(s string) string {
 	var b [64]byte
-	out := b[:0]
+	return string(kanaSkelAppend(b[:0], s, true))
+}
+
+// kanaSkelAppend appends the kana key of s to out (at most 64 letters).
+func kanaSkelAppend(out []byte, s string, kana bool) []byte {
+	start := len(out)
 	vowelSince := true
 	onlyU := false // kana: the vowels since the last consonant are u
 	for i := 0; i < len(s); i++ {
@@ -209,7 +216,7 @@ func kanaSkelOf(s string, kana bool) string {
 		var k byte
 		switch c {
 		case 'a', 'e', 'i', 'o', 'u', 'y', 'w':
-			onlyU = (c == 'u' && (onlyU || !vowelSince)) && len(out) > 0
+			onlyU = (c == 'u' && (onlyU || !vowelSince)) && len(out) > start
 			vowelSince = true
 			continue
 		case 'b', 'v':
@@ -301,23 +308,23 @@ func kanaSkelOf(s string, kana bool) string {
 				k = 'm'
 			}
 		case 'x':
-			if len(out) < len(b)-1 && (vowelSince || len(out) == 0 || out[len(out)-1] != 'k') {
+			if len(out) < start+63 && (vowelSince || len(out) == start || out[len(out)-1] != 'k') {
 				out = append(out, 'k')
 			}
 			k = 's'
 		default:
 			continue // digits
 		}
-		if (!vowelSince || (kana && onlyU)) && len(out) > 0 && out[len(out)-1] == k {
+		if (!vowelSince || (kana && onlyU)) && len(out) > start && out[len(out)-1] == k {
 			vowelSince, onlyU = false, false
 			continue // doubled consonants single
 		}
 		vowelSince, onlyU = false, false
-		if len(out) < len(b) {
+		if len(out) < start+64 {
 			out = append(out, k)
 		}
 	}
-	return string(out)
+	return out
 }
 
 // kanaKeys calls f with the kana keys of a Latin token: its own and those
@@ -405,15 +412,16 @@ func kanaCanon(s string, kana bool, buf []byte) []byte {
 			for j < len(s) && !isVowel(s[j]) && s[j] != 'w' && j-i < 3 {
 				j++
 			}
-			sk := kanaSkel(s[i:j])
-			if sk == "" {
+			var skb [8]byte
+			sk := kanaSkelAppend(skb[:0], s[i:j], false)
+			if len(sk) == 0 {
 				continue
 			}
 			// consume only the first class's letters
 			k = sk[0]
 			if len(sk) > 1 {
 				// several consonants: map them one by one
-				for _, x := range []byte(sk) {
+				for _, x := range sk {
 					if len(out) == 0 || out[len(out)-1] != x {
 						out = append(out, x-'a'+'A')
 					}
@@ -438,10 +446,10 @@ func kanaCanon(s string, kana bool, buf []byte) []byte {
 	return out
 }
 
-// kanaSim is the similarity of a kana token and a Latin token with the
+// kanaPairSim is the similarity of a kana token and a Latin token with the
 // same kana key: from 0.80 to 0.95 as their vowels agree (Jaro-Winkler on
 // kanaCanon), 0.05 less on a one-consonant key.
-func kanaSim(q, v string, key string) float32 {
+func kanaPairSim(q, v string, key string) float32 {
 	var qb, vb [64]byte
 	if len(q) > 64 || len(v) > 64 {
 		return kanaSimMin
@@ -480,18 +488,11 @@ func (ix *Index) indexKana() {
 	}
 }
 
-// kanaTokenSim is the kana similarity of a kana query token and a
-// vocabulary token: kanaSim when one of the token's kana keys is the
-// query's, else 0.
-func kanaTokenSim(q *qTok, v *vocabTok) float32 {
-	if len(v.s) < 2 || !kanaKeyOK(q.kk, v.s, false) {
+// kanaSim is the kana similarity of the kana query token t and the
+// vocabulary token v: kanaPairSim when v has t's kana key, else 0.
+func (ix *Index) kanaSim(t *qTok, v int32) float32 {
+	if _, ok := slices.BinarySearch(t.kkIDs, v); !ok {
 		return 0
 	}
-	var s float32
-	kanaKeys(v.s, func(k string) {
-		if k == q.kk && s == 0 {
-			s = kanaSim(q.s, v.s, k)
-		}
-	})
-	return s
+	return kanaPairSim(t.s, ix.vocab[v].s, t.kk)
 }

@@ -153,12 +153,12 @@ func TestKanaKey(t *testing.T) {
 	// vowels rank names with the same consonants
 	q := romanizeKana("ムハンマド")
 	k := kanaQueryKey(q)
-	if a, b := kanaSim(q, "muhammad", k), kanaSim(q, "mahmood", k); !(a > b) {
+	if a, b := kanaPairSim(q, "muhammad", k), kanaPairSim(q, "mahmood", k); !(a > b) {
 		t.Errorf("kana similarity of %s: muhammad %.3f, mahmood %.3f; want muhammad higher", q, a, b)
 	}
 	q = romanizeKana("ハッサン")
 	k = kanaQueryKey(q)
-	if a, b := kanaSim(q, "hassan", k), kanaSim(q, "hussein", k); !(a > b) || a < kanaSimMax-0.001 {
+	if a, b := kanaPairSim(q, "hassan", k), kanaPairSim(q, "hussein", k); !(a > b) || a < kanaSimMax-0.001 {
 		t.Errorf("kana similarity of %s: hassan %.3f, hussein %.3f; want hassan %.2f and higher", q, a, b, kanaSimMax)
 	}
 }
