@@ -447,27 +447,29 @@ func kanaCanon(s string, kana bool, buf []byte) []byte {
 }
 
 // kanaPairSim is the similarity of a kana token and a Latin token with the
-// same kana key: from 0.80 to 0.95 as their vowels agree (Jaro-Winkler on
-// kanaCanon), 0.05 less on a one-consonant key.
+// same kana key: kanaSimMax less kanaVowelSlope times the Jaro-Winkler
+// distance of their vowel-class spellings (kanaCanon), 0.05 less on a
+// one-consonant key; 0 under minTokenSim (the same consonants with other
+// vowels and letters, ソヨン soyon against Cheng, are no match).
 func kanaPairSim(q, v string, key string) float32 {
 	var qb, vb [64]byte
 	if len(q) > 64 || len(v) > 64 {
-		return kanaSimMin
+		return 0
 	}
 	jw := jaroWinkler(kanaCanon(q, true, qb[:]), kanaCanon(v, false, vb[:]))
-	t := (jw - kanaJWFloor) / (1 - kanaJWFloor)
-	t = max(0, min(1, t))
-	s := kanaSimMin + (kanaSimMax-kanaSimMin)*t
+	s := kanaSimMax - kanaVowelSlope*(1-jw)
 	if len(key) == 1 {
 		s -= 0.05
+	}
+	if s < minTokenSim {
+		return 0
 	}
 	return s
 }
 
 const (
-	kanaSimMin  = 0.80 // similarity of a kana and a Latin token with the same kana key …
-	kanaSimMax  = 0.95 // … up to this as their vowels agree
-	kanaJWFloor = 0.75 // Jaro-Winkler of the vowel-class spellings that gives kanaSimMin
+	kanaSimMax     = 0.95 // similarity of a kana and a Latin token with the same kana key and vowels
+	kanaVowelSlope = 0.6  // similarity lost per unit of Jaro-Winkler distance of their vowel-class spellings
 )
 
 // indexKana indexes the vocabulary by kana key; the first kana query

@@ -191,3 +191,20 @@ func TestKanaNamesFound(t *testing.T) {
 		}
 	}
 }
+
+// TestKanaKeyAloneIsNoMatch: two names with the same kana key but other
+// vowels and letters are no match (ソヨン soyon and Cheng, keyed alike when
+// ch is read as sh and ng as n).
+func TestKanaKeyAloneIsNoMatch(t *testing.T) {
+	t.Parallel()
+	q := romanizeKana("ソヨン")
+	k := kanaQueryKey(q)
+	shared := false
+	kanaKeys("cheng", func(x string) { shared = shared || x == k })
+	if !shared {
+		t.Fatalf("ソヨン (key %q) and cheng should share a kana key for this test", k)
+	}
+	if s := kanaPairSim(q, "cheng", k); s != 0 {
+		t.Errorf("kanaPairSim(%s, cheng) = %.3f, want 0", q, s)
+	}
+}
