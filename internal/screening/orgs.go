@@ -49,6 +49,20 @@ var legalForms = map[string]string{
 	"druzhestvo s ogranichena otgovornost":            "ood",
 	"ednolichno druzhestvo s ogranichena otgovornost": "eood",
 	"tovarystvo z obmezhenoyu vidpovidalnistyu":       "tov",
+	"tovaristvo z obmezhenoyu vidpovidalnistyu":       "tov",
+	"aktsionerne tovaristvo":                          "at",
+	"aktsionerne tovarystvo":                          "at",
+	"vidkrite aktsionerne tovaristvo":                 "vat",
+	"vidkryte aktsionerne tovarystvo":                 "vat",
+	"publichne aktsionerne tovaristvo":                "pat",
+	"publichne aktsionerne tovarystvo":                "pat",
+	"privatne aktsionerne tovaristvo":                 "prat",
+	"pryvatne aktsionerne tovarystvo":                 "prat",
+	"zakrite aktsionerne tovaristvo":                  "zat",
+	"zakryte aktsionerne tovarystvo":                  "zat",
+	"ednolichno aktsionerno druzhestvo":               "ead",
+	"drustvo s ogranicenom odgovornoscu":              "doo",
+	"akcionarsko drustvo":                             "ad",
 }
 
 // legalFormAbbrs are abbreviated legal forms without a spelled-out form
@@ -86,6 +100,52 @@ func init() {
 	}
 	for _, abbr := range legalFormAbbrs {
 		stopWeight[abbr] = legalFormWeight
+	}
+}
+
+// legalFormWeights: a spelled-out legal form weighs as one of its words,
+// not as their sum — "Открытое акционерное общество «Долгопрудный»" is
+// "OAO Dolgoprudny", whose distinctive word carries the match. The longest
+// form is taken where forms overlap. Its weight is that of its
+// abbreviation in the lists, or, when no list writes the abbreviation,
+// that of its heaviest word, weighed down once more: an unknown word
+// weighs as the rarest, and a legal form is no rare word.
+func (ix *Index) legalFormWeights(qt []qTok, nq int) {
+	var b strings.Builder
+	for i := 0; i < nq; i++ {
+		if !legalFormFirst[qt[i].s] {
+			continue
+		}
+		b.Reset()
+		best, abbr := 0, ""
+		for n := 1; n <= legalFormMaxWords && i+n <= nq; n++ {
+			if n > 1 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(qt[i+n-1].s)
+			if a, ok := legalForms[b.String()]; ok {
+				best, abbr = n, a
+			}
+		}
+		if best < 2 {
+			continue
+		}
+		var sum, top float32
+		for k := i; k < i+best; k++ {
+			sum += qt[k].w
+			top = max(top, qt[k].w)
+		}
+		target := top * legalFormWeight
+		if v, ok := ix.vocabID[abbr]; ok {
+			target = ix.vocab[v].w
+		}
+		if sum > target && sum > 0 {
+			f := target / sum
+			for k := i; k < i+best; k++ {
+				qt[k].w *= f
+			}
+		}
+		i += best - 1
 	}
 }
 

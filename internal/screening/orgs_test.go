@@ -148,3 +148,27 @@ func TestNamePartsAndAcronyms(t *testing.T) {
 		}
 	}
 }
+
+// TestSpelledOutLegalFormWeighsAsOneWord: a legal form written out in
+// words (открытое акционерное общество, відкрите акціонерне товариство)
+// weighs as one of its words, as its abbreviation would, so the company's
+// own name carries the match. Source: ISO 20275 (Entity Legal Forms: one
+// legal form, abbreviated or written out, in the language of the
+// register); FATF Recommendation 24.
+func TestSpelledOutLegalFormWeighsAsOneWord(t *testing.T) {
+	t.Parallel()
+	ents := []Entity{{ID: "o:dolg", Source: "t", Type: TypeOrganization, Name: "DOLGOPRUDNY"}}
+	for i := range 300 {
+		ents = append(ents, Entity{ID: fmt.Sprintf("f:%d", i), Source: "f", Type: TypeOrganization,
+			Name: fmt.Sprintf("%s Filler%dx", []string{"OAO", "AO", "OOO", "TOV", "PAO", "Otkrytoe Aktsionernoe Obshchestvo"}[i%6], i)})
+	}
+	ix := NewIndex(ents)
+	for _, q := range []string{"Открытое акционерное общество «Долгопрудный»", "Відкрите акціонерне товариство «Долгопрудный»", "OAO Dolgoprudny"} {
+		if s := scoreOf(ix, Query{Name: q}, "o:dolg"); s < DefaultThreshold {
+			t.Errorf("%q on DOLGOPRUDNY: %.3f", q, s)
+		}
+	}
+	if s := scoreOf(ix, Query{Name: "Открытое акционерное общество «Долгопрудный»"}, "f:0"); s >= DefaultThreshold {
+		t.Errorf("the legal form alone hit OAO Filler0x: %.3f", s)
+	}
+}

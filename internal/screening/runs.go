@@ -164,6 +164,7 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 			ix.legalFormSplits(t)
 		}
 	}
+	ix.legalFormWeights(qt, nq)
 	abjad := qt[0].script == scriptAbjad || qt[nq-1].script == scriptAbjad
 	if abjad {
 		ix.runsOnce.Do(ix.indexRuns)
