@@ -107,6 +107,7 @@ func isSegmentBreak(r rune) bool {
 
 // tokenize splits a name into normalised tokens.
 func tokenize(name string) []normToken {
+	name = foldHebrewGeresh(name)
 	var toks []normToken
 	var cur []byte
 	curScript := scriptLatin
