@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -16,6 +17,30 @@ import (
 type Clients struct {
 	d     *Deps
 	audit *AuditLog
+
+	mu       sync.Mutex
+	onChange []func(clientID string)
+}
+
+// OnChange registers fn to be called with a client's id after a change to
+// it (disabled, enabled, new secret, deleted) commits in this process: the
+// API's token verifier drops what it cached of the client, so the change
+// applies from the next request here without waiting for the store's
+// report of it (auth.Verifier.Watch), which tells the other processes.
+func (s *Clients) OnChange(fn func(clientID string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onChange = append(s.onChange, fn)
+}
+
+// changed calls the OnChange functions for id.
+func (s *Clients) changed(id string) {
+	s.mu.Lock()
+	fns := s.onChange
+	s.mu.Unlock()
+	for _, fn := range fns {
+		fn(id)
+	}
 }
 
 // NewClient is a created client with its secret, shown once.
@@ -167,6 +192,9 @@ func (s *Clients) SetDisabled(ctx context.Context, actor domain.Actor, id string
 	if errors.Is(err, store.ErrNotFound) {
 		return ClientInfo{}, errNoClient()
 	}
+	if err == nil {
+		s.changed(id)
+	}
 	return out, err
 }
 
@@ -198,6 +226,9 @@ func (s *Clients) RotateSecret(ctx context.Context, actor domain.Actor, id strin
 	if errors.Is(err, store.ErrNotFound) {
 		return NewClient{}, errNoClient()
 	}
+	if err == nil {
+		s.changed(id)
+	}
 	return out, err
 }
 
@@ -225,6 +256,9 @@ func (s *Clients) Delete(ctx context.Context, actor domain.Actor, id string) err
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return errNoClient()
+	}
+	if err == nil {
+		s.changed(id)
 	}
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lestrrat-go/jwx/v3/jwa"
@@ -23,11 +24,17 @@ import (
 const maxTokenSize = 4096
 
 // DefaultClientCacheTTL is how long the verifier trusts a client lookup by
-// default: not at all. A client disabled, deleted or given a new secret
-// (by the admin pages, kyc client or another replica) has its tokens
-// refused from the very next request; the lookup is one primary-key read.
-// WithClientCacheTTL trades that promptness for fewer reads.
+// default when nothing tells it of changes: not at all. A client disabled,
+// deleted or given a new secret (by the admin pages, kyc client or another
+// replica) has its tokens refused from the very next request; the lookup
+// is one primary-key read. WithClientCacheTTL trades that promptness for
+// fewer reads. While Watch runs (PostgreSQL), lookups are cached and each
+// change drops the client's entry as soon as it is reported.
 const DefaultClientCacheTTL = 0
+
+// watchedClientMaxAge bounds how long a lookup is trusted even while
+// changes are watched: a safety net, not the mechanism.
+const watchedClientMaxAge = time.Minute
 
 // maxClientCache bounds the client cache.
 const maxClientCache = 10000
@@ -56,6 +63,11 @@ type Verifier struct {
 
 	mu    sync.Mutex
 	cache map[string]clientEntry
+	// watched is true while a ClientWatcher reports every change to the
+	// clients (Watch); epoch counts the changes reported (and the starts
+	// and ends of watching), moved under mu.
+	watched atomic.Bool
+	epoch   atomic.Uint64
 
 	// verified remembers tokens whose signature and claims were checked,
 	// keyed by the token's SHA-256, until they expire: an ECDSA
@@ -256,32 +268,40 @@ func (v *Verifier) actor(ctx context.Context, sub, scope string, gen int64) (dom
 	return domain.Actor{Type: domain.ActorClient, ID: sub, Scopes: scopes, Tenant: tenant}, nil
 }
 
-// client looks the client up, through a short cache.
+// client looks the client up, through the cache when it may be trusted:
+// while a watcher reports every change (Watch), or for cacheTTL when one
+// was set. A lookup is stored only if no change was reported while it
+// was read (the epoch), so a read that raced a change is never kept.
 func (v *Verifier) client(ctx context.Context, id string) (store.ClientRecord, bool, error) {
 	now := v.km.now()
-	if v.cacheTTL > 0 {
+	ttl := v.cacheTTL
+	if v.watched.Load() {
+		ttl = max(ttl, watchedClientMaxAge)
+	}
+	if ttl > 0 {
 		v.mu.Lock()
 		e, ok := v.cache[id]
 		v.mu.Unlock()
-		if ok && now.Sub(e.at) < v.cacheTTL && !now.Before(e.at) {
+		if ok && now.Sub(e.at) < ttl && !now.Before(e.at) {
 			return e.rec, e.found, nil
 		}
 	}
+	epoch := v.epoch.Load()
 	rec, err := v.clients.Get(ctx, id)
 	found := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.ClientRecord{}, false, fmt.Errorf("auth: look up client: %w", err)
 	}
-	if v.cacheTTL > 0 {
+	if ttl > 0 {
 		v.mu.Lock()
 		if len(v.cache) >= maxClientCache {
 			for k, e := range v.cache {
-				if now.Sub(e.at) >= v.cacheTTL {
+				if now.Sub(e.at) >= ttl {
 					delete(v.cache, k)
 				}
 			}
 		}
-		if len(v.cache) < maxClientCache {
+		if len(v.cache) < maxClientCache && v.epoch.Load() == epoch {
 			rec.SecretHash = nil // not needed here
 			v.cache[id] = clientEntry{rec: rec, found: found, at: now}
 		}

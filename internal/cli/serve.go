@@ -20,6 +20,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/health"
 	"github.com/kyc-platform/kyc/internal/httpx"
+	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/telemetry"
 	"github.com/kyc-platform/kyc/internal/web"
 )
@@ -200,6 +201,15 @@ func newHandler(sys *system, issuerURL string, apiOn bool) (http.Handler, error)
 	if apiOn {
 		issuer := auth.NewIssuer(sys.keys, issuerURL, sys.cfg.Audience)
 		verifier := auth.NewVerifier(sys.keys, sys.store.Clients(), issuerURL, sys.cfg.Audience)
+		sys.app.Clients.OnChange(verifier.Invalidate)
+		if w, ok := sys.store.(store.ClientWatcher); ok {
+			// PostgreSQL: cache client rows, dropping one when any process
+			// changes it, instead of one read per request.
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { defer close(done); verifier.Watch(ctx, w, sys.log) }()
+			sys.stop = append(sys.stop, func() { cancel(); <-done })
+		}
 		mux.Handle("POST /oauth/token", auth.TokenHandler(issuer, sys.store.Clients(), auth.WithLogger(sys.log)))
 		mux.Handle("GET /.well-known/jwks.json", auth.JWKSHandler(sys.keys, sys.log))
 		assets, err := web.NewAssets()

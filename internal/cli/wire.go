@@ -124,9 +124,16 @@ type system struct {
 	// drain fails /readyz while a stopping process still serves.
 	drain health.Drain
 	log   *slog.Logger
+	// stop ends what the system started beside the store (the verifier's
+	// watch of client changes), before the store closes.
+	stop []func()
 }
 
 func (s *system) Close() {
+	for _, stop := range s.stop {
+		stop()
+	}
+	s.stop = nil
 	if s.store != nil {
 		s.store.Close()
 	}
