@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"sync"
 	"time"
+
+	"github.com/kyc-platform/kyc/internal/store"
 )
 
 // RateLimits meters API requests per client and scope family in token
@@ -11,6 +14,9 @@ import (
 // PostgreSQL), the time the app's clock.
 type RateLimits struct {
 	d *Deps
+
+	mu     sync.Mutex
+	leases map[string]*rateLease // ratelimit_lease.go
 }
 
 // RateResult is where a bucket stands after a request.
@@ -27,8 +33,14 @@ type RateResult struct {
 
 // Take spends one token of bucket, a bucket of burst tokens of which one
 // comes back every interval. The bucket is named by the caller: the API
-// uses the client and the scope family.
+// uses the client and the scope family. A store shared by several
+// processes leases tokens for fast limits (ratelimit_lease.go).
 func (s *RateLimits) Take(ctx context.Context, bucket string, interval time.Duration, burst int) (RateResult, error) {
+	if leaser, ok := s.d.Store.RateLimits().(store.RateLeaser); ok {
+		if want, hold := leasePlan(interval, burst); want > 1 {
+			return s.takeLeased(ctx, leaser, bucket, interval, burst, want, hold)
+		}
+	}
 	now := s.d.now()
 	limit := interval * time.Duration(burst)
 	tat, ok, err := s.d.Store.RateLimits().Take(ctx, bucket, now, interval, limit)

@@ -10,6 +10,43 @@ import (
 )
 
 var rateLimitTests = map[string]func(*testing.T, store.Store){
+	// A store that leases tokens (store.RateLeaser, PostgreSQL) applies
+	// the rule of store.GCRALease exactly: random leases, concurrent with
+	// single takes of the same bucket, give the TAT and grant the Go rule
+	// computes from the TAT before (issue 13).
+	"LeaseIsGCRALease": func(t *testing.T, s store.Store) {
+		leaser, ok := s.RateLimits().(store.RateLeaser)
+		if !ok {
+			t.Skip("this store meters every request itself")
+		}
+		ctx := context.Background()
+		rl := s.RateLimits()
+		const interval, limit = 10 * time.Millisecond, 400 * time.Millisecond
+		now := stored(base)
+		var tat time.Time // the model's
+		for i := range 300 {
+			now = now.Add(time.Duration(i*7919%23) * time.Millisecond)
+			if i%5 == 4 {
+				got, ok, err := rl.Take(ctx, "cli_l/customers", now, interval, limit)
+				must(t, err)
+				want, wok := store.GCRA(tat, now, interval, limit)
+				if ok != wok || !stored(got).Equal(stored(want)) {
+					t.Fatalf("take %d: %v %v, model %v %v", i, got, ok, want, wok)
+				}
+				tat = want
+				continue
+			}
+			hold := time.Duration(i%4) * 25 * time.Millisecond
+			least, want := 1+i%3, 1+i%12
+			got, n, err := leaser.Lease(ctx, "cli_l/customers", now, interval, limit, hold, least, want)
+			must(t, err)
+			mt, mn := store.GCRALease(tat, now, interval, limit, hold, least, want)
+			if n != mn || (mn > 0 || !tat.IsZero()) && !stored(got).Equal(stored(mt)) {
+				t.Fatalf("lease %d (hold %v, %d..%d): TAT %v granted %d; model %v %d", i, hold, least, want, got, n, mt, mn)
+			}
+			tat = mt
+		}
+	},
 	// The GCRA of store.RateLimits: a burst admitted at once, the next
 	// request refused with the TAT unchanged, one more admitted an interval
 	// later, buckets independent, full buckets purged.
