@@ -106,14 +106,26 @@ func (s *Checks) Run(ctx context.Context, checkID string, attempt int) error {
 // returned *CheckRoundError names it, so that a retry runs only the checks
 // still to do. Like Run it is idempotent.
 func (s *Checks) RunRound(ctx context.Context, checkIDs []string, attempt int) error {
+	return s.RunRoundOf(ctx, "", checkIDs, attempt)
+}
+
+// RunRoundOf is RunRound for checks known to be of customerID (from the
+// job, RoundEnqueuer), which spares reading the first check to find the
+// customer; "" finds it so. A check that turns out not to be the
+// customer's is run on its own, as RunRound does with strays.
+func (s *Checks) RunRoundOf(ctx context.Context, customerID string, checkIDs []string, attempt int) error {
 	if len(checkIDs) == 0 {
 		return nil
 	}
-	first, err := s.d.Store.Checks().Get(ctx, checkIDs[0])
-	if err != nil {
-		return notFound(err, "Check")
+	if customerID == "" {
+		first, err := s.d.Store.Checks().Get(ctx, checkIDs[0])
+		if err != nil {
+			return notFound(err, "Check")
+		}
+		customerID = first.CustomerID
 	}
-	recs, err := s.d.Store.Checks().ListByCustomer(ctx, first.CustomerID)
+	first := store.CheckRecord{CustomerID: customerID}
+	recs, err := s.d.Store.Checks().ListByCustomer(ctx, customerID)
 	if err != nil {
 		return err
 	}
@@ -144,11 +156,12 @@ func (s *Checks) RunRound(ctx context.Context, checkIDs []string, attempt int) e
 		}
 		now := s.d.now()
 		items := make([]roundOutcome, 0, len(todo))
+		rctx := withRoundHits(ctx, customerID)
 		for _, rec := range todo {
 			kind, err := lookupCheck(domain.CheckType(rec.Type))
 			if err == nil {
 				var out checkOutcome
-				if out, err = kind.run(s, ctx, cust, rec, now); err == nil {
+				if out, err = kind.run(s, rctx, cust, rec, now); err == nil {
 					out.customerID = rec.CustomerID
 					items = append(items, roundOutcome{checkID: rec.ID, out: out})
 					continue
@@ -293,7 +306,7 @@ func (m confirmedMatches) input(c *domain.Customer, doubt string, now time.Time)
 // full name, or a related company's legal name; screeningQueries).
 func confirmedMatchesOf(ctx context.Context, r store.Repos, cr Crypter, c *domain.Customer) (confirmedMatches, error) {
 	var out confirmedMatches
-	hits, err := r.Hits().ListByCustomer(ctx, c.ID)
+	hits, err := customerHits(ctx, r, c.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return out, err
 	}

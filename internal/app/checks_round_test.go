@@ -9,6 +9,7 @@ import (
 	"github.com/kyc-platform/kyc/internal/app"
 	"github.com/kyc-platform/kyc/internal/domain"
 	"github.com/kyc-platform/kyc/internal/kyctest"
+	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/verify"
 )
 
@@ -113,6 +114,107 @@ func TestRunRoundRecordsTheOthersAndRetriesOnlyTheFailedCheck(t *testing.T) {
 		}
 		if n[domain.EventCheckCompleted] != 3 || n[domain.EventCustomerApproved] != 1 || n[domain.EventRiskAssessed] != 1 {
 			t.Fatalf("audit events %v", n)
+		}
+	})
+}
+
+// The job carries the submission's customer (app.RoundEnqueuer), so the
+// worker runs the round without reading a check to find it
+// (Checks.RunRoundOf, issue 13). The customer's round decides as RunRound
+// does; checks named with the wrong customer are still run, each on its
+// own, never skipped.
+func TestRunRoundOfCustomer(t *testing.T) {
+	t.Parallel()
+	kyctest.Engines(t, func(t *testing.T, engine string) {
+		h := kyctest.New(t, kyctest.WithEngine(engine))
+		h.ImportOFAC()
+		for _, wrong := range []bool{false, true} {
+			c := kyctest.Customer(t, h, nil)
+			if _, err := h.App.Customers.Submit(h.Ctx, kyctest.Client, c.ID); err != nil {
+				t.Fatal(err)
+			}
+			ids := h.Queue.Take()
+			owner := c.ID
+			if wrong {
+				owner = kyctest.Customer(t, h, nil).ID
+			}
+			if err := h.App.Checks.RunRoundOf(h.Ctx, owner, ids, 1); err != nil {
+				t.Fatalf("wrong customer %v: %v", wrong, err)
+			}
+			checks, err := h.App.Customers.ListChecks(h.Ctx, kyctest.Client, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, chk := range checks {
+				if !chk.Status.Done() {
+					t.Fatalf("wrong customer %v: check %s %s", wrong, chk.Type, chk.Status)
+				}
+			}
+			got, err := h.App.Customers.Get(h.Ctx, kyctest.Client, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != domain.StatusApproved {
+				t.Fatalf("wrong customer %v: customer %s, want approved by the policy", wrong, got.Status)
+			}
+		}
+	})
+}
+
+// hitCountingStore counts the reads of a customer's hits outside
+// transactions.
+type hitCountingStore struct {
+	store.Store
+	mu    sync.Mutex
+	reads int
+}
+
+func (s *hitCountingStore) Hits() store.Hits { return countingHits{s.Store.Hits(), s} }
+
+type countingHits struct {
+	store.Hits
+	s *hitCountingStore
+}
+
+func (h countingHits) ListByCustomer(ctx context.Context, id string) ([]store.HitRecord, error) {
+	h.s.mu.Lock()
+	h.s.reads++
+	h.s.mu.Unlock()
+	return h.Hits.ListByCustomer(ctx, id)
+}
+
+// A round's screening and risk checks read the customer's hits once
+// between them before the round's transaction (issue 13), and every check
+// of the round is recorded.
+func TestRunRoundReadsHitsOnce(t *testing.T) {
+	t.Parallel()
+	kyctest.Engines(t, func(t *testing.T, engine string) {
+		h := kyctest.New(t, kyctest.WithEngine(engine))
+		h.ImportOFAC()
+		deps := h.Deps()
+		cs := &hitCountingStore{Store: deps.Store}
+		deps.Store = cs
+		a := app.New(deps)
+		c := kyctest.Customer(t, h, nil)
+		if _, err := a.Customers.Submit(h.Ctx, kyctest.Client, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		ids := h.Queue.Take()
+		cs.reads = 0
+		if err := a.Checks.RunRound(h.Ctx, ids, 1); err != nil {
+			t.Fatal(err)
+		}
+		if cs.reads != 1 {
+			t.Fatalf("%d reads of the hits outside the transaction, want 1", cs.reads)
+		}
+		checks, err := a.Customers.ListChecks(h.Ctx, kyctest.Client, c.ID)
+		if err != nil || len(checks) != 3 {
+			t.Fatalf("%d checks, %v", len(checks), err)
+		}
+		for _, chk := range checks {
+			if !chk.Status.Done() {
+				t.Fatalf("check %s %s", chk.Type, chk.Status)
+			}
 		}
 	})
 }

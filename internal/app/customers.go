@@ -401,7 +401,11 @@ func startCheckRound(ctx context.Context, tx store.Tx, d *Deps, customerID strin
 	if err := tx.Checks().CreateMany(ctx, chks); err != nil {
 		return 0, err
 	}
-	if err := d.Enqueue.EnqueueChecks(ctx, tx, ids); err != nil {
+	enqueue := func() error { return d.Enqueue.EnqueueChecks(ctx, tx, ids) }
+	if re, ok := d.Enqueue.(RoundEnqueuer); ok {
+		enqueue = func() error { return re.EnqueueRound(ctx, tx, customerID, ids) }
+	}
+	if err := enqueue(); err != nil {
 		return 0, fmt.Errorf("enqueue checks: %w", err)
 	}
 	return round, nil

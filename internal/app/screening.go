@@ -446,7 +446,7 @@ func (s *Screening) screenCustomer(ctx context.Context, c *domain.Customer, chk 
 	// positive, it is suppressed; still open (or confirmed), it stays in
 	// the case that holds it and keeps this check in review. A changed
 	// entity record is a new hit.
-	prior, err := s.d.Store.Hits().ListByCustomer(ctx, c.ID)
+	prior, err := customerHits(ctx, s.d.Store, c.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return checkOutcome{}, err
 	}

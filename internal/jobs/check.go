@@ -17,6 +17,9 @@ import (
 type CheckArgs struct {
 	CheckIDs []string `json:"check_ids,omitempty"`
 	CheckID  string   `json:"check_id,omitempty"`
+	// CustomerID is the customer whose checks they are (absent in jobs
+	// enqueued before it was carried: the worker then reads a check).
+	CustomerID string `json:"customer_id,omitempty"`
 }
 
 // ids returns the checks the job runs.
@@ -42,7 +45,7 @@ type checkWorker struct {
 func (w *checkWorker) Work(ctx context.Context, job *river.Job[CheckArgs]) error {
 	start := time.Now()
 	ids := job.Args.ids()
-	err := w.b.app.Checks.RunRound(ctx, ids, job.Attempt)
+	err := w.b.app.Checks.RunRoundOf(ctx, job.Args.CustomerID, ids, job.Attempt)
 	outcome := "ok"
 	if err != nil {
 		outcome = "retry"

@@ -245,10 +245,18 @@ func (r *Runner) Client() *river.Client[*sql.Tx] { return r.client }
 // than one per check: a third of River's inserts, fetches and completions,
 // and one transaction for the outcomes and the decision instead of three).
 func (r *Runner) EnqueueChecks(ctx context.Context, tx app.EnqueueTx, checkIDs []string) error {
+	return r.EnqueueRound(ctx, tx, "", checkIDs)
+}
+
+var _ app.RoundEnqueuer = (*Runner)(nil)
+
+// EnqueueRound implements app.RoundEnqueuer: EnqueueChecks with the
+// customer carried in the job, so that the worker need not look it up.
+func (r *Runner) EnqueueRound(ctx context.Context, tx app.EnqueueTx, customerID string, checkIDs []string) error {
 	if len(checkIDs) == 0 {
 		return nil
 	}
-	_, err := r.client.InsertTx(ctx, tx.SQLTx(), CheckArgs{CheckIDs: checkIDs}, nil)
+	_, err := r.client.InsertTx(ctx, tx.SQLTx(), CheckArgs{CheckIDs: checkIDs, CustomerID: customerID}, nil)
 	return err
 }
 
