@@ -17,8 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kyc-platform/kyc/internal/auth"
 	"github.com/kyc-platform/kyc/internal/config"
 	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/httpx"
 	"github.com/kyc-platform/kyc/internal/kyctest"
 	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/store/storetest"
@@ -68,6 +70,18 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 	cfg.DataDir = b.TempDir()
 	cfg.LogLevel = "error"
 	cfg.Addr = "127.0.0.1:0"
+	// The API's rate limiter runs, as it does in production, with a limit
+	// no run reaches (a client given a high one); KYC_BENCH_RATE_LIMIT
+	// (KYC_RATE_LIMIT's syntax) replaces it, "off" leaves the limiter out.
+	limits := os.Getenv("KYC_BENCH_RATE_LIMIT")
+	if limits == "" {
+		limits = "default:100000/s burst 100000"
+	}
+	rl, err := httpx.ParseRateLimits(limits, httpx.DefaultRateLimits(), auth.ScopeFamilies())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.RateLimits = rl
 	appName := ""
 	if engine == "postgres" {
 		u, err := url.Parse(testdb.PostgresURL(b))
