@@ -262,27 +262,24 @@ func saveAssessment(ctx context.Context, tx store.Tx, d *Deps, audit *AuditLog, 
 	if err := tx.Checks().SaveRisk(ctx, rr); err != nil {
 		return store.CustomerRecord{}, err
 	}
-	cust, err := customerFromRecord(d.Crypt, *crec)
-	if err != nil {
-		return store.CustomerRecord{}, err
-	}
 	// The computed rating is in the assessment just saved; the customer
 	// carries the rating in force (an approved risk override that still
-	// holds, risk_overrides.go).
-	if cust.RiskRating, cust.DueDiligence, err = overridesInForce(ctx, tx, d, audit, actor, cust.Tenant, customerID, a); err != nil {
-		return store.CustomerRecord{}, err
-	}
-	cust.Version++
-	cust.UpdatedAt = now
-	nrec, err := customerToRecord(d.Crypt, cust)
+	// holds, risk_overrides.go). Only the rating columns change: the
+	// personal data is written back as it was read, without decrypting
+	// and sealing it again (issue 13).
+	rating, dd, err := overridesInForce(ctx, tx, d, audit, actor, crec.Tenant, customerID, a)
 	if err != nil {
 		return store.CustomerRecord{}, err
 	}
+	nrec := *crec
+	nrec.RiskRating, nrec.DueDiligence = string(rating), string(dd)
+	nrec.Version++
+	nrec.UpdatedAt = now
 	if err := tx.Customers().Update(ctx, nrec); err != nil {
 		return store.CustomerRecord{}, err
 	}
 	return nrec, audit.record(ctx, tx, auditEntry{
-		Tenant: cust.Tenant, Actor: actor, Action: domain.EventRiskAssessed, EntityID: customerID,
+		Tenant: crec.Tenant, Actor: actor, Action: domain.EventRiskAssessed, EntityID: customerID,
 		Change: a, Meta: map[string]string{"score": fmt.Sprint(a.Score), "rating": string(a.Rating), "model_version": a.ModelVersion},
 	})
 }
