@@ -191,19 +191,17 @@ func kanaSkel(s string) string {
 }
 
 // kanaQueryKey returns the kana key of the Hepburn romanisation of a kana
-// token. A consonant repeated across the u katakana adds after a
-// consonant is one consonant, as a doubled consonant is (アブドゥルラフマン
-// abudururafuman, Abdurrahman).
+// token.
 func kanaQueryKey(s string) string {
 	var b [64]byte
-	return string(kanaSkelAppend(b[:0], s, true))
+	return string(kanaSkelAppend(b[:0], s, false))
 }
 
-// kanaSkelAppend appends the kana key of s to out (at most 64 letters).
-func kanaSkelAppend(out []byte, s string, kana bool) []byte {
+// kanaSkelAppend appends the kana key of s to out (at most 64 letters);
+// with keepDoubles a doubled consonant is two.
+func kanaSkelAppend(out []byte, s string, keepDoubles bool) []byte {
 	start := len(out)
 	vowelSince := true
-	onlyU := false // kana: the vowels since the last consonant are u
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		var n1, n2 byte
@@ -216,7 +214,6 @@ func kanaSkelAppend(out []byte, s string, kana bool) []byte {
 		var k byte
 		switch c {
 		case 'a', 'e', 'i', 'o', 'u', 'y', 'w':
-			onlyU = (c == 'u' && (onlyU || !vowelSince)) && len(out) > start
 			vowelSince = true
 			continue
 		case 'b', 'v':
@@ -315,11 +312,10 @@ func kanaSkelAppend(out []byte, s string, kana bool) []byte {
 		default:
 			continue // digits
 		}
-		if (!vowelSince || (kana && onlyU)) && len(out) > start && out[len(out)-1] == k {
-			vowelSince, onlyU = false, false
+		if !vowelSince && !keepDoubles && len(out) > start && out[len(out)-1] == k {
 			continue // doubled consonants single
 		}
-		vowelSince, onlyU = false, false
+		vowelSince = false
 		if len(out) < start+64 {
 			out = append(out, k)
 		}
@@ -360,11 +356,24 @@ func kanaKeys(s string, f func(string)) {
 			n++
 		}
 	}
+	// two consonants of one class also as two: katakana writes the vowel
+	// it adds between them (アブドゥルラフマン abudururafuman: Abdurrahman,
+	// Abdulrahman)
+	if n < len(vars) {
+		vars[n] = "\x00" + s
+		n++
+	}
 	var seen [16]string
 	ns := 0
 outer:
 	for _, v := range vars[:n] {
-		k := kanaSkel(v)
+		var k string
+		if v != "" && v[0] == 0 {
+			var b [64]byte
+			k = string(kanaSkelAppend(b[:0], v[1:], true))
+		} else {
+			k = kanaSkel(v)
+		}
 		for _, p := range seen[:ns] {
 			if p == k {
 				continue outer

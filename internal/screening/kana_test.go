@@ -128,8 +128,11 @@ func TestKanaKey(t *testing.T) {
 		{"アドハム", "adham"},            // dh as d and h
 		{"イスマイロフ", "ismailov"},       // a final v as f
 		{"バンバン", "bambang"},          // ng as n
-		{"アブドゥルラフマン", "abdurrahman"}, // r repeated across the added u
-		{"ヤフヤ", "yahya"},             // one consonant, short
+		{"アブドゥルラフマン", "abdurrahman"}, // rr also as two r (katakana adds u between)
+		{"ハイルッラー", "khairullah"},     // … while ru-lla is two
+		{"ヌルッラー", "nurullah"},
+		{"アブドゥルラフマン", "abdulrahman"},
+		{"ヤフヤ", "yahya"}, // one consonant, short
 	}
 	for _, tc := range same {
 		k := kanaQueryKey(romanizeKana(tc.kana))
