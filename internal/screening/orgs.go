@@ -278,6 +278,20 @@ var genericClasses = [][]string{
 	{"council", "conseil", "consejo", "conselho", "consiglio", "sovet", "majlis", "mjls", "rada", "svet"},
 	// committee
 	{"committee", "comite", "comitato", "komitet", "komitetat", "lajna", "lajnat", "ljnh"},
+	// money exchange, hawala (the sarafi of the Afghan lists)
+	{"exchange", "sarafi", "sarrafi", "sarafy", "srafh", "srafy", "cambio", "cambi", "cambios", "change", "menjalnica",
+		"obmen", "obmenni", "obmennik", "wechsel", "vaihto", "hawala"},
+	// office, bureau
+	{"office", "bureau", "ufficio", "oficina", "buro", "byuro", "biuro", "kancelaria", "maktab", "mktb"},
+	// charity, charitable
+	{"charity", "charitable", "benefica", "benefico", "beneficencia", "caritativa", "caritativo", "caritatevole",
+		"khayriya", "khairiya", "khyryh", "alkhyryh", "dobrotvorna", "blagotvoritelnaya", "cheriti", "cheritbl"},
+	// humanitarian
+	{"humanitarian", "humanitaire", "humanitaria", "humanitario", "umanitaria", "humanitarna", "gumanitarnaya",
+		"khyumniterin"},
+	// international
+	{"international", "internationale", "internacional", "internazionale", "internationaal", "mezhdunarodnaya",
+		"interneshnl", "alduwali", "dawli"},
 }
 
 // genericWords are further generic words without a class here.

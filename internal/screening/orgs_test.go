@@ -12,6 +12,7 @@ func orgIndex() *Index {
 		{ID: "o:zarqawi", Source: "t", Type: TypeOrganization, Name: "AL-ZARQAWI NETWORK"},
 		{ID: "o:gia", Source: "t", Type: TypeOrganization, Name: "ARMED ISLAMIC GROUP"},
 		{ID: "o:tawhid", Source: "t", Type: TypeOrganization, Name: "TAWHID AND JIHAD GROUP"},
+		{ID: "o:sattar", Source: "t", Type: TypeOrganization, Name: "KHAIRULLAH SATTAR SARAFI"},
 		{ID: "o:aden", Source: "t", Type: TypeOrganization, Name: "ISLAMIC ARMY OF ADEN"},
 		{ID: "o:haramayn", Source: "t", Type: TypeOrganization, Name: "AL-HARAMAYN AND AL MASJID AL AQSA CHARITABLE FOUNDATION"},
 		{ID: "o:wafa", Source: "t", Type: TypeOrganization, Name: "WAFA HUMANITARIAN ORGANIZATION"},
@@ -49,6 +50,9 @@ func TestGenericWordsAcrossLanguages(t *testing.T) {
 		{"Esercito islamico di Aden", "o:aden", true},
 		{"Al-Haramayn och Al Masjid Al Aqsa Charitable Foundation", "o:haramayn", true},
 		{"Wafa Humanitarian Organisation", "o:wafa", true},
+		{"Wafa Organisation humanitaire", "o:wafa", true},
+		{"Khairullah Sattar Exchange", "o:sattar", true},
+		{"Cambio Khairullah Sattar", "o:sattar", true},
 		// generic words alone, or with another distinctive word
 		{"Islamic Network", "o:zarqawi", false},
 		{"Islamic Group", "o:gia", false},
