@@ -40,6 +40,9 @@ INSERT INTO rescreen_hits (customer_id, list, entity_id, entity_hash, hit_id, ru
 VALUES (sqlc.arg(customer_id), sqlc.arg(list), sqlc.arg(entity_id), sqlc.arg(entity_hash), sqlc.arg(hit_id), sqlc.arg(run_id), sqlc.arg(created_at))
 ON CONFLICT (customer_id, list, entity_id, entity_hash) DO NOTHING;
 
+-- The WHERE clause is the predicate of the partial index
+-- customers_active_idx (PostgreSQL migration 00210): keep them the same,
+-- or the batch becomes a sort of the whole remaining book again.
 -- name: ActiveCustomersAfter :many
 SELECT id, tenant, status, data FROM customers
 WHERE id > sqlc.arg(after) AND status IN ('approved', 'in_review', 'info_requested') AND purged_at IS NULL

@@ -29,6 +29,9 @@ type ActiveCustomersAfterRow struct {
 	Data   []byte
 }
 
+// The WHERE clause is the predicate of the partial index
+// customers_active_idx (PostgreSQL migration 00210): keep them the same,
+// or the batch becomes a sort of the whole remaining book again.
 func (q *Queries) ActiveCustomersAfter(ctx context.Context, arg ActiveCustomersAfterParams) ([]ActiveCustomersAfterRow, error) {
 	rows, err := q.query(ctx, q.activeCustomersAfterStmt, activeCustomersAfter, arg.After, arg.Lim)
 	if err != nil {
