@@ -218,3 +218,30 @@ func TestRunRoundReadsHitsOnce(t *testing.T) {
 		}
 	})
 }
+
+// A customer's first submission starts round 1 without reading its checks
+// (it has none: only a submission's round creates checks, and it sets
+// SubmittedAt; issue 13); a resubmission after a request for information
+// reads them and starts round 2 (TestFalsePositiveIsRememberedAndApproved).
+func TestFirstSubmissionIsRoundOne(t *testing.T) {
+	t.Parallel()
+	kyctest.Engines(t, func(t *testing.T, engine string) {
+		h := kyctest.New(t, kyctest.WithEngine(engine))
+		c := kyctest.Customer(t, h, nil)
+		if c.SubmittedAt != nil {
+			t.Fatal("a new customer has a submission time")
+		}
+		if _, err := h.App.Customers.Submit(h.Ctx, kyctest.Client, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		checks, err := h.App.Customers.ListChecks(h.Ctx, kyctest.Client, c.ID)
+		if err != nil || len(checks) != 3 {
+			t.Fatalf("%d checks, %v", len(checks), err)
+		}
+		for _, chk := range checks {
+			if chk.Round != 1 {
+				t.Fatalf("check %s of the first submission: round %d", chk.Type, chk.Round)
+			}
+		}
+	})
+}

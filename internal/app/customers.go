@@ -354,6 +354,15 @@ func (s *Customers) Submit(ctx context.Context, actor domain.Actor, id string) (
 			return err
 		}
 		from := c.Status
+		// Checks are created only by a submission's round (which sets
+		// SubmittedAt, never cleared) or for a customer submitted before:
+		// a customer never submitted has none, and its round is the
+		// first without reading its checks (issue 13: one statement
+		// fewer per onboarding).
+		firstRound := 0
+		if c.SubmittedAt == nil {
+			firstRound = 1
+		}
 		c.Status = domain.StatusSubmitted
 		c.SubmittedAt = &now
 		c.UpdatedAt = now
@@ -365,7 +374,7 @@ func (s *Customers) Submit(ctx context.Context, actor domain.Actor, id string) (
 		if err := tx.Customers().Update(ctx, rec); err != nil {
 			return conflict(err, "The customer was changed by someone else; read it again and retry.")
 		}
-		round, err := startCheckRound(ctx, tx, s.d, c.ID, now)
+		round, err := startCheckRoundAt(ctx, tx, s.d, c.ID, now, firstRound)
 		if err != nil {
 			return err
 		}
@@ -383,9 +392,17 @@ func (s *Customers) Submit(ctx context.Context, actor domain.Actor, id string) (
 // last of them to finish applies the decision policy. It returns the
 // round's number.
 func startCheckRound(ctx context.Context, tx store.Tx, d *Deps, customerID string, now time.Time) (int, error) {
-	round, err := nextRound(ctx, tx, customerID)
-	if err != nil {
-		return 0, err
+	return startCheckRoundAt(ctx, tx, d, customerID, now, 0)
+}
+
+// startCheckRoundAt is startCheckRound with the round's number known to
+// the caller (0: read the customer's checks to find it).
+func startCheckRoundAt(ctx context.Context, tx store.Tx, d *Deps, customerID string, now time.Time, round int) (int, error) {
+	if round <= 0 {
+		var err error
+		if round, err = nextRound(ctx, tx, customerID); err != nil {
+			return 0, err
+		}
 	}
 	types := CheckTypes()
 	ids := make([]string, 0, len(types))
