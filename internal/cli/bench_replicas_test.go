@@ -72,7 +72,8 @@ func benchReplicas(b *testing.B, bin string, n, clients int) {
 	u.RawQuery = q.Encode()
 	env := append(os.Environ(),
 		"KYC_DATABASE_URL="+u.String(), "KYC_MASTER_KEY="+vault.GenerateKey(),
-		"KYC_BASE_URL=http://kyc.bench", "KYC_LOG_LEVEL=error", "KYC_DATA_DIR="+b.TempDir())
+		"KYC_BASE_URL=http://kyc.bench", "KYC_LOG_LEVEL=error", "KYC_DATA_DIR="+b.TempDir(),
+		"KYC_RATE_LIMIT="+benchRateLimits())
 	run := func(args ...string) string {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = env

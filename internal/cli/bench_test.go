@@ -62,6 +62,17 @@ func BenchmarkOnboarding(b *testing.B) {
 	}
 }
 
+// benchRateLimits is the KYC_RATE_LIMIT of the benchmarks' servers: the
+// API's rate limiter runs, as it does in production, with a limit no run
+// reaches (a client given a high one); KYC_BENCH_RATE_LIMIT (the same
+// syntax) replaces it, "off" leaves the limiter out.
+func benchRateLimits() string {
+	if l := os.Getenv("KYC_BENCH_RATE_LIMIT"); l != "" {
+		return l
+	}
+	return "default:100000/s burst 100000"
+}
+
 // benchOnboarding runs b.N onboardings; with submit false it measures
 // POST /api/v1/customers alone, the figure to set beside the raw insert rate.
 func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
@@ -70,14 +81,7 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 	cfg.DataDir = b.TempDir()
 	cfg.LogLevel = "error"
 	cfg.Addr = "127.0.0.1:0"
-	// The API's rate limiter runs, as it does in production, with a limit
-	// no run reaches (a client given a high one); KYC_BENCH_RATE_LIMIT
-	// (KYC_RATE_LIMIT's syntax) replaces it, "off" leaves the limiter out.
-	limits := os.Getenv("KYC_BENCH_RATE_LIMIT")
-	if limits == "" {
-		limits = "default:100000/s burst 100000"
-	}
-	rl, err := httpx.ParseRateLimits(limits, httpx.DefaultRateLimits(), auth.ScopeFamilies())
+	rl, err := httpx.ParseRateLimits(benchRateLimits(), httpx.DefaultRateLimits(), auth.ScopeFamilies())
 	if err != nil {
 		b.Fatal(err)
 	}
