@@ -251,6 +251,10 @@ func TestEvaluation(t *testing.T) {
 		Judge(ix, "  non-Latin: Cyrillic", 0, false, set(cyrillic), thr),
 		Judge(ix, "  non-Latin: Chinese", 0, false, set(chinese), thr),
 		Judge(ix, "  non-Latin: Japanese (kana)", 0.70, false, set(japanese), thr),
+		// Issue #15's target is for kana and Chinese persons together: the
+		// lists' Chinese names are too few (1 reporting, 5 tuning) for a
+		// target of their own, so the two are also judged as one set.
+		Judge(ix, "  non-Latin: kana and Chinese", 0.70, false, set(append(append([]Case{}, japanese...), chinese...)), thr),
 		Judge(ix, "  non-Latin (organisations)", 0, false, set(nonLatinOrg), thr),
 		Judge(ix, "negative: common person names", 0.99, true, persons, thr),
 		Judge(ix, "negative: company names", 0.99, true, companies, thr),
