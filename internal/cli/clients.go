@@ -140,8 +140,21 @@ func runClientRotate(ctx context.Context, e *Env, args []string) error {
 }
 
 func runClientDelete(ctx context.Context, e *Env, args []string) error {
-	var asJSON bool
-	return oneClient(ctx, e, "client delete", args, &asJSON, func(sys *system, id string) error {
+	var asJSON, yes bool
+	return withSystem(ctx, e, "client delete", args, func(_ *config.Config, fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print one JSON object")
+		fs.BoolVar(&yes, "yes", false, "delete without asking (required when standard input is not a terminal)")
+	}, func(sys *system, pos []string) error {
+		if len(pos) != 1 {
+			return usageErr("usage: kyc client delete CLIENT_ID [--yes] [--json]")
+		}
+		id := pos[0]
+		if !yes {
+			if err := confirm(e, fmt.Sprintf("Delete API client %s? It gets no tokens, the tokens it holds are refused from the next request on, and it cannot be undone.", id),
+				"client delete: deleting a client cannot be undone: confirm with --yes"); err != nil {
+				return err
+			}
+		}
 		if err := sys.app.Clients.Delete(ctx, operator(), id); err != nil {
 			return describe(err)
 		}
