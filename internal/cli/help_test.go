@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/kyc-platform/kyc/internal/config"
 )
 
 // Issue 14, item 3: every command and subcommand answers -h and --help
@@ -67,8 +70,30 @@ func TestServeHelpListsEverySetting(t *testing.T) {
 			t.Errorf("kyc serve --help does not list %s", n)
 		}
 	}
-	if !strings.Contains(out, "KYC_ADDR") || !strings.Contains(out, "--addr") {
-		t.Errorf("the flag of KYC_ADDR is not named: %s", out)
+	if !strings.Contains(out, "\n  KYC_ADDR (--addr)\n      listen address\n      Default: 127.0.0.1:8080\n") {
+		t.Errorf("the flag and default of KYC_ADDR are not named: %s", out)
+	}
+	// Each setting with its description from config.Settings, the
+	// Markdown made plain and wrapped under it.
+	for _, s := range config.Settings() {
+		i := strings.Index(out, "\n  "+s.Name)
+		if i < 0 {
+			t.Errorf("%s is not listed as a setting", s.Name)
+			continue
+		}
+		block, _, _ := strings.Cut(out[i+1:], "\n\n")
+		words := strings.Fields(plainText(s.Doc))
+		if got := strings.Join(strings.Fields(block), " "); !strings.Contains(got, strings.Join(words, " ")) {
+			t.Errorf("%s: the description is not under it: %q", s.Name, block)
+		}
+		for _, line := range strings.Split(block, "\n") {
+			if utf8.RuneCountInString(line) > 80 && strings.Contains(strings.TrimSpace(line), " ") {
+				t.Errorf("%s: line longer than 80 columns: %q", s.Name, line)
+			}
+		}
+	}
+	if strings.Contains(out, "`") {
+		t.Error("Markdown code spans in the help")
 	}
 }
 
