@@ -87,7 +87,7 @@ func (s *Users) ConfirmEnrolment(ctx context.Context, token, code string) (Sessi
 		if err := s.audit.record(ctx, tx, auditEntry{Actor: sess.Actor(), Action: domain.EventUserTOTPEnrolled, EntityID: rec.ID}); err != nil {
 			return err
 		}
-		out, err = s.rotate(ctx, tx, token, rec, StageFull, "password+totp")
+		out, err = s.rotate(ctx, tx, token, rec, StageFull, withTOTP(sess.Method))
 		return err
 	})
 	return out, err

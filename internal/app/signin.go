@@ -63,8 +63,11 @@ var DefaultStaffPolicy = StaffPolicy{
 // Session is a staff session. Token is set only when a new session token
 // was issued (at sign-in and at every stage change: the token rotates).
 type Session struct {
-	Token     string
-	Stage     string
+	Token string
+	Stage string
+	// Method is how the user proved who they are so far, as audited:
+	// "password", "oidc", "oidc+idp_mfa", "password+totp", "oidc+totp".
+	Method    string
 	User      User
 	ExpiresAt time.Time
 }
@@ -211,7 +214,7 @@ func (s *Users) startSession(ctx context.Context, tx store.Tx, rec store.UserRec
 	if stage == StageFull {
 		exp = now.Add(s.Policy.SessionMax)
 	}
-	if err := tx.Sessions().Create(ctx, store.SessionRecord{IDHash: staffTokenHash(token), UserID: rec.ID, Stage: stage, CreatedAt: now, LastSeenAt: now, ExpiresAt: exp}); err != nil {
+	if err := tx.Sessions().Create(ctx, store.SessionRecord{IDHash: staffTokenHash(token), UserID: rec.ID, Stage: stage, Method: method, CreatedAt: now, LastSeenAt: now, ExpiresAt: exp}); err != nil {
 		return Session{}, err
 	}
 	u, err := s.userOut(rec)
@@ -227,7 +230,7 @@ func (s *Users) startSession(ctx context.Context, tx store.Tx, rec store.UserRec
 		Meta: map[string]string{"method": method, "stage": stage}}); err != nil {
 		return Session{}, err
 	}
-	return Session{Token: token, Stage: stage, User: u, ExpiresAt: exp}, nil
+	return Session{Token: token, Stage: stage, Method: method, User: u, ExpiresAt: exp}, nil
 }
 
 // fail counts a failed password or code, locks the account after
@@ -317,7 +320,7 @@ func (s *Users) Session(ctx context.Context, token string) (Session, error) {
 	if err != nil {
 		return Session{}, err
 	}
-	return Session{Stage: sess.Stage, User: u, ExpiresAt: sess.ExpiresAt}, nil
+	return Session{Stage: sess.Stage, Method: sess.Method, User: u, ExpiresAt: sess.ExpiresAt}, nil
 }
 
 // advance checks that the token's session is at one of stages and returns
@@ -378,7 +381,7 @@ func (s *Users) checkCode(ctx context.Context, rec store.UserRecord, code string
 
 // VerifyTOTP completes a sign-in with the authenticator code.
 func (s *Users) VerifyTOTP(ctx context.Context, token, code string) (Session, error) {
-	_, rec, err := s.advance(ctx, token, StageTOTP)
+	sess, rec, err := s.advance(ctx, token, StageTOTP)
 	if err != nil {
 		return Session{}, err
 	}
@@ -392,10 +395,21 @@ func (s *Users) VerifyTOTP(ctx context.Context, token, code string) (Session, er
 			return err
 		}
 		rec.FailedAttempts = 0
-		out, err = s.rotate(ctx, tx, token, rec, StageFull, "password+totp")
+		out, err = s.rotate(ctx, tx, token, rec, StageFull, withTOTP(sess.Method))
 		return err
 	})
 	return out, err
+}
+
+// withTOTP is the sign-in method once the authenticator code is proved on
+// top of what the session proved so far: "oidc+totp" after a single
+// sign-on, "password+totp" after a password (or a password change, or a
+// session stored before the method was kept).
+func withTOTP(method string) string {
+	if first, _, _ := strings.Cut(method, "+"); first == "oidc" {
+		return "oidc+totp"
+	}
+	return "password+totp"
 }
 
 // SignOut ends a session.

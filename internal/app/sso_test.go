@@ -457,6 +457,16 @@ func TestSSOSecondFactor(t *testing.T) {
 		if err != nil || full.Stage != app.StageFull {
 			t.Fatalf("code: %+v %v", full, err)
 		}
+		// The audit names what was proved: the provider's sign-in and the
+		// local code, at the enrolment and at the later sign-in — never a
+		// password this user does not have.
+		if full.Method != "oidc+totp" {
+			t.Errorf("session method %q, want oidc+totp", full.Method)
+		}
+		acts := strings.Join(e.actions(t, s.User.ID), "\n")
+		if n := strings.Count(acts, `user.signed_in {"method":"oidc+totp","stage":"full"}`); n != 2 || strings.Contains(acts, "password") {
+			t.Errorf("want two sign-ins by oidc+totp (enrolment, code) and no password method, got %d:\n%s", n, acts)
+		}
 	})
 }
 

@@ -68,6 +68,9 @@ func TestStaffSignIn(t *testing.T) {
 		if err != nil || s5.Stage != app.StageFull {
 			t.Fatalf("verify: %+v %v", s5, err)
 		}
+		if s4.Method != "password" || s5.Method != "password+totp" {
+			t.Errorf("methods %q then %q, want password then password+totp", s4.Method, s5.Method)
+		}
 		// The same code cannot be used twice.
 		s6, _ := h.App.Users.SignIn(ctx, "ana@example.com", "a long new password")
 		_, err = h.App.Users.VerifyTOTP(ctx, s6.Token, code)
@@ -135,6 +138,15 @@ func TestStaffSignIn(t *testing.T) {
 		seen := map[string]int{}
 		for _, e := range evs {
 			seen[e.Action]++
+			if e.Action == "user.signed_in" && strings.Contains(e.Meta, "oidc") {
+				t.Errorf("a password sign-in audited as %s", e.Meta)
+			}
+			if e.Action == "user.signed_in" && strings.Contains(e.Meta, "password+totp") {
+				seen["password+totp"]++
+			}
+		}
+		if seen["password+totp"] == 0 {
+			t.Errorf("no sign-in audited as password+totp: %v", seen)
 		}
 		for _, a := range []string{"user.created", "user.signed_in", "user.sign_in_failed", "user.locked", "user.totp_enrolled", "user.password_changed", "user.disabled"} {
 			if seen[a] == 0 {

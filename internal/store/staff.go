@@ -63,9 +63,13 @@ type Users interface {
 // its token. Stage says how far the sign-in got ("password", "totp",
 // "enrol", "full").
 type SessionRecord struct {
-	IDHash     string
-	UserID     string
-	Stage      string
+	IDHash string
+	UserID string
+	Stage  string
+	// Method is how the user proved who they are so far (the audited
+	// sign-in method of the step that started the session: "password",
+	// "oidc", …); "" for sessions stored before it was kept.
+	Method     string
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time // absolute end

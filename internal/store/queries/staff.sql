@@ -50,8 +50,8 @@ UPDATE users SET totp_last_step = sqlc.arg(step)
 WHERE id = sqlc.arg(id) AND totp_last_step < sqlc.arg(step);
 
 -- name: CreateSession :exec
-INSERT INTO user_sessions (id_hash, user_id, stage, created_at, last_seen_at, expires_at)
-VALUES (sqlc.arg(id_hash), sqlc.arg(user_id), sqlc.arg(stage), sqlc.arg(created_at), sqlc.arg(last_seen_at), sqlc.arg(expires_at));
+INSERT INTO user_sessions (id_hash, user_id, stage, method, created_at, last_seen_at, expires_at)
+VALUES (sqlc.arg(id_hash), sqlc.arg(user_id), sqlc.arg(stage), sqlc.arg(method), sqlc.arg(created_at), sqlc.arg(last_seen_at), sqlc.arg(expires_at));
 
 -- name: GetSession :one
 SELECT * FROM user_sessions WHERE id_hash = sqlc.arg(id_hash);

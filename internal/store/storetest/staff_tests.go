@@ -75,8 +75,8 @@ var staffTests = map[string]func(*testing.T, store.Store){
 		u, v := user(), user()
 		must(t, s.Users().Create(ctx, u))
 		must(t, s.Users().Create(ctx, v))
-		s1 := store.SessionRecord{IDHash: id("h"), UserID: u.ID, Stage: "totp", CreatedAt: at(0), LastSeenAt: at(0), ExpiresAt: at(720)}
-		s2 := store.SessionRecord{IDHash: id("h"), UserID: u.ID, Stage: "full", CreatedAt: at(0), LastSeenAt: at(0), ExpiresAt: at(720)}
+		s1 := store.SessionRecord{IDHash: id("h"), UserID: u.ID, Stage: "totp", Method: "oidc", CreatedAt: at(0), LastSeenAt: at(0), ExpiresAt: at(720)}
+		s2 := store.SessionRecord{IDHash: id("h"), UserID: u.ID, Stage: "full", Method: "oidc+totp", CreatedAt: at(0), LastSeenAt: at(0), ExpiresAt: at(720)}
 		s3 := store.SessionRecord{IDHash: id("h"), UserID: v.ID, Stage: "full", CreatedAt: at(0), LastSeenAt: at(0), ExpiresAt: at(10)}
 		for _, x := range []store.SessionRecord{s1, s2, s3} {
 			must(t, s.Sessions().Create(ctx, x))

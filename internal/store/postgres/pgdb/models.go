@@ -258,8 +258,9 @@ type MasterKeyCheck struct {
 }
 
 type RateLimit struct {
-	Bucket string
-	Tat    int64
+	Bucket  string
+	Tat     int64
+	Granted int32
 }
 
 type Report struct {
@@ -433,6 +434,7 @@ type UserSession struct {
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
+	Method     string
 }
 
 type WebhookAttempt struct {

@@ -126,14 +126,15 @@ func (q *Queries) CountQueueCases(ctx context.Context, arg CountQueueCasesParams
 }
 
 const createSession = `-- name: CreateSession :exec
-INSERT INTO user_sessions (id_hash, user_id, stage, created_at, last_seen_at, expires_at)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO user_sessions (id_hash, user_id, stage, method, created_at, last_seen_at, expires_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 `
 
 type CreateSessionParams struct {
 	IDHash     string
 	UserID     string
 	Stage      string
+	Method     string
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
@@ -144,6 +145,7 @@ func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) er
 		arg.IDHash,
 		arg.UserID,
 		arg.Stage,
+		arg.Method,
 		arg.CreatedAt,
 		arg.LastSeenAt,
 		arg.ExpiresAt,
@@ -281,7 +283,7 @@ func (q *Queries) DeleteUserSessions(ctx context.Context, userID string) (int64,
 }
 
 const getSession = `-- name: GetSession :one
-SELECT id_hash, user_id, stage, created_at, last_seen_at, expires_at FROM user_sessions WHERE id_hash = $1
+SELECT id_hash, user_id, stage, created_at, last_seen_at, expires_at, method FROM user_sessions WHERE id_hash = $1
 `
 
 func (q *Queries) GetSession(ctx context.Context, idHash string) (UserSession, error) {
@@ -294,6 +296,7 @@ func (q *Queries) GetSession(ctx context.Context, idHash string) (UserSession, e
 		&i.CreatedAt,
 		&i.LastSeenAt,
 		&i.ExpiresAt,
+		&i.Method,
 	)
 	return i, err
 }

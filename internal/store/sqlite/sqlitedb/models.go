@@ -427,6 +427,7 @@ type UserSession struct {
 	CreatedAt  int64
 	LastSeenAt int64
 	ExpiresAt  int64
+	Method     string
 }
 
 type WebhookAttempt struct {

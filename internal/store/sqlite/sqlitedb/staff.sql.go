@@ -125,14 +125,15 @@ func (q *Queries) CountQueueCases(ctx context.Context, arg CountQueueCasesParams
 }
 
 const createSession = `-- name: CreateSession :exec
-INSERT INTO user_sessions (id_hash, user_id, stage, created_at, last_seen_at, expires_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+INSERT INTO user_sessions (id_hash, user_id, stage, method, created_at, last_seen_at, expires_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
 `
 
 type CreateSessionParams struct {
 	IDHash     string
 	UserID     string
 	Stage      string
+	Method     string
 	CreatedAt  int64
 	LastSeenAt int64
 	ExpiresAt  int64
@@ -143,6 +144,7 @@ func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) er
 		arg.IDHash,
 		arg.UserID,
 		arg.Stage,
+		arg.Method,
 		arg.CreatedAt,
 		arg.LastSeenAt,
 		arg.ExpiresAt,
@@ -280,7 +282,7 @@ func (q *Queries) DeleteUserSessions(ctx context.Context, userID string) (int64,
 }
 
 const getSession = `-- name: GetSession :one
-SELECT id_hash, user_id, stage, created_at, last_seen_at, expires_at FROM user_sessions WHERE id_hash = ?1
+SELECT id_hash, user_id, stage, created_at, last_seen_at, expires_at, method FROM user_sessions WHERE id_hash = ?1
 `
 
 func (q *Queries) GetSession(ctx context.Context, idHash string) (UserSession, error) {
@@ -293,6 +295,7 @@ func (q *Queries) GetSession(ctx context.Context, idHash string) (UserSession, e
 		&i.CreatedAt,
 		&i.LastSeenAt,
 		&i.ExpiresAt,
+		&i.Method,
 	)
 	return i, err
 }
