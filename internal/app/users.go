@@ -41,6 +41,9 @@ type User struct {
 	LockedUntil        *time.Time
 	CreatedAt          time.Time
 	LastSignInAt       *time.Time
+	// SSO: a provider account is linked to the user, who signs in by
+	// single sign-on (OpenID Connect). Set by List only.
+	SSO bool
 }
 
 // Actor is the actor the user acts as.
@@ -168,12 +171,17 @@ func (s *Users) List(ctx context.Context, actor domain.Actor) ([]User, error) {
 	if err != nil {
 		return nil, err
 	}
+	sso, err := s.d.Store.UserIdentities().LinkedUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]User, 0, len(recs))
 	for _, r := range recs {
 		u, err := s.userOut(r)
 		if err != nil {
 			return nil, err
 		}
+		u.SSO = sso[u.ID]
 		out = append(out, u)
 	}
 	return out, nil

@@ -28,4 +28,7 @@ type UserIdentities interface {
 	Touch(ctx context.Context, subjectIndex string, at time.Time) error
 	// CountForUser is how many provider accounts are linked to the user.
 	CountForUser(ctx context.Context, userID string) (int64, error)
+	// LinkedUsers is the set of users with at least one linked provider
+	// account: those who sign in by single sign-on.
+	LinkedUsers(ctx context.Context) (map[string]bool, error)
 }

@@ -13,6 +13,11 @@ UPDATE user_identities SET last_sign_in_at = sqlc.arg(last_sign_in_at) WHERE sub
 -- name: CountUserIdentities :one
 SELECT COUNT(*) FROM user_identities WHERE user_id = sqlc.arg(user_id);
 
+-- name: LinkedUserIDs :many
+-- The staff users with at least one provider account linked (those who
+-- sign in by single sign-on), for the admin page of users.
+SELECT DISTINCT user_id FROM user_identities ORDER BY user_id;
+
 -- name: UpdateUserEmail :execrows
 UPDATE users SET email_index = sqlc.arg(email_index), email = sqlc.arg(email), updated_at = sqlc.arg(updated_at)
 WHERE id = sqlc.arg(id);

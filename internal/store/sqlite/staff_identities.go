@@ -44,6 +44,18 @@ func (r userIdentities) CountForUser(ctx context.Context, userID string) (int64,
 	return n, mapErr(err)
 }
 
+func (r userIdentities) LinkedUsers(ctx context.Context) (map[string]bool, error) {
+	ids, err := r.q.LinkedUserIDs(ctx)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
 func (r users) UpdateEmail(ctx context.Context, id, emailIndex string, email []byte, at time.Time) error {
 	return rowsOrNotFound(r.q.UpdateUserEmail(ctx, gen.UpdateUserEmailParams{ID: id, EmailIndex: emailIndex, Email: notNil(email), UpdatedAt: tsIn(at)}))
 }

@@ -37,6 +37,13 @@ var staffIdentityTests = map[string]func(*testing.T, store.Store){
 		if n, _ := s.UserIdentities().CountForUser(ctx, other.ID); n != 0 {
 			t.Fatalf("links of the other user: %d", n)
 		}
+		// A second account of the same user: the user is listed once.
+		second := link
+		second.SubjectIndex = id("sub")
+		must(t, s.UserIdentities().Create(ctx, second))
+		linked, err := s.UserIdentities().LinkedUsers(ctx)
+		must(t, err)
+		equal(t, linked, map[string]bool{u.ID: true})
 	},
 	"UpdateEmail": func(t *testing.T, s store.Store) {
 		ctx := context.Background()

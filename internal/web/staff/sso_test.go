@@ -153,6 +153,28 @@ func TestSSOPages(t *testing.T) {
 		// Local sign-in of a non-admin is refused with a pointer to SSO.
 		want(t, b3.post("/staff/signin", url.Values{"email": {"analyst@bank.example"}, "password": {"correct horse battery staple"}}, false),
 			http.StatusForbidden, "signs in with single sign-on")
+
+		// The admin page of users says who signs in by single sign-on: the
+		// user the provider created, not the local accounts.
+		page := s.signIn("admin").get("/staff/admin/users")
+		want(t, page, http.StatusOK, "<th scope=\"col\">Sign-in</th>")
+		row := func(email string) string {
+			i := strings.Index(page.Body, "<td>"+email+"</td>")
+			if i < 0 {
+				t.Fatalf("no row of %s: %s", email, trim(page.Body))
+			}
+			start := strings.LastIndex(page.Body[:i], "<tr>")
+			end := strings.Index(page.Body[i:], "</tr>")
+			return page.Body[start : i+end]
+		}
+		if r := row("new.analyst@bank.example"); !strings.Contains(r, `data-testid="sso"`) || !strings.Contains(r, "Single sign-on") {
+			t.Errorf("the SSO user's row has no single sign-on badge: %s", r)
+		}
+		for _, local := range []string{"admin@bank.example", "analyst@bank.example"} {
+			if r := row(local); strings.Contains(r, `data-testid="sso"`) || !strings.Contains(r, "Password") {
+				t.Errorf("the local user %s is shown as signing in by SSO: %s", local, r)
+			}
+		}
 	})
 }
 

@@ -64,6 +64,35 @@ func (q *Queries) GetUserIdentity(ctx context.Context, subjectIndex string) (Use
 	return i, err
 }
 
+const linkedUserIDs = `-- name: LinkedUserIDs :many
+SELECT DISTINCT user_id FROM user_identities ORDER BY user_id
+`
+
+// The staff users with at least one provider account linked (those who
+// sign in by single sign-on), for the admin page of users.
+func (q *Queries) LinkedUserIDs(ctx context.Context) ([]string, error) {
+	rows, err := q.db.QueryContext(ctx, linkedUserIDs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var user_id string
+		if err := rows.Scan(&user_id); err != nil {
+			return nil, err
+		}
+		items = append(items, user_id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const touchUserIdentity = `-- name: TouchUserIdentity :execrows
 UPDATE user_identities SET last_sign_in_at = $1 WHERE subject_index = $2
 `

@@ -351,6 +351,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.latestRiskAssessmentStmt, err = db.PrepareContext(ctx, latestRiskAssessment); err != nil {
 		return nil, fmt.Errorf("error preparing query LatestRiskAssessment: %w", err)
 	}
+	if q.linkedUserIDsStmt, err = db.PrepareContext(ctx, linkedUserIDs); err != nil {
+		return nil, fmt.Errorf("error preparing query LinkedUserIDs: %w", err)
+	}
 	if q.listAlertsStmt, err = db.PrepareContext(ctx, listAlerts); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAlerts: %w", err)
 	}
@@ -1102,6 +1105,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing latestRiskAssessmentStmt: %w", cerr)
 		}
 	}
+	if q.linkedUserIDsStmt != nil {
+		if cerr := q.linkedUserIDsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing linkedUserIDsStmt: %w", cerr)
+		}
+	}
 	if q.listAlertsStmt != nil {
 		if cerr := q.listAlertsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAlertsStmt: %w", cerr)
@@ -1585,6 +1593,7 @@ type Queries struct {
 	insertTransactionStmt                   *sql.Stmt
 	latestHitDispositionStmt                *sql.Stmt
 	latestRiskAssessmentStmt                *sql.Stmt
+	linkedUserIDsStmt                       *sql.Stmt
 	listAlertsStmt                          *sql.Stmt
 	listApprovedWithoutDocumentExpiriesStmt *sql.Stmt
 	listAuditEventsStmt                     *sql.Stmt
@@ -1767,6 +1776,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertTransactionStmt:                   q.insertTransactionStmt,
 		latestHitDispositionStmt:                q.latestHitDispositionStmt,
 		latestRiskAssessmentStmt:                q.latestRiskAssessmentStmt,
+		linkedUserIDsStmt:                       q.linkedUserIDsStmt,
 		listAlertsStmt:                          q.listAlertsStmt,
 		listApprovedWithoutDocumentExpiriesStmt: q.listApprovedWithoutDocumentExpiriesStmt,
 		listAuditEventsStmt:                     q.listAuditEventsStmt,
