@@ -94,6 +94,9 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 	if ml <= 2 || q.digit || v.digit {
 		return 0, methodNone
 	}
+	if isSonOfPair(q.s, v.s) {
+		return sonOfSim, methodTranslit
+	}
 	jw := jaroWinkler(q.s, v.s)
 	s := 1 - fuzzySteepness*(1-jw)
 	m := methodFuzzy

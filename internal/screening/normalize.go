@@ -108,6 +108,8 @@ func isSegmentBreak(r rune) bool {
 // tokenize splits a name into normalised tokens.
 func tokenize(name string) []normToken {
 	name = foldHebrewGeresh(name)
+	cyr := cyrillicVariant(name)
+	wordCyr := cyr
 	var toks []normToken
 	var cur []byte
 	curScript := scriptLatin
@@ -247,7 +249,10 @@ func tokenize(name string) []normToken {
 			hanOnly = false
 			continue
 		}
-		if tr, ok := cyrillicLatin[lr]; ok {
+		if unicode.Is(unicode.Cyrillic, lr) && (len(cur) == 0 || curSys != sysCyrillic) {
+			wordCyr = cyrillicWordVariant(cyr, name[i-size:])
+		}
+		if tr, ok := cyrillicRoman(wordCyr, lr); ok {
 			if len(cur) > 0 && curSys != sysCyrillic {
 				flush()
 			}
@@ -304,7 +309,9 @@ func tokenize(name string) []normToken {
 		}
 	}
 	flush()
-	return foldInitials(toks)
+	toks = foldInitials(toks)
+	foldSonOf(toks)
+	return toks
 }
 
 // foldInitials joins initials written with full stops into one token, as
@@ -603,4 +610,5 @@ var stopWeight = map[string]float32{
 	"bin": 0.3, "ibn": 0.3, "ben": 0.4, "bint": 0.3, "van": 0.3, "von": 0.3, "der": 0.3,
 	"den": 0.3, "da": 0.3, "di": 0.3, "du": 0.3, "la": 0.3, "le": 0.3, "dos": 0.3, "das": 0.3,
 	"del": 0.3, "los": 0.3,
+	"af": 0.3, // Scandinavian particle (af Klint), and English "of" as Bulgarian writes it (ъф)
 }

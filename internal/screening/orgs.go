@@ -225,8 +225,11 @@ func (ix *Index) legalFormCands(t *qTok) {
 
 // genericClasses are the generic words of organisation names grouped by
 // meaning, in the languages of the lists and of the translated names other
-// lists carry (romanised as tokenize does: Cyrillic by its table, Arabic
-// and Hebrew script as consonant spellings). A generic word weighs
+// lists carry (romanised as tokenize does: Cyrillic by its language's
+// table, cyrillic.go — a Bulgarian word both by the Bulgarian table, when
+// the name shows it is Bulgarian, and by the Russian one, when it does not
+// (faundeyshan, faundeyshn) — Arabic and Hebrew script as consonant
+// spellings). A generic word weighs
 // genericWeight of its rarity, and meets the words of its class in another
 // language at genericSim ("Armée de Mohammed" meets "MOHAMMED'S ARMY",
 // "Grupo Islâmico Armado" "ARMED ISLAMIC GROUP", "rete al-Zarqawi"
@@ -261,19 +264,19 @@ var genericClasses = [][]string{
 	{"organization", "organisation", "organizacija", "organizatsiya", "organizatsiyata", "organizacion",
 		"organizzazione", "organizacja", "organizace", "organizacao", "organizatia", "organizacia", "organizasyon",
 		"organizatsiia", "tanzim", "tanzeem", "tnzym", "tntym", "munazzamat", "munazzama", "mnzmh", "orgnayzeyshn",
-		"argvn", "irgun"},
+		"argvn", "irgun", "organizeyshan"},
 	// association, society
 	{"association", "society", "asociacion", "associacao", "associazione", "asociatia", "asotsiatsiya", "assotsiatsiya",
 		"stowarzyszenie", "udruzenje", "zveza", "sdruzhenie", "jamiat", "jamiyat", "jamiyyat", "jamia", "jmyh", "gmyh",
-		"sociedad", "sociedade", "societe", "societa", "societatea", "spolecnost", "sasayti"},
+		"sociedad", "sociedade", "societe", "societa", "societatea", "spolecnost", "sasayti", "sosayati"},
 	// company
 	{"company", "compagnie", "compania", "companhia", "compagnia", "kompaniya", "kompania", "kompanija", "kompani",
 		"firma", "sirketi", "shirkat", "sharikat", "sherkat", "shirket", "shrkh", "shrkt", "shrk"},
 	// foundation
 	{"foundation", "fondation", "fundacion", "fundacao", "fondazione", "fundatia", "fundacja", "fondatsiya", "fond",
-		"stiftung", "nadace", "muassasat", "muassasa", "muassasah", "mwssh", "mwsst", "faundeyshn"},
+		"stiftung", "nadace", "muassasat", "muassasa", "muassasah", "mwssh", "mwsst", "faundeyshn", "faundeyshan"},
 	// union
-	{"union", "unione", "unia", "unija", "uniunea", "soyuz", "syuz", "ittihad", "athad", "ithad", "unie", "unjoni"},
+	{"union", "unione", "unia", "unija", "uniunea", "soyuz", "syuz", "sayuz", "ittihad", "athad", "ithad", "unie", "unjoni"},
 	// council
 	{"council", "conseil", "consejo", "conselho", "consiglio", "sovet", "majlis", "mjls", "rada", "svet"},
 	// committee
@@ -285,13 +288,13 @@ var genericClasses = [][]string{
 	{"office", "bureau", "ufficio", "oficina", "buro", "byuro", "biuro", "kancelaria", "maktab", "mktb"},
 	// charity, charitable
 	{"charity", "charitable", "benefica", "benefico", "beneficencia", "caritativa", "caritativo", "caritatevole",
-		"khayriya", "khairiya", "khyryh", "alkhyryh", "dobrotvorna", "blagotvoritelnaya", "cheriti", "cheritbl"},
+		"khayriya", "khairiya", "khyryh", "alkhyryh", "dobrotvorna", "blagotvoritelnaya", "cheriti", "cheritbl", "charitabal"},
 	// humanitarian
 	{"humanitarian", "humanitaire", "humanitaria", "humanitario", "umanitaria", "humanitarna", "gumanitarnaya",
-		"khyumniterin"},
+		"khyumniterin", "hyumaniterian"},
 	// international
 	{"international", "internationale", "internacional", "internazionale", "internationaal", "mezhdunarodnaya",
-		"interneshnl", "alduwali", "dawli"},
+		"interneshnl", "interneshanal", "alduwali", "dawli"},
 }
 
 // genericWords are further generic words without a class here.
