@@ -86,6 +86,7 @@ func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
 		descCasesPastSLA, descRescreenScreened, descRescreenTotal, descRescreenPending, descStateAge} {
 		ch <- d
 	}
+	c.errors.Describe(ch)
 }
 
 func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
@@ -103,6 +104,10 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	st, readAt, ok := c.last, c.readAt, c.ok
 	c.mu.Unlock()
+	// The error counter is collected here, after the read it may count:
+	// registered on its own, the registry could collect it concurrently,
+	// before this scrape's failure was counted.
+	c.errors.Collect(ch)
 	if !ok {
 		return
 	}

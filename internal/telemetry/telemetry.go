@@ -64,6 +64,8 @@ func NewMetrics() *Metrics {
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kyc_webhook_deliveries_total", Help: "Webhook delivery attempts recorded, by outcome: succeeded (2xx), retry (failed, another attempt scheduled), failed (the delivery gave up).",
 		}, []string{"outcome"}),
+		// stateErrors is collected by the state collector (WatchState), after
+		// the read it counts, not registered on its own.
 		stateErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "kyc_state_read_errors_total", Help: "Failed reads of the database state behind the list, queue, case and re-screening gauges.",
 		}),
@@ -72,7 +74,7 @@ func NewMetrics() *Metrics {
 		m.webhooks.WithLabelValues(o) // every outcome from 0, so that rates and alerts see the first one
 	}
 	m.SetBuildInfo("dev")
-	r.MustRegister(m.httpRequests, m.httpDuration, m.jobs, m.jobDuration, m.checks, m.decisions, m.unreadable, m.buildInfo, m.webhooks, m.stateErrors,
+	r.MustRegister(m.httpRequests, m.httpDuration, m.jobs, m.jobDuration, m.checks, m.decisions, m.unreadable, m.buildInfo, m.webhooks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
