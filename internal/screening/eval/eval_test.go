@@ -148,6 +148,8 @@ func TestEvaluation(t *testing.T) {
 		sdnNames[e.ID] = m
 	}
 	var other, otherOrg, arabic, cyrillic, chinese, japanese, nonLatinOrg []Case
+	var otherOrgAll []Case // organisations in Latin script, every name (uncapped)
+	const perEntity = 20
 	perTarget := map[string]int{}
 	seenQ := map[string]bool{}
 	for _, e := range append(append([]screening.Entity{}, os1...), os2...) {
@@ -181,18 +183,31 @@ func TestEvaluation(t *testing.T) {
 			seenQ[k] = true
 			c := Case{Query: n, Want: want}
 			sc := scriptOf(n)
+			// At most perEntity names per wanted entity and script, for
+			// persons and organisations alike: one group with a hundred
+			// translated names (ISIL-Khorasan, un:6908777) must not weigh
+			// as a hundred entities. The Latin-script organisations'
+			// figure over every name is reported beside the capped one.
+			capped := perTarget[want[0]+sc] >= perEntity
+			if !capped {
+				perTarget[want[0]+sc]++
+			}
 			if e.Type != screening.TypePerson {
 				if sc == "latin" {
-					otherOrg = append(otherOrg, c)
+					otherOrgAll = append(otherOrgAll, c)
+					if !capped {
+						otherOrg = append(otherOrg, c)
+					}
 				} else if sc != "" {
-					nonLatinOrg = append(nonLatinOrg, c)
+					if !capped { // no entity has more than 20 in one script: the cap changes nothing here
+						nonLatinOrg = append(nonLatinOrg, c)
+					}
 				}
 				continue
 			}
-			if perTarget[want[0]+sc] >= 20 {
+			if capped {
 				continue
 			}
-			perTarget[want[0]+sc]++
 			switch sc {
 			case "kana":
 				japanese = append(japanese, c)
@@ -245,7 +260,8 @@ func TestEvaluation(t *testing.T) {
 		Judge(ix, "first-letter typo", 0.90, false, set(typoFirst), thr),
 		Judge(ix, "transliteration spellings", 0.95, false, set(translit), thr),
 		Judge(ix, "other lists' spellings (persons)", 0.85, false, set(other), thr),
-		Judge(ix, "  other lists' names (organisations)", 0, false, set(otherOrg), thr),
+		Judge(ix, "other lists' names (organisations)", 0.70, false, set(otherOrg), thr),
+		Judge(ix, "  organisations, every name (uncapped)", 0, false, set(otherOrgAll), thr),
 		Judge(ix, "non-Latin (persons)", 0.80, false, set(nonLatin), thr),
 		Judge(ix, "  non-Latin: Arabic", 0, false, set(arabic), thr),
 		Judge(ix, "  non-Latin: Cyrillic", 0, false, set(cyrillic), thr),
