@@ -26,6 +26,9 @@ type qTok struct {
 	// runs are the runs of 2-3 adjacent name tokens with the consonant
 	// skeleton of this column (abjad queries: "bdlrhmn" meets "abdul rahman").
 	runs [2][]runRef
+	// altSim, while the candidates of the token's other romanisation are
+	// gathered (altCands), caps their similarity.
+	altSim float32
 }
 
 type cand struct {
@@ -167,6 +170,9 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
 	}
 	sim := func(v int32) (float32, uint8) {
 		s, m := tokenSim(t, &ix.vocab[v])
+		if t.altSim > 0 && s > t.altSim {
+			s, m = t.altSim, methodTranslit // another language's reading (altCands)
+		}
 		if t.kk != "" && s < 1 {
 			if ks := ix.kanaSim(t, v); ks > s {
 				return ks, methodKana

@@ -131,3 +131,70 @@ const sonOfSim = 0.95
 func isSonOfPair(a, b string) bool {
 	return (a == "ben" && b == "bin") || (a == "bin" && b == "ben")
 }
+
+// cyrillicAlts gives the Cyrillic tokens of a query the romanisation of
+// the other language their letters may be written in, where it differs:
+// Ukrainian and Russian share most letters but not their sounds (г is h in
+// Ukrainian, g in Russian; и is y, i), and a Ukrainian or Belarusian person
+// is often written in Russian spelling (Григорий Суркис) while the lists
+// romanise their own language's spelling (Hryhorii SURKIS), or the other
+// way round (Віктор against a list's Russian-table Viktor Fedorovich). A
+// word read as Russian is also read by the Ukrainian table (Cabinet of
+// Ministers of Ukraine Resolution No. 55 of 27 January 2010), unless it has
+// a letter only Russian writes (ы э ё, cyrillicWordVariant); a word read
+// as Ukrainian is also read by the Russian one (cyrillicLatin, BGN/PCGN,
+// close to ICAO Doc 9303 and GOST 7.79 system B). Serbian, Macedonian and
+// Bulgarian spellings are told by their own letters and get no other
+// reading. The query side only: the lists' names are Latin.
+func cyrillicAlts(name string, toks []normToken) {
+	cyr := false
+	for i := range toks {
+		if toks[i].sys == sysCyrillic {
+			cyr = true
+			break
+		}
+	}
+	if !cyr {
+		return
+	}
+	var other cyrVariant
+	switch cyrillicVariant(name) {
+	case cyrRussian:
+		other = cyrUkrainian
+	case cyrUkrainian:
+		other = cyrRussian
+	default:
+		return
+	}
+	alt := tokenizeCyr(name, other)
+	if len(alt) != len(toks) {
+		return
+	}
+	for i := range toks {
+		if toks[i].sys == sysCyrillic && alt[i].sys == sysCyrillic && alt[i].s != toks[i].s {
+			toks[i].alt = alt[i].s
+		}
+	}
+}
+
+// cyrAltSim caps the similarity of a list token met through the other
+// language's reading of a Cyrillic word (cyrillicAlts): equal to a
+// transliteration variant, below the word as read by its own letters.
+const cyrAltSim = translitSim
+
+// altCands adds the candidates of the token's other romanisation
+// (cyrillicAlts), their similarity capped at cyrAltSim; the token's own
+// keys are kept.
+func (ix *Index) altCands(t *qTok, keyBuf []byte, sc *scratch) {
+	if t.alt == "" || t.alt == t.s {
+		return
+	}
+	orig, dm1, dm2, tk, sk := t.s, t.dm1, t.dm2, t.tk, t.sk
+	t.s, t.altSim = t.alt, cyrAltSim
+	ix.gatherCands(t, keyBuf, sc)
+	if alt := romanAlt(t.s); alt != t.s {
+		t.s = alt
+		ix.gatherCands(t, keyBuf, sc)
+	}
+	t.s, t.altSim, t.dm1, t.dm2, t.tk, t.sk = orig, 0, dm1, dm2, tk, sk
+}

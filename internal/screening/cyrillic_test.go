@@ -69,3 +69,45 @@ func TestSonOfConnectors(t *testing.T) {
 		t.Errorf("Normalize = %q", got)
 	}
 }
+
+// TestCyrillicOtherLanguageReading: a Ukrainian person written in Russian
+// spelling (Григорий Суркис) is listed by the Ukrainian national
+// romanisation of the Ukrainian spelling (Hryhorii SURKIS; Cabinet of
+// Ministers of Ukraine Resolution No. 55 of 27 January 2010: г → h,
+// и → y), and a Ukrainian spelling may meet a list's Russian-table
+// romanisation (BGN/PCGN, ICAO Doc 9303: г → g, и → i). Letters shared by
+// the two languages are read both ways, below the word's own reading; a
+// word with a letter only Russian writes (ы э ё) is not read as Ukrainian.
+func TestCyrillicOtherLanguageReading(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex([]Entity{
+		{ID: "ua", Source: "ofac_sdn", Type: TypePerson, Name: "Hryhorii SURKIS"},
+		{ID: "ru", Source: "ofac_sdn", Type: TypePerson, Name: "Viktor Fedorovich GRIGORYEV"},
+		{ID: "x", Source: "ofac_sdn", Type: TypePerson, Name: "John SMITH"},
+	})
+	for _, tc := range []struct {
+		q, want string
+		min     float64
+	}{
+		{"Григорий Суркис", "ua", 0.9},             // Russian spelling, Ukrainian list romanisation
+		{"Суркис Григорий", "ua", 0.9},             // in list order
+		{"Віктор Федорович Григор'єв", "ru", 0.9},  // Ukrainian spelling, Russian list romanisation
+		{"Виктор Федорович Григорьев", "ru", 0.95}, // read as Russian, as the list
+	} {
+		ms := ix.Search(Query{Name: tc.q})
+		if len(ms) == 0 || ms[0].EntityID != tc.want || ms[0].Score < tc.min {
+			t.Errorf("Search(%q) = %+v, want %s at %.3f or more", tc.q, ms, tc.want, tc.min)
+		}
+	}
+	var toks []normToken
+	toks = tokenize("Григорий Быков")
+	cyrillicAlts("Григорий Быков", toks)
+	if toks[0].alt != "hryhoryy" || toks[1].alt != "" {
+		t.Errorf("alts = %q %q, want hryhoryy and none (ы is Russian only)", toks[0].alt, toks[1].alt)
+	}
+	toks = tokenize("Stojan Жупљанин")
+	cyrillicAlts("Stojan Жупљанин", toks)
+	if toks[1].alt != "" {
+		t.Errorf("a Serbian spelling got another reading %q", toks[1].alt)
+	}
+}

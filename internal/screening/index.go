@@ -184,7 +184,11 @@ type refWeight struct {
 // whether ref holds it as written. Tokens recur across a customer book,
 // so the answer is cached.
 func (ix *Index) refTokenWeight(t *qTok) (float32, bool) {
-	if v, ok := ix.refW.Load(t.s); ok {
+	key := t.s
+	if t.alt != "" {
+		key += "\x00" + t.alt // a Cyrillic token also read by another table
+	}
+	if v, ok := ix.refW.Load(key); ok {
 		rw := v.(refWeight)
 		return rw.w, rw.exact
 	}
@@ -203,6 +207,7 @@ func (ix *Index) refTokenWeight(t *qTok) (float32, bool) {
 			ref.gatherCands(&q, keyBuf[:], sc)
 			q.s = t.s
 		}
+		ref.altCands(&q, keyBuf[:], sc)
 		ref.legalFormCands(&q)
 		ref.pool.Put(sc)
 		var best float32
@@ -213,7 +218,7 @@ func (ix *Index) refTokenWeight(t *qTok) (float32, bool) {
 			}
 		}
 	}
-	ix.refW.Store(t.s, rw)
+	ix.refW.Store(key, rw)
 	return rw.w, rw.exact
 }
 

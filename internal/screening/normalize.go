@@ -45,6 +45,9 @@ type normToken struct {
 	// han holds the characters of a token written in Han characters only;
 	// s is then their pinyin (han.go).
 	han string
+	// alt is another romanisation of a Cyrillic query token, by the table
+	// of the other language its letters may be written in (cyrillic.go).
+	alt string
 }
 
 // Normalize returns the normalised form of a name as used by the matcher:
@@ -107,8 +110,13 @@ func isSegmentBreak(r rune) bool {
 
 // tokenize splits a name into normalised tokens.
 func tokenize(name string) []normToken {
+	return tokenizeCyr(name, cyrillicVariant(name))
+}
+
+// tokenizeCyr is tokenize with the Cyrillic of the name read as the given
+// language (cyrillic.go).
+func tokenizeCyr(name string, cyr cyrVariant) []normToken {
 	name = foldHebrewGeresh(name)
-	cyr := cyrillicVariant(name)
 	wordCyr := cyr
 	var toks []normToken
 	var cur []byte

@@ -132,6 +132,7 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 			ix.gatherCands(t, keyBuf[:], sc)
 			t.s = orig
 		}
+		ix.altCands(t, keyBuf[:], sc)
 		ix.legalFormCands(t)
 		ix.genericCands(t)
 		slices.SortFunc(t.cands, func(a, b cand) int { return cmp.Compare(b.sim, a.sim) })

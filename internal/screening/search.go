@@ -114,6 +114,7 @@ func (ix *Index) search(q Query, exhaustive bool) []Match {
 	if len(ntoks) == 0 || len(ix.names) == 0 {
 		return nil
 	}
+	cyrillicAlts(q.Name, ntoks)
 	if len(ntoks) > 16 {
 		ntoks = ntoks[:16]
 	}
