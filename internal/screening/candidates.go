@@ -92,7 +92,7 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 			}
 			return skeletonSim1, methodSkeleton
 		}
-		return skelSim(q.sk), methodSkeleton
+		return skelSim(q.sk) - ghainMismatch(q.s, v.s), methodSkeleton
 	}
 	if ml <= 2 || q.digit || v.digit {
 		return 0, methodNone

@@ -190,7 +190,7 @@ func (ix *Index) joinSkeletons(qt []qTok, nr *nameRec, nn int, qm, qn *[16]int8,
 						}
 						nj = append(nj, ix.vocab[nr.toks[k]].s...)
 					}
-					if skelMatch(qsk, skeleton(string(nj))) {
+					if skelMatch(qsk, skeleton(string(nj))) && (ql == 1 || nl == 1 || ix.articleSlip(qt[i].s, nr.toks[j])) {
 						s := skelSim(qsk)
 						for k := i; k < i+ql; k++ {
 							qm[k], qs[k] = int8(j), s

@@ -1,0 +1,45 @@
+package screening
+
+import "strings"
+
+// articleSlip says whether a run of two or more query tokens may meet a
+// run of two or more name tokens on their joined consonant skeletons
+// (joinSkeletons), from the first token of each: the word boundaries of
+// the two spellings must be the same but for the article al, which
+// spellings attach to the word before or after it (عبد الرحمن bd alrhmn,
+// Abdul Rahman bdl rhmn, Abd al-Rahman bd l rhmn). Otherwise two names
+// whose letters merely run on (أصيل مثنى asyl mthna, Salim YASIN: sl|msn,
+// slm|sn) would meet as one.
+func (ix *Index) articleSlip(q string, v int32) bool {
+	a, b := skeleton(q), ix.vocab[v].sk
+	if b == "" {
+		b = skeleton(ix.vocab[v].s)
+	}
+	return a == b || a+"l" == b || a == b+"l"
+}
+
+// ghainPenalty lowers the skeleton similarity of an abjad token whose gh
+// (غ ghain) meets a k, q or c in a list spelling: the skeleton folds the
+// velars together (q, k, g, gh: ق ك and غ romanised variously), but ghain
+// is romanised gh or g by every system (ALA-LC, BGN/PCGN, DIN 31635: ġ,
+// gh; French usage: gh), never k or q — محمد غبرة is Mohammed GHABRA, not
+// Mohamed AKBAR.
+const ghainPenalty = 0.05
+
+// ghainMismatch returns ghainPenalty when the query token q (an abjad
+// token, romanised with gh for غ) and the list token v have equal
+// consonant skeletons but a gh of q stands where v has no g.
+func ghainMismatch(q, v string) float32 {
+	if !strings.Contains(q, "gh") {
+		return 0
+	}
+	qs := skeleton(strings.ReplaceAll(q, "gh", "Q"))
+	vs := skeleton(strings.ReplaceAll(strings.ReplaceAll(v, "gh", "Q"), "g", "Q"))
+	// align from the end: an attached article l may lead either skeleton
+	for i, j := len(qs)-1, len(vs)-1; i >= 0 && j >= 0; i, j = i-1, j-1 {
+		if qs[i] == 'Q' && vs[j] != 'Q' {
+			return ghainPenalty
+		}
+	}
+	return 0
+}
