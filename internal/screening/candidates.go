@@ -13,6 +13,7 @@ type qTok struct {
 	dm1, dm2 string
 	sk, tk   string
 	kk       string  // kana key (kana tokens)
+	cf       string  // cognate form (cognateFold, orgs.go), "" if none
 	kkIDs    []int32 // the vocabulary tokens with that kana key, ascending
 	digit    bool
 	cands    []cand
@@ -48,9 +49,10 @@ const (
 	methodKana
 	methodHan
 	methodGeneric
+	methodCognate
 )
 
-var methodNames = [...]string{"none", "exact", "fuzzy", "phonetic", "skeleton", "joined", "transliteration", "kana", "characters", "generic word"}
+var methodNames = [...]string{"none", "exact", "fuzzy", "phonetic", "skeleton", "joined", "transliteration", "kana", "characters", "generic word", "cognate"}
 
 // skelMatch: equal consonant skeletons, allowing an attached article
 // ("alnaimi"/"naimi").
@@ -108,6 +110,9 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 	} else {
 		s = spellingAdjust(s, lq, lv)
 	}
+	if q.cf != "" && s < cognateSim && cognateFold(v.s) == q.cf {
+		s, m = cognateSim, methodCognate
+	}
 	if q.tk != "" && q.tk == v.tk {
 		ts := float32(translitSim)
 		if ml == 3 {
@@ -160,7 +165,7 @@ func romanAlt(s string) string {
 // gatherCands adds the vocabulary tokens similar to t.s to t.cands, keeping
 // the best similarity per vocabulary token.
 func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
-	t.dm1, t.dm2, t.tk, t.sk, t.kk, t.kkIDs = "", "", "", "", "", nil
+	t.dm1, t.dm2, t.tk, t.sk, t.kk, t.kkIDs, t.cf = "", "", "", "", "", nil, ""
 	if len(t.s) >= 3 && !t.digit && t.n <= 1 {
 		t.dm1, t.dm2 = matchr.DoubleMetaphone(t.s)
 		t.tk = translitKey(t.s)
@@ -225,6 +230,11 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
 		try(ix.tkeys[t.tk])
 		if _, ok := ix.vocabID[t.tk]; ok {
 			try(ix.dels[t.tk])
+		}
+	}
+	if t.script == scriptLatin && t.n <= 1 {
+		if t.cf = cognateFold(t.s); t.cf != "" {
+			try(ix.cognate[t.cf])
 		}
 	}
 	if t.script == scriptKana && !t.digit {

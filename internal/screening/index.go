@@ -153,6 +153,8 @@ type Index struct {
 	postings [][]int32 // vocab id -> name ids
 	// generic lists the vocabulary tokens of each generic class (orgs.go).
 	generic [][]int32
+	// cognate maps a cognate form to the vocabulary tokens with it (orgs.go).
+	cognate map[string][]int32
 	// invW is 1/totalW per name, -1 for a loose one: the pruning reads it
 	// for every touched name, from a compact array rather than names.
 	invW     []float32

@@ -153,6 +153,16 @@ func tokenizeCyr(name string, cyr cyrVariant) []normToken {
 			flush()
 		}
 	}
+	elide := func() {
+		// l' and d' are written out (le, de): the lists write them so
+		switch string(cur) {
+		case "l":
+			cur = append(cur, 'e')
+		case "d":
+			cur = append(cur, 'e')
+		}
+		flush()
+	}
 	var rbuf [4]byte
 	for i := 0; i < len(name); {
 		b := name[i]
@@ -171,6 +181,11 @@ func tokenizeCyr(name string, cyr cyrVariant) []normToken {
 				hasLower = true
 			}
 			wasTok := len(cur) > 0
+			if b == '\'' && elides(cur, name[i+1:]) {
+				elide() // l'organisation, d'Aden: the article is a word of its own
+				i++
+				continue
+			}
 			addASCII(b)
 			if len(cur) > 0 {
 				hanOnly = false
@@ -215,6 +230,9 @@ func tokenizeCyr(name string, cyr cyrVariant) []normToken {
 		switch {
 		case r == utf8.RuneError:
 			flush()
+			continue
+		case r == '’' && elides(cur, name[i:]):
+			elide()
 			continue
 		case r == '’' || r == '‘' || r == 'ʼ' || r == 'ʻ' || r == '`' || r == '´' || r == 'ʿ' || r == 'ʾ':
 			continue
@@ -269,6 +287,14 @@ func tokenizeCyr(name string, cyr cyrVariant) []normToken {
 			hanOnly = false
 			continue
 		}
+		if (lr == 'ž' || lr == 'ż') && len(cur) > 0 && cur[len(cur)-1] == 'd' && curSys == sysLatin {
+			// dž (Croatian, Serbian, Slovene, Czech, Slovak) and dż
+			// (Polish) are the English j: written dzh as the Cyrillic џ
+			// and дж are, which romanAlt reads as j (džihad: jihad)
+			cur = append(cur, 'z', 'h')
+			hanOnly = false
+			continue
+		}
 		sc := scriptLatin
 		sys := sysLatin
 		switch {
@@ -320,6 +346,34 @@ func tokenizeCyr(name string, cyr cyrVariant) []normToken {
 	toks = foldInitials(toks)
 	foldSonOf(toks)
 	return toks
+}
+
+// elidedArticles are the French and Italian articles and prepositions
+// written with an apostrophe before a vowel: l', d', dell', all', dall',
+// nell', sull'; tokenize writes l' and d' out as le and de.
+var elidedArticles = []string{"l", "d", "dell", "all", "dall", "nell", "sull"}
+
+// elides says whether an apostrophe after the token cur, followed by rest,
+// elides an article ("l'organisation", "d'Aden", "dell'Uzbekistan"): the
+// article is then a word of its own, as the list writes "Aden" without
+// it. Elision is only before a vowel or h, so "L'vovich" (a soft sign)
+// and the Arabic 'ayn (Sa'd, Jama'at) keep joining.
+func elides(cur []byte, rest string) bool {
+	if len(cur) == 0 || len(cur) > 4 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	switch unidecode.Unidecode(string(unicode.ToLower(r))) {
+	case "a", "e", "i", "o", "u", "h":
+	default:
+		return false
+	}
+	for _, a := range elidedArticles {
+		if string(cur) == a {
+			return true
+		}
+	}
+	return false
 }
 
 // foldInitials joins initials written with full stops into one token, as
