@@ -43,3 +43,24 @@ func ghainMismatch(q, v string) float32 {
 	}
 	return 0
 }
+
+// addScriptSegments calls add with each segment of toks (the parts of a
+// name after its first, in parentheses or after a semicolon) written in
+// one writing system other than sys, the first part's, of two tokens or
+// more: a list writes the name in its original script beside its
+// romanisation ("Abdul Haq son of M. Anwar Khan (عبد الحق ولد محمد انور
+// خان)", UN list), and that writing is a name of its own.
+func addScriptSegments(toks []normToken, sys uint8, add func([]normToken)) {
+	for i := 0; i < len(toks); {
+		j := i + 1
+		same := toks[i].sys != sys && toks[i].sys != sysLatin
+		for j < len(toks) && toks[j].seg == toks[i].seg {
+			same = same && toks[j].sys == toks[i].sys
+			j++
+		}
+		if same && j-i >= 2 {
+			add(toks[i:j])
+		}
+		i = j
+	}
+}

@@ -61,3 +61,28 @@ func TestGhainIsNotK(t *testing.T) {
 		t.Errorf("ghainMismatch(alghbrh, ghabra) = %v", p)
 	}
 }
+
+// TestOriginalScriptSegment: the UN list writes some names in their
+// original script in parentheses after the romanisation ("Abdul Haq son of
+// M. Anwar Khan (عبد الحق ولد محمد انور خان)"); the original writing is a
+// name of its own, as the name before the parentheses is (UN Security
+// Council Consolidated List, ALIAS_NAME of two Taliban-regime entries), and the
+// same name written so by a customer scored 0.83 against the whole.
+func TestOriginalScriptSegment(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex([]Entity{
+		{ID: "haq", Source: "un", Type: TypePerson, Name: "Abdul Haq son of M. Anwar Khan (عبد الحق ولد محمد انور خان)"},
+		{ID: "x", Source: "un", Type: TypePerson, Name: "John SMITH (JS)"},
+	})
+	ms := ix.Search(Query{Name: "عبد الحق ولد محمد انور خان"})
+	if len(ms) == 0 || ms[0].EntityID != "haq" || ms[0].Score < 0.999 {
+		t.Errorf("Search = %+v, want haq at 1.000", ms)
+	}
+	// a part in the same writing system (an acronym, an annotation) is
+	// not made a name by this rule
+	var n int
+	addScriptSegments(tokenize("(JS) (Jane Smith)"), sysLatin, func([]normToken) { n++ })
+	if n != 0 {
+		t.Errorf("Latin parts after a Latin name were made names: %d", n)
+	}
+}

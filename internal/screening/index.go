@@ -332,6 +332,12 @@ func newIndex(entities []Entity, ref *Index) *Index {
 			seen[n] = true
 			addName(ei, alias, first, weak)
 		}
+		addScriptSegments(toks[k:], first[0].sys, func(seg []normToken) {
+			if n := joinToks(seg); !seen[n] {
+				seen[n] = true
+				addName(ei, alias, seg, weak)
+			}
+		})
 		for j := k; j < len(toks); j++ {
 			if (j+1 == len(toks) || toks[j+1].seg != toks[j].seg) && toks[j-1].seg != toks[j].seg &&
 				isAcronym(toks[j].s, first) && !seen[toks[j].s] {
