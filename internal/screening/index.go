@@ -155,6 +155,9 @@ type Index struct {
 	generic [][]int32
 	// cognate maps a cognate form to the vocabulary tokens with it (orgs.go).
 	cognate map[string][]int32
+	// functionW is the mean weight of the function words the lists write
+	// (orgs.go).
+	functionW float32
 	// invW is 1/totalW per name, -1 for a loose one: the pruning reads it
 	// for every touched name, from a compact array rather than names.
 	invW     []float32

@@ -298,6 +298,13 @@ var genericClasses = [][]string{
 	// Państwo Islamskie, Islamska država, ad-Dawla al-Islamiya)
 	{"state", "staat", "etat", "estado", "stato", "stat", "statul", "drzava", "panstwo", "valtio", "dawla", "dawlat",
 		"dawlah", "daulah", "devlet", "devleti", "gosudarstvo", "darzhava", "derzhava"},
+	// armed (Groupe islamique armé, Grupo Islâmico Armado, Gruppo Islamico
+	// Armato, Grupul islamic armat, Bewaffnete Islamische Gruppe, al-Jama'ah
+	// al-Islamiyah al-Musallah; the feminine armata and armada are the
+	// army and the navy)
+	{"armed", "armado", "armados", "armato", "armati", "armat", "arme", "armes", "bewaffnete", "bewaffneter",
+		"bewaffneten", "gewapende", "ozbrojena", "ozbrojeny", "zbrojna", "zbrojny", "oruzhennaya", "oruzhennye",
+		"musallah", "musallaha", "musalaha"},
 	// province (wilayat, the provinces the Islamic State names its branches)
 	{"province", "provinz", "provincia", "provincie", "provinsi", "prowincja", "provintsiya", "pokrajina", "wilayat",
 		"wilayah", "wilaya", "vilayet", "velayat"},
@@ -312,8 +319,9 @@ var genericClasses = [][]string{
 
 // translatedOnly are the classes whose words meet each other across
 // languages but keep their rarity weight: "state" is the distinctive word
-// of "Islamic State", not a legal form's.
-var translatedOnly = map[string]bool{"state": true}
+// of "Islamic State", "armed" tells the Armed Islamic Group from the
+// Islamic Group.
+var translatedOnly = map[string]bool{"state": true, "armed": true}
 
 // genericWords are further generic words without a class here.
 var genericWords = []string{"business", "kompaniyata", "frontul"}
@@ -351,8 +359,12 @@ func init() {
 		if _, ok := stopWeight[w]; !ok {
 			stopWeight[w] = functionWeight
 		}
+		isFunctionWord[w] = true
 	}
 }
+
+// isFunctionWord holds functionWords.
+var isFunctionWord = map[string]bool{}
 
 // functionWords are the articles, prepositions and conjunctions that
 // translated names of organisations put between the distinctive words
@@ -399,6 +411,42 @@ func (ix *Index) indexGeneric() {
 		if f := cognateFold(ix.vocab[id].s); f != "" {
 			ix.cognate[f] = append(ix.cognate[f], int32(id))
 		}
+	}
+	if ix.ref != nil {
+		ix.functionW = ix.ref.functionW
+		return
+	}
+	var sum float32
+	n := 0
+	for _, w := range functionWords {
+		if id, ok := ix.vocabID[w]; ok {
+			sum += ix.vocab[id].w
+			n++
+		}
+	}
+	if n > 0 {
+		ix.functionW = sum / float32(n)
+	}
+}
+
+// functionWordWeights: a function word of a translated name that the
+// lists do not write as written ("Unione della Jihad islamica") weighs
+// what the function words the lists write weigh on average, not as the
+// rarest word: its rarity in the lists says nothing of the information it
+// carries.
+func (ix *Index) functionWordWeights(qt []qTok, nq int) {
+	if ix.functionW == 0 {
+		return
+	}
+	for i := range qt[:nq] {
+		t := &qt[i]
+		if t.w <= ix.functionW || !isFunctionWord[t.s] {
+			continue
+		}
+		if _, ok := ix.vocabID[t.s]; ok {
+			continue // the lists write it: its own weight
+		}
+		t.w = ix.functionW
 	}
 }
 

@@ -221,12 +221,13 @@ func TestCognateAdjectiveEndings(t *testing.T) {
 	}
 }
 
-// TestStateProvinceBranchClasses: "state", "province" and "branch" meet
-// their equivalents in the languages of the lists' translated names
-// (Staat, État, Estado, Państwo, Dawla; Provinz, Provincia, Wilayat; tak,
-// branche, filiale); "state" keeps its rarity weight (it is the
-// distinctive word of "Islamic State"), province and branch weigh as
-// generic words. A Latin generic word the lists write meets its class
+// TestStateProvinceBranchClasses: "state", "armed", "province" and
+// "branch" meet their equivalents in the languages of the lists'
+// translated names (Staat, État, Estado, Państwo, Dawla; armé, armado,
+// armato, bewaffnete, musallah; Provinz, Provincia, Wilayat; tak, branche,
+// filiale); "state" and "armed" keep their rarity weight (the distinctive
+// words of "Islamic State" and of the "Armed Islamic Group", which is not
+// the "Islamic Group"), province and branch weigh as generic words. A Latin generic word the lists write meets its class
 // mates unless they are in many names; then it meets those it already
 // meets by spelling (grupo and group) at the class similarity. Source: the
 // EU consolidated list's language versions (Council Implementing
@@ -242,6 +243,8 @@ func TestStateProvinceBranchClasses(t *testing.T) {
 		{ID: "o:barqa", Source: "t", Type: TypeOrganization, Name: "WILAYAT BARQA"},
 		{ID: "o:haramain", Source: "t", Type: TypeOrganization, Name: "AL-HARAMAIN : AFGHANISTAN BRANCH"},
 		{ID: "o:aden", Source: "t", Type: TypeOrganization, Name: "ISLAMIC ARMY OF ADEN"},
+		{ID: "o:gia", Source: "t", Type: TypeOrganization, Name: "ARMED ISLAMIC GROUP"},
+		{ID: "o:ig", Source: "t", Type: TypeOrganization, Name: "ISLAMIC GROUP"},
 	}
 	generic := []string{"Group", "Army", "Organization", "Foundation", "Company", "State Enterprise", "Province"}
 	for i := range 400 {
@@ -260,6 +263,12 @@ func TestStateProvinceBranchClasses(t *testing.T) {
 		{"Al-Haramain (branche Afghanistan)", "o:haramain", true},
 		{"Al-Haramain (Afghanistan tak)", "o:haramain", true},
 		{"Armée islamique d'Aden", "o:aden", true},
+		{"Grupo Islâmico Armado", "o:gia", true},
+		{"Gruppo Islamico Armato", "o:gia", true},
+		{"Bewaffnete Islamische Gruppe", "o:gia", true},
+		// "armed" keeps its weight: the Islamic Group is not the Armed one
+		{"Islamic Group", "o:gia", false},
+		{"Grupo Islâmico Armado", "o:ig", false},
 		// the generic words alone, or with another distinctive word
 		{"Staat West", "o:iswap", false},
 		{"Wilayat Fezzan", "o:barqa", false},
@@ -309,6 +318,50 @@ func TestSlavicDzAndElision(t *testing.T) {
 	for _, q := range []string{"Skupina Tawhid i Džihad", "Grupa Tawhid i Dżihad"} {
 		if s := scoreOf(ix, Query{Name: q}, "o:tawhid"); s < DefaultThreshold {
 			t.Errorf("%q on TAWHID AND JIHAD GROUP: %.3f", q, s)
+		}
+	}
+}
+
+// TestUnwrittenFunctionWordWeight: a function word of a translated name
+// that no list writes ("della") weighs what the function words the lists
+// write weigh, not as the rarest word, so it does not hide the distinctive
+// words. Source: the EU consolidated list's Italian, Portuguese and
+// Romanian versions ("Unione della Jihad islamica"); issue 15 item 3 (the
+// distinctive words carry the match).
+func TestUnwrittenFunctionWordWeight(t *testing.T) {
+	t.Parallel()
+	ents := []Entity{
+		{ID: "o:iju", Source: "t", Type: TypeOrganization, Name: "ISLAMIC JIHAD UNION"},
+		{ID: "o:ij", Source: "t", Type: TypeOrganization, Name: "ISLAMIC JIHAD"},
+	}
+	for i := range 400 {
+		ents = append(ents, Entity{ID: fmt.Sprintf("f:%d", i), Source: "f", Type: TypeOrganization,
+			Name: fmt.Sprintf("%s Filler%dx %s", []string{"Union des", "Group pour", "Islamic", "Front de"}[i%4], i, []string{"Union", "Group", "Front"}[i%3])})
+	}
+	ix := NewIndex(ents)
+	if ix.functionW == 0 {
+		t.Fatal("no function word written in the test lists")
+	}
+	if _, ok := ix.vocabID["della"]; ok {
+		t.Fatal("della is written in the test lists")
+	}
+	sc := ix.getScratch()
+	sc.newGroup()
+	qt, _ := ix.queryColumns(tokenize("Unione della Jihad islamica"), sc)
+	if w := qt[1].w; qt[1].s != "della" || w > ix.functionW+1e-6 {
+		t.Errorf("della weighs %.3f, the written function words %.3f", w, ix.functionW)
+	}
+	ix.pool.Put(sc)
+	for _, tc := range []struct {
+		q, id string
+		want  bool
+	}{
+		{"Unione della Jihad islamica", "o:iju", true},
+		{"Unione della Bianchi", "o:iju", false},
+	} {
+		s := scoreOf(ix, Query{Name: tc.q}, tc.id)
+		if got := s >= DefaultThreshold; got != tc.want {
+			t.Errorf("%q on %s: score %.3f, hit %v, want %v", tc.q, tc.id, s, got, tc.want)
 		}
 	}
 }

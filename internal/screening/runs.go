@@ -166,6 +166,7 @@ func (ix *Index) queryColumns(ntoks []normToken, sc *scratch) ([]qTok, int) {
 		}
 	}
 	ix.legalFormWeights(qt, nq)
+	ix.functionWordWeights(qt, nq)
 	abjad := qt[0].script == scriptAbjad || qt[nq-1].script == scriptAbjad
 	if abjad {
 		ix.runsOnce.Do(ix.indexRuns)
