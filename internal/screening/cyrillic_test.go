@@ -111,3 +111,25 @@ func TestCyrillicOtherLanguageReading(t *testing.T) {
 		t.Errorf("a Serbian spelling got another reading %q", toks[1].alt)
 	}
 }
+
+// TestRussianUkrainianEnterpriseWords: the enterprise types of Russian and
+// Ukrainian company names (научно-производственное объединение, NPO;
+// науково-виробниче об'єднання) are the same words in the two languages,
+// whose romanisations (BGN/PCGN for Russian; Cabinet of Ministers of
+// Ukraine Resolution No. 55 of 27 January 2010) share no spelling
+// (nauchno/naukovo, proizvodstvennoe/vyrobnyche, obedinenie/obiednannia):
+// a Ukrainian writing of a company the list romanises from Russian meets
+// them as words of one class.
+func TestRussianUkrainianEnterpriseWords(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex([]Entity{
+		{ID: "em", Source: "ofac_sdn", Type: TypeOrganization, Name: "AKTSIONERNOE OBSHCHESTVO NAUCHNO PROIZVODSTVENNOE OBEDINENIE ELEKTROMASHINA"},
+		{ID: "x", Source: "ofac_sdn", Type: TypeOrganization, Name: "AKTSIONERNOE OBSHCHESTVO NAUCHNO PROIZVODSTVENNOE OBEDINENIE OPTIKA"},
+		{ID: "y", Source: "ofac_sdn", Type: TypeOrganization, Name: "OTKRYTOE AKTSIONERNOE OBSHCHESTVO NAUCHNO PROIZVODSTVENNOE PREDPRIYATIE ELEKTRON"},
+	})
+	q := "Акціонерне товариство «Науково-виробниче об'єднання «Електромашина»"
+	ms := ix.Search(Query{Name: q, Threshold: 0.5})
+	if len(ms) == 0 || ms[0].EntityID != "em" || ms[0].Score < 0.8 {
+		t.Errorf("Search(%s) = %+v, want em first at 0.8 or more", q, ms)
+	}
+}

@@ -315,13 +315,31 @@ var genericClasses = [][]string{
 	// international
 	{"international", "internationale", "internacional", "internazionale", "internationaal", "mezhdunarodnaya",
 		"interneshnl", "interneshanal", "alduwali", "dawli"},
+	// scientific: the Russian and Ukrainian enterprise types
+	// научно-производственное объединение / предприятие (NPO, NPP) and
+	// науково-виробниче об'єднання / підприємство, romanised by the
+	// Russian table (BGN/PCGN) and the Ukrainian one (Resolution No. 55 of
+	// 2010, and tokenize's ye for є): they meet across the two languages
+	// and keep their rarity weight (translatedOnly), as the lists' names
+	// are scored with it
+	{"nauchno", "nauchnoe", "nauchnoye", "nauchnyy", "nauchny", "nauchnaya", "naukovo", "naukove", "naukova",
+		"naukovyy", "naukovyi", "nauchnoissledovatelskiy", "nauchnoissledovatelsky"},
+	// production (and the joined научно-производственное)
+	{"proizvodstvennoe", "proizvodstvennoye", "proizvodstvennaya", "proizvodstvennyy", "proizvodstvenny",
+		"vyrobnyche", "virobniche", "vyrobnycha", "virobnicha", "nauchnoproizvodstvennoe", "nauchnoproizvodstvennoye",
+		"naukovovyrobnyche", "naukovovirobniche"},
+	// enterprise
+	{"predpriyatie", "predpriyatiye", "predpriyatiya", "pidpryyemstvo", "pidpriyemstvo", "pidpryiemstvo"},
+	// amalgamation (объединение, об'єднання)
+	{"obedinenie", "obedineniye", "obyedinenie", "obyedineniye", "obyednannya", "obiednannia"},
 }
 
 // translatedOnly are the classes whose words meet each other across
 // languages but keep their rarity weight: "state" is the distinctive word
 // of "Islamic State", "armed" tells the Armed Islamic Group from the
 // Islamic Group.
-var translatedOnly = map[string]bool{"state": true, "armed": true}
+var translatedOnly = map[string]bool{"state": true, "armed": true,
+	"nauchno": true, "proizvodstvennoe": true, "predpriyatie": true, "obedinenie": true} // NPO, NPP: Russian and Ukrainian
 
 // genericWords are further generic words without a class here.
 var genericWords = []string{"business", "kompaniyata", "frontul"}
