@@ -472,7 +472,9 @@ func (ix *Index) functionWordWeights(qt []qTok, nq int) {
 // -icus take in the languages the lists' translated names are written in
 // (islamic, islamique, islámico/islâmica, islamisch/islamischer,
 // islamisk/islamiska, islamski/islamska/islámský, Iżlamiku/islamike,
-// islamică/islamice/islamici): a word with one of them is one adjective
+// islamică/islamice/islamici), and the feminine of the Arabic nisba
+// adjective, its counterpart (al-Islamiya, al-Islamiyyah, Islamiyeh): a
+// word with one of them is one adjective
 // whatever the language, inflection and gender ("Groupe islamique armé",
 // "Gruppo Islamico Armato", "Islamischer Staat", "Islamska država"
 // against ISLAMIC). Longest first within each language.
@@ -483,6 +485,7 @@ var cognateEndings = []string{
 	"iska", "iske", "isk", // Scandinavian
 	"skiego", "skogo", "skega", "skaya", "skiy", "skii", "skij", "skoe", "skoj", "skih", "ski", "ska", "sko", "ske", "sky", "ska", // Slavic
 	"iku", "ika", "ike", // Albanian, Maltese
+	"iyyah", "iyyat", "iyyeh", "iyah", "iyat", "iyeh", "iyya", "iya", "iye", // the Arabic and Persian nisba (islamiya, islamiyyah)
 }
 
 // cognateMinStem is the length of the shortest stem cognateFold reads:

@@ -181,12 +181,15 @@ func TestSpelledOutLegalFormWeighsAsOneWord(t *testing.T) {
 // TestCognateAdjectiveEndings: the adjectives of the Latin suffix -icus
 // are one word across the languages of the lists' translated names
 // (islamic, islamique, islámico/islâmica, islamischer, islamisk, islamski,
-// islamský, Iżlamiku), whatever their inflection; a stem shorter than
-// four letters or a Slavic noun ending (-ik) is not folded. Source: the EU
-// consolidated financial sanctions list (Council Regulation (EC) No
-// 881/2002, Annex I, published in the 24 official languages: "Groupe
-// islamique armé", "Gruppo Islamico Armato", "Islamische Bewegung
-// Usbekistans"); FATF Recommendation 10.
+// islamský, Iżlamiku), and so is the feminine of the Arabic nisba
+// adjective (al-Islamiya, al-Islamiyyah), whatever their inflection; a
+// stem shorter than four letters or a Slavic noun ending (-ik) is not
+// folded. Source: the EU consolidated financial sanctions list (Council
+// Regulation (EC) No 881/2002, Annex I, published in the 24 official
+// languages: "Groupe islamique armé", "Gruppo Islamico Armato",
+// "Islamische Bewegung Usbekistans"); the UN list's romanisations
+// ("AD-DAWLA AL-ISLAMIYYA", "WAFA AL-IGATHA AL-ISLAMIA"); FATF
+// Recommendation 10.
 func TestCognateAdjectiveEndings(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct{ s, want string }{
@@ -194,7 +197,8 @@ func TestCognateAdjectiveEndings(t *testing.T) {
 		{"islamicos", "islamic"}, {"islamischer", "islamic"}, {"islamische", "islamic"}, {"islamisk", "islamic"},
 		{"islamiska", "islamic"}, {"islamski", "islamic"}, {"islamska", "islamic"}, {"islamskega", "islamic"},
 		{"islamsky", "islamic"}, {"izlamiku", "izlamic"}, {"islamice", "islamic"}, {"arabski", "arabic"},
-		{"arabic", "arabic"}, {"kowalik", ""}, {"armado", ""}, {"tonic", ""}, {"islam", ""},
+		{"arabic", "arabic"}, {"islamiya", "islamic"}, {"islamiyyah", "islamic"}, {"islamiyeh", "islamic"},
+		{"kowalik", ""}, {"armado", ""}, {"tonic", ""}, {"islam", ""}, {"maria", ""},
 	} {
 		if got := cognateFold(c.s); got != c.want {
 			t.Errorf("cognateFold(%q) = %q, want %q", c.s, got, c.want)
