@@ -17,6 +17,14 @@ SELECT * FROM webhook_endpoints
 WHERE deleted_at IS NULL AND (CAST(sqlc.arg(tenant) AS TEXT) = '' OR tenant = sqlc.arg(tenant))
 ORDER BY id;
 
+-- name: ListTenantWebhookEndpoints :many
+-- One tenant's endpoints, as every audited change reads them: without the
+-- "every tenant" alternative of ListWebhookEndpoints, PostgreSQL keeps one
+-- generic plan for the prepared statement instead of planning each call.
+SELECT * FROM webhook_endpoints
+WHERE deleted_at IS NULL AND tenant = sqlc.arg(tenant)
+ORDER BY id;
+
 -- name: UpdateWebhookEndpointSecret :execrows
 UPDATE webhook_endpoints
 SET secret = sqlc.arg(secret), previous_secret = sqlc.narg(previous_secret),

@@ -66,7 +66,15 @@ func (r webhooks) ListEndpoints(ctx context.Context, tenant string) ([]store.Web
 			return slices.Clone(eps), nil
 		}
 	}
-	rows, err := r.q.ListWebhookEndpoints(ctx, tenant)
+	var rows []gen.WebhookEndpoint
+	var err error
+	if tenant != "" {
+		// Its own statement: PostgreSQL plans ListWebhookEndpoints's
+		// "every tenant" alternative on each call.
+		rows, err = r.q.ListTenantWebhookEndpoints(ctx, tenant)
+	} else {
+		rows, err = r.q.ListWebhookEndpoints(ctx, tenant)
+	}
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -259,6 +259,51 @@ func (q *Queries) GetWebhookEvent(ctx context.Context, id string) (WebhookEvent,
 	return i, err
 }
 
+const listTenantWebhookEndpoints = `-- name: ListTenantWebhookEndpoints :many
+SELECT id, tenant, url, description, event_types, secret, previous_secret, previous_until, created_by, created_at, updated_at, deleted_at FROM webhook_endpoints
+WHERE deleted_at IS NULL AND tenant = $1
+ORDER BY id
+`
+
+// One tenant's endpoints, as every audited change reads them: without the
+// "every tenant" alternative of ListWebhookEndpoints, PostgreSQL keeps one
+// generic plan for the prepared statement instead of planning each call.
+func (q *Queries) ListTenantWebhookEndpoints(ctx context.Context, tenant string) ([]WebhookEndpoint, error) {
+	rows, err := q.db.QueryContext(ctx, listTenantWebhookEndpoints, tenant)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []WebhookEndpoint
+	for rows.Next() {
+		var i WebhookEndpoint
+		if err := rows.Scan(
+			&i.ID,
+			&i.Tenant,
+			&i.Url,
+			&i.Description,
+			&i.EventTypes,
+			&i.Secret,
+			&i.PreviousSecret,
+			&i.PreviousUntil,
+			&i.CreatedBy,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.DeletedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listWebhookAttempts = `-- name: ListWebhookAttempts :many
 SELECT delivery_id, attempt, started_at, status_code, duration_us, error, manual FROM webhook_attempts WHERE delivery_id = $1 ORDER BY attempt
 `

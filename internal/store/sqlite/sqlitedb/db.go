@@ -426,6 +426,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listSnapshotsStmt, err = db.PrepareContext(ctx, listSnapshots); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSnapshots: %w", err)
 	}
+	if q.listTenantWebhookEndpointsStmt, err = db.PrepareContext(ctx, listTenantWebhookEndpoints); err != nil {
+		return nil, fmt.Errorf("error preparing query ListTenantWebhookEndpoints: %w", err)
+	}
 	if q.listTransactionsStmt, err = db.PrepareContext(ctx, listTransactions); err != nil {
 		return nil, fmt.Errorf("error preparing query ListTransactions: %w", err)
 	}
@@ -1230,6 +1233,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listSnapshotsStmt: %w", cerr)
 		}
 	}
+	if q.listTenantWebhookEndpointsStmt != nil {
+		if cerr := q.listTenantWebhookEndpointsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listTenantWebhookEndpointsStmt: %w", cerr)
+		}
+	}
 	if q.listTransactionsStmt != nil {
 		if cerr := q.listTransactionsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listTransactionsStmt: %w", cerr)
@@ -1618,6 +1626,7 @@ type Queries struct {
 	listRescreenRunsStmt                    *sql.Stmt
 	listRiskOverridesStmt                   *sql.Stmt
 	listSnapshotsStmt                       *sql.Stmt
+	listTenantWebhookEndpointsStmt          *sql.Stmt
 	listTransactionsStmt                    *sql.Stmt
 	listTransactionsByCustomerTimeStmt      *sql.Stmt
 	listUnclosedCasesStmt                   *sql.Stmt
@@ -1801,6 +1810,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listRescreenRunsStmt:                    q.listRescreenRunsStmt,
 		listRiskOverridesStmt:                   q.listRiskOverridesStmt,
 		listSnapshotsStmt:                       q.listSnapshotsStmt,
+		listTenantWebhookEndpointsStmt:          q.listTenantWebhookEndpointsStmt,
 		listTransactionsStmt:                    q.listTransactionsStmt,
 		listTransactionsByCustomerTimeStmt:      q.listTransactionsByCustomerTimeStmt,
 		listUnclosedCasesStmt:                   q.listUnclosedCasesStmt,
