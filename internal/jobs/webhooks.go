@@ -61,6 +61,7 @@ func (r *Runner) EnqueueWebhooks(ctx context.Context, tx app.EnqueueTx, jobs []a
 			InsertOpts: &river.InsertOpts{Queue: QueueWebhooks, ScheduledAt: j.At, MaxAttempts: 10},
 		}
 	}
-	_, err := r.client.InsertManyTx(ctx, tx.SQLTx(), params)
+	// Without RETURNING, as EnqueueRound: no unique options to report on.
+	_, err := r.client.InsertManyFastTx(ctx, tx.SQLTx(), params)
 	return err
 }
