@@ -475,7 +475,7 @@ func (s *Cases) reassess(ctx context.Context, tx store.Tx, customerID string, ac
 		return err
 	}
 	a := s.d.Risk.Assess(m.input(cust, doubt, s.d.now()))
-	_, err = saveAssessment(ctx, tx, s.d, s.audit, &crec, "", a, actor)
+	_, err = saveAssessment(ctx, tx, s.d, s.audit, &crec, "", a, actor, true)
 	return err
 }
 

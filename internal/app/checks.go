@@ -60,6 +60,10 @@ type checkOutcome struct {
 	// with the customer's record as locked (and maybe changed) so far; it
 	// returns the record as it left it.
 	after func(tx store.Tx, chk store.CheckRecord, cust store.CustomerRecord) (store.CustomerRecord, error)
+	// customerUnwritten says that after changes the customer's record
+	// without writing it: the round writes it once, with the decision
+	// policy's change when there is one (finishRound, applyPolicy).
+	customerUnwritten bool
 	// customerID, when known, spares finish reading the check before it
 	// locks the customer.
 	customerID string
@@ -236,9 +240,9 @@ type roundOutcome struct {
 func (s *Checks) finishRound(ctx context.Context, customerID string, attempt int, items []roundOutcome) (bool, error) {
 	type finished struct{ typ, status string }
 	var done []finished
-	wrote := false
+	wrote, unwritten := false, false
 	err := s.d.Store.InTx(ctx, func(tx store.Tx) error {
-		done, wrote = done[:0], false
+		done, wrote, unwritten = done[:0], false, false
 		if customerID == "" {
 			rec, err := tx.Checks().Get(ctx, items[0].checkID)
 			if err != nil {
@@ -303,6 +307,8 @@ func (s *Checks) finishRound(ctx context.Context, customerID string, attempt int
 			wrote = wrote || w
 			if f {
 				done = append(done, finished{rec.Type, rec.Status})
+				// A finished outcome ran its after.
+				unwritten = unwritten || (it.out.after != nil && it.out.customerUnwritten)
 			}
 		}
 		if len(written) > 0 {
@@ -313,7 +319,7 @@ func (s *Checks) finishRound(ctx context.Context, customerID string, attempt int
 		if len(done) == 0 {
 			return nil
 		}
-		return s.applyPolicy(ctx, tx, crec, all)
+		return s.applyPolicy(ctx, tx, crec, all, unwritten)
 	})
 	if err != nil {
 		return false, err

@@ -245,3 +245,67 @@ func TestFirstSubmissionIsRoundOne(t *testing.T) {
 		}
 	})
 }
+
+// A check round writes the customer once: the risk check's rating goes in
+// with the decision (one update of the customer's row and its indexes, not
+// two; issue 13), and where the policy does not decide yet, the rating is
+// written all the same.
+func TestRoundWritesTheCustomerOnce(t *testing.T) {
+	t.Parallel()
+	kyctest.Engines(t, func(t *testing.T, engine string) {
+		p := &flakyProvider{real: verify.NewDocument(verify.DocumentOptions{MinAge: 18})}
+		h := kyctest.New(t, kyctest.WithEngine(engine), kyctest.WithIdentity(p))
+		h.ImportOFAC()
+		get := func(id string) *domain.Customer {
+			t.Helper()
+			c, err := h.App.Customers.Get(h.Ctx, kyctest.Client, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		// Decided in the round: approved with its rating, one version on.
+		c := kyctest.Customer(t, h, nil)
+		if _, err := h.App.Customers.Submit(h.Ctx, kyctest.Client, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		submitted := get(c.ID)
+		if err := h.App.Checks.RunRound(h.Ctx, h.Queue.Take(), 1); err != nil {
+			t.Fatal(err)
+		}
+		got := get(c.ID)
+		if got.Status != domain.StatusApproved || got.RiskRating == "" || got.DueDiligence == "" || got.Version != submitted.Version+1 {
+			t.Fatalf("after the round: %s, rating %q, due diligence %q, version %d (submitted %d), want approved, rated, version +1",
+				got.Status, got.RiskRating, got.DueDiligence, got.Version, submitted.Version)
+		}
+		// Not decided (the identity check could not run): the rating is
+		// stored by the round all the same, and the decision comes with
+		// the retry.
+		c = kyctest.Customer(t, h, nil)
+		if _, err := h.App.Customers.Submit(h.Ctx, kyctest.Client, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		submitted = get(c.ID)
+		ids := h.Queue.Take()
+		p.mu.Lock()
+		p.err = errors.New("provider unavailable")
+		p.mu.Unlock()
+		if err := h.App.Checks.RunRound(h.Ctx, ids, 1); err == nil {
+			t.Fatal("the identity check ran with its provider down")
+		}
+		got = get(c.ID)
+		if got.Status != domain.StatusSubmitted || got.RiskRating == "" || got.Version != submitted.Version+1 {
+			t.Fatalf("round not done: %s, rating %q, version %d (submitted %d), want submitted, rated, version +1",
+				got.Status, got.RiskRating, got.Version, submitted.Version)
+		}
+		p.mu.Lock()
+		p.err = nil
+		p.mu.Unlock()
+		if err := h.App.Checks.RunRound(h.Ctx, ids, 2); err != nil {
+			t.Fatal(err)
+		}
+		if got = get(c.ID); got.Status != domain.StatusApproved || got.Version != submitted.Version+2 {
+			t.Fatalf("after the retry: %s, version %d (submitted %d), want approved, version +2", got.Status, got.Version, submitted.Version)
+		}
+	})
+}

@@ -18,10 +18,23 @@ import (
 // process") once every check of the latest round is done: it gathers the
 // policy's inputs inside the transaction, and approves the customer or moves
 // it to review with a case, as the policy decides. crec is the customer's
-// record as the transaction locked and last wrote it; recs, when not nil,
-// are all the customer's checks as the transaction wrote them.
-func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, crec store.CustomerRecord, recs []store.CheckRecord) error {
+// record as the transaction locked and last changed it; unwritten says
+// that the round changed it (the risk check's rating) without writing it:
+// the policy's own write of the customer carries that change, and where
+// the policy does not write the customer, or reads it again, the record is
+// written first. recs, when not nil, are all the customer's checks as the
+// transaction wrote them.
+func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, crec store.CustomerRecord, recs []store.CheckRecord, unwritten bool) error {
 	customerID := crec.ID
+	// flush writes the round's unwritten change of the customer.
+	flush := func() error {
+		if !unwritten {
+			return nil
+		}
+		unwritten = false
+		crec.Version++
+		return tx.Customers().Update(ctx, crec)
+	}
 	if recs == nil {
 		var err error
 		if recs, err = tx.Checks().ListByCustomer(ctx, customerID); err != nil {
@@ -30,12 +43,12 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, crec store.Custom
 	}
 	latest := latestRound(recs)
 	if len(latest) < len(CheckTypes()) {
-		return nil
+		return flush()
 	}
 	byType := map[string]store.CheckRecord{}
 	for _, r := range latest {
 		if !domain.CheckStatus(r.Status).Done() {
-			return nil
+			return flush()
 		}
 		byType[r.Type] = r
 	}
@@ -47,16 +60,25 @@ func (s *Checks) applyPolicy(ctx context.Context, tx store.Tx, crec store.Custom
 	if cust.Status == domain.StatusApproved {
 		// Fresh checks of an approved customer (a periodic review, a
 		// change of circumstances).
+		if err := flush(); err != nil {
+			return err
+		}
+		cust.Version = crec.Version
 		return s.ongoingRoundDone(ctx, tx, cust, latest[0].Round, byType)
 	}
 	if cust.Status != domain.StatusSubmitted {
-		return nil // already decided or being reviewed
+		return flush() // already decided or being reviewed
 	}
 	// Doubt about the identity rules out simplified due diligence (FATF
 	// R.10, INR.10 para. 21): the risk is assessed again with the doubt,
 	// whose floor (identity_doubt, standard) holds until a later round
 	// verifies the identity.
 	if st := domain.CheckStatus(byType[string(domain.CheckIdentity)].Status); st != domain.CheckPassed && cust.RiskRating != "" {
+		// It reads the customer again: written first.
+		if err := flush(); err != nil {
+			return err
+		}
+		cust.Version = crec.Version
 		if cust, err = s.assessWithIdentityDoubt(ctx, tx, cust, byType[string(domain.CheckRisk)].ID, "identity check "+string(st)); err != nil {
 			return err
 		}
