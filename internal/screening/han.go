@@ -8,8 +8,9 @@ import "unicode/utf8"
 // both read alike (高市早苗 and 高石早苗 are both gaoshizaomiao in pinyin, and
 // different people). Pinyin is only the secondary key, the one on which a
 // Han token meets a Latin spelling (the lists' own romanisations of Chinese
-// names, listed as aliases). Simplified and traditional forms of one
-// character are different characters here: there is no variant table.
+// names, listed as aliases). A traditional character is read as its
+// simplified form (hanFold), so a name written in either form meets the
+// other: 張曉明 is 张晓明.
 
 // key is the form a token is indexed under: its characters for a token
 // written in Han characters, else its normalised spelling.
@@ -66,4 +67,15 @@ func hanSim(a, b string) (float32, uint8) {
 		return 0, methodNone
 	}
 	return s, methodHan
+}
+
+// hanFold returns the simplified form of a traditional Chinese character
+// (OpenCC's character table, hanfold_table.go; regenerate with
+// hanfold_gen.go), else r. Where simplification merged characters (發 and
+// 髮 are both 发) the merged ones meet, as they do in simplified writing.
+func hanFold(r rune) rune {
+	if s, ok := hanTradSimp[r]; ok {
+		return s
+	}
+	return r
 }

@@ -45,3 +45,40 @@ func TestHanCharactersComparedAsCharacters(t *testing.T) {
 		t.Errorf("Normalize(高市早苗) = %q, want the pinyin gaoshizaomiao", got)
 	}
 }
+
+// TestHanTraditionalSimplified: a Chinese name is written in traditional
+// characters (Taiwan, Hong Kong, Macau, older records) or simplified ones
+// (mainland China, the lists' Chinese aliases), and the two are one name:
+// 張曉明 is 张晓明. Traditional characters are folded to simplified by
+// OpenCC's character table (TSCharacters.txt, Apache-2.0). Folding merges
+// only variants of one character: 高石早苗 and 高市早苗 stay apart.
+func TestHanTraditionalSimplified(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex([]Entity{
+		{ID: "s", Source: "t", Type: TypePerson, Name: "张晓明"},
+		{ID: "t", Source: "t", Type: TypePerson, Name: "陳國華"},
+		{ID: "j", Source: "t", Type: TypePerson, Name: "高市早苗"},
+	})
+	for q, want := range map[string]string{"張曉明": "s", "张晓明": "s", "陈国华": "t", "陳國華": "t", "陳 國華": "t"} {
+		ms := ix.Search(Query{Name: q})
+		if len(ms) == 0 || ms[0].EntityID != want || ms[0].Score != 1 {
+			t.Errorf("%s: %v, want %s at 1.000", q, brief(ms), want)
+		}
+	}
+	if ms := ix.Search(Query{Name: "高石早苗"}); len(ms) > 0 {
+		t.Errorf("高石早苗: %v, want no match", brief(ms))
+	}
+	if Normalize("張曉明") != Normalize("张晓明") {
+		t.Errorf("Normalize: %q != %q", Normalize("張曉明"), Normalize("张晓明"))
+	}
+	for k, v := range hanTradSimp {
+		if w, ok := hanTradSimp[v]; ok && w != v {
+			t.Errorf("%c folds to %c, which folds again to %c", k, v, w)
+		}
+	}
+	for _, thr := range thresholds {
+		for _, q := range []string{"張曉明", "陈国华", "陳 國華"} {
+			checkSound(t, ix, Query{Name: q, Threshold: thr, Limit: 1000})
+		}
+	}
+}

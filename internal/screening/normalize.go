@@ -303,6 +303,7 @@ func tokenizeCyr(name string, cyr cyrVariant) []normToken {
 		case isSyllabic(r) || unicode.Is(unicode.Hangul, r):
 			if isSyllabic(r) {
 				sc = scriptSyllabic
+				r = hanFold(r) // traditional to simplified (han.go)
 			}
 			sys = sysCJK
 		case unicode.Is(unicode.Greek, r):
