@@ -13,7 +13,7 @@ type qTok struct {
 	dm1, dm2 string
 	sk, tk   string
 	kk       string  // kana key (kana tokens)
-	cf       string  // cognate form (cognateFold, orgs.go), "" if none
+	cf       string  // stem of its cognate form (cognateStem, orgs.go), "" if none
 	kkIDs    []int32 // the vocabulary tokens with that kana key, ascending
 	digit    bool
 	cands    []cand
@@ -110,7 +110,7 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 	} else {
 		s = spellingAdjust(s, lq, lv)
 	}
-	if q.cf != "" && s < cognateSim && cognateFold(v.s) == q.cf {
+	if q.cf != "" && s < cognateSim && len(v.s) > len(q.cf) && v.s[:len(q.cf)] == q.cf && cognateStem(v.s) == len(q.cf) {
 		s, m = cognateSim, methodCognate
 	}
 	if q.tk != "" && q.tk == v.tk {
@@ -233,7 +233,8 @@ func (ix *Index) gatherCands(t *qTok, keyBuf []byte, sc *scratch) {
 		}
 	}
 	if t.script == scriptLatin && t.n <= 1 {
-		if t.cf = cognateFold(t.s); t.cf != "" {
+		if n := cognateStem(t.s); n > 0 {
+			t.cf = t.s[:n]
 			try(ix.cognate[t.cf])
 		}
 	}

@@ -426,7 +426,8 @@ func (ix *Index) indexGeneric() {
 		if c := genericClass[ix.vocab[id].s]; c != 0 {
 			ix.generic[c] = append(ix.generic[c], int32(id))
 		}
-		if f := cognateFold(ix.vocab[id].s); f != "" {
+		if n := cognateStem(ix.vocab[id].s); n > 0 {
+			f := ix.vocab[id].s[:n]
 			ix.cognate[f] = append(ix.cognate[f], int32(id))
 		}
 	}
@@ -500,19 +501,33 @@ const cognateSim = 0.95
 // when it has none of cognateEndings after a stem of cognateMinStem
 // letters.
 func cognateFold(s string) string {
+	if n := cognateStem(s); n > 0 {
+		return s[:n] + "ic"
+	}
+	return ""
+}
+
+// cognateStem returns the length of the stem of a token with one of
+// cognateEndings, 0 if none: two tokens have one cognate form when their
+// stems are equal (the index and the query compare stems, without
+// building the form).
+func cognateStem(s string) int {
 	if len(s) < cognateMinStem+2 {
-		return ""
+		return 0
 	}
 	for _, e := range cognateEndings {
 		if len(s) >= len(e)+cognateMinStem && strings.HasSuffix(s, e) {
-			stem := s[:len(s)-len(e)]
-			if e[0] == 's' && stem[len(stem)-1] == 'i' {
-				stem = stem[:len(stem)-1] // arabiski: the i belongs to the ending
+			n := len(s) - len(e)
+			if e[0] == 's' && s[n-1] == 'i' {
+				n-- // arabiski: the i belongs to the ending
 			}
-			return stem + "ic"
+			if n < cognateMinStem {
+				return 0
+			}
+			return n
 		}
 	}
-	return ""
+	return 0
 }
 
 // genericCands adds to a generic query token in another script, or in
