@@ -86,3 +86,24 @@ func TestOriginalScriptSegment(t *testing.T) {
 		t.Errorf("Latin parts after a Latin name were made names: %d", n)
 	}
 }
+
+// TestClericalTitles: akhund (Persian and Pashto, a title of a cleric:
+// Encyclopaedia Iranica, "ĀḴŪND") and mufti (a jurist who issues fatwas)
+// are titles, as mullah and maulavi are, and the UN list's Taliban entries
+// write them in names ("Mullah Baradar Akhund"); a title weighs little, so
+// a query without it, or with another title, still meets the name.
+func TestClericalTitles(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex([]Entity{
+		{ID: "b", Source: "un", Type: TypePerson, Name: "Mullah Baradar Akhund"},
+		{ID: "m", Source: "un", Type: TypePerson, Name: "Mufti Mohammad Aleem NOORANI"},
+		{ID: "x", Source: "un", Type: TypePerson, Name: "John SMITH"},
+		{ID: "y", Source: "un", Type: TypePerson, Name: "Mohammad KHAN"},
+	})
+	for q, want := range map[string]string{"Молла Барадар": "b", "Baradar": "b", "Mohammad Aleem Noorani": "m"} {
+		ms := ix.Search(Query{Name: q})
+		if len(ms) == 0 || ms[0].EntityID != want {
+			t.Errorf("Search(%s) = %v, want %s", q, brief(ms), want)
+		}
+	}
+}

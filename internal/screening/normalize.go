@@ -662,7 +662,7 @@ var stopWeight = map[string]float32{
 	"sheikh": 0.2, "shaykh": 0.2, "sheik": 0.2, "mullah": 0.2, "mulla": 0.2, "maulavi": 0.2,
 	"mawlawi": 0.2, "maulvi": 0.2, "qari": 0.2, "imam": 0.3, "colonel": 0.2,
 	"molla": 0.2, "molavi": 0.2, "maulawi": 0.2, "moulavi": 0.2, "mowlavi": 0.2,
-	"mawlavi": 0.2, "molvi": 0.2, "moulvi": 0.2, "maulana": 0.2, "mawlana": 0.2, "alhaj": 0.2,
+	"mawlavi": 0.2, "molvi": 0.2, "moulvi": 0.2, "maulana": 0.2, "mawlana": 0.2, "alhaj": 0.2, "akhund": 0.2, "mufti": 0.2,
 	"alhaji": 0.2, "alhajj": 0.2, "haj": 0.2, "hajj": 0.2, "hadji": 0.2, "hadj": 0.2,
 	// annotations that lists and other sources write next to names
 	"aka": 0.05, "fka": 0.05, "nka": 0.05, "alias": 0.1, "born": 0.1, "formerly": 0.05,
