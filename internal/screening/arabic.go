@@ -64,3 +64,32 @@ func addScriptSegments(toks []normToken, sys uint8, add func([]normToken)) {
 		i = j
 	}
 }
+
+// articleRuns extends the match of an abjad query word that carries the
+// article (العدل aldl) with a single list word (ADL) to the list's article
+// written apart before it (AL-ADL, ash-Sham, ad-Din), when the two list
+// words joined have the query word's consonant skeleton: the run
+// joinSkeletons would have matched had the single word not been paired
+// first, so the article is not left over as a part of the name the query
+// lacks. The pruning bound counts such runs (prune, skeleton runs).
+func (ix *Index) articleRuns(qt []qTok, nr *nameRec, qm, qn *[16]int8, nm *[32]int8, ns *[32]float32) {
+	for i := range qt {
+		j := int(qm[i])
+		if j < 1 || qn[i] != 1 || nm[j-1] >= 0 || nm[j] != int8(i) || qt[i].script != scriptAbjad {
+			continue
+		}
+		art := ix.vocab[nr.toks[j-1]].s
+		if len(art) > 3 {
+			continue
+		}
+		qsk := skeleton(qt[i].s)
+		if len(qsk) < 3 || qsk[0] != 'l' {
+			continue
+		}
+		if rsk := skeleton(art + ix.vocab[nr.toks[j]].s); rsk != qsk && rsk != qsk[1:] {
+			continue
+		}
+		qm[i], qn[i] = int8(j-1), 2
+		nm[j-1], ns[j-1] = int8(i), ns[j]
+	}
+}

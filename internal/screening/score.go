@@ -101,6 +101,7 @@ pairing:
 	// abd al rahman / abdulrahman, compared on consonant skeletons.
 	if qt[0].script == scriptAbjad || qt[nq-1].script == scriptAbjad {
 		ix.joinSkeletons(qt, nr, nn, &qm, &qn, &nm, &qs, &ns)
+		ix.articleRuns(qt, nr, &qm, &qn, &nm, &ns)
 	}
 	var qSum, nSum, nW float32
 	for i := range qt {
