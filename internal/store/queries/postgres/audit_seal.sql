@@ -26,10 +26,12 @@ WHERE pos IN (SELECT CAST(p AS BIGINT) FROM json_array_elements_text(CAST(CAST(s
 
 -- name: InsertAuditJournalBatch :execrows
 -- The events one transaction appended, in one statement just before its
--- commit: events is a JSON array of objects named like the columns, and
+-- commit: events is a JSON array of objects named like the columns, read
+-- as JSONB (parsed once, where each ->> on a JSON value parses the
+-- element's text again: a third of the server's time for the batch), and
 -- journal positions are drawn in its order.
 INSERT INTO audit_journal (id, occurred_at, tenant, actor, action, entity_type, entity_id, digest, meta)
 SELECT e.v->>'id', CAST(e.v->>'occurred_at' AS TIMESTAMPTZ), e.v->>'tenant', e.v->>'actor', e.v->>'action',
        e.v->>'entity_type', e.v->>'entity_id', e.v->>'digest', e.v->>'meta'
-FROM json_array_elements(CAST(CAST(sqlc.arg(events) AS TEXT) AS JSON)) WITH ORDINALITY AS e(v, n)
+FROM jsonb_array_elements(CAST(CAST(sqlc.arg(events) AS TEXT) AS JSONB)) WITH ORDINALITY AS e(v, n)
 ORDER BY e.n;
