@@ -46,7 +46,8 @@ type normToken struct {
 	// s is then their pinyin (han.go).
 	han string
 	// alt is another romanisation of a Cyrillic query token, by the table
-	// of the other language its letters may be written in (cyrillic.go).
+	// of the other language its letters may be written in (cyrillic.go),
+	// or of a Latin one with dž or dż (dzh, read as j: tokenize).
 	alt string
 }
 
@@ -127,15 +128,20 @@ func tokenizeCyr(name string, cyr cyrVariant) []normToken {
 	hyph, dot := false, false // only a hyphen, a full stop since the last token
 	var han []byte            // the Han characters of the token
 	hanOnly := true           // … and nothing else
+	dzj := false // the token has a dž or dż
 	flush := func() {
 		if len(cur) > 0 {
 			toks = append(toks, normToken{s: string(cur), script: curScript, sys: curSys, seg: seg, upper: hasUpper && !hasLower, lower: hasLower, hyph: hyph && len(toks) > 0, dot: dot && len(toks) > 0})
 			if hanOnly && len(han) > 0 {
 				toks[len(toks)-1].han = string(han)
 			}
+			if dzj {
+				toks[len(toks)-1].alt = strings.ReplaceAll(string(cur), "dz", "dzh")
+			}
 			cur = cur[:0]
 			hyph, dot = false, false
 		}
+		dzj = false
 		han, hanOnly = han[:0], true
 		curScript = scriptLatin
 		curSys = sysLatin
@@ -289,11 +295,11 @@ func tokenizeCyr(name string, cyr cyrVariant) []normToken {
 		}
 		if (lr == 'ž' || lr == 'ż') && len(cur) > 0 && cur[len(cur)-1] == 'd' && curSys == sysLatin {
 			// dž (Croatian, Serbian, Slovene, Czech, Slovak) and dż
-			// (Polish) are the English j: written dzh as the Cyrillic џ
-			// and дж are, which romanAlt reads as j (džihad: jihad)
-			cur = append(cur, 'z', 'h')
-			hanOnly = false
-			continue
+			// (Polish) are the English j: the token is written dz, as
+			// the lists write such names (HADZIC), and read also as dzh,
+			// as the Cyrillic џ and дж are, which romanAlt reads as j
+			// (džihad: jihad; altCands)
+			dzj = true
 		}
 		sc := scriptLatin
 		sys := sysLatin
