@@ -93,3 +93,41 @@ func (ix *Index) articleRuns(qt []qTok, nr *nameRec, qm, qn *[16]int8, nm *[32]i
 		nm[j-1], ns[j-1] = int8(i), ns[j]
 	}
 }
+
+// skeletonVF is the consonant skeleton of a Latin token with the letters
+// Arabic script does not have read as those it writes them with, "" when
+// it has none: v as f (Umarov عمروف, Ismailov إسماعيلوف, Vladimir
+// فلاديمير) and p, but for ph, as b (Peter بيتر, Pareja باريجا); the
+// skeleton itself drops a Latin v with the semi-vowels (the v of Persian
+// و) and keeps p apart (Persian پ).
+func skeletonVF(s string) string {
+	if strings.IndexByte(s, 'v') < 0 && strings.IndexByte(s, 'p') < 0 {
+		return ""
+	}
+	var buf [64]byte
+	if len(s) > len(buf) {
+		return ""
+	}
+	b := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == 'v':
+			c = 'f'
+		case c == 'p' && (i+1 == len(s) || s[i+1] != 'h'):
+			c = 'b'
+		}
+		b[i] = c
+	}
+	return skeleton(string(b))
+}
+
+// skelMatchVF: an abjad query skeleton with an f or a b meets a list
+// token through its v read as f and its p as b (skeletonVF).
+func skelMatchVF(qsk, v string) bool {
+	if strings.IndexByte(qsk, 'f') < 0 && strings.IndexByte(qsk, 'b') < 0 {
+		return false
+	}
+	fsk := skeletonVF(v)
+	return len(fsk) >= 2 && skelMatch(qsk, fsk)
+}

@@ -132,3 +132,30 @@ func TestArticleWrittenApart(t *testing.T) {
 		}
 	}
 }
+
+// TestForeignLettersInArabic: Arabic script has no v and no p and writes
+// them in foreign names with ف f and ب b (فلاديمير بوتين Vladimir Putin,
+// عمروف Umarov, بيتر Peter; Persian, which has پ, keeps p); the list
+// spells the name with its own letters, so a list token's v meets the
+// query's f and its p the query's b. "دوكو عمروف" met Dokka Umarov at 0.43.
+func TestForeignLettersInArabic(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex([]Entity{
+		{ID: "umarov", Source: "un", Type: TypePerson, Name: "Dokka Umarov"},
+		{ID: "putin", Source: "ofac_sdn", Type: TypePerson, Name: "Vladimir PUTIN"},
+		{ID: "peter", Source: "ofac_sdn", Type: TypePerson, Name: "Peter CHERIF"},
+		{ID: "x", Source: "ofac_sdn", Type: TypePerson, Name: "Abu TIRA"},
+	})
+	for q, want := range map[string]string{"دوكو عمروف": "umarov", "فلاديمير بوتين": "putin", "بيتر شريف": "peter"} {
+		ms := ix.Search(Query{Name: q})
+		if len(ms) == 0 || ms[0].EntityID != want {
+			t.Errorf("Search(%s) = %v, want %s", q, brief(ms), want)
+		}
+		for _, thr := range thresholds {
+			checkSound(t, ix, Query{Name: q, Threshold: thr, Limit: 1000})
+		}
+	}
+	if got := skeletonVF("philippe"); got != skeleton("philibbe") {
+		t.Errorf("skeletonVF(philippe) = %q: ph stays f", got)
+	}
+}

@@ -87,7 +87,7 @@ func tokenSim(q *qTok, v *vocabTok) (float32, uint8) {
 	}
 	lq, lv := len(q.s), len(v.s)
 	ml := min(lq, lv)
-	if q.script == scriptAbjad && !v.digit && skelMatch(q.sk, v.sk) {
+	if q.script == scriptAbjad && !v.digit && (skelMatch(q.sk, v.sk) || skelMatchVF(q.sk, v.s)) {
 		if len(q.sk) == 1 {
 			if lq > 4 || lv > 4 {
 				return 0, methodNone

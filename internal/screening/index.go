@@ -411,6 +411,9 @@ func newIndex(entities []Entity, ref *Index) *Index {
 					ix.skel[v.sk[1:]] = appendUnique(ix.skel[v.sk[1:]], vid)
 				}
 			}
+			if fsk := skeletonVF(v.s); len(fsk) >= 2 && fsk != v.sk {
+				ix.skel[fsk] = appendUnique(ix.skel[fsk], vid) // Umarov: عمروف (arabic.go)
+			}
 		}
 		if len(v.s) >= 3 && !v.digit {
 			v.dm1, v.dm2 = matchr.DoubleMetaphone(v.s)

@@ -28,7 +28,7 @@ func TestPruningIsSoundOnRealLists(t *testing.T) {
 		screening.CheckSound(t, ix, screening.Query{Name: screening.Perturb(rng, name, extra), Threshold: screening.Thresholds[rng.IntN(len(screening.Thresholds))], Limit: 1000})
 	}
 	for _, q := range []string{"عبدالرحمن عمير راشد النعيمي", "حافظ عبد السلام", "Таруат Салах Абдаллах", "محمد عمر", "Ramimakhlouf", "SergeiLavrov",
-		"Григорий Суркис", "Віктор Федорович Янукович", "Игорь Гиркин",
+		"Григорий Суркис", "Віктор Федорович Янукович", "Игорь Гиркин", "فلاديمير بوتين", "دوكو عمروف", "سيف العدل",
 		"ナジール・モハンマド・アブドゥル・バシール", "ジャーベル・アブダッラー・ジャーベル・アフマド・アル・ジャラフマー", "アブドゥルハイ・モトマエン", "ウラジーミル・プーチン"} {
 		for _, thr := range []float64{0.3, 0.7, screening.DefaultThreshold} {
 			screening.CheckSound(t, ix, screening.Query{Name: q, Threshold: thr, Limit: 1000})
