@@ -128,7 +128,7 @@ func tokenizeCyr(name string, cyr cyrVariant) []normToken {
 	hyph, dot := false, false // only a hyphen, a full stop since the last token
 	var han []byte            // the Han characters of the token
 	hanOnly := true           // … and nothing else
-	dzj := false // the token has a dž or dż
+	dzj := false              // the token has a dž or dż
 	flush := func() {
 		if len(cur) > 0 {
 			toks = append(toks, normToken{s: string(cur), script: curScript, sys: curSys, seg: seg, upper: hasUpper && !hasLower, lower: hasLower, hyph: hyph && len(toks) > 0, dot: dot && len(toks) > 0})
