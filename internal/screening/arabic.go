@@ -122,12 +122,47 @@ func skeletonVF(s string) string {
 	return skeleton(string(b))
 }
 
-// skelMatchVF: an abjad query skeleton with an f or a b meets a list
-// token through its v read as f and its p as b (skeletonVF).
-func skelMatchVF(qsk, v string) bool {
-	if strings.IndexByte(qsk, 'f') < 0 && strings.IndexByte(qsk, 'b') < 0 {
-		return false
+// skeletonGJ is the consonant skeleton of a Latin token with its g (but
+// gh) read as j, "" when it has none: Egyptian usage, and the lists'
+// Egyptian spellings, write ج (jim) as g (Gamal جمال, Ragab رجب), and
+// Arabic writes the g of a foreign name with ج too (Angelo أنجيلو).
+func skeletonGJ(s string) string {
+	if strings.IndexByte(s, 'g') < 0 {
+		return ""
 	}
-	fsk := skeletonVF(v)
-	return len(fsk) >= 2 && skelMatch(qsk, fsk)
+	var buf [64]byte
+	if len(s) > len(buf) {
+		return ""
+	}
+	b := buf[:len(s)]
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == 'g' && (i+1 == len(s) || s[i+1] != 'h') {
+			c = 'j'
+			n++
+		}
+		b[i] = c
+	}
+	if n == 0 {
+		return ""
+	}
+	return skeleton(string(b))
+}
+
+// skelMatchVF: an abjad query skeleton meets a list token through its v
+// read as f and its p as b (skeletonVF), or, with a j, its g read as j
+// (skeletonGJ).
+func skelMatchVF(qsk, v string) bool {
+	if strings.IndexByte(qsk, 'f') >= 0 || strings.IndexByte(qsk, 'b') >= 0 {
+		if fsk := skeletonVF(v); len(fsk) >= 2 && skelMatch(qsk, fsk) {
+			return true
+		}
+	}
+	if strings.IndexByte(qsk, 'j') >= 0 {
+		if jsk := skeletonGJ(v); len(jsk) >= 2 && skelMatch(qsk, jsk) {
+			return true
+		}
+	}
+	return false
 }

@@ -159,3 +159,28 @@ func TestForeignLettersInArabic(t *testing.T) {
 		t.Errorf("skeletonVF(philippe) = %q: ph stays f", got)
 	}
 }
+
+// TestJimAsG: ج (jim) is g in Egyptian Arabic and in the lists' Egyptian
+// spellings (Gamal for جمال, Ragab for رجب), and Arabic writes the g of a
+// foreign name with it (Angelo أنجيلو); so a list token's g (not gh) also
+// meets an abjad query's j. Gh stays ghain (TestGhainIsNotK).
+func TestJimAsG(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex([]Entity{
+		{ID: "gamal", Source: "ofac_sdn", Type: TypePerson, Name: "Gamal Ahmed RAGAB"},
+		{ID: "angelo", Source: "ofac_sdn", Type: TypePerson, Name: "Angelo Ramirez TRINIDAD"},
+		{ID: "x", Source: "ofac_sdn", Type: TypePerson, Name: "Kamal Ahmed RAJAB"},
+	})
+	for q, want := range map[string]string{"جمال أحمد رجب": "gamal", "أنجيلو راميريز ترينداد": "angelo"} {
+		ms := ix.Search(Query{Name: q})
+		if len(ms) == 0 || ms[0].EntityID != want {
+			t.Errorf("Search(%s) = %v, want %s", q, brief(ms), want)
+		}
+		for _, thr := range thresholds {
+			checkSound(t, ix, Query{Name: q, Threshold: thr, Limit: 1000})
+		}
+	}
+	if skeletonGJ("ghani") != "" {
+		t.Errorf("skeletonGJ(ghani) = %q: gh is not g", skeletonGJ("ghani"))
+	}
+}

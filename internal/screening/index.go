@@ -414,6 +414,9 @@ func newIndex(entities []Entity, ref *Index) *Index {
 			if fsk := skeletonVF(v.s); len(fsk) >= 2 && fsk != v.sk {
 				ix.skel[fsk] = appendUnique(ix.skel[fsk], vid) // Umarov: عمروف (arabic.go)
 			}
+			if jsk := skeletonGJ(v.s); len(jsk) >= 2 && jsk != v.sk {
+				ix.skel[jsk] = appendUnique(ix.skel[jsk], vid) // Gamal: جمال (arabic.go)
+			}
 		}
 		if len(v.s) >= 3 && !v.digit {
 			v.dm1, v.dm2 = matchr.DoubleMetaphone(v.s)
