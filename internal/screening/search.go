@@ -96,7 +96,9 @@ func (s *scratch) nextToken() {
 // only those scoring at least the threshold, at most Limit of them. A query
 // that mixes writing systems ("محمد عمر Mohammed Omar") or holds
 // parenthesised or semicolon-separated parts is also screened part by part,
-// and each entity keeps its best score.
+// and each entity keeps its best score; the entities matching the whole
+// query then rank first, by their score on it, before those matching a
+// part alone (rankParts).
 func (ix *Index) Search(q Query) []Match {
 	return ix.search(q, false)
 }
@@ -132,6 +134,16 @@ func (ix *Index) search(q Query, exhaustive bool) []Match {
 		sysSeen |= 1 << t.sys
 		segSeen |= 1 << min(t.seg, 63)
 	}
+	// whole: the score of each match of the whole query, by its slot in
+	// out; the parts only raise those scores or append matches of a part
+	// alone.
+	var whole []float64
+	if sysSeen&(sysSeen-1) != 0 || segSeen&(segSeen-1) != 0 {
+		whole = make([]float64, len(out))
+		for i := range out {
+			whole[i] = out[i].Score
+		}
+	}
 	if sysSeen&(sysSeen-1) != 0 {
 		for sys := uint8(0); sys < 8; sys++ {
 			if sysSeen&(1<<sys) == 0 {
@@ -164,14 +176,56 @@ func (ix *Index) search(q Query, exhaustive bool) []Match {
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Match) int {
-		if a.Score != b.Score {
-			return cmp.Compare(b.Score, a.Score)
-		}
-		return strings.Compare(a.EntityID, b.EntityID)
-	})
+	if whole != nil {
+		return rankParts(out, whole, limit)
+	}
+	slices.SortFunc(out, byScore)
 	if len(out) > limit {
 		out = out[:limit]
+	}
+	return out
+}
+
+func byScore(a, b Match) int {
+	if a.Score != b.Score {
+		return cmp.Compare(b.Score, a.Score)
+	}
+	return strings.Compare(a.EntityID, b.EntityID)
+}
+
+// rankParts orders the matches of a query screened also part by part
+// (out[:len(whole)] are the matches of the whole query, whole their
+// scores on it; the rest matched a part alone): the matches of the whole
+// query first, by their score on it, then those of a part alone, by
+// score. A part's match can score higher than the whole query's on the
+// entity it names ("Al-Haramain" alone 1.000 on ALHARAMAIN, the whole
+// "Al-Haramain (branche Afghanistan)" 0.997 on the Afghanistan branch),
+// yet it explains less of the query, and the reviewer must see the best
+// explanation of the whole name first. Scores are not changed, and the
+// limit takes the same matches as ranking by score alone would — the
+// highest scoring — so no hit is hidden; only their order changes.
+func rankParts(out []Match, whole []float64, limit int) []Match {
+	type ranked struct {
+		m     Match
+		whole float64 // score on the whole query; -1 for a part's match alone
+	}
+	rs := make([]ranked, len(out))
+	for i := range out {
+		rs[i] = ranked{out[i], -1}
+		if i < len(whole) {
+			rs[i].whole = whole[i]
+		}
+	}
+	slices.SortFunc(rs, func(a, b ranked) int { return byScore(a.m, b.m) })
+	if len(rs) > limit {
+		rs = rs[:limit]
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int {
+		return cmp.Compare(b.whole, a.whole)
+	})
+	out = out[:len(rs)]
+	for i := range rs {
+		out[i] = rs[i].m
 	}
 	return out
 }

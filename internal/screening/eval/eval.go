@@ -131,8 +131,11 @@ func wantedScore(ix *screening.Index, c Case) string {
 	return "below 0.3"
 }
 
-// firstIsWanted: a wanted entity is the best match (ties allowed) among the
-// matches of the judged source.
+// firstIsWanted: a wanted entity is the first match (ties allowed: the
+// matches after it with its score) among the matches of the judged source.
+// A match ranked after the first with a higher score (one matching a part
+// of the query alone, ranked after those matching the whole query) is no
+// tie.
 func firstIsWanted(ms []screening.Match, c Case) bool {
 	best := -1.0
 	for _, m := range ms {
@@ -142,7 +145,7 @@ func firstIsWanted(ms []screening.Match, c Case) bool {
 		if best < 0 {
 			best = m.Score
 		}
-		if m.Score < best {
+		if m.Score != best {
 			return false
 		}
 		if contains(c.Want, m.EntityID) {
