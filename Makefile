@@ -130,7 +130,7 @@ lint:
 ## every non-test .go file there except ENGINE_FILES, the SQLite-specific ones
 ## (a test in store/postgres reads this list). Old copies are removed first,
 ## so a file renamed or deleted in store/sqlite leaves no stale copy behind.
-ENGINE_FILES := db.go convert.go doc.go ratelimits.go checks_update_many.go
+ENGINE_FILES := db.go convert.go doc.go ratelimits.go
 SHARED_REPOS = $(sort $(filter-out $(ENGINE_FILES) %_test.go,$(notdir $(wildcard internal/store/sqlite/*.go))))
 generate:
 	$(GO) run $(SQLC) generate -f internal/store/sqlc.yaml

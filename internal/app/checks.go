@@ -261,17 +261,6 @@ func (s *Checks) finishRound(ctx context.Context, customerID string, attempt int
 		// them: read one by one for a single outcome, else all at once
 		// (and handed, as written, to the policy).
 		var all []store.CheckRecord
-		// The checks of several outcomes are written together before
-		// the policy reads them (one statement on PostgreSQL); a single
-		// outcome writes its check at once.
-		var written []store.CheckRecord
-		write := func(rec store.CheckRecord) error {
-			if len(items) == 1 {
-				return tx.Checks().Update(ctx, rec)
-			}
-			written = append(written, rec)
-			return nil
-		}
 		get := func(id string) (int, store.CheckRecord, error) {
 			if len(items) == 1 {
 				rec, err := tx.Checks().Get(ctx, id)
@@ -297,7 +286,7 @@ func (s *Checks) finishRound(ctx context.Context, customerID string, attempt int
 			if rec.CustomerID != customerID {
 				return fmt.Errorf("check %s: customer %s, not %s", it.checkID, rec.CustomerID, customerID)
 			}
-			rec, w, f, err := s.finishLocked(ctx, tx, &crec, rec, attempt, it.out, write)
+			rec, w, f, err := s.finishLocked(ctx, tx, &crec, rec, attempt, it.out)
 			if err != nil {
 				return err
 			}
@@ -309,11 +298,6 @@ func (s *Checks) finishRound(ctx context.Context, customerID string, attempt int
 				done = append(done, finished{rec.Type, rec.Status})
 				// A finished outcome ran its after.
 				unwritten = unwritten || (it.out.after != nil && it.out.customerUnwritten)
-			}
-		}
-		if len(written) > 0 {
-			if err := tx.Checks().UpdateMany(ctx, written); err != nil {
-				return err
 			}
 		}
 		if len(done) == 0 {
@@ -335,10 +319,8 @@ func (s *Checks) finishRound(ctx context.Context, customerID string, attempt int
 // finishLocked writes one check's outcome in tx, whose customer record
 // crec is locked (and updated there when the outcome changes the
 // customer). It returns the check as written, whether it wrote anything,
-// and whether it finished the check (pending outcomes do not). write
-// stores the finished check (at once, or with the round's others before
-// the policy reads them).
-func (s *Checks) finishLocked(ctx context.Context, tx store.Tx, crec *store.CustomerRecord, rec store.CheckRecord, attempt int, out checkOutcome, write func(store.CheckRecord) error) (store.CheckRecord, bool, bool, error) {
+// and whether it finished the check (pending outcomes do not).
+func (s *Checks) finishLocked(ctx context.Context, tx store.Tx, crec *store.CustomerRecord, rec store.CheckRecord, attempt int, out checkOutcome) (store.CheckRecord, bool, bool, error) {
 	if out.expect != nil {
 		if err := out.expect(rec); err != nil {
 			return rec, false, false, err
@@ -392,7 +374,7 @@ func (s *Checks) finishLocked(ctx context.Context, tx store.Tx, crec *store.Cust
 			return rec, false, false, err
 		}
 	}
-	if err := write(rec); err != nil {
+	if err := tx.Checks().Update(ctx, rec); err != nil {
 		return rec, false, false, err
 	}
 	if out.after != nil {

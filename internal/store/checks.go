@@ -30,10 +30,6 @@ type Checks interface {
 	CreateMany(ctx context.Context, cs []CheckRecord) error
 	Get(ctx context.Context, id string) (CheckRecord, error)
 	Update(ctx context.Context, c CheckRecord) error
-	// UpdateMany writes checks of distinct ids as Update writes each (in
-	// one statement on PostgreSQL: a check round's outcomes); ErrNotFound
-	// when one of them does not exist.
-	UpdateMany(ctx context.Context, cs []CheckRecord) error
 	// ListByCustomer returns the checks of the latest round first, by type.
 	ListByCustomer(ctx context.Context, customerID string) ([]CheckRecord, error)
 	// ListAwaiting returns up to limit pending checks that were handed to an

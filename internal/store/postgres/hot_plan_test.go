@@ -3,59 +3,13 @@ package postgres_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/store/testdb"
 )
-
-// A check round writes its checks in one statement (UpdateChecksBatch). Its
-// ids must be found through the primary key: joined on the JSON alone,
-// PostgreSQL (counting on 100 elements) hashed them against a scan of the
-// whole checks table, every round, under both plan cache modes.
-func TestCheckBatchUpdateUsesThePrimaryKey(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s := testdb.Open(t, testdb.Postgres)
-	now := time.Now().UTC()
-	var cs []store.CustomerRecord
-	var ks []store.CheckRecord
-	for i := range 1000 {
-		id := fmt.Sprintf("cus_plan%05d", i)
-		cs = append(cs, store.CustomerRecord{ID: id, Type: "individual", Status: "submitted", Data: []byte("sealed"),
-			Version: 1, CreatedAt: now, UpdatedAt: now})
-		for _, typ := range []string{"identity", "screening", "risk"} {
-			ks = append(ks, store.CheckRecord{ID: fmt.Sprintf("chk_plan%05d_%s", i, typ), CustomerID: id, Type: typ,
-				Status: "pending", Round: 1, CreatedAt: now, UpdatedAt: now})
-		}
-	}
-	if err := s.Customers().CreateMany(ctx, cs); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Checks().CreateMany(ctx, ks); err != nil {
-		t.Fatal(err)
-	}
-	db := s.(interface{ DB() *sql.DB }).DB()
-	if _, err := db.ExecContext(ctx, "ANALYZE checks"); err != nil {
-		t.Fatal(err)
-	}
-	q := namedQuery(t, "../queries/postgres/checks_batch.sql", "UpdateChecksBatch :execrows", "sqlc.arg(checks)")
-	arg := `[{"id":"chk_plan00007_identity","status":"passed"},{"id":"chk_plan00007_risk","status":"passed"}]`
-	for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
-		p, err := explainPrepared(ctx, db, mode, "text", q, arg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(p, "Seq Scan on checks") || !strings.Contains(p, "checks_pkey") {
-			t.Errorf("%s: the batch update does not find its checks through checks_pkey:\n%s", mode, p)
-		}
-	}
-}
 
 // Every audited change reads its tenant's webhook endpoints
 // (ListTenantWebhookEndpoints). PostgreSQL must settle on a generic plan for
@@ -105,39 +59,6 @@ func namedQuery(t *testing.T, file, name, arg string) string {
 	}
 	q, _, _ = strings.Cut(q, ";")
 	return strings.ReplaceAll(q, arg, "$1")
-}
-
-// explainPrepared is the plan of query, prepared with one argument of type
-// typ under the plan cache mode given, for the argument value arg, on a
-// connection of its own; nothing the plan would write is written (EXPLAIN
-// without ANALYZE).
-func explainPrepared(ctx context.Context, db *sql.DB, mode, typ, query, arg string) (string, error) {
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close()
-	defer conn.ExecContext(ctx, "DEALLOCATE hot; RESET plan_cache_mode") //nolint:errcheck // best effort on a connection about to go back
-	if _, err := conn.ExecContext(ctx, "SET plan_cache_mode = "+mode); err != nil {
-		return "", err
-	}
-	if _, err := conn.ExecContext(ctx, "PREPARE hot("+typ+") AS "+query); err != nil {
-		return "", err
-	}
-	rows, err := conn.QueryContext(ctx, "EXPLAIN EXECUTE hot('"+strings.ReplaceAll(arg, "'", "''")+"')")
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var plan strings.Builder
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			return "", err
-		}
-		plan.WriteString(line + "\n")
-	}
-	return plan.String(), rows.Err()
 }
 
 // A statement that reads fields of a JSON batch with ->> reads it as JSONB:

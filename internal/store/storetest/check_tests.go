@@ -54,48 +54,6 @@ var checkTests = map[string]func(*testing.T, store.Store){
 			t.Fatal("checks of a missing customer accepted")
 		}
 	},
-	// UpdateMany writes every field of each check as Update does (on
-	// PostgreSQL in one statement: details as bytes, finished or not, an
-	// error, another round), and refuses a check that does not exist.
-	"UpdateMany": func(t *testing.T, s store.Store) {
-		ctx := context.Background()
-		c := addCustomer(t, s)
-		var ks []store.CheckRecord
-		for _, typ := range []string{"identity", "screening", "risk"} {
-			k := check(c.ID)
-			k.Type, k.FinishedAt, k.Details = typ, nil, nil
-			ks = append(ks, k)
-		}
-		must(t, s.Checks().CreateMany(ctx, ks))
-		ks[0].Status, ks[0].Summary, ks[0].Details, ks[0].Provider = "passed", "ok", []byte{0, 1, 0xfe, 0xff, 'x'}, "sandbox"
-		ks[0].UpdatedAt, ks[0].FinishedAt, ks[0].Attempts = at(30), ptr(at(31)), 2
-		ks[1].Status, ks[1].Error, ks[1].Round, ks[1].Type = "error", "provider down", 3, "screening"
-		ks[1].UpdatedAt, ks[1].FinishedAt = at(32), ptr(at(33))
-		ks[2].Status, ks[2].UpdatedAt = "pending", at(34) // not finished, no details
-		must(t, s.InTx(ctx, func(tx store.Tx) error { return tx.Checks().UpdateMany(ctx, ks) }))
-		for _, k := range ks {
-			got, err := s.Checks().Get(ctx, k.ID)
-			must(t, err)
-			equal(t, got, k)
-		}
-		// One alone, and nothing at all.
-		ks[2].Summary = "alone"
-		must(t, s.Checks().UpdateMany(ctx, ks[2:]))
-		got, err := s.Checks().Get(ctx, ks[2].ID)
-		must(t, err)
-		equal(t, got, ks[2])
-		must(t, s.Checks().UpdateMany(ctx, nil))
-		// A missing check refuses the lot.
-		missing := check(c.ID)
-		ks[0].Summary = "changed"
-		err = s.InTx(ctx, func(tx store.Tx) error { return tx.Checks().UpdateMany(ctx, []store.CheckRecord{ks[0], missing}) })
-		wantErr(t, err, store.ErrNotFound)
-		got, err = s.Checks().Get(ctx, ks[0].ID)
-		must(t, err)
-		if got.Summary != "ok" {
-			t.Fatalf("summary %q after a refused batch, want ok", got.Summary)
-		}
-	},
 	"RoundTripAndUpdate": func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		c := addCustomer(t, s)

@@ -30,33 +30,3 @@ func (q *Queries) CreateChecksBatch(ctx context.Context, checks string) (int64, 
 	}
 	return result.RowsAffected()
 }
-
-const updateChecksBatch = `-- name: UpdateChecksBatch :execrows
-UPDATE checks AS k SET
-    type = c.v->>'type',
-    status = c.v->>'status',
-    provider = c.v->>'provider',
-    summary = c.v->>'summary',
-    details = decode(c.v->>'details', 'base64'),
-    error = c.v->>'error',
-    attempts = CAST(c.v->>'attempts' AS BIGINT),
-    round = CAST(c.v->>'round' AS BIGINT),
-    updated_at = CAST(c.v->>'updated_at' AS TIMESTAMPTZ),
-    finished_at = CAST(c.v->>'finished_at' AS TIMESTAMPTZ)
-FROM jsonb_array_elements(CAST(CAST($1 AS TEXT) AS JSONB)) AS c(v)
-WHERE k.id = c.v->>'id'
-  AND k.id = ANY(ARRAY(SELECT e->>'id' FROM jsonb_array_elements(CAST(CAST($1 AS TEXT) AS JSONB)) AS e))
-`
-
-// The outcomes of a check round in one statement: checks is a JSON array of
-// objects named like the columns (details base64, null when none), one per
-// check id, read as JSONB (parsed once). The ids are matched through the primary key (id = ANY of the
-// ids): joined on the JSON alone, PostgreSQL, counting on 100 elements,
-// hashes them against a scan of the whole table.
-func (q *Queries) UpdateChecksBatch(ctx context.Context, checks string) (int64, error) {
-	result, err := q.db.ExecContext(ctx, updateChecksBatch, checks)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected()
-}
