@@ -140,3 +140,58 @@ func TestPartRankingHidesNoHit(t *testing.T) {
 	}
 	t.Logf("%d of 400 queries with parts ranked otherwise than by score", reordered)
 }
+
+// TestHomoglyphIL: a Latin token written with a lower-case l before a
+// consonant no name begins with after l is also read with an i: the
+// capital I and the lower-case l are one glyph in most sans-serif fonts,
+// and names copied from them or read by OCR swap them ("Al-Qaida In
+// lraq", "Islamic State of lraq" among OpenSanctions' names of OFAC 8759
+// / UN QDe.115). The other reading meets at most at the transliteration
+// similarity, below the token as written, and an l that begins names
+// (Lhamo, Ljubica, Lviv, Lwin, Lloyd) is read as written only.
+func TestHomoglyphIL(t *testing.T) {
+	t.Parallel()
+	ents := []Entity{
+		{ID: "aqi", Source: "t", Type: TypeOrganization, Name: "AL-QAIDA IN IRAQ"},
+		{ID: "isi", Source: "t", Type: TypeOrganization, Name: "ISLAMIC STATE OF IRAQ"},
+		{ID: "inmo", Source: "t", Type: TypeOrganization, Name: "INMOBILIARIA RIVERA MARADIAGA, S.A. DE C.V."},
+		{ID: "lviv", Source: "t", Type: TypePerson, Name: "Ivan LVIVSKY"},
+	}
+	for i := range 300 {
+		ents = append(ents, Entity{ID: fmt.Sprintf("f:%d", i), Source: "f", Type: TypeOrganization,
+			Name: fmt.Sprintf("Filler%dx Iraq Company", i)})
+	}
+	ix := NewIndex(ents)
+	for q, want := range map[string]string{
+		"Al-Qaida In lraq": "aqi", "Islamic State of lraq": "isi", "lnmobiliaria Rivera Maradiaga": "inmo",
+	} {
+		ms := ix.Search(Query{Name: q})
+		if len(ms) == 0 || ms[0].EntityID != want {
+			t.Errorf("Search(%q) = %v, want %s first", q, brief(ms), want)
+		}
+		for _, thr := range thresholds {
+			checkSound(t, ix, Query{Name: q, Threshold: thr, Limit: 1000})
+		}
+	}
+	// as written, the token meets its own spelling above the other reading
+	if s, i := scoreOf(ix, Query{Name: "Iraq"}, "aqi"), scoreOf(ix, Query{Name: "lraq"}, "aqi"); !(i < s) {
+		t.Errorf("lraq %.3f, Iraq %.3f on AL-QAIDA IN IRAQ: the other reading must score below the spelling", i, s)
+	}
+	for _, w := range []string{"lhamo", "ljubica", "lviv", "lwin", "lloyd", "lyudmila", "laden", "lraq"} {
+		toks := tokenize(w)
+		homoglyphAlts(toks)
+		want := ""
+		if w == "lraq" {
+			want = "iraq"
+		}
+		if toks[0].alt != want {
+			t.Errorf("homoglyphAlts(%s).alt = %q, want %q", w, toks[0].alt, want)
+		}
+	}
+	// capitals are no glyph confusion: LRAQ stays as written
+	toks := tokenize("LRAQ")
+	homoglyphAlts(toks)
+	if toks[0].alt != "" {
+		t.Errorf("homoglyphAlts(LRAQ).alt = %q, want none", toks[0].alt)
+	}
+}

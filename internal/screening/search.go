@@ -117,6 +117,7 @@ func (ix *Index) search(q Query, exhaustive bool) []Match {
 		return nil
 	}
 	cyrillicAlts(q.Name, ntoks)
+	homoglyphAlts(ntoks)
 	if len(ntoks) > 16 {
 		ntoks = ntoks[:16]
 	}
@@ -337,4 +338,26 @@ func (ix *Index) searchGroup(ntoks []normToken, q Query, thr float64, sc *scratc
 		}
 	}
 	return out
+}
+
+// homoglyphAlts reads a Latin token that begins with a lower-case l before
+// a consonant no name begins with after l ("lraq", "lslamic") also as
+// beginning with i: the capital I and the lower-case l are one glyph in
+// most sans-serif fonts, and names copied from them or read by OCR swap
+// them ("Al-Qaida In lraq", "Islamic State of lraq" on the lists'
+// neighbours). The other reading meets the list tokens at most at the
+// transliteration similarity (altCands), below the token as written. An l
+// before h, j, v or w begins names (Lhamo, Ljubica, Lviv, Lwin) and is
+// left alone.
+func homoglyphAlts(toks []normToken) {
+	for i := range toks {
+		t := &toks[i]
+		if t.sys != sysLatin || t.alt != "" || t.upper || len(t.s) < 3 || t.s[0] != 'l' {
+			continue
+		}
+		switch t.s[1] {
+		case 'b', 'c', 'd', 'f', 'g', 'k', 'm', 'n', 'p', 'q', 'r', 's', 't', 'x', 'z':
+			t.alt = "i" + t.s[1:]
+		}
+	}
 }
