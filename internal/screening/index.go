@@ -16,7 +16,7 @@ const DefaultThreshold = 0.88
 
 // AlgorithmVersion identifies the matching algorithm and its parameters; it
 // is stored with every screening so a result can be reproduced.
-const AlgorithmVersion = "kyc-screen/1.4"
+const AlgorithmVersion = "kyc-screen/1.5"
 
 // DefaultLimit is the number of matches returned when Query.Limit is 0.
 const DefaultLimit = 10
