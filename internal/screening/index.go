@@ -149,6 +149,7 @@ type Index struct {
 	hashes   []string
 	names    []nameRec
 	vocab    []vocabTok
+	vq       []vocabQuick // per vocab: what quickOut reads (dense, so a far token costs one cache line)
 	vocabID  map[string]int32
 	postings [][]int32 // vocab id -> name ids
 	// generic lists the vocabulary tokens of each generic class (orgs.go).
@@ -431,6 +432,10 @@ func newIndex(entities []Entity, ref *Index) *Index {
 				ix.tkeys[v.tk] = appendUnique(ix.tkeys[v.tk], vid)
 			}
 		}
+	}
+	ix.vq = make([]vocabQuick, len(ix.vocab))
+	for i := range ix.vocab {
+		ix.vq[i] = newVocabQuick(&ix.vocab[i])
 	}
 	ix.indexGeneric()
 	ix.invW = make([]float32, len(ix.names))

@@ -2,6 +2,7 @@ package screening
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 )
@@ -32,8 +33,9 @@ type scratch struct {
 	qepoch     uint32   // per query
 	eMark      []uint32 // per entity: qepoch when it got a match
 	eSlot      []int32  // per entity: index of its match in the output
-	cEpoch     uint32   // per query token
-	cMark      []uint32 // per vocab: cEpoch when it was compared with the query token
+	cEpoch     uint32   // per query token and state of its comparison (newCompState)
+	cBase      uint32   // cEpoch when the query token's gathering started
+	cMark      []uint32 // per vocab: cEpoch when it was last compared with the query token (>= cBase: in this token)
 	cIdx       []int32  // per vocab: index in the token's candidates, -1 if no candidate
 	ests       []est
 	qt         []qTok
@@ -85,11 +87,19 @@ func (s *scratch) newGroup() {
 
 // nextToken starts the candidate gathering of a query column.
 func (s *scratch) nextToken() {
-	s.cEpoch++
-	if s.cEpoch == 0 {
+	if s.cEpoch >= math.MaxUint32-1<<16 { // room for the states of one token
 		clear(s.cMark)
-		s.cEpoch = 1
+		s.cEpoch = 0
 	}
+	s.cEpoch++
+	s.cBase = s.cEpoch
+}
+
+// newCompState starts a new state of the query token's comparison (its
+// form, cognate stem or kana key changed): a vocabulary token compared in
+// an earlier state is compared again.
+func (s *scratch) newCompState() {
+	s.cEpoch++
 }
 
 // Search returns the entities whose names match the query, best first,
