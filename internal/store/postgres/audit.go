@@ -34,6 +34,9 @@ func (r audit) Append(ctx context.Context, e domain.AuditEvent) error {
 func (r audit) flush(ctx context.Context) error {
 	evs := r.st.journal
 	r.st.journal = nil
+	// The journal is the transaction's last write: on PostgreSQL it goes
+	// to the server with COMMIT (pipeline.go), whose error is then its error.
+	ctx = deferExec(ctx)
 	switch len(evs) {
 	case 0:
 		return nil
@@ -50,6 +53,9 @@ func (r audit) flush(ctx context.Context) error {
 		return err
 	}
 	n, err := r.q.InsertAuditJournalBatch(ctx, string(batch))
+	if errors.Is(err, errExecDeferred) {
+		return nil // one row per element of the batch, or the commit fails
+	}
 	if err != nil {
 		return fmt.Errorf("audit append: %w", mapErr(err))
 	}

@@ -276,3 +276,11 @@ func syncFile(path string) error {
 	}
 	return f.Close()
 }
+
+// deferExec is the PostgreSQL engine's mark of a write that may wait for
+// its transaction's next round trip (../postgres/pipeline.go); SQLite runs
+// in the process and has no round trips to save, so it marks nothing.
+func deferExec(ctx context.Context) context.Context { return ctx }
+
+// errExecDeferred is never returned here; the shared code tests for it.
+var errExecDeferred = errors.New("sqlite: deferred statements do not exist")
