@@ -1,10 +1,12 @@
 package vault
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -93,4 +95,95 @@ func TestBlindIndexPinnedRandom(t *testing.T) {
 	if got := hex.EncodeToString(h.Sum(nil)); got != want {
 		t.Errorf("digest of 30,000 indexes and normal forms = %s, want %s", got, want)
 	}
+}
+
+// TestNormalizeASCIIFastPath proves the ASCII fast path of Normalize
+// byte-identical to the full path: on every string of up to two ASCII
+// bytes, on every ASCII byte between letters and spaces, and on 300,000
+// generated values (ASCII ones taking the fast path, the others checked
+// to be refused by it).
+func TestNormalizeASCIIFastPath(t *testing.T) {
+	t.Parallel()
+	check := func(kind, x string) {
+		t.Helper()
+		fast, ok := normalizeASCII(x)
+		ascii := true
+		for i := 0; i < len(x); i++ {
+			ascii = ascii && x[i] < 0x80
+		}
+		if ok != ascii {
+			t.Fatalf("normalizeASCII(%q) ok = %v, want %v", x, ok, ascii)
+		}
+		if ok {
+			if full := normalizeFull(kind, x); fast != full {
+				t.Fatalf("Normalize(%q, %q): fast path %q, full path %q", kind, x, fast, full)
+			}
+		}
+		if got, want := Normalize(kind, x), normalizeFull(kind, x); got != want {
+			t.Fatalf("Normalize(%q, %q) = %q, full path %q", kind, x, got, want)
+		}
+	}
+	for _, kind := range []string{"email", "name"} {
+		check(kind, "")
+		for a := range 128 {
+			check(kind, string(rune(a)))
+			for c := range 128 {
+				check(kind, string([]byte{byte(a), byte(c)}))
+			}
+			check(kind, " X"+string(rune(a))+"y  ")
+			check(kind, "x \t"+string(rune(a))+string(rune(a))+" Y")
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 300000 {
+		check(blindIndexKinds[i%len(blindIndexKinds)], randomValue(r))
+	}
+}
+
+// TestBlindIndexConcurrent indexes the pinned values from many goroutines
+// at once (the keyed HMAC states are pooled per kind) and a long value
+// whose buffer is not kept.
+func TestBlindIndexConcurrent(t *testing.T) {
+	t.Parallel()
+	v := newTestVault(t)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				p := pinnedIndexes[(g+i)%len(pinnedIndexes)]
+				if got := v.BlindIndex(p.kind, p.value); got != p.index {
+					t.Errorf("BlindIndex(%q, %q) = %q, want %q", p.kind, p.value, got, p.index)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	long := strings.Repeat("x", maxPooledInput+1)
+	want := blindIndexReference(v, "audit-digest", long)
+	if a, b := v.BlindIndex("audit-digest", long), v.BlindIndex("audit-digest", long); a != want || b != want {
+		t.Errorf("long value: %q then %q, want %q", a, b, want)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range 20000 {
+		kind, x := blindIndexKinds[i%len(blindIndexKinds)], randomValue(r)
+		if got, want := v.BlindIndex(kind, x), blindIndexReference(v, kind, x); got != want {
+			t.Fatalf("BlindIndex(%q, %q) = %q, reference %q", kind, x, got, want)
+		}
+	}
+}
+
+// blindIndexReference is BlindIndex as first written: the full
+// normalisation, and both HMACs keyed anew on every call.
+func blindIndexReference(v *Vault, kind, value string) string {
+	n := normalizeFull(kind, value)
+	if n == "" {
+		return ""
+	}
+	kk := hmac.New(sha256.New, v.current.index)
+	kk.Write([]byte("kind:"))
+	kk.Write([]byte(kind))
+	m := hmac.New(sha256.New, kk.Sum(nil))
+	m.Write([]byte(n))
+	return hex.EncodeToString(m.Sum(nil)[:blindIndexBytes])
 }

@@ -33,11 +33,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // KeySize is the size in bytes of the master key.
@@ -82,10 +84,14 @@ type keySet struct {
 	wrap  cipher.AEAD
 	index []byte
 	raw   []byte
+	// kinds caches the blind-index key of each kind (string →
+	// *indexKind), derived from index on first use.
+	kinds sync.Map
 }
 
-// Vault encrypts and indexes personal data. It is safe for concurrent use
-// and holds no mutable state after construction.
+// Vault encrypts and indexes personal data. It is safe for concurrent use;
+// its only mutable state after construction is a cache of the derived
+// blind-index key of each kind (keySet.kinds).
 type Vault struct {
 	current *keySet
 	byID    map[[keyIDSize]byte]*keySet
@@ -472,10 +478,53 @@ func (v *Vault) BlindIndex(kind, value string) string {
 	if n == "" {
 		return ""
 	}
-	kk := hmac.New(sha256.New, v.current.index)
+	k := v.current.indexKind(kind)
+	m := k.macs.Get().(*indexMAC)
+	m.h.Reset()
+	m.in = append(m.in[:0], n...)
+	m.h.Write(m.in)
+	m.h.Sum(m.sum[:0])
+	var out [2 * blindIndexBytes]byte
+	hex.Encode(out[:], m.sum[:blindIndexBytes])
+	if cap(m.in) > maxPooledInput {
+		m.in = nil
+	}
+	k.macs.Put(m)
+	return string(out[:])
+}
+
+// indexKind is the blind-index key of one kind, k_kind =
+// HMAC-SHA256(blind-index subkey, "kind:" + kind), and a pool of
+// HMAC-SHA256(k_kind) states: Reset starts one again from its keyed
+// state without hashing the key, and nothing is allocated per index.
+type indexKind struct {
+	macs sync.Pool // of *indexMAC
+}
+
+// maxPooledInput is the largest input buffer an indexMAC keeps for the
+// next index (an audit digest indexes a whole JSON document).
+const maxPooledInput = 64 << 10
+
+// indexMAC is an HMAC-SHA256 state with its buffers, which an interface
+// call would otherwise move to the heap on every index.
+type indexMAC struct {
+	h   hash.Hash
+	in  []byte
+	sum [sha256.Size]byte
+}
+
+// indexKind returns the blind-index key of kind, deriving it on first use.
+// Kinds are the few constants of the callers, so the map stays small.
+func (ks *keySet) indexKind(kind string) *indexKind {
+	if k, ok := ks.kinds.Load(kind); ok {
+		return k.(*indexKind)
+	}
+	kk := hmac.New(sha256.New, ks.index)
 	kk.Write([]byte("kind:"))
 	kk.Write([]byte(kind))
-	m := hmac.New(sha256.New, kk.Sum(nil))
-	m.Write([]byte(n))
-	return hex.EncodeToString(m.Sum(nil)[:blindIndexBytes])
+	key := kk.Sum(nil)
+	k := &indexKind{}
+	k.macs.New = func() any { return &indexMAC{h: hmac.New(sha256.New, key)} }
+	got, _ := ks.kinds.LoadOrStore(kind, k)
+	return got.(*indexKind)
 }

@@ -446,3 +446,39 @@ func BenchmarkBlindIndex(b *testing.B) {
 		_ = v.BlindIndex("email", "Ada.Lovelace@Example.com")
 	}
 }
+
+// BenchmarkBlindIndexCreate indexes what a customer create indexes in the
+// onboarding benchmark (email, document, name), then a name with letters
+// beyond ASCII.
+func BenchmarkBlindIndexCreate(b *testing.B) {
+	v, _ := New(testKey(1))
+	b.Run("ascii", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = v.BlindIndex("email", "anna@example.com")
+			_ = v.BlindIndex("document", "AB1234567")
+			_ = v.BlindIndex("name", "Anna Maria Eriksson")
+		}
+	})
+	b.Run("unicode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = v.BlindIndex("name", "Zoë Ångström-Müller")
+		}
+	})
+}
+
+func BenchmarkNormalize(b *testing.B) {
+	for _, tc := range []struct{ name, kind, in string }{
+		{"ascii-clean", "email", "anna@example.com"},
+		{"ascii-upper", "name", "Anna Maria Eriksson"},
+		{"unicode", "name", "Zoë Ångström-Müller"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = Normalize(tc.kind, tc.in)
+			}
+		})
+	}
+}
