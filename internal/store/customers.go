@@ -56,6 +56,10 @@ type CustomerFilter struct {
 
 // Customers stores customers.
 type Customers interface {
+	// Create inserts c; a duplicate ID is ErrConflict. Inside a
+	// transaction the engine may send the insert with the transaction's
+	// next statement or its commit, which then reports its error (the
+	// same ErrConflict).
 	Create(ctx context.Context, c CustomerRecord) error
 	// CreateMany creates many customers, a few thousand per statement
 	// (the bulk path of Create: imports, benchmark books). A duplicate id

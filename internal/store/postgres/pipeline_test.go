@@ -5,12 +5,16 @@ import (
 	"database/sql"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/kyc-platform/kyc/internal/domain"
+	"github.com/kyc-platform/kyc/internal/store"
 	"github.com/kyc-platform/kyc/internal/store/postgres"
 	"github.com/kyc-platform/kyc/internal/store/testdb"
 )
@@ -293,5 +297,46 @@ func TestPipelineDeferOutsideTransactionRunsAtOnce(t *testing.T) {
 	}
 	if got := pipeIDs(t, db); !reflect.DeepEqual(got, []int{3}) {
 		t.Fatalf("ids = %v; want [3]", got)
+	}
+}
+
+// A customer create as the app makes it (insert and audit event in one
+// transaction) is one round trip, and a duplicate still fails it with
+// ErrConflict, reported by the commit.
+func TestPipelineCustomerCreateIsOneRoundTrip(t *testing.T) {
+	t.Parallel()
+	s := testdb.Open(t, testdb.Postgres)
+	var trips [][]string
+	ctx := postgres.TraceRoundTrips(context.Background(), func(stmts []string) { trips = append(trips, stmts) })
+	c := store.CustomerRecord{ID: "cus_pipe_1", Type: "individual", Status: "draft", RiskRating: "low", DueDiligence: "standard",
+		Data: []byte{1}, Version: 1, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	create := func() error {
+		return s.InTx(ctx, func(tx store.Tx) error {
+			if err := tx.Customers().Create(ctx, c); err != nil {
+				return err
+			}
+			return tx.Audit().Append(ctx, domain.AuditEvent{ID: "evt_pipe_" + strconv.Itoa(len(trips)), OccurredAt: time.Now(),
+				Actor: "system:test", Action: "customer.created", EntityType: "customer", EntityID: c.ID, Digest: "d"})
+		})
+	}
+	if err := create(); err != nil {
+		t.Fatal(err)
+	}
+	if len(trips) != 1 || len(trips[0]) != 4 || trips[0][0] != "begin" || trips[0][3] != "commit" ||
+		!strings.Contains(trips[0][1], "CreateCustomer") || !strings.Contains(trips[0][2], "InsertAuditJournal") {
+		t.Fatalf("round trips = %q; want one: BEGIN, the customer, the journal, COMMIT", trips)
+	}
+	if _, err := s.Customers().Get(context.Background(), c.ID); err != nil {
+		t.Fatalf("created customer: %v", err)
+	}
+	if err := create(); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("second create of %s = %v; want ErrConflict", c.ID, err)
+	}
+	n, err := s.Audit().PendingStats(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Count != 1 {
+		t.Fatalf("journaled events = %d; want 1 (the failed create's event must not be)", n.Count)
 	}
 }

@@ -43,7 +43,10 @@ func customerOut(c gen.Customer) store.CustomerRecord {
 }
 
 func (r customers) Create(ctx context.Context, c store.CustomerRecord) error {
-	return mapErr(r.q.CreateCustomer(ctx, gen.CreateCustomerParams{
+	// Callers only pass its error on, so in a transaction the insert may
+	// travel with the transaction's next statement or its COMMIT (on
+	// PostgreSQL, pipeline.go): a create is then one round trip.
+	return mapErr(r.q.CreateCustomer(deferExec(ctx), gen.CreateCustomerParams{
 		ID:            c.ID,
 		Tenant:        c.Tenant,
 		Type:          c.Type,
