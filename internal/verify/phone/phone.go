@@ -19,8 +19,11 @@ func Validate(e164, country string) error {
 	if !domain.ValidE164(e164) {
 		return domain.Errorf(domain.ECodeInvalid, "Enter the phone number in international format with the country code, such as +447911123456")
 	}
-	n, err := phonenumbers.Parse(e164, "ZZ")
-	if err != nil || !phonenumbers.IsValidNumber(n) {
+	valid, exact := checkE164(e164)
+	if !exact {
+		valid = libraryValid(e164)
+	}
+	if !valid {
 		if country != "" && domain.ValidCountry(country) {
 			if cc := phonenumbers.GetCountryCodeForRegion(country); cc != 0 {
 				return domain.Errorf(domain.ECodeInvalid, "This is not a valid phone number; check the digits and the country code (+%d for %s)", cc, domain.CountryName(country))
@@ -29,6 +32,12 @@ func Validate(e164, country string) error {
 		return domain.Errorf(domain.ECodeInvalid, "This is not a valid phone number; check the digits and the country code")
 	}
 	return nil
+}
+
+// libraryValid is Validate's question put to the library as it is.
+func libraryValid(e164 string) bool {
+	n, err := phonenumbers.Parse(e164, "ZZ")
+	return err == nil && phonenumbers.IsValidNumber(n)
 }
 
 // Region returns the ISO alpha-2 code of the country a valid E.164 number
