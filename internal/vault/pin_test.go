@@ -187,3 +187,67 @@ func blindIndexReference(v *Vault, kind, value string) string {
 	m.Write([]byte(n))
 	return hex.EncodeToString(m.Sum(nil)[:blindIndexBytes])
 }
+
+// TestNormalizeSimpleFastPath proves the table path of Normalize
+// byte-identical to the full path: on every rune of the table alone and
+// between letters and spaces, on every pair of simple runes and ASCII
+// letters, digits and spaces, and on 300,000 generated values of ASCII
+// bytes and runes of the table range (simple or not) and beyond.
+func TestNormalizeSimpleFastPath(t *testing.T) {
+	t.Parallel()
+	folds := simpleFolds()
+	check := func(x string) {
+		t.Helper()
+		fast, ok := normalizeSimple(x)
+		if ok {
+			for _, kind := range []string{"name", "email"} {
+				if full := normalizeFull(kind, x); fast != full {
+					t.Fatalf("Normalize(%q, %q): table path %q, full path %q", kind, x, fast, full)
+				}
+			}
+		}
+		if got, want := Normalize("name", x), normalizeFull("name", x); got != want {
+			t.Fatalf("Normalize(%q) = %q, full path %q", x, got, want)
+		}
+	}
+	var simple []string
+	for r := rune(0); r < simpleRunes; r++ {
+		x := string(r)
+		check(x)
+		check(" A" + x + "b\t")
+		check(x + x + "  " + x)
+		if folds[r] != "" {
+			simple = append(simple, x)
+		}
+	}
+	if len(simple) < 600 {
+		t.Fatalf("only %d simple runes: the table path is rarely taken", len(simple))
+	}
+	for _, c := range "aZ09 \t.-@" {
+		simple = append(simple, string(c))
+	}
+	for _, x := range simple {
+		for _, y := range simple {
+			check(x + y)
+		}
+	}
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 300000 {
+		var b strings.Builder
+		for range r.IntN(16) {
+			switch r.IntN(8) {
+			case 0, 1, 2:
+				b.WriteByte(byte(r.IntN(128)))
+			case 3:
+				b.WriteString(simple[r.IntN(len(simple))])
+			case 4:
+				b.WriteRune(rune(0x80 + r.IntN(simpleRunes-0x80)))
+			case 5:
+				b.WriteRune(rune(r.IntN(0x3000)))
+			default:
+				b.WriteString(simple[r.IntN(len(simple))])
+			}
+		}
+		check(b.String())
+	}
+}
