@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // latinFold maps lower-case Latin letters with diacritics (and ligatures) to
@@ -74,6 +75,25 @@ func FoldName(s string) string {
 // foldWith folds s; alt selects the alternative transliteration of ä, ö, ü,
 // å, ø, and cyr transliterates Cyrillic.
 func foldWith(s string, alt, cyr bool) string {
+	if isASCII(s) {
+		// No ASCII letter is in the fold tables, and no ASCII rune is a
+		// mark: each is upper-cased (TestFoldASCII).
+		return strings.ToUpper(s)
+	}
+	return foldRunes(s, alt, cyr)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// foldRunes is foldWith rune by rune.
+func foldRunes(s string, alt, cyr bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {

@@ -15,7 +15,12 @@ const MaxOtherNationalities = 10
 // "Postbus" (NL), "Postboks" (DK/NO), "Box 123" on its own (SE), "PMB"
 // (a private mailbox at a commercial receiving agency, 39 CFR 608.10), "GPO
 // Box", "Locked Bag" and "Private Bag" (AU/NZ/ZA).
-var poBoxPattern = regexp.MustCompile(`(^|[^A-Z0-9])(` + strings.Join([]string{
+var poBoxPattern = regexp.MustCompile(`(^|[^A-Z0-9])(` + strings.Join(poBoxForms, "|") + `)`)
+
+// poBoxForms are the alternatives of poBoxPattern. Each holds one of
+// poBoxLiterals (TestPostOfficeBoxLiterals): a line without any cannot
+// match.
+var poBoxForms = []string{
 	`P\s*\.?\s*O\s*\.?\s*B(OX)?\b`,
 	`POST\s*OFFICE\s*BOX`,
 	`POSTOFFICE\s*BOX`,
@@ -35,14 +40,25 @@ var poBoxPattern = regexp.MustCompile(`(^|[^A-Z0-9])(` + strings.Join([]string{
 	`PMB\s*#?\s*\d`,
 	`(LOCKED|PRIVATE)\s+BAG`,
 	`^\s*BOX\s*#?\s*\d`,
-}, "|") + `)`)
+}
+
+// poBoxLiterals are text that every match of poBoxPattern contains: a
+// line without any of them is no post-office box, and the regular
+// expression is not run.
+var poBoxLiterals = []string{"B", "CA", "POSTFACH", "APARTADO", "SKRYTKA"}
 
 // IsPostOfficeBox reports whether an address line names a post-office box
 // (or a private mailbox) rather than a place where someone lives or a
 // business is located. A street whose name begins with "Box"
 // ("Boxhagener Straße 5") is not one.
 func IsPostOfficeBox(line string) bool {
-	return poBoxPattern.MatchString(FoldName(line))
+	f := FoldName(line)
+	for _, l := range poBoxLiterals {
+		if strings.Contains(f, l) {
+			return poBoxPattern.MatchString(f)
+		}
+	}
+	return false
 }
 
 // ValidUSTIN reports whether s is a US taxpayer identification number:
