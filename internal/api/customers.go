@@ -96,14 +96,14 @@ func (s *server) customerRoutes() {
 		Errors: errs(http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity),
 	}, func(ctx context.Context, in *struct {
 		IdempotencyKey string `header:"Idempotency-Key" maxLength:"255" doc:"Repeat a request safely: the same key returns the first response"`
-		Body           CustomerCreateBody
+		jsonBody[CustomerCreateBody]
 	}) (*customerOutput, error) {
-		t := domain.CustomerType(in.Body.Type)
-		data, err := fieldsToDomain(t, in.Body.CustomerFields)
+		t := domain.CustomerType(in.body.Type)
+		data, err := fieldsToDomain(t, in.body.CustomerFields)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		c, err := s.App.Customers.Create(ctx, actorFrom(ctx), app.CreateCustomerInput{Type: t, Data: data, ExternalRef: in.Body.ExternalRef})
+		c, err := s.App.Customers.Create(ctx, actorFrom(ctx), app.CreateCustomerInput{Type: t, Data: data, ExternalRef: in.body.ExternalRef})
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}

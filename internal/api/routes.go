@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"reflect"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -34,12 +35,20 @@ func (s *server) routes() {
 
 // register adds an operation with the configured body limit: huma's own
 // default (1 MiB) would otherwise apply to JSON bodies, and no limit at all
-// to raw bodies such as the merge patch.
+// to raw bodies such as the merge patch. An input embedding a jsonBody
+// instead of a Body has its body decoded once (jsonbody.go).
 func register[I, O any](s *server, op huma.Operation, h func(context.Context, *I) (*O, error)) {
 	if op.MaxBodyBytes == 0 {
 		op.MaxBodyBytes = s.MaxBodyBytes
 	}
+	jb, ok := any(new(I)).(jsonBodyInput)
+	if !ok {
+		huma.Register(s.api, op, h)
+		return
+	}
+	d := registerJSONBody(s.api, &op)
 	huma.Register(s.api, op, h)
+	documentJSONBody(s.api, op, reflect.TypeFor[I](), jb.bodyType(), d)
 }
 
 // fail converts an app error into the huma problem response.
