@@ -179,3 +179,31 @@ func TestValidateAgainstLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestE164Concurrent checks numbers of many calling codes from several
+// goroutines at once, so that plans are compiled concurrently on first
+// use (run with -race).
+func TestE164Concurrent(t *testing.T) {
+	t.Parallel()
+	numbers := []string{"+46701234567", "+14155552671", "+4915123456789", "+447400123456", "+33612345678",
+		"+5491123456789", "+551155256325", "+525512345678", "+61412345678", "+81312345678", "+8613812345678", "+79123456789"}
+	want := make([]bool, len(numbers))
+	for i, s := range numbers {
+		want[i] = libraryValid(s)
+	}
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range numbers {
+				j := (i + g) % len(numbers)
+				if got := Validate(numbers[j], "") == nil; got != want[j] {
+					t.Errorf("Validate(%s) valid = %v, library %v", numbers[j], got, want[j])
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+}
