@@ -42,6 +42,15 @@ func normalizeFull(kind, value string) string {
 // asciiSpace marks the ASCII bytes unicode.IsSpace reports as white space.
 var asciiSpace = [128]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
+// plainASCII marks the ASCII bytes that normalisation keeps as they are:
+// neither white space nor A–Z; no byte from 0x80 up.
+var plainASCII = func() (t [256]bool) {
+	for c := range 128 {
+		t[c] = !asciiSpace[c] && !('A' <= c && c <= 'Z')
+	}
+	return t
+}()
+
 // normalizeASCII is normalizeFull for a value of ASCII bytes only, where
 // NFKC changes nothing, case folding (and lower-casing) maps A–Z to a–z
 // only, and the white space is the six bytes of asciiSpace
@@ -138,6 +147,20 @@ func normalizeSimple(value string) (s string, ok bool) {
 	pending := false // a space is due before the next byte of a field
 	for i := 0; i < len(value); {
 		c := value[i]
+		if plainASCII[c] {
+			// A run of bytes that stay as they are.
+			j := i + 1
+			for j < len(value) && plainASCII[value[j]] {
+				j++
+			}
+			if pending {
+				b = append(b, ' ')
+				pending = false
+			}
+			b = append(b, value[i:j]...)
+			i = j
+			continue
+		}
 		if c < utf8.RuneSelf {
 			i++
 			if asciiSpace[c] {
