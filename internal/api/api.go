@@ -84,22 +84,8 @@ func Register(mux *http.ServeMux, d Deps) huma.API {
 	if d.PublicURL == "" {
 		d.PublicURL = "http://localhost"
 	}
-	cfg := huma.DefaultConfig("kyc API", d.Version)
-	cfg.CreateHooks = nil // no $schema links in bodies
-	cfg.SchemasPath = ""
-	cfg.Info.Description = "KYC/AML onboarding, screening, risk and case management. Authenticate with an OAuth 2.0 client-credentials token from POST /oauth/token."
-	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
-		"bearer": {Type: "oauth2", Flows: &huma.OAuthFlows{ClientCredentials: &huma.OAuthFlow{
-			TokenURL: "/oauth/token",
-			Scopes:   scopeDescriptions(),
-		}}},
-	}
-	cfg.RejectUnknownQueryParameters = true
-	if d.DocsPage != nil {
-		cfg.DocsPath = ""
-	}
 	inner := http.NewServeMux()
-	hapi := humago.New(inner, cfg)
+	hapi := humago.New(inner, humaConfig(d))
 	s := &server{Deps: d, api: hapi}
 	s.routes()
 	s.completeDocument()
@@ -117,6 +103,25 @@ func Register(mux *http.ServeMux, d Deps) huma.API {
 		mux.Handle("GET /docs", inner)
 	}
 	return hapi
+}
+
+// humaConfig is the configuration of the API's huma instance.
+func humaConfig(d Deps) huma.Config {
+	cfg := huma.DefaultConfig("kyc API", d.Version)
+	cfg.CreateHooks = nil // no $schema links in bodies
+	cfg.SchemasPath = ""
+	cfg.Info.Description = "KYC/AML onboarding, screening, risk and case management. Authenticate with an OAuth 2.0 client-credentials token from POST /oauth/token."
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "oauth2", Flows: &huma.OAuthFlows{ClientCredentials: &huma.OAuthFlow{
+			TokenURL: "/oauth/token",
+			Scopes:   scopeDescriptions(),
+		}}},
+	}
+	cfg.RejectUnknownQueryParameters = true
+	if d.DocsPage != nil {
+		cfg.DocsPath = ""
+	}
+	return cfg
 }
 
 // authenticate verifies the bearer token of every /api/v1 request.

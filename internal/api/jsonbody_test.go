@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -24,11 +25,9 @@ import (
 // two answers to any request.
 func bodyTwins(t testing.TB) (http.Handler, *bodyDecoder) {
 	t.Helper()
-	cfg := huma.DefaultConfig("twins", "1")
-	cfg.CreateHooks = nil
 	mux := http.NewServeMux()
 	s := &server{Deps: Deps{MaxBodyBytes: 1 << 16}}
-	s.api = humago.New(mux, cfg)
+	s.api = humago.New(mux, humaConfig(s.Deps)) // the API's formats, as the fast path assumes
 	type out struct{ Body CustomerCreateBody }
 	register(s, huma.Operation{OperationID: "body", Method: http.MethodPost, Path: "/body"}, func(_ context.Context, in *struct {
 		Key  string `header:"Idempotency-Key" maxLength:"8"`
@@ -73,10 +72,35 @@ func canonicalErrors(body []byte) []byte {
 	return out
 }
 
+// unexpectedUnplaced is an answer with the locations of its unexpected
+// properties blanked, its errors sorted.
+func unexpectedUnplaced(a string) string {
+	status, rest, _ := strings.Cut(a, " {")
+	var p huma.ErrorModel
+	if json.Unmarshal([]byte("{"+rest), &p) != nil {
+		return a
+	}
+	for _, e := range p.Errors {
+		if e.Message == "unexpected property" {
+			e.Location = ""
+		}
+	}
+	out, _ := json.Marshal(p)
+	return status + " " + string(canonicalErrors(out))
+}
+
 // benchCustomer is the body of the onboarding benchmark (cli).
 const benchCustomer = `{"address":{"city":"Stockholm","country":"SE","line1":"Storgatan 1","postal_code":"11122"},"birth_date":"1990-08-12","document":{"expiry_date":"2031-05-01","issuing_country":"SE","number":"AB1234567","type":"id_card"},"email":"anna@example.com","expected_monthly_volume":{"amount":300000,"currency":"EUR"},"face_to_face":true,"family_name":"Eriksson","given_names":"Anna Maria","nationality":"SE","occupation":"Teacher","phone":"+46701234567","place_of_birth":{"city":"Göteborg","country":"SE"},"source_of_funds":"Salary","type":"individual"}`
 
 const businessCustomer = `{"type":"business","legal_name":"Acme AB","registration_number":"556000-0000","incorporation_country":"SE","ownership_layers":2,"related_persons":[{"id":"p1","kind":"person","roles":["ubo","director"],"given_names":"Anna","family_name":"Berg","ownership_percent":60.5,"other_nationalities":["NO"]},{"id":"c1","kind":"company","roles":["shareholder"],"legal_name":"Holding AB","ownership_percent":40}]}`
+
+// unusualValid are valid bodies that the fast path takes.
+var unusualValid = []string{
+	`{"type":"business","related_persons":[{"ownership_percent":6e1,"roles":[]},{"ownership_percent":1.5E+1,"kind":"company"}]}`,
+	`{"type":"individual","given_names":"A\u00e5\"\\\/\b\f\n\r\t","pep_declared":false,"face_to_face":true}`,
+	`{"type":"business","ownership_layers":-0}`, `{"type":"individual","expected_monthly_volume":{"amount":0,"currency":""}}`,
+	`{"type":"individual","given_names":"\ud83d\ude00 \ud800"}`, `{"type":"individual","given_names":"` + strings.Repeat("😀", 200) + `"}`,
+}
 
 // twinBodies are valid bodies and, from them, the ways a body can go wrong
 // or be unusual.
@@ -104,6 +128,14 @@ func twinBodies() []string {
 		`{"type":"individual","address":"Storgatan 1"}`, `{"type":"individual","address":[]}`, "{\"type\":\"individual\",\"given_names\":\"\xff\xfe\"}",
 		`{"type":"individual","given_names":"` + strings.Repeat("\xff", 201) + `"}`, `{"type":"individual","given_names":"` + strings.Repeat("\xff", 200) + `"}`,
 	}
+	// Valid in unusual ways, and not quite JSON.
+	bodies = append(bodies, unusualValid...)
+	bodies = append(bodies,
+		`{"type":"individual","given_names":"a\u00"}`, `{"type":"business","ownership_layers":01}`, `{"type":"business","ownership_layers":1.}`,
+		`{"type":"business","ownership_layers":+1}`, `{"type":"business","ownership_layers":-}`, `{"type":"individual","pep_declared":tru}`,
+		`{"type":"individual","address":nul}`, "{\"type\":\"individual\",\"given_names\":\"a\tb\"}", `{"type":"individual"}}`,
+		`{"type":"individual",,"email":"a"}`, `{"type":"individual" "email":"a"}`, `{"type":"individual","other_nationalities":["SE",]}`,
+	)
 	// Every valid body with each byte dropped and each value nulled.
 	for _, b := range []string{benchCustomer, businessCustomer} {
 		for i := 0; i < len(b); i += 7 {
@@ -137,12 +169,36 @@ func sameAnswer(t *testing.T, h http.Handler, hdr http.Header, body []byte) {
 	t.Helper()
 	got := answer(h, "/json", hdr, body)
 	var want string
-	for range 200 {
+	for range 100 {
 		if want = answer(h, "/body", hdr, body); want == got {
 			return
 		}
 	}
+	// With many unexpected properties and a dot in one of their names, the
+	// orders are too many to meet this one: compare without the locations
+	// of the unexpected properties (their number still counts).
+	if strings.Contains(string(body), ".") && unexpectedUnplaced(want) == unexpectedUnplaced(got) {
+		return
+	}
 	t.Errorf("body %q, headers %v:\nBody:     %s\njsonBody: %s", body, hdr, want, got)
+}
+
+// sameStruct fails t when the fast path accepts body but decodes it into
+// other than what encoding/json decodes (to the empty slice rather than
+// nil, say, which the answer would not show).
+func sameStruct(t *testing.T, d *bodyDecoder, body []byte) {
+	t.Helper()
+	var got, want CustomerCreateBody
+	if !d.fast("application/json", body, &got) {
+		return
+	}
+	if err := json.Unmarshal(body, &want); err != nil {
+		t.Errorf("body %q: the fast path accepts what encoding/json refuses: %v", body, err)
+		return
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("body %q:\nencoding/json: %#v\nfast path:     %#v", body, want, got)
+	}
 }
 
 // TestJSONBodyAsHuma: whatever the request, an operation whose input embeds
@@ -163,9 +219,12 @@ func TestJSONBodyAsHuma(t *testing.T) {
 		for _, hdr := range headers {
 			sameAnswer(t, h, hdr, []byte(body))
 		}
+		sameStruct(t, d, []byte(body))
 	}
 
-	for _, body := range []string{benchCustomer, businessCustomer, `{"type":"individual","given_names":"\u00c5sa","address":null}`} {
+	valid := []string{benchCustomer, businessCustomer, `{"type":"individual","given_names":"\u00c5sa","address":null}`,
+		`{"type":"individual","given_names":"` + strings.Repeat("\xff", 200) + `"}`}
+	for _, body := range append(valid, unusualValid...) {
 		var v CustomerCreateBody
 		if !d.fast("application/json", []byte(body), &v) {
 			t.Errorf("the valid body %s takes the slow path", body)
@@ -180,10 +239,11 @@ func FuzzJSONBodyAsHuma(f *testing.F) {
 	for _, b := range twinBodies() {
 		f.Add([]byte(b))
 	}
-	h, _ := bodyTwins(f)
+	h, d := bodyTwins(f)
 	hdr := http.Header{"Content-Type": {"application/json"}}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		sameAnswer(t, h, hdr, body)
+		sameStruct(t, d, body)
 	})
 }
 
