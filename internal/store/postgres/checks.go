@@ -8,6 +8,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -74,7 +75,10 @@ func (r checks) CreateMany(ctx context.Context, cs []store.CheckRecord) error {
 	if err != nil {
 		return err
 	}
-	n, err := r.q.CreateChecksBatch(ctx, string(batch))
+	n, err := r.q.CreateChecksBatch(deferExecRows(ctx, int64(len(rows))), string(batch))
+	if errors.Is(err, errExecDeferred) {
+		return nil // the count is checked when the batch is sent
+	}
 	if err != nil {
 		return mapErr(err)
 	}
@@ -109,7 +113,10 @@ func (r checks) Get(ctx context.Context, id string) (store.CheckRecord, error) {
 }
 
 func (r checks) Update(ctx context.Context, c store.CheckRecord) error {
-	n, err := r.q.UpdateCheck(ctx, gen.UpdateCheckParams{
+	// The check was read in the caller's transaction: the update travels
+	// with the transaction's next statement (PostgreSQL, pipeline.go),
+	// which reports a missing row as store.ErrNotFound.
+	n, err := r.q.UpdateCheck(deferExecRows(ctx, 1), gen.UpdateCheckParams{
 		ID:         c.ID,
 		Type:       c.Type,
 		Status:     c.Status,
@@ -122,6 +129,9 @@ func (r checks) Update(ctx context.Context, c store.CheckRecord) error {
 		UpdatedAt:  tsIn(c.UpdatedAt),
 		FinishedAt: ntsIn(c.FinishedAt),
 	})
+	if errors.Is(err, errExecDeferred) {
+		return nil
+	}
 	return rowsOrNotFound(n, err)
 }
 
@@ -150,7 +160,7 @@ func (r checks) ListAwaiting(ctx context.Context, before time.Time, n int) ([]st
 }
 
 func (r checks) SaveRisk(ctx context.Context, a store.RiskRecord) error {
-	return mapErr(r.q.CreateRiskAssessment(ctx, gen.CreateRiskAssessmentParams{
+	return mapErr(r.q.CreateRiskAssessment(deferExec(ctx), gen.CreateRiskAssessmentParams{
 		ID:           a.ID,
 		CustomerID:   a.CustomerID,
 		CheckID:      a.CheckID,

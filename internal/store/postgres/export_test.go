@@ -10,3 +10,6 @@ func DeferExec(ctx context.Context) context.Context { return deferExec(ctx) }
 func TraceRoundTrips(ctx context.Context, f func([]string)) context.Context {
 	return context.WithValue(ctx, traceKey{}, f)
 }
+
+// DeferExecRows is deferExecRows for the external tests.
+func DeferExecRows(ctx context.Context, n int64) context.Context { return deferExecRows(ctx, n) }

@@ -1,11 +1,15 @@
 package postgres
 
 import (
+	"slices"
+	"strings"
+
 	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"github.com/kyc-platform/kyc/internal/store"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -37,7 +41,8 @@ import (
 // aborted transaction is an error, as pgx's own is. Outside a transaction
 // nothing changes.
 
-// deferredKey marks a context whose Exec may be deferred.
+// deferredKey marks a context whose Exec may be deferred; its value is
+// the row count the write must report (-1: any).
 type deferredKey struct{}
 
 // deferExec returns a context under which an Exec inside a transaction is
@@ -45,7 +50,50 @@ type deferredKey struct{}
 // whose caller ignores the row count (the driver cannot know it yet) and
 // whose failure needs no handling other than failing the transaction.
 func deferExec(ctx context.Context) context.Context {
-	return context.WithValue(ctx, deferredKey{}, true)
+	return context.WithValue(ctx, deferredKey{}, int64(-1))
+}
+
+// deferExecRows is deferExec for a write that must change exactly n rows
+// (an UPDATE of a row the transaction has read): when it changes another
+// number, the statement that carried it returns a *deferredRowsError
+// (store.ErrNotFound when it changed none) and the transaction can no
+// longer commit. A write expecting a count never goes with COMMIT, which
+// would commit before the count is seen.
+func deferExecRows(ctx context.Context, n int64) context.Context {
+	return context.WithValue(ctx, deferredKey{}, n)
+}
+
+// deferredRowsError is a deferred write's unexpected row count.
+type deferredRowsError struct {
+	sql       string
+	want, got int64
+}
+
+func (e *deferredRowsError) Error() string {
+	return fmt.Sprintf("postgres: deferred write %s changed %d rows, want %d", statementName(e.sql), e.got, e.want)
+}
+
+// Unwrap makes a write that changed no row store.ErrNotFound, as the
+// same write reports it when it is not deferred.
+func (e *deferredRowsError) Unwrap() error {
+	if e.got == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+// statementName is sqlc's name of a statement ("-- name: UpdateCheck
+// :execrows …"), or its first words.
+func statementName(sql string) string {
+	if rest, ok := strings.CutPrefix(sql, "-- name: "); ok {
+		if name, _, ok := strings.Cut(rest, " "); ok {
+			return name
+		}
+	}
+	if len(sql) > 40 {
+		sql = sql[:40]
+	}
+	return sql
 }
 
 // errExecDeferred is the row count's error of a deferred Exec.
@@ -85,6 +133,15 @@ func (c pipeConnector) Driver() driver.Driver { return c.inner.Driver() }
 type queued struct {
 	sql  string
 	args []any
+	want int64 // the row count it must report, -1: any
+}
+
+// check returns the error of a statement that reported rows rows.
+func (q queued) check(rows int64) error {
+	if q.want >= 0 && rows != q.want {
+		return &deferredRowsError{sql: q.sql, want: q.want, got: rows}
+	}
+	return nil
 }
 
 // pipeConn is a pgx database/sql connection that pipelines its
@@ -95,6 +152,10 @@ type pipeConn struct {
 	inTx     bool
 	begin    string   // the BEGIN not sent yet, "" once sent
 	deferred []queued // deferred Execs not sent yet
+	// failed, once a deferred write reported an unexpected row count, is
+	// the error every later statement of the transaction and its Commit
+	// return: PostgreSQL did not abort it, so this connection does.
+	failed error
 }
 
 // traceKey holds a function called with the statements of every round
@@ -151,7 +212,7 @@ func (c *pipeConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.T
 func (c *pipeConn) pending() []queued {
 	var q []queued
 	if c.begin != "" {
-		q = append(q, queued{sql: c.begin})
+		q = append(q, queued{sql: c.begin, want: -1})
 		c.begin = ""
 	}
 	q = append(q, c.deferred...)
@@ -183,14 +244,25 @@ func (c *pipeConn) send(ctx context.Context, stmts []queued) (pgconn.CommandTag,
 	}
 	br := c.Conn.Conn().SendBatch(ctx, b)
 	var tag pgconn.CommandTag
-	for range stmts {
+	var failed error
+	for _, q := range stmts {
 		var err error
 		if tag, err = br.Exec(); err != nil {
 			_ = br.Close()
 			return tag, err
 		}
+		if err := q.check(tag.RowsAffected()); err != nil && failed == nil {
+			failed = err
+		}
 	}
-	return tag, br.Close()
+	if err := br.Close(); err != nil {
+		return tag, err
+	}
+	if failed != nil {
+		c.failed = failed
+		return tag, failed
+	}
+	return tag, nil
 }
 
 // flush sends what is pending on its own, before a statement that cannot
@@ -207,6 +279,9 @@ func (c *pipeConn) ExecContext(ctx context.Context, query string, argsV []driver
 	if !c.inTx {
 		return c.Conn.ExecContext(ctx, query, argsV)
 	}
+	if c.failed != nil {
+		return nil, c.failed
+	}
 	if len(argsV) == 0 {
 		// Without arguments pgx sends the text as a simple query, which
 		// may hold several statements (migrations do); a pipeline prepares
@@ -217,8 +292,8 @@ func (c *pipeConn) ExecContext(ctx context.Context, query string, argsV []driver
 		traceRoundTrip(ctx, query)
 		return c.Conn.ExecContext(ctx, query, argsV)
 	}
-	if d, _ := ctx.Value(deferredKey{}).(bool); d {
-		c.deferred = append(c.deferred, queued{sql: query, args: args(argsV)})
+	if want, ok := ctx.Value(deferredKey{}).(int64); ok {
+		c.deferred = append(c.deferred, queued{sql: query, args: args(argsV), want: want})
 		return deferredResult{}, nil
 	}
 	q := c.pending()
@@ -226,7 +301,7 @@ func (c *pipeConn) ExecContext(ctx context.Context, query string, argsV []driver
 		traceRoundTrip(ctx, query)
 		return c.Conn.ExecContext(ctx, query, argsV)
 	}
-	tag, err := c.send(ctx, append(q, queued{sql: query, args: args(argsV)}))
+	tag, err := c.send(ctx, append(q, queued{sql: query, args: args(argsV), want: -1}))
 	if err != nil {
 		return nil, err
 	}
@@ -235,8 +310,11 @@ func (c *pipeConn) ExecContext(ctx context.Context, query string, argsV []driver
 
 func (c *pipeConn) QueryContext(ctx context.Context, query string, argsV []driver.NamedValue) (driver.Rows, error) {
 	if c.inTx {
-		if err := c.flush(ctx); err != nil {
-			return nil, err
+		if c.failed != nil {
+			return nil, c.failed
+		}
+		if c.begin != "" || len(c.deferred) > 0 {
+			return c.pipeQuery(ctx, query, argsV)
 		}
 		traceRoundTrip(ctx, query)
 	}
@@ -245,6 +323,9 @@ func (c *pipeConn) QueryContext(ctx context.Context, query string, argsV []drive
 
 func (c *pipeConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	if c.inTx {
+		if c.failed != nil {
+			return nil, c.failed
+		}
 		if err := c.flush(ctx); err != nil {
 			return nil, err
 		}
@@ -260,7 +341,7 @@ func (c *pipeConn) Prepare(query string) (driver.Stmt, error) {
 // reused (database/sql ends every transaction through pipeTx first; this
 // is the guard), then lets pgx check the connection.
 func (c *pipeConn) ResetSession(ctx context.Context) error {
-	c.inTx, c.begin, c.deferred = false, "", nil
+	c.inTx, c.begin, c.deferred, c.failed = false, "", nil, nil
 	return c.Conn.ResetSession(ctx)
 }
 
@@ -275,10 +356,24 @@ func (t *pipeTx) Commit() error {
 	unsent := c.begin != ""
 	q := c.pending()
 	c.inTx = false
+	if failed := c.failed; failed != nil {
+		c.failed = nil
+		t.abandon()
+		return failed
+	}
 	if unsent && len(q) == 1 {
 		return nil // only BEGIN is pending: nothing was written, nothing to commit
 	}
-	tag, err := c.send(t.ctx, append(q, queued{sql: "commit"}))
+	if slices.ContainsFunc(q, func(x queued) bool { return x.want >= 0 }) {
+		// A row count is checked before COMMIT is sent.
+		if _, err := c.send(t.ctx, q); err != nil {
+			c.failed = nil
+			t.abandon()
+			return err
+		}
+		q = nil
+	}
+	tag, err := c.send(t.ctx, append(q, queued{sql: "commit", want: -1}))
 	if err == nil && tag.String() != "COMMIT" {
 		// PostgreSQL answers COMMIT of an aborted transaction with
 		// ROLLBACK and no error; pgx reports it as an error, so do we.
@@ -293,7 +388,7 @@ func (t *pipeTx) Commit() error {
 func (t *pipeTx) Rollback() error {
 	c := t.c
 	unsent := c.begin != ""
-	c.inTx, c.begin, c.deferred = false, "", nil
+	c.inTx, c.begin, c.deferred, c.failed = false, "", nil, nil
 	if unsent {
 		return nil // BEGIN was never sent: there is nothing to roll back
 	}

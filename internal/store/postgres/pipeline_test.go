@@ -140,8 +140,8 @@ func TestPipelineDeferredErrorFailsCommit(t *testing.T) {
 	}
 }
 
-// A deferred write meets the transaction's next statement before it: a
-// query reads it.
+// A deferred write goes before the transaction's next statement, in its
+// round trip: a query reads it.
 func TestPipelineQueryReadsDeferredWrites(t *testing.T) {
 	t.Parallel()
 	db, ctx, trips := pipeDB(t)
@@ -162,9 +162,9 @@ func TestPipelineQueryReadsDeferredWrites(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	got := trips()
-	if len(got) != 3 || !reflect.DeepEqual(got[0], []string{"begin", insertPipe}) || !reflect.DeepEqual(got[2], []string{"commit"}) {
-		t.Fatalf("round trips = %q; want BEGIN with the deferred write, the query, COMMIT", got)
+	want := [][]string{{"begin", insertPipe, "SELECT count(*) FROM pipe WHERE id = $1"}, {"commit"}}
+	if got := trips(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trips = %q; want %q", got, want)
 	}
 }
 
@@ -338,5 +338,224 @@ func TestPipelineCustomerCreateIsOneRoundTrip(t *testing.T) {
 	}
 	if n.Count != 1 {
 		t.Fatalf("journaled events = %d; want 1 (the failed create's event must not be)", n.Count)
+	}
+}
+
+// A query that carries the BEGIN and deferred writes returns each column
+// as the plain query does (the same conversions as pgx's database/sql
+// adapter), for every kind of column the store reads and more, NULLs
+// and several rows included.
+func TestPipelinedQueryScansAsPlainQuery(t *testing.T) {
+	t.Parallel()
+	db, ctx, trips := pipeDB(t)
+	if _, err := db.Exec("CREATE TYPE pipe_mood AS ENUM ('calm', 'busy')"); err != nil {
+		t.Fatal(err)
+	}
+	const q = `SELECT n, n % 2 = 0, CAST(n AS smallint), CAST(n AS int), CAST(n AS bigint) * 10000000000,
+		CAST(n AS real) / 4, CAST(n AS double precision) / 3, 'text ' || n, CAST('{"a": [1, "x"]}' AS jsonb),
+		CAST('{"b": 2}' AS json), decode('00ff' || lpad(to_hex(n), 2, '0'), 'hex'),
+		TIMESTAMPTZ '2026-11-29 12:34:56.789+01' + n * INTERVAL '1 day', DATE '2026-02-28' + n,
+		TIMESTAMP '2026-01-01 00:00:00' + n * INTERVAL '1 hour', CAST(n AS numeric) / 7,
+		CAST('6f1c2a9e-8b9e-4a6f-9d2c-0e4b1a2c3d4e' AS uuid), ARRAY['a', 'b,c'], ARRAY[CAST(n AS bigint), 2],
+		CAST('busy' AS pipe_mood), CAST(NULL AS text), CAST(NULL AS bigint), CAST(NULL AS timestamptz), $1::text
+		FROM generate_series(1, 3) AS n`
+	scan := func(rows *sql.Rows) [][]any {
+		t.Helper()
+		defer rows.Close()
+		cols, err := rows.Columns()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out [][]any
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, vals)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	plain, err := db.QueryContext(ctx, q, "arg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := scan(plain)
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only use
+	if _, err := tx.ExecContext(postgres.DeferExec(ctx), insertPipe, 1); err != nil {
+		t.Fatal(err)
+	}
+	trips()
+	rows, err := tx.QueryContext(ctx, q, "arg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := scan(rows)
+	if tr := trips(); len(tr) != 1 || len(tr[0]) != 3 {
+		t.Fatalf("round trips = %q; want one carrying BEGIN, the write and the query", tr)
+	}
+	if len(want) != 3 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("pipelined rows differ from plain ones:\n got %#v\nwant %#v", got, want)
+	}
+	// The connection carries on: a plain query in the same transaction.
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM pipe").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("count after the pipelined query = %d, %v; want 1, nil", n, err)
+	}
+}
+
+// A transaction that starts with a query sends BEGIN with it; a query
+// that finds no row says so; a failing deferred write fails the query that
+// carries it, and the transaction then rolls back cleanly.
+func TestPipelinedQueryFirstAndErrors(t *testing.T) {
+	t.Parallel()
+	db, ctx, trips := pipeDB(t)
+	if _, err := db.Exec(insertPipe, 1); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id int
+	err = tx.QueryRowContext(ctx, "SELECT id FROM pipe WHERE id = $1 FOR UPDATE", 2).Scan(&id)
+	if !errors.Is(err, sql.ErrNoRows) {
+		t.Fatalf("query of a missing row = %v; want sql.ErrNoRows", err)
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT id FROM pipe WHERE id = $1 FOR UPDATE", 1).Scan(&id); err != nil || id != 1 {
+		t.Fatalf("second query = %d, %v; want 1, nil", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"begin", "SELECT id FROM pipe WHERE id = $1 FOR UPDATE"}, {"SELECT id FROM pipe WHERE id = $1 FOR UPDATE"}, {"commit"}}
+	if got := trips(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trips = %q; want %q", got, want)
+	}
+
+	tx, err = db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(postgres.DeferExec(ctx), insertPipe, 1); err != nil {
+		t.Fatal(err)
+	}
+	err = tx.QueryRowContext(ctx, "SELECT count(*) FROM pipe").Scan(&id)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "23505" {
+		t.Fatalf("query after a failing deferred write = %v; want its unique violation", err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatalf("rollback after the failed pipeline: %v", err)
+	}
+	for i := range 40 {
+		var one int
+		if err := db.QueryRow("SELECT 1").Scan(&one); err != nil {
+			t.Fatalf("query %d after the failed pipeline: %v", i, err)
+		}
+	}
+	if got := pipeIDs(t, db); !reflect.DeepEqual(got, []int{1}) {
+		t.Fatalf("ids = %v; want [1]", got)
+	}
+}
+
+// A deferred write that must change one row and changes none fails the
+// statement that carries it with store.ErrNotFound, and the transaction
+// can no longer commit even if the caller goes on; such a write is checked
+// before COMMIT is sent, never with it.
+func TestPipelineDeferredRowCount(t *testing.T) {
+	t.Parallel()
+	db, ctx, trips := pipeDB(t)
+	if _, err := db.Exec(insertPipe, 1); err != nil {
+		t.Fatal(err)
+	}
+	const update = "UPDATE pipe SET id = id + 100 WHERE id = $1"
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(postgres.DeferExecRows(ctx, 1), update, 9); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, insertPipe, 2); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("statement after an update of a missing row = %v; want store.ErrNotFound", err)
+	}
+	if _, err := tx.ExecContext(ctx, insertPipe, 3); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("later statement = %v; want the same failure", err)
+	}
+	if err := tx.Commit(); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Commit = %v; want the failure, not a commit", err)
+	}
+	if got := pipeIDs(t, db); !reflect.DeepEqual(got, []int{1}) {
+		t.Fatalf("ids = %v; want [1]: nothing of the failed transaction", got)
+	}
+
+	// Last before COMMIT: sent and checked first.
+	trips()
+	tx, err = db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, insertPipe, 4); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(postgres.DeferExecRows(ctx, 1), update, 9); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(postgres.DeferExec(ctx), insertPipe, 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Commit after an update of a missing row = %v; want store.ErrNotFound", err)
+	}
+	if got := pipeIDs(t, db); !reflect.DeepEqual(got, []int{1}) {
+		t.Fatalf("ids = %v; want [1]", got)
+	}
+	want := [][]string{{"begin", insertPipe}, {update, insertPipe}}
+	if got := trips(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trips = %q; want %q (no COMMIT after the failed count)", got, want)
+	}
+
+	// The count right: the update, then COMMIT.
+	tx, err = db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(postgres.DeferExecRows(ctx, 1), update, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := pipeIDs(t, db); !reflect.DeepEqual(got, []int{101}) {
+		t.Fatalf("ids = %v; want [101]", got)
+	}
+	want = [][]string{{"begin", update}, {"commit"}}
+	if got := trips(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trips = %q; want %q", got, want)
+	}
+	// A query carrying a failed count fails too.
+	tx, err = db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // failed on purpose
+	if _, err := tx.ExecContext(postgres.DeferExecRows(ctx, 1), update, 9); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM pipe").Scan(&n); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("query carrying an update of a missing row = %v; want store.ErrNotFound", err)
 	}
 }

@@ -282,5 +282,8 @@ func syncFile(path string) error {
 // in the process and has no round trips to save, so it marks nothing.
 func deferExec(ctx context.Context) context.Context { return ctx }
 
+// deferExecRows is deferExec for a write that must change n rows.
+func deferExecRows(ctx context.Context, _ int64) context.Context { return ctx }
+
 // errExecDeferred is never returned here; the shared code tests for it.
 var errExecDeferred = errors.New("sqlite: deferred statements do not exist")

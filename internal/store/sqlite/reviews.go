@@ -77,7 +77,7 @@ func (r reviews) DocumentExpiries(ctx context.Context, customerID string) ([]sto
 }
 
 func (r reviews) AddDocumentExpiry(ctx context.Context, e store.DocumentExpiry) error {
-	return mapErr(r.q.AddDocumentExpiry(ctx, gen.AddDocumentExpiryParams{CustomerID: e.CustomerID, Party: e.Party, ExpiresOn: e.ExpiresOn}))
+	return mapErr(r.q.AddDocumentExpiry(deferExec(ctx), gen.AddDocumentExpiryParams{CustomerID: e.CustomerID, Party: e.Party, ExpiresOn: e.ExpiresOn}))
 }
 
 func (r reviews) DeleteDocumentExpiry(ctx context.Context, e store.DocumentExpiry) error {
