@@ -132,14 +132,31 @@ func FormatScopes(scopes []string) string { return strings.Join(scopes, " ") }
 
 // SplitScopes parses a stored or token scope string (space separated),
 // keeping only known scopes, in canonical order.
+//
+// It runs for every API request (twice: the token's scopes and the
+// client's), so it marks the registered scopes it meets in an array
+// rather than a map, and splits without a slice of fields.
 func SplitScopes(s string) []string {
-	set := map[string]bool{}
-	for _, f := range strings.Fields(s) {
-		if IsScope(f) {
-			set[f] = true
+	var held [len(scopes)]bool
+	n := 0
+	for f := range strings.FieldsSeq(s) {
+		for i := range scopes {
+			if scopes[i].Name == f {
+				if !held[i] {
+					held[i] = true
+					n++
+				}
+				break
+			}
 		}
 	}
-	return canonical(set)
+	out := make([]string, 0, n)
+	for i := range scopes {
+		if held[i] {
+			out = append(out, scopes[i].Name)
+		}
+	}
+	return out
 }
 
 // HasScope reports whether scopes contains want.

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -117,6 +118,37 @@ func TestScopeRegistryRefusesUnknown(t *testing.T) {
 		}
 		if got := SplitScopes(name); len(got) != 0 {
 			t.Errorf("SplitScopes(%q) = %v", name, got)
+		}
+	}
+}
+
+// TestSplitScopesAsBefore: SplitScopes answers as the map-based version
+// it replaced, for scope strings mixing known, unknown and repeated names
+// and every kind of white space.
+func TestSplitScopesAsBefore(t *testing.T) {
+	t.Parallel()
+	before := func(s string) []string {
+		set := map[string]bool{}
+		for _, f := range strings.Fields(s) {
+			if IsScope(f) {
+				set[f] = true
+			}
+		}
+		return canonical(set)
+	}
+	words := append(AllScopes(), "bogus", "customers:READ", "customers:read ", "", "all", "audit:read\u00a0cases:read")
+	seps := []string{" ", "  ", "\t", "\n", "\u2003", " \r\n "}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		var b strings.Builder
+		for range rng.IntN(20) {
+			b.WriteString(words[rng.IntN(len(words))])
+			b.WriteString(seps[rng.IntN(len(seps))])
+		}
+		s := b.String()
+		got, want := SplitScopes(s), before(s)
+		if !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Fatalf("SplitScopes(%q) = %#v, want %#v", s, got, want)
 		}
 	}
 }
