@@ -32,6 +32,6 @@ func (s *server) offboardingRoutes() {
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		return &customerOutput{Body: customerOut(c)}, nil
+		return customerResult(c), nil
 	})
 }
