@@ -217,9 +217,10 @@ type RateState struct {
 // it, t the seconds until it is whole again, all in seconds) and, on a
 // refusal, Retry-After (RFC 9110, section 10.2.3).
 func SetRateLimitHeaders(h http.Header, p RatePolicy, st RateState) {
+	// Concatenated rather than formatted: this runs on every API request.
 	name := strconv.Quote(p.Family)
-	h.Set("RateLimit-Policy", fmt.Sprintf("%s;q=%d;w=%d", name, p.Burst, ceilSeconds(p.Window())))
-	h.Set("RateLimit", fmt.Sprintf("%s;r=%d;t=%d", name, st.Remaining, ceilSeconds(st.Reset)))
+	h.Set("RateLimit-Policy", name+";q="+strconv.Itoa(p.Burst)+";w="+strconv.FormatInt(ceilSeconds(p.Window()), 10))
+	h.Set("RateLimit", name+";r="+strconv.Itoa(st.Remaining)+";t="+strconv.FormatInt(ceilSeconds(st.Reset), 10))
 	if !st.Allowed {
 		h.Set("Retry-After", strconv.FormatInt(max(1, ceilSeconds(st.RetryAfter)), 10))
 	}

@@ -1,7 +1,9 @@
 package httpx
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -80,5 +82,28 @@ func TestSetRateLimitHeaders(t *testing.T) {
 	SetRateLimitHeaders(h, p, RateState{Allowed: false, Reset: 5 * time.Second, RetryAfter: 20 * time.Millisecond})
 	if h.Get("RateLimit") != `"screening";r=0;t=5` || h.Get("Retry-After") != "1" {
 		t.Fatalf("refused: %v", h)
+	}
+}
+
+// TestSetRateLimitHeadersAsFormatted: the concatenated header values are
+// those fmt.Sprintf wrote before, over families, bursts, remainders and
+// durations of every size and sign.
+func TestSetRateLimitHeadersAsFormatted(t *testing.T) {
+	t.Parallel()
+	for _, family := range []string{"screening", "customers", "", `we"ird`} {
+		for _, burst := range []int{0, 1, 7, 50, 99, 100, 100000, -1} {
+			for _, d := range []time.Duration{-time.Second, 0, time.Nanosecond, 999 * time.Millisecond, time.Second, 4300 * time.Millisecond, 100 * time.Hour} {
+				p := RatePolicy{Family: family, Rate: 3, Per: d, Burst: burst}
+				st := RateState{Allowed: true, Remaining: burst - 1, Reset: d}
+				h := http.Header{}
+				SetRateLimitHeaders(h, p, st)
+				name := strconv.Quote(family)
+				wantPolicy := fmt.Sprintf("%s;q=%d;w=%d", name, p.Burst, ceilSeconds(p.Window()))
+				want := fmt.Sprintf("%s;r=%d;t=%d", name, st.Remaining, ceilSeconds(st.Reset))
+				if h.Get("RateLimit-Policy") != wantPolicy || h.Get("RateLimit") != want {
+					t.Fatalf("%+v %+v: %v, want %q and %q", p, st, h, wantPolicy, want)
+				}
+			}
+		}
 	}
 }
