@@ -7,6 +7,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 
 	"github.com/kyc-platform/kyc/internal/store"
 	gen "github.com/kyc-platform/kyc/internal/store/postgres/pgdb"
@@ -89,11 +90,30 @@ func (r customers) GetForUpdate(ctx context.Context, id string) (store.CustomerR
 	if err != nil {
 		return store.CustomerRecord{}, mapErr(err)
 	}
+	r.lock(c.ID, c.Version)
 	return customerOut(c), nil
 }
 
+// lock notes that the transaction holds customer id's row at version.
+func (r customers) lock(id string, version int64) {
+	if r.st == nil {
+		return
+	}
+	if r.st.locked == nil {
+		r.st.locked = map[string]int64{}
+	}
+	r.st.locked[id] = version
+}
+
 func (r customers) Update(ctx context.Context, c store.CustomerRecord) error {
-	n, err := r.q.UpdateCustomer(ctx, gen.UpdateCustomerParams{
+	uctx := ctx
+	if v, ok := r.st.lockedVersion(c.ID); ok && v == c.Version-1 {
+		// The transaction holds the row at the version this update
+		// replaces: it changes exactly one row, so the update may travel
+		// with the transaction's next statement (PostgreSQL, pipeline.go).
+		uctx = deferExecRows(ctx, 1)
+	}
+	n, err := r.q.UpdateCustomer(uctx, gen.UpdateCustomerParams{
 		ID:            c.ID,
 		PrevVersion:   c.Version - 1,
 		Type:          c.Type,
@@ -118,11 +138,18 @@ func (r customers) Update(ctx context.Context, c store.CustomerRecord) error {
 		RestrictedAt:    ntsIn(c.RestrictedAt),
 		PurgedAt:        ntsIn(c.PurgedAt),
 	})
+	if errors.Is(err, errExecDeferred) {
+		r.lock(c.ID, c.Version)
+		return nil
+	}
 	if err != nil {
 		return mapErr(err)
 	}
 	if n == 0 {
 		return missingOrStale(r.q.CustomerExists(ctx, c.ID))
+	}
+	if _, ok := r.st.lockedVersion(c.ID); ok {
+		r.lock(c.ID, c.Version)
 	}
 	return nil
 }

@@ -559,3 +559,57 @@ func TestPipelineDeferredRowCount(t *testing.T) {
 		t.Fatalf("query carrying an update of a missing row = %v; want store.ErrNotFound", err)
 	}
 }
+
+// An update of a customer the transaction holds (GetForUpdate) at the
+// version it replaces travels with the next statement; a stale one is
+// still sent at once and still ErrConflict.
+func TestPipelineLockedCustomerUpdate(t *testing.T) {
+	t.Parallel()
+	s := testdb.Open(t, testdb.Postgres)
+	bg := context.Background()
+	c := store.CustomerRecord{ID: "cus_pipe_2", Type: "individual", Status: "draft", RiskRating: "low", DueDiligence: "standard",
+		Data: []byte{1}, Version: 1, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	if err := s.Customers().Create(bg, c); err != nil {
+		t.Fatal(err)
+	}
+	var trips [][]string
+	ctx := postgres.TraceRoundTrips(bg, func(stmts []string) { trips = append(trips, stmts) })
+	err := s.InTx(ctx, func(tx store.Tx) error {
+		got, err := tx.Customers().GetForUpdate(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		got.Status, got.Version = "submitted", got.Version+1
+		if err := tx.Customers().Update(ctx, got); err != nil {
+			return err
+		}
+		got.RiskRating, got.Version = "high", got.Version+1
+		if err := tx.Customers().Update(ctx, got); err != nil {
+			return err
+		}
+		_, err = tx.Checks().ListByCustomer(ctx, c.ID)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trips) != 3 || len(trips[1]) != 3 || !strings.Contains(trips[1][0], "UpdateCustomer") ||
+		!strings.Contains(trips[1][1], "UpdateCustomer") || !strings.Contains(trips[1][2], "ListChecksByCustomer") {
+		t.Fatalf("round trips = %q; want BEGIN+read, both updates with the next query, COMMIT", trips)
+	}
+	got, err := s.Customers().Get(bg, c.ID)
+	if err != nil || got.Status != "submitted" || got.RiskRating != "high" || got.Version != 3 {
+		t.Fatalf("customer = %+v, %v; want submitted, high, version 3", got, err)
+	}
+	err = s.InTx(bg, func(tx store.Tx) error {
+		got, err := tx.Customers().GetForUpdate(bg, c.ID)
+		if err != nil {
+			return err
+		}
+		got.Version-- // stale: replaces version 2, the row is at 3
+		return tx.Customers().Update(bg, got)
+	})
+	if !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale update under lock = %v; want ErrConflict", err)
+	}
+}

@@ -83,6 +83,20 @@ type repos struct {
 type txState struct {
 	journal   []domain.AuditEvent
 	endpoints map[string][]store.WebhookEndpointRecord
+	// locked holds the version of each customer the transaction read with
+	// GetForUpdate (or has since written): an update from that version
+	// cannot find the row missing or changed by another writer.
+	locked map[string]int64
+}
+
+// lockedVersion returns the version at which the transaction holds
+// customer id's row, if it does.
+func (st *txState) lockedVersion(id string) (int64, bool) {
+	if st == nil {
+		return 0, false
+	}
+	v, ok := st.locked[id]
+	return v, ok
 }
 
 func newRepos(db gen.DBTX) repos { return newReposQ(db, gen.New(db)) }
