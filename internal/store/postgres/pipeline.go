@@ -314,11 +314,33 @@ func (c *pipeConn) QueryContext(ctx context.Context, query string, argsV []drive
 			return nil, c.failed
 		}
 		if c.begin != "" || len(c.deferred) > 0 {
-			return c.pipeQuery(ctx, query, argsV)
+			if pipelinable(query, c.deferred) {
+				return c.pipeQuery(ctx, query, argsV)
+			}
+			if err := c.flush(ctx); err != nil {
+				return nil, err
+			}
 		}
 		traceRoundTrip(ctx, query)
 	}
 	return c.Conn.QueryContext(ctx, query, argsV)
+}
+
+// pipelinable reports whether a query and the deferred writes before it
+// may go in one pipeline. pipeQuery prepares them on the connection for
+// good (pgx keeps them outside its bounded statement cache), so only
+// sqlc's statements ("-- name: …", the store's and River's), a set fixed
+// at build time, are; any other text is sent as before.
+func pipelinable(query string, deferred []queued) bool {
+	if !strings.HasPrefix(query, "-- name: ") {
+		return false
+	}
+	for _, q := range deferred {
+		if !strings.HasPrefix(q.sql, "-- name: ") {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *pipeConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {

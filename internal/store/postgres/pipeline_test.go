@@ -45,6 +45,12 @@ func pipeDB(t *testing.T) (*sql.DB, context.Context, func() [][]string) {
 	}
 }
 
+const (
+	countPipe    = "-- name: CountPipe :one\nSELECT count(*) FROM pipe WHERE id = $1"
+	countAllPipe = "-- name: CountAllPipe :one\nSELECT count(*) FROM pipe"
+	lockPipe     = "-- name: LockPipe :one\nSELECT id FROM pipe WHERE id = $1 FOR UPDATE"
+)
+
 func pipeIDs(t *testing.T, db *sql.DB) []int {
 	t.Helper()
 	rows, err := db.Query("SELECT id FROM pipe ORDER BY id")
@@ -66,7 +72,9 @@ func pipeIDs(t *testing.T, db *sql.DB) []int {
 	return ids
 }
 
-const insertPipe = "INSERT INTO pipe (id) VALUES ($1)"
+// The statements are named as sqlc names them: only such statements
+// (a set fixed at build time) are prepared for a pipelined query.
+const insertPipe = "-- name: InsertPipe :exec\nINSERT INTO pipe (id) VALUES ($1)"
 
 // A transaction of two writes, the second deferred (as the audit journal
 // is), takes two round trips: BEGIN with the first write, the second with
@@ -153,7 +161,7 @@ func TestPipelineQueryReadsDeferredWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM pipe WHERE id = $1", 7).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, countPipe, 7).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != 1 {
@@ -162,7 +170,7 @@ func TestPipelineQueryReadsDeferredWrites(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	want := [][]string{{"begin", insertPipe, "SELECT count(*) FROM pipe WHERE id = $1"}, {"commit"}}
+	want := [][]string{{"begin", insertPipe, countPipe}, {"commit"}}
 	if got := trips(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("round trips = %q; want %q", got, want)
 	}
@@ -351,7 +359,8 @@ func TestPipelinedQueryScansAsPlainQuery(t *testing.T) {
 	if _, err := db.Exec("CREATE TYPE pipe_mood AS ENUM ('calm', 'busy')"); err != nil {
 		t.Fatal(err)
 	}
-	const q = `SELECT n, n % 2 = 0, CAST(n AS smallint), CAST(n AS int), CAST(n AS bigint) * 10000000000,
+	const q = `-- name: PipeColumns :many
+		SELECT n, n % 2 = 0, CAST(n AS smallint), CAST(n AS int), CAST(n AS bigint) * 10000000000,
 		CAST(n AS real) / 4, CAST(n AS double precision) / 3, 'text ' || n, CAST('{"a": [1, "x"]}' AS jsonb),
 		CAST('{"b": 2}' AS json), decode('00ff' || lpad(to_hex(n), 2, '0'), 'hex'),
 		TIMESTAMPTZ '2026-11-29 12:34:56.789+01' + n * INTERVAL '1 day', DATE '2026-02-28' + n,
@@ -429,17 +438,17 @@ func TestPipelinedQueryFirstAndErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	var id int
-	err = tx.QueryRowContext(ctx, "SELECT id FROM pipe WHERE id = $1 FOR UPDATE", 2).Scan(&id)
+	err = tx.QueryRowContext(ctx, lockPipe, 2).Scan(&id)
 	if !errors.Is(err, sql.ErrNoRows) {
 		t.Fatalf("query of a missing row = %v; want sql.ErrNoRows", err)
 	}
-	if err := tx.QueryRowContext(ctx, "SELECT id FROM pipe WHERE id = $1 FOR UPDATE", 1).Scan(&id); err != nil || id != 1 {
+	if err := tx.QueryRowContext(ctx, lockPipe, 1).Scan(&id); err != nil || id != 1 {
 		t.Fatalf("second query = %d, %v; want 1, nil", id, err)
 	}
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	want := [][]string{{"begin", "SELECT id FROM pipe WHERE id = $1 FOR UPDATE"}, {"SELECT id FROM pipe WHERE id = $1 FOR UPDATE"}, {"commit"}}
+	want := [][]string{{"begin", lockPipe}, {lockPipe}, {"commit"}}
 	if got := trips(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("round trips = %q; want %q", got, want)
 	}
@@ -451,7 +460,7 @@ func TestPipelinedQueryFirstAndErrors(t *testing.T) {
 	if _, err := tx.ExecContext(postgres.DeferExec(ctx), insertPipe, 1); err != nil {
 		t.Fatal(err)
 	}
-	err = tx.QueryRowContext(ctx, "SELECT count(*) FROM pipe").Scan(&id)
+	err = tx.QueryRowContext(ctx, countAllPipe).Scan(&id)
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) || pgErr.Code != "23505" {
 		t.Fatalf("query after a failing deferred write = %v; want its unique violation", err)
@@ -480,7 +489,7 @@ func TestPipelineDeferredRowCount(t *testing.T) {
 	if _, err := db.Exec(insertPipe, 1); err != nil {
 		t.Fatal(err)
 	}
-	const update = "UPDATE pipe SET id = id + 100 WHERE id = $1"
+	const update = "-- name: UpdatePipe :execrows\nUPDATE pipe SET id = id + 100 WHERE id = $1"
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -555,7 +564,7 @@ func TestPipelineDeferredRowCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM pipe").Scan(&n); !errors.Is(err, store.ErrNotFound) {
+	if err := tx.QueryRowContext(ctx, countAllPipe).Scan(&n); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("query carrying an update of a missing row = %v; want store.ErrNotFound", err)
 	}
 }
@@ -611,5 +620,31 @@ func TestPipelineLockedCustomerUpdate(t *testing.T) {
 	})
 	if !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("stale update under lock = %v; want ErrConflict", err)
+	}
+}
+
+// A query that is not a sqlc statement (its text may be built at run
+// time) is not prepared for good: what is pending goes first, on its own.
+func TestPipelineOtherQueryTextGoesAlone(t *testing.T) {
+	t.Parallel()
+	db, ctx, trips := pipeDB(t)
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(postgres.DeferExec(ctx), insertPipe, 1); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	const q = "SELECT count(*) FROM pipe WHERE id = $1"
+	if err := tx.QueryRowContext(ctx, q, 1).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("count = %d, %v; want 1, nil", n, err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"begin", insertPipe}, {q}, {"commit"}}
+	if got := trips(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trips = %q; want %q", got, want)
 	}
 }
