@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 
@@ -293,7 +294,15 @@ func (c *pipeConn) ExecContext(ctx context.Context, query string, argsV []driver
 		return c.Conn.ExecContext(ctx, query, argsV)
 	}
 	if want, ok := ctx.Value(deferredKey{}).(int64); ok {
-		c.deferred = append(c.deferred, queued{sql: query, args: args(argsV), want: want})
+		a := args(argsV)
+		for i, v := range a {
+			if b, ok := v.([]byte); ok {
+				// The caller owns its slice and may reuse it once Exec
+				// returns; the statement is sent later.
+				a[i] = bytes.Clone(b)
+			}
+		}
+		c.deferred = append(c.deferred, queued{sql: query, args: a, want: want})
 		return deferredResult{}, nil
 	}
 	q := c.pending()

@@ -648,3 +648,29 @@ func TestPipelineOtherQueryTextGoesAlone(t *testing.T) {
 		t.Fatalf("round trips = %q; want %q", got, want)
 	}
 }
+
+// A deferred write keeps the bytes it was given: the caller may reuse its
+// slice as soon as Exec returns.
+func TestPipelineDeferredWriteCopiesBytes(t *testing.T) {
+	t.Parallel()
+	db, ctx, _ := pipeDB(t)
+	if _, err := db.Exec("CREATE TABLE pipe_b (id int PRIMARY KEY, b bytea)"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := []byte("first")
+	if _, err := tx.ExecContext(postgres.DeferExec(ctx), "-- name: InsertPipeB :exec\nINSERT INTO pipe_b (id, b) VALUES ($1, $2)", 1, buf); err != nil {
+		t.Fatal(err)
+	}
+	copy(buf, "XXXXX")
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	if err := db.QueryRow("SELECT b FROM pipe_b WHERE id = 1").Scan(&got); err != nil || string(got) != "first" {
+		t.Fatalf("stored %q, %v; want \"first\"", got, err)
+	}
+}
