@@ -51,6 +51,33 @@ const (
 	lockPipe     = "-- name: LockPipe :one\nSELECT id FROM pipe WHERE id = $1 FOR UPDATE"
 )
 
+// begin opens a transaction under ctx or fails the test.
+func begin(t *testing.T, db *sql.DB, ctx context.Context) *sql.Tx {
+	t.Helper()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tx
+}
+
+// insert runs insertPipe for id on db or fails the test.
+func insert(t *testing.T, db *sql.DB, id int) {
+	t.Helper()
+	if _, err := db.Exec(insertPipe, id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantTrips fails the test unless the round trips recorded since the last
+// call are want.
+func wantTrips(t *testing.T, trips func() [][]string, want [][]string) {
+	t.Helper()
+	if got := trips(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trips = %q; want %q", got, want)
+	}
+}
+
 func pipeIDs(t *testing.T, db *sql.DB) []int {
 	t.Helper()
 	rows, err := db.Query("SELECT id FROM pipe ORDER BY id")
@@ -82,10 +109,7 @@ const insertPipe = "-- name: InsertPipe :exec\nINSERT INTO pipe (id) VALUES ($1)
 func TestPipelineTwoWritesTwoRoundTrips(t *testing.T) {
 	t.Parallel()
 	db, ctx, trips := pipeDB(t)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := begin(t, db, ctx)
 	res, err := tx.ExecContext(ctx, insertPipe, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -103,10 +127,7 @@ func TestPipelineTwoWritesTwoRoundTrips(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	want := [][]string{{"begin", insertPipe}, {insertPipe, "commit"}}
-	if got := trips(); !reflect.DeepEqual(got, want) {
-		t.Fatalf("round trips = %q; want %q", got, want)
-	}
+	wantTrips(t, trips, [][]string{{"begin", insertPipe}, {insertPipe, "commit"}})
 	if got := pipeIDs(t, db); !reflect.DeepEqual(got, []int{1, 2}) {
 		t.Fatalf("committed ids = %v; want [1 2]", got)
 	}
@@ -117,20 +138,15 @@ func TestPipelineTwoWritesTwoRoundTrips(t *testing.T) {
 func TestPipelineDeferredErrorFailsCommit(t *testing.T) {
 	t.Parallel()
 	db, ctx, _ := pipeDB(t)
-	if _, err := db.Exec(insertPipe, 1); err != nil {
-		t.Fatal(err)
-	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	insert(t, db, 1)
+	tx := begin(t, db, ctx)
 	if _, err := tx.ExecContext(ctx, insertPipe, 2); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tx.ExecContext(postgres.DeferExec(ctx), insertPipe, 1); err != nil {
 		t.Fatalf("deferred write: %v; want its error at commit", err)
 	}
-	err = tx.Commit()
+	err := tx.Commit()
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) || pgErr.Code != "23505" {
 		t.Fatalf("Commit = %v; want the deferred write's unique violation", err)
@@ -153,10 +169,7 @@ func TestPipelineDeferredErrorFailsCommit(t *testing.T) {
 func TestPipelineQueryReadsDeferredWrites(t *testing.T) {
 	t.Parallel()
 	db, ctx, trips := pipeDB(t)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := begin(t, db, ctx)
 	if _, err := tx.ExecContext(postgres.DeferExec(ctx), insertPipe, 7); err != nil {
 		t.Fatal(err)
 	}
@@ -170,10 +183,7 @@ func TestPipelineQueryReadsDeferredWrites(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	want := [][]string{{"begin", insertPipe, countPipe}, {"commit"}}
-	if got := trips(); !reflect.DeepEqual(got, want) {
-		t.Fatalf("round trips = %q; want %q", got, want)
-	}
+	wantTrips(t, trips, [][]string{{"begin", insertPipe, countPipe}, {"commit"}})
 }
 
 // A transaction that writes nothing sends nothing, committed or rolled
@@ -182,10 +192,8 @@ func TestPipelineEmptyTransactionSendsNothing(t *testing.T) {
 	t.Parallel()
 	db, ctx, trips := pipeDB(t)
 	for _, commit := range []bool{true, false} {
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tx := begin(t, db, ctx)
+		var err error
 		if commit {
 			err = tx.Commit()
 		} else {
@@ -204,10 +212,7 @@ func TestPipelineEmptyTransactionSendsNothing(t *testing.T) {
 func TestPipelineRollbackDropsEverything(t *testing.T) {
 	t.Parallel()
 	db, ctx, trips := pipeDB(t)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := begin(t, db, ctx)
 	if _, err := tx.ExecContext(ctx, insertPipe, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -220,10 +225,7 @@ func TestPipelineRollbackDropsEverything(t *testing.T) {
 	if got := pipeIDs(t, db); len(got) != 0 {
 		t.Fatalf("ids after rollback = %v; want none", got)
 	}
-	want := [][]string{{"begin", insertPipe}, {"rollback"}}
-	if got := trips(); !reflect.DeepEqual(got, want) {
-		t.Fatalf("round trips = %q; want %q", got, want)
-	}
+	wantTrips(t, trips, [][]string{{"begin", insertPipe}, {"rollback"}})
 }
 
 // A caller that ignores a failed write cannot commit the rest: COMMIT of
@@ -231,13 +233,8 @@ func TestPipelineRollbackDropsEverything(t *testing.T) {
 func TestPipelineCommitOfAbortedTransactionFails(t *testing.T) {
 	t.Parallel()
 	db, ctx, _ := pipeDB(t)
-	if _, err := db.Exec(insertPipe, 1); err != nil {
-		t.Fatal(err)
-	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	insert(t, db, 1)
+	tx := begin(t, db, ctx)
 	if _, err := tx.ExecContext(ctx, insertPipe, 1); err == nil {
 		t.Fatal("duplicate insert succeeded")
 	}
@@ -254,10 +251,7 @@ func TestPipelineCommitOfAbortedTransactionFails(t *testing.T) {
 func TestPipelineMultiStatementText(t *testing.T) {
 	t.Parallel()
 	db, ctx, _ := pipeDB(t)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := begin(t, db, ctx)
 	if _, err := tx.ExecContext(ctx, "INSERT INTO pipe (id) VALUES (1); INSERT INTO pipe (id) VALUES (2)"); err != nil {
 		t.Fatal(err)
 	}
@@ -397,10 +391,7 @@ func TestPipelinedQueryScansAsPlainQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := scan(plain)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := begin(t, db, ctx)
 	defer tx.Rollback() //nolint:errcheck // read-only use
 	if _, err := tx.ExecContext(postgres.DeferExec(ctx), insertPipe, 1); err != nil {
 		t.Fatal(err)
@@ -430,15 +421,10 @@ func TestPipelinedQueryScansAsPlainQuery(t *testing.T) {
 func TestPipelinedQueryFirstAndErrors(t *testing.T) {
 	t.Parallel()
 	db, ctx, trips := pipeDB(t)
-	if _, err := db.Exec(insertPipe, 1); err != nil {
-		t.Fatal(err)
-	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	insert(t, db, 1)
+	tx := begin(t, db, ctx)
 	var id int
-	err = tx.QueryRowContext(ctx, lockPipe, 2).Scan(&id)
+	err := tx.QueryRowContext(ctx, lockPipe, 2).Scan(&id)
 	if !errors.Is(err, sql.ErrNoRows) {
 		t.Fatalf("query of a missing row = %v; want sql.ErrNoRows", err)
 	}
@@ -448,15 +434,9 @@ func TestPipelinedQueryFirstAndErrors(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	want := [][]string{{"begin", lockPipe}, {lockPipe}, {"commit"}}
-	if got := trips(); !reflect.DeepEqual(got, want) {
-		t.Fatalf("round trips = %q; want %q", got, want)
-	}
+	wantTrips(t, trips, [][]string{{"begin", lockPipe}, {lockPipe}, {"commit"}})
 
-	tx, err = db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx = begin(t, db, ctx)
 	if _, err := tx.ExecContext(postgres.DeferExec(ctx), insertPipe, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -486,14 +466,9 @@ func TestPipelinedQueryFirstAndErrors(t *testing.T) {
 func TestPipelineDeferredRowCount(t *testing.T) {
 	t.Parallel()
 	db, ctx, trips := pipeDB(t)
-	if _, err := db.Exec(insertPipe, 1); err != nil {
-		t.Fatal(err)
-	}
+	insert(t, db, 1)
 	const update = "-- name: UpdatePipe :execrows\nUPDATE pipe SET id = id + 100 WHERE id = $1"
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := begin(t, db, ctx)
 	if _, err := tx.ExecContext(postgres.DeferExecRows(ctx, 1), update, 9); err != nil {
 		t.Fatal(err)
 	}
@@ -512,10 +487,7 @@ func TestPipelineDeferredRowCount(t *testing.T) {
 
 	// Last before COMMIT: sent and checked first.
 	trips()
-	tx, err = db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx = begin(t, db, ctx)
 	if _, err := tx.ExecContext(ctx, insertPipe, 4); err != nil {
 		t.Fatal(err)
 	}
@@ -537,10 +509,7 @@ func TestPipelineDeferredRowCount(t *testing.T) {
 	}
 
 	// The count right: the update, then COMMIT.
-	tx, err = db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx = begin(t, db, ctx)
 	if _, err := tx.ExecContext(postgres.DeferExecRows(ctx, 1), update, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -550,15 +519,9 @@ func TestPipelineDeferredRowCount(t *testing.T) {
 	if got := pipeIDs(t, db); !reflect.DeepEqual(got, []int{101}) {
 		t.Fatalf("ids = %v; want [101]", got)
 	}
-	want = [][]string{{"begin", update}, {"commit"}}
-	if got := trips(); !reflect.DeepEqual(got, want) {
-		t.Fatalf("round trips = %q; want %q", got, want)
-	}
+	wantTrips(t, trips, [][]string{{"begin", update}, {"commit"}})
 	// A query carrying a failed count fails too.
-	tx, err = db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx = begin(t, db, ctx)
 	defer tx.Rollback() //nolint:errcheck // failed on purpose
 	if _, err := tx.ExecContext(postgres.DeferExecRows(ctx, 1), update, 9); err != nil {
 		t.Fatal(err)
@@ -628,10 +591,7 @@ func TestPipelineLockedCustomerUpdate(t *testing.T) {
 func TestPipelineOtherQueryTextGoesAlone(t *testing.T) {
 	t.Parallel()
 	db, ctx, trips := pipeDB(t)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := begin(t, db, ctx)
 	if _, err := tx.ExecContext(postgres.DeferExec(ctx), insertPipe, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -643,10 +603,7 @@ func TestPipelineOtherQueryTextGoesAlone(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	want := [][]string{{"begin", insertPipe}, {q}, {"commit"}}
-	if got := trips(); !reflect.DeepEqual(got, want) {
-		t.Fatalf("round trips = %q; want %q", got, want)
-	}
+	wantTrips(t, trips, [][]string{{"begin", insertPipe}, {q}, {"commit"}})
 }
 
 // A deferred write keeps the bytes it was given: the caller may reuse its
@@ -657,10 +614,7 @@ func TestPipelineDeferredWriteCopiesBytes(t *testing.T) {
 	if _, err := db.Exec("CREATE TABLE pipe_b (id int PRIMARY KEY, b bytea)"); err != nil {
 		t.Fatal(err)
 	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx := begin(t, db, ctx)
 	buf := []byte("first")
 	if _, err := tx.ExecContext(postgres.DeferExec(ctx), "-- name: InsertPipeB :exec\nINSERT INTO pipe_b (id, b) VALUES ($1, $2)", 1, buf); err != nil {
 		t.Fatal(err)
