@@ -32,3 +32,15 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// A tag on a scalar where the factors list belongs made the YAML decoder
+// panic (found by FuzzLoad; its input is kept in testdata/fuzz/FuzzLoad):
+// Load answers with an error instead.
+func TestLoadTaggedScalarIsAnError(t *testing.T) {
+	for _, doc := range []string{"version:\nfactors: !00000 0000", "version: x\nfactors: !tag 1\n"} {
+		m, err := Load(bytes.NewReader([]byte(doc)))
+		if m != nil || err == nil {
+			t.Fatalf("Load(%q) = %v, %v; want an error", doc, m != nil, err)
+		}
+	}
+}

@@ -135,6 +135,23 @@ type rates struct {
 // Default returns the model shipped in the binary (version 2026.1).
 func Default() (*Model, error) { return Load(bytes.NewReader(defaultYAML)) }
 
+// decodeYAML decodes an operator's model strictly. goccy/go-yaml v1.19.2
+// panics on some malformed documents (a tag on a scalar where a list is
+// expected: "factors: !x 0" dereferences a nil sequence); such input is an
+// error like any other bad YAML, never a crash of `kyc serve` or `kyc risk
+// validate`.
+func decodeYAML(data []byte, doc *document) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("risk model: not a valid model document (the YAML decoder failed: %v)", p)
+		}
+	}()
+	if err := yaml.UnmarshalWithOptions(data, doc, yaml.Strict()); err != nil {
+		return fmt.Errorf("risk model: %s", yaml.FormatError(err, false, true))
+	}
+	return nil
+}
+
 // Load reads and validates a model. Unknown keys, unknown factor kinds,
 // invalid country or currency codes, missing dates on country lists and
 // inconsistent thresholds are errors naming the factor at fault.
@@ -144,8 +161,8 @@ func Load(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("risk model: read: %w", err)
 	}
 	var doc document
-	if err := yaml.UnmarshalWithOptions(data, &doc, yaml.Strict()); err != nil {
-		return nil, fmt.Errorf("risk model: %s", yaml.FormatError(err, false, true))
+	if err := decodeYAML(data, &doc); err != nil {
+		return nil, err
 	}
 	if err := doc.validate(); err != nil {
 		return nil, fmt.Errorf("risk model %q: %w", doc.Version, err)
