@@ -84,12 +84,7 @@ reliability-nightly:
 FUZZ_PKGS ?= internal
 FUZZ_CI_PKGS := internal/screening/lists internal/domain internal/auth internal/goaml internal/monitoring internal/risk
 fuzz:
-	@set -e; for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' $(FUZZ_PKGS) | xargs -n1 dirname | sort -u); do \
-	  for target in $$(grep -h '^func Fuzz' $$dir/*_test.go | sed 's/^func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
-	    echo "fuzz ./$$dir $$target ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./$$dir; \
-	  done; \
-	done
+	GO=$(GO) ./scripts/fuzz.sh $(FUZZTIME) $(FUZZ_PKGS)
 
 ## fuzz-ci: the bounded fuzzing .ci/run does after make test
 fuzz-ci:
