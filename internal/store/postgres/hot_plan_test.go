@@ -21,7 +21,7 @@ func TestTenantWebhookEndpointsGetAGenericPlan(t *testing.T) {
 	ctx := context.Background()
 	s := testdb.Open(t, testdb.Postgres)
 	db := s.(interface{ DB() *sql.DB }).DB()
-	q := namedQuery(t, "../queries/webhooks.sql", "ListTenantWebhookEndpoints :many", "sqlc.arg(tenant)")
+	q := namedQuery(t, "../queries/webhooks.sql", "ListTenantWebhookEndpoints", "tenant")
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -43,22 +43,6 @@ func TestTenantWebhookEndpointsGetAGenericPlan(t *testing.T) {
 	if generic == 0 {
 		t.Fatal("ListTenantWebhookEndpoints is planned on every execution (no generic plan after 8)")
 	}
-}
-
-// namedQuery is the query name of file as written, its one argument arg
-// numbered $1 as sqlc numbers it.
-func namedQuery(t *testing.T, file, name, arg string) string {
-	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, q, ok := strings.Cut(string(b), "-- name: "+name+"\n")
-	if !ok {
-		t.Fatalf("no %s in %s", name, file)
-	}
-	q, _, _ = strings.Cut(q, ";")
-	return strings.ReplaceAll(q, arg, "$1")
 }
 
 // A statement that reads fields of a JSON batch with ->> reads it as JSONB:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +38,7 @@ func TestRescreenReadIsAnIndexRangeScan(t *testing.T) {
 	}
 	db := s.(interface{ DB() *sql.DB }).DB()
 	for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
-		p, err := explainActive(ctx, db, mode, activeCustomersAfterSQL(t))
+		p, err := explainPrepared(ctx, db, mode, namedQuery(t, "../queries/rescreen.sql", "ActiveCustomersAfter", "after", "lim"), "'cus_plan0001000', 5000")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,52 +58,4 @@ func TestRescreenReadIsAnIndexRangeScan(t *testing.T) {
 	if want := "cus_plan0001002 cus_plan0001003 cus_plan0001004 cus_plan0001005 cus_plan0001006"; strings.Join(ids, " ") != want {
 		t.Fatalf("batch %v, want %s", ids, want)
 	}
-}
-
-// activeCustomersAfterSQL is the query ActiveCustomersAfter as written in
-// ../queries/rescreen.sql, its arguments numbered as sqlc numbers them.
-func activeCustomersAfterSQL(t *testing.T) string {
-	t.Helper()
-	b, err := os.ReadFile("../queries/rescreen.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, q, ok := strings.Cut(string(b), "-- name: ActiveCustomersAfter :many\n")
-	if !ok {
-		t.Fatal("no ActiveCustomersAfter in queries/rescreen.sql")
-	}
-	q, _, _ = strings.Cut(q, ";")
-	return strings.NewReplacer("sqlc.arg(after)", "$1", "sqlc.arg(lim)", "$2").Replace(q)
-}
-
-// explainActive is the plan of query (prepared as pgx prepares it, with
-// the plan cache mode given) for a batch after a cursor, on a connection
-// of its own that it hands back to the pool.
-func explainActive(ctx context.Context, db *sql.DB, mode, query string) (string, error) {
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close()
-	defer conn.ExecContext(ctx, "DEALLOCATE active; RESET plan_cache_mode") //nolint:errcheck // best effort on a connection about to go back
-	if _, err := conn.ExecContext(ctx, "SET plan_cache_mode = "+mode); err != nil {
-		return "", err
-	}
-	if _, err := conn.ExecContext(ctx, "PREPARE active(text, bigint) AS "+query); err != nil {
-		return "", err
-	}
-	rows, err := conn.QueryContext(ctx, "EXPLAIN EXECUTE active('cus_plan0001000', 5000)")
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var plan strings.Builder
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			return "", err
-		}
-		plan.WriteString(line + "\n")
-	}
-	return plan.String(), rows.Err()
 }
