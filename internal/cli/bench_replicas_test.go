@@ -224,19 +224,7 @@ func benchReplicas(b *testing.B, bin string, n, clients int) {
 	}
 	wg.Wait()
 	apiDone := time.Since(t0)
-	for {
-		var pending int
-		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM customers WHERE status = 'submitted'`).Scan(&pending); err != nil {
-			b.Fatal(err)
-		}
-		if pending == 0 {
-			break
-		}
-		if time.Since(t0) > 10*time.Minute {
-			b.Fatalf("%d customers still waiting for checks", pending)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitDecided(ctx, b, db, t0)
 	elapsed := time.Since(t0)
 	b.StopTimer()
 	cpuAfter := cpuSnapshot(procs)

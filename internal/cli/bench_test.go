@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -196,19 +197,7 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 		return
 	}
 	// Wait until the workers have run every check and the policy decided.
-	for {
-		var pending int
-		if err := sys.store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM customers WHERE status = 'submitted'`).Scan(&pending); err != nil {
-			b.Fatal(err)
-		}
-		if pending == 0 {
-			break
-		}
-		if time.Since(start) > 10*time.Minute {
-			b.Fatalf("%d customers still waiting for checks", pending)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitDecided(ctx, b, sys.store.DB(), start)
 	elapsed := time.Since(start)
 	b.StopTimer()
 	reportCPU(b, benchCPU(ctx, sys, appName), cpu0)
@@ -218,6 +207,28 @@ func benchOnboarding(b *testing.B, engine string, clients int, submit bool) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Microseconds())/1000, "p99-ms")
 	reportSealLag(b, sys, head.Seq)
+}
+
+// waitDecided returns once no customer is left submitted (every check run
+// and the policy decided). It polls every 25 ms: the count is a scan of
+// customers in the benchmark's own PostgreSQL sessions, and at 5 ms it was
+// ~5% of PostgreSQL's time in the 16-client run (pg_stat_statements) for a
+// finishing time 20 ms sharper, 0.2% of a run.
+func waitDecided(ctx context.Context, b *testing.B, db *sql.DB, start time.Time) {
+	b.Helper()
+	for {
+		var pending int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM customers WHERE status = 'submitted'`).Scan(&pending); err != nil {
+			b.Fatal(err)
+		}
+		if pending == 0 {
+			return
+		}
+		if time.Since(start) > 10*time.Minute {
+			b.Fatalf("%d customers still waiting for checks", pending)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 }
 
 // benchCPUTicks is CPU time in clock ticks (1/100 s) of this process and
