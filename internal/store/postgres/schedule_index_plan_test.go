@@ -61,7 +61,7 @@ func TestScheduleScansUsePartialIndexes(t *testing.T) {
 	}
 	for _, sc := range scans {
 		var def string
-		if err := db.QueryRowContext(ctx, "SELECT indexdef FROM pg_indexes WHERE indexname = $1", sc.index).Scan(&def); err != nil {
+		if err := db.QueryRowContext(ctx, "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1", sc.index).Scan(&def); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.HasSuffix(def, "IS NOT NULL)") {
