@@ -13,7 +13,17 @@ var crashKeys sync.Map
 // handler.
 var beforeKeys sync.Map
 
+// afterBeginKeys are the Idempotency-Keys whose reservation "loses its
+// answer": the error to return once it is made.
+var afterBeginKeys sync.Map
+
 func init() {
+	testHookAfterBegin = func(r *http.Request) error {
+		if err, ok := afterBeginKeys.Load(r.Header.Get("Idempotency-Key")); ok {
+			return err.(error)
+		}
+		return nil
+	}
 	testHookBeforeHandler = func(r *http.Request) {
 		if fn, ok := beforeKeys.Load(r.Header.Get("Idempotency-Key")); ok {
 			fn.(func())()
@@ -47,4 +57,13 @@ func SetIdempotencyCrashHook(key string, failStore bool) func() {
 func SetBeforeHandlerHook(key string, fn func()) func() {
 	beforeKeys.Store(key, fn)
 	return func() { beforeKeys.Delete(key) }
+}
+
+// SetLostReservationHook makes every request whose Idempotency-Key is key
+// fail with err once its reservation is written (committed), as when the
+// connection to the database goes away before the answer to that write
+// comes back. It returns the function that removes the hook.
+func SetLostReservationHook(key string, err error) func() {
+	afterBeginKeys.Store(key, err)
+	return func() { afterBeginKeys.Delete(key) }
 }

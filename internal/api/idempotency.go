@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"errors"
 	"hash/fnv"
 	"io"
 	"mime"
@@ -52,7 +53,18 @@ func (s *server) idempotent(next http.Handler) http.Handler {
 			s.unreleased.Delete(pending)
 		}
 		prev, err := s.App.Idem.Begin(r.Context(), actor.String(), key, hash)
+		if h := testHookAfterBegin; h != nil && err == nil && prev == nil {
+			err = h(r)
+		}
 		if err != nil {
+			if _, answered := errors.AsType[*domain.Error](err); !answered {
+				// The database failed under the reservation's write, which
+				// may have committed all the same (the connection went away
+				// before its answer came back). Nothing else holds it: release
+				// it at the retry, as a failed release above, rather than
+				// leave the retry refused until the reservation goes stale.
+				s.unreleased.Store(pending, struct{}{})
+			}
 			httpx.WriteProblem(w, r, s.Logger, err)
 			return
 		}
@@ -107,6 +119,11 @@ func (s *server) idempotent(next http.Handler) http.Handler {
 // is stored, to simulate a crash (hookCrash: neither stored nor released,
 // as after kill -9) or a failure to store it (hookFailStore: released).
 var testHookAfterHandler func(r *http.Request) hookAction
+
+// testHookAfterBegin, set by tests only, runs when a request has reserved
+// its Idempotency-Key; the error it returns stands for a reservation whose
+// write committed but whose answer was lost.
+var testHookAfterBegin func(r *http.Request) error
 
 // testHookBeforeHandler, set by tests only, runs once a request holds its
 // Idempotency-Key reservation, before its handler (to cut the database).
